@@ -1,0 +1,25 @@
+// Bearer-key check for everything but the probes. Keys are compared as SHA-256 digests with
+// timingSafeEqual, so neither the content nor the length of the key leaks through timing.
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { RequestHandler } from "express";
+import { ApiError, sendError } from "./errors.ts";
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+export function requireApiKey(apiKey: string): RequestHandler {
+  const expected = digest(apiKey);
+  return (req, res, next) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
+    if (match?.[1] && timingSafeEqual(digest(match[1]), expected)) {
+      next();
+      return;
+    }
+    const problem = req.headers.authorization ? "the API key is not valid" : "an API key is required";
+    sendError(
+      res,
+      new ApiError(401, "authentication_error", "invalid_api_key", `${problem}: send Authorization: Bearer <PROXY_API_KEY>`, null, {
+        "www-authenticate": "Bearer",
+      }),
+    );
+  };
+}

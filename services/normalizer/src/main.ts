@@ -1,0 +1,49 @@
+// The normalizer process: configuration, listening, and a graceful stop on SIGTERM/SIGINT
+// (stop accepting, let in-flight requests finish for up to SHUTDOWN_TIMEOUT_MS, exit 0).
+import { createServer } from "node:http";
+import { createApp } from "./app.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { createLogger } from "./logging.ts";
+
+function start(): void {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    createLogger("info").fatal({ problems: error.problems }, error.message);
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+  const { app, gate } = createApp(config, logger);
+  if (!config.apiKey) logger.warn("PROXY_API_KEY is not set: anyone who can reach this port can use the subscription");
+
+  const server = createServer(app);
+  server.listen(config.port, config.host, () => {
+    logger.info(
+      { port: config.port, upstream: config.upstreamUrl, maxConcurrency: config.maxConcurrency, maxQueue: config.maxQueue },
+      "normalizer listening",
+    );
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, running: gate.running, waiting: gate.waiting }, "stopping: finishing in-flight requests");
+    server.close(() => {
+      logger.info("stopped");
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => {
+      logger.warn({ running: gate.running, waiting: gate.waiting }, `in-flight requests cut after ${config.shutdownTimeoutMs} ms`);
+      server.closeAllConnections();
+      process.exit(0);
+    }, config.shutdownTimeoutMs).unref();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+start();

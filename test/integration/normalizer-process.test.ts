@@ -1,0 +1,75 @@
+// The normalizer as a process (services/normalizer/src/main.ts run by Node 24 directly): start-up
+// checks and the SIGTERM drain.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { MockOpenAIUpstream } from "../support/mock-openai-upstream.ts";
+import { chat } from "../support/normalizer-harness.ts";
+
+const MAIN = new URL("../../services/normalizer/src/main.ts", import.meta.url).pathname;
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, HOST: "127.0.0.1", ...env } });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  return { child, exited, output: () => output };
+}
+
+const upstreams: MockOpenAIUpstream[] = [];
+afterEach(async () => {
+  await Promise.all(upstreams.splice(0).map((u) => u.stop()));
+});
+
+describe("normalizer process", () => {
+  it("refuses to start on bad configuration, naming each bad variable in one message", async () => {
+    const { exited, output } = run({ MAX_QUEUE: "-1", LOG_LEVEL: "loud", PROXY_API_KEY: "abc" });
+    expect(await exited).toBe(1);
+    const lines = output().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0] ?? "{}") as { level: number; msg: string };
+    expect(line.level).toBe(60);
+    for (const name of ["MAX_QUEUE", "LOG_LEVEL", "PROXY_API_KEY"]) expect(line.msg).toContain(name);
+  });
+
+  it("warns once at start when no PROXY_API_KEY is set", async () => {
+    const port = await freePort();
+    const { child, exited, output } = run({ PORT: String(port), UPSTREAM_URL: "http://127.0.0.1:9" });
+    while (!output().includes("normalizer listening")) await once(child.stdout, "data");
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(output().match(/PROXY_API_KEY is not set/g)).toHaveLength(1);
+  });
+
+  it("on SIGTERM stops accepting, lets the in-flight request finish, and exits 0", async () => {
+    const upstream = await new MockOpenAIUpstream().start();
+    upstreams.push(upstream);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const { child, exited, output } = run({ PORT: String(port), UPSTREAM_URL: upstream.url, PROXY_API_KEY: "k".repeat(20) });
+    while (!output().includes("normalizer listening")) await once(child.stdout, "data");
+
+    const body = { model: "claude-haiku-4", messages: [{ role: "user", content: "hi" }] };
+    const inFlight = chat(url, body, { authorization: `Bearer ${"k".repeat(20)}`, "x-mock-delay-ms": "500" });
+    await upstream.until(() => upstream.inFlight === 1);
+    child.kill("SIGTERM");
+
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("mock answer");
+    expect(await exited).toBe(0);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    expect(output()).toMatch(/"running":1.*stopping: finishing in-flight requests/);
+  });
+});

@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../../services/normalizer/src/config.ts";
+
+const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe("loadConfig", () => {
+  it("has the documented defaults", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3457,
+      upstreamUrl: "http://maxapi:3456",
+      apiKey: undefined,
+      maxBodyBytes: 10 * 1024 * 1024,
+      imagePolicy: "placeholder",
+      maxConcurrency: 4,
+      maxQueue: 64,
+    });
+  });
+
+  it("treats empty variables (compose's ${VAR:-}) as unset", () => {
+    expect(loadConfig({ PROXY_API_KEY: "", MAX_CONCURRENCY: "" })).toMatchObject({ apiKey: undefined, maxConcurrency: 4 });
+  });
+
+  it("lists every bad variable at once, without echoing values", () => {
+    const problems = problemsOf({
+      MAX_CONCURRENCY: "four",
+      IMAGE_POLICY: "drop",
+      UPSTREAM_URL: "maxapi:3456",
+      PROXY_API_KEY: "short-secret",
+      MODEL_ALIASES: "x",
+    });
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(
+      ["IMAGE_POLICY", "MAX_CONCURRENCY", "MODEL_ALIASES", "PROXY_API_KEY", "UPSTREAM_URL"].sort(),
+    );
+    expect(problems.join(" ")).not.toContain("short-secret");
+  });
+
+  it("reads the key from PROXY_API_KEY_FILE (a docker secret), trimmed", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "normalizer-")), "key");
+    writeFileSync(file, "0123456789abcdef-key\n");
+    expect(loadConfig({ PROXY_API_KEY_FILE: file }).apiKey).toBe("0123456789abcdef-key");
+    expect(problemsOf({ PROXY_API_KEY_FILE: file, PROXY_API_KEY: "0123456789abcdef-other" })).toEqual([
+      "PROXY_API_KEY_FILE: set either PROXY_API_KEY or PROXY_API_KEY_FILE, not both",
+    ]);
+    expect(problemsOf({ PROXY_API_KEY_FILE: "/nonexistent/key" })[0]).toMatch(/cannot read .*ENOENT/);
+  });
+
+  it("strips a trailing slash from the upstream URL", () => {
+    expect(loadConfig({ UPSTREAM_URL: "http://127.0.0.1:9/" }).upstreamUrl).toBe("http://127.0.0.1:9");
+  });
+});

@@ -1,0 +1,188 @@
+import { describe, expect, it } from "vitest";
+import { ApiError } from "../../../services/normalizer/src/errors.ts";
+import { normalizeChatRequest, type NormalizeOptions } from "../../../services/normalizer/src/normalize.ts";
+import { openClawRequest } from "../../support/openclaw-request.ts";
+
+const options: NormalizeOptions = { imagePolicy: "placeholder", modelAliases: new Map() };
+const normalize = (body: unknown, opts: NormalizeOptions = options) => normalizeChatRequest(body, opts);
+const request = (messages: unknown[], extra: Record<string, unknown> = {}) => ({ model: "claude-sonnet-4", messages, ...extra });
+
+/** The ApiError a body is refused with. */
+function refusal(body: unknown, opts: NormalizeOptions = options): ApiError {
+  try {
+    normalize(body, opts);
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error("expected the request to be refused");
+}
+
+describe("content", () => {
+  it("joins an array of text parts with newlines (claude-max-api makes it [object Object])", () => {
+    const { body, normalizations } = normalize(
+      request([{ role: "user", content: [{ type: "text", text: "first" }, { type: "text", text: "second" }] }]),
+    );
+    expect(body.messages).toEqual([{ role: "user", content: "first\nsecond" }]);
+    expect(normalizations.content_flattened).toBe(1);
+  });
+
+  it("turns null and missing content into an empty string", () => {
+    const { body, normalizations } = normalize(request([{ role: "user", content: null }, { role: "assistant" }]));
+    expect(body.messages.map((m) => m.content)).toEqual(["", ""]);
+    expect(normalizations.content_null).toBe(2);
+  });
+
+  it("keeps string content as it is", () => {
+    const { body, normalizations } = normalize(request([{ role: "user", content: "plain" }]));
+    expect(body.messages).toEqual([{ role: "user", content: "plain" }]);
+    expect(normalizations).toEqual({});
+  });
+
+  it("leaves no [object Object] anywhere in an OpenClaw-shaped request", () => {
+    const { body } = normalize(openClawRequest());
+    expect(body.messages.every((m) => typeof m.content === "string")).toBe(true);
+    expect(JSON.stringify(body.messages)).not.toContain("[object Object]");
+    expect(body.messages.at(-1)?.content).toBe("[Telegram alice] \nSummarize them for me.");
+  });
+});
+
+describe("images and other media", () => {
+  const withImage = request([
+    {
+      role: "user",
+      content: [
+        { type: "text", text: "what is this?" },
+        { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } },
+      ],
+    },
+  ]);
+
+  it("become a text placeholder by default, in place, never dropped", () => {
+    const { body, normalizations } = normalize(withImage);
+    expect(body.messages[0]?.content).toBe("what is this?\n[image omitted: this model endpoint accepts text only]");
+    expect(normalizations.media_placeholder).toBe(1);
+  });
+
+  it("are refused with 400 naming the part when IMAGE_POLICY=reject", () => {
+    const error = refusal(withImage, { ...options, imagePolicy: "reject" });
+    expect(error.status).toBe(400);
+    expect(error.param).toBe("messages[0].content[1]");
+    expect(error.code).toBe("unsupported_content");
+    expect(error.message).toMatch(/image input is not supported/);
+  });
+
+  it("covers audio and file parts the same way", () => {
+    const { body } = normalize(
+      request([
+        {
+          role: "user",
+          content: [
+            { type: "input_audio", input_audio: { data: "AAAA", format: "wav" } },
+            { type: "file", file: { filename: "a.pdf", file_data: "JVBE" } },
+          ],
+        },
+      ]),
+    );
+    expect(body.messages[0]?.content).toBe(
+      "[audio omitted: this model endpoint accepts text only]\n[file omitted: this model endpoint accepts text only]",
+    );
+  });
+});
+
+describe("roles", () => {
+  it("turns developer into system (claude-max-api drops developer messages)", () => {
+    const { body, normalizations } = normalize(request([{ role: "developer", content: "be brief" }, { role: "user", content: "hi" }]));
+    expect(body.messages[0]).toEqual({ role: "system", content: "be brief" });
+    expect(normalizations.developer_role).toBe(1);
+  });
+
+  it("keeps tool history readable: calls become assistant text, results become user text with the tool's name", () => {
+    const { body, normalizations } = normalize(
+      request([
+        { role: "user", content: "weather in Paris?" },
+        {
+          role: "assistant",
+          content: "Let me check.",
+          tool_calls: [{ id: "call_9", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }],
+        },
+        { role: "tool", tool_call_id: "call_9", content: "18°C, sunny" },
+      ]),
+    );
+    expect(body.messages[1]).toEqual({
+      role: "assistant",
+      content: 'Let me check.\n[called tool get_weather (call_9) with arguments {"city":"Paris"}]',
+    });
+    expect(body.messages[2]).toEqual({ role: "user", content: "[result of tool get_weather (call_9)]\n18°C, sunny" });
+    expect(normalizations).toMatchObject({ tool_calls: 1, tool_result: 1 });
+  });
+
+  it("handles the legacy function role and function_call", () => {
+    const { body } = normalize(
+      request([
+        { role: "assistant", content: null, function_call: { name: "lookup", arguments: '{"q":1}' } },
+        { role: "function", name: "lookup", content: "found" },
+      ]),
+    );
+    expect(body.messages).toEqual([
+      { role: "assistant", content: '[called tool lookup with arguments {"q":1}]' },
+      { role: "user", content: "[result of tool lookup]\nfound" },
+    ]);
+  });
+});
+
+describe("top-level fields", () => {
+  it("passes `user` on only when it is a UUID (anything else makes the CLI fail)", () => {
+    const uuid = "0b3c2a56-8a1e-4c53-9d0f-3f6a2d1e5b7c";
+    expect(normalize(request([{ role: "user", content: "x" }], { user: uuid })).body.user).toBe(uuid);
+    const dropped = normalize(request([{ role: "user", content: "x" }], { user: "telegram:alice" }));
+    expect(dropped.body).not.toHaveProperty("user");
+    expect(dropped.normalizations.user_dropped).toBe(1);
+  });
+
+  it("drops tools and tool_choice and counts each", () => {
+    const { body, normalizations } = normalize(openClawRequest());
+    expect(body).not.toHaveProperty("tools");
+    expect(body).not.toHaveProperty("tool_choice");
+    expect(normalizations).toMatchObject({ dropped_tools: 1, dropped_tool_choice: 1 });
+  });
+
+  it("passes unknown and harmless fields through unchanged", () => {
+    const { body } = normalize(
+      request([{ role: "user", content: "x" }], { temperature: 0.2, max_completion_tokens: 99, stream: true, x_custom: { a: 1 } }),
+    );
+    expect(body).toMatchObject({ temperature: 0.2, max_completion_tokens: 99, stream: true, x_custom: { a: 1 } });
+  });
+
+  it("maps the model id and counts it; an unknown id is refused listing the accepted ids", () => {
+    const mapped = normalize({ ...request([{ role: "user", content: "x" }]), model: "anthropic/claude-haiku-4-5" });
+    expect(mapped.body.model).toBe("claude-haiku-4");
+    expect(mapped.normalizations.model_mapped).toBe(1);
+    const error = refusal({ ...request([{ role: "user", content: "x" }]), model: "gpt-4o" });
+    expect(error).toMatchObject({ status: 400, param: "model", code: "model_not_found" });
+    expect(error.message).toContain("claude-opus-4, claude-sonnet-4, claude-haiku-4");
+  });
+});
+
+describe("validation", () => {
+  it.each([
+    [{ messages: [{ role: "user", content: "x" }] }, "model"],
+    [{ model: "claude-opus-4" }, "messages"],
+    [{ model: "claude-opus-4", messages: [] }, "messages"],
+    [{ model: "claude-opus-4", messages: [{ role: "robot", content: "x" }] }, "messages[0].role"],
+    [{ model: "claude-opus-4", messages: [{ role: "user", content: 42 }] }, "messages[0].content"],
+    [{ model: "claude-opus-4", messages: [{ role: "user", content: [{ type: "video", url: "x" }] }] }, "messages[0].content"],
+    [{ model: "claude-opus-4", messages: [{ role: "user", content: [{ type: "text" }] }] }, "messages[0].content"],
+    [{ model: "claude-opus-4", messages: [{ role: "tool", content: "x" }] }, "messages[0].tool_call_id"],
+    [{ model: "claude-opus-4", messages: [{ role: "user", content: "x" }], stream: "yes" }, "stream"],
+    [[1, 2], null],
+  ])("refuses %j with 400 naming %s", (body, param) => {
+    const error = refusal(body);
+    expect(error.status).toBe(400);
+    expect(error.type).toBe("invalid_request_error");
+    if (param) {
+      expect(error.param?.startsWith(param)).toBe(true);
+      expect(error.message.startsWith(`${error.param ?? ""}:`)).toBe(true);
+    }
+  });
+});
