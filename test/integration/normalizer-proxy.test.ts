@@ -78,12 +78,13 @@ describe("streaming", () => {
     const { url, upstream } = await start();
     const response = await chat(url, simple({ stream: true }), { "x-mock-chunks": "3", "x-mock-chunk-delay-ms": "300" });
     expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
-    const reader = response.body!.getReader();
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
     const first = await reader.read();
-    expect(new TextDecoder().decode(first.value)).toContain("part0");
+    expect(decoder.decode(first.value)).toContain("part0");
     expect(upstream.completed).toBe(0); // the upstream is still sending
     let rest = "";
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += decoder.decode(chunk.value);
     expect(rest).toContain("part2");
     expect(rest).toContain("data: [DONE]");
     expect(upstream.completed).toBe(1);

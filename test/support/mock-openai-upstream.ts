@@ -73,7 +73,7 @@ export class MockOpenAIUpstream {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
-    let body: unknown = undefined;
+    let body: unknown;
     try {
       body = raw.length > 0 ? JSON.parse(raw.toString("utf8")) : undefined;
     } catch {

@@ -71,13 +71,12 @@ export function normalizeChatRequest(raw: unknown, options: NormalizeOptions): N
   );
 
   const { user, ...rest } = request;
-  for (const field of IGNORED_FIELDS) {
-    if (field in rest) {
-      delete (rest as Record<string, unknown>)[field];
-      count(`dropped_${field}`);
-    }
+  const passed: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(rest)) {
+    if ((IGNORED_FIELDS as readonly string[]).includes(field)) count(`dropped_${field as (typeof IGNORED_FIELDS)[number]}`);
+    else passed[field] = value;
   }
-  const body: NormalizedRequest["body"] = { ...rest, model, messages };
+  const body: NormalizedRequest["body"] = { ...passed, model, messages };
   if (typeof user === "string" && UUID.test(user)) body.user = user;
   else if (user != null) count("user_dropped");
 

@@ -47,7 +47,8 @@ export function createUpstreamProxy(options: ProxyOptions, metrics: Metrics, log
       proxyReq(proxyReq, req, serverResponse) {
         const res = serverResponse as Response; // the proxy is mounted in express
         proxyReq.removeHeader("authorization"); // the client's key is for us, not for upstream
-        proxyReq.setHeader("x-request-id", String(req.id));
+        const requestId = res.getHeader("x-request-id"); // set by the request logger
+        if (typeof requestId === "string") proxyReq.setHeader("x-request-id", requestId);
         const body = res.locals.upstreamBody;
         if (body) {
           // express.json consumed (and possibly inflated) the client's body: send ours instead

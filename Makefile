@@ -1,0 +1,61 @@
+# clawbridge developer and operator commands. `make` alone lists them.
+.DEFAULT_GOAL := help
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+
+COMPOSE ?= docker compose
+DEPS := node_modules/.package-lock.json
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(DEPS): package.json package-lock.json services/*/package.json
+	npm ci --no-audit --no-fund
+
+.PHONY: install
+install: $(DEPS) ## Install the pinned dependencies (npm ci)
+
+.PHONY: build
+build: $(DEPS) ## Compile the TypeScript services into services/*/dist
+	npm run build
+
+.PHONY: lint
+lint: $(DEPS) ## Lint all TypeScript (eslint, type-aware)
+	npm run lint
+
+.PHONY: typecheck
+typecheck: $(DEPS) ## Type-check services, tests and benchmarks
+	npm run typecheck
+
+.PHONY: test-unit
+test-unit: $(DEPS) ## Unit and in-process tests (no Docker)
+	npm run test:unit
+
+.PHONY: test-containers
+test-containers: $(DEPS) ## Container tests: build the images and run them (needs Docker)
+	npm run test:containers
+
+.PHONY: test
+test: lint typecheck test-unit test-containers ## Everything: lint, typecheck, unit and container tests
+
+.PHONY: bench
+bench: $(DEPS) ## Benchmarks: normalizer throughput and latency, through vs direct
+	npm run bench
+
+.PHONY: images
+images: ## Build the clawbridge/* images
+	$(COMPOSE) build
+
+.PHONY: up
+up: ## Start the stack in the background (creates .env from .env.example if missing)
+	@[ -f .env ] || { cp .env.example .env; echo "created .env from .env.example: set PROXY_API_KEY in it"; }
+	$(COMPOSE) up -d --build
+
+.PHONY: down
+down: ## Stop the stack (volumes are kept)
+	$(COMPOSE) down
+
+.PHONY: logs
+logs: ## Follow the stack's logs
+	$(COMPOSE) logs -f --tail=100
