@@ -120,7 +120,7 @@ describe("errors are OpenAI error bodies with the right status", () => {
     await expectOpenAIError(response, 400, "invalid_request_error", "invalid_json");
     const lines = logs.filter((l) => l.reqId === response.headers.get("x-request-id"));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 40, res: { statusCode: 400 } });
+    expect(lines[0]).toMatchObject({ level: 40, status: 400, error: "request body is not valid JSON" });
     expect(JSON.stringify(logs)).not.toContain("secret-text");
   });
 
@@ -218,6 +218,24 @@ describe("concurrency", () => {
     expect(upstream.maxInFlight).toBe(1);
   });
 
+  it("drops a queued request whose client hangs up: it never reaches the upstream", async () => {
+    const { url, upstream, gate, logs } = await start({ MAX_CONCURRENCY: "1" });
+    const holder = new AbortController();
+    const hanging = chat(url, simple(), { "x-mock-hang": "1" }, holder.signal).catch(() => undefined);
+    await vi.waitFor(() => expect(gate.running).toBe(1));
+    const leaver = new AbortController();
+    const queued = chat(url, simple(), { "x-request-id": "leaver" }, leaver.signal).catch(() => undefined);
+    await vi.waitFor(() => expect(gate.waiting).toBe(1));
+    leaver.abort();
+    await queued;
+    await vi.waitFor(() => expect(gate.waiting).toBe(0));
+    holder.abort();
+    await hanging;
+    await vi.waitFor(() => expect(gate.running).toBe(0));
+    expect(upstream.requests.filter((r) => r.url === "/v1/chat/completions")).toHaveLength(1);
+    await vi.waitFor(() => expect(logs.find((l) => l.reqId === "leaver")).toMatchObject({ level: 40, msg: "request aborted by the client" }));
+  });
+
   it("never runs more than MAX_CONCURRENCY upstream at once", async () => {
     const { url, upstream, gate } = await start({ MAX_CONCURRENCY: "4" });
     const statuses = await Promise.all(
@@ -273,10 +291,12 @@ describe("other paths, probes, metrics and logs", () => {
       level: 30,
       model: "claude-opus-4",
       requestedModel: "claude-max-proxy/claude-opus-4",
-      res: { statusCode: 200 },
+      status: 200,
+      method: "POST",
+      path: "/v1/chat/completions",
       normalizations: { model_mapped: 1, content_flattened: 2, content_null: 1, tool_calls: 1, tool_result: 1, dropped_tools: 1 },
     });
-    expect(typeof lines[0]?.responseTime).toBe("number");
+    expect(typeof lines[0]?.durationMs).toBe("number");
     const all = JSON.stringify(logs);
     expect(all).not.toContain("my private words");
     expect(all).not.toContain(KEY);

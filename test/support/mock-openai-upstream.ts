@@ -24,6 +24,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const headerNumber = (req: IncomingMessage, name: string) => Number(req.headers[name] ?? 0);
 
 export class MockOpenAIUpstream {
+  /** What it received; empty when started with `record: false` (benchmarks, standalone runs). */
   readonly requests: RecordedRequest[] = [];
   /** Chat requests whose client went away before the answer was complete. */
   abandoned = 0;
@@ -33,8 +34,10 @@ export class MockOpenAIUpstream {
   maxInFlight = 0;
   private readonly server: Server;
   private readonly waiters = new Set<() => void>();
+  private readonly record: boolean;
 
-  constructor() {
+  constructor(options: { record?: boolean } = {}) {
+    this.record = options.record ?? true;
     this.server = createServer((req, res) => {
       void this.handle(req, res);
     });
@@ -79,7 +82,7 @@ export class MockOpenAIUpstream {
     } catch {
       body = raw.toString("utf8");
     }
-    this.requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, bytes: raw.length });
+    if (this.record) this.requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, bytes: raw.length });
     this.changed();
 
     if (req.url === "/health") return void res.end(JSON.stringify({ status: "ok" }));
@@ -106,7 +109,8 @@ export class MockOpenAIUpstream {
 
   private async answer(req: IncomingMessage, res: ServerResponse, body: { model?: string; stream?: boolean } | undefined) {
     if (req.headers["x-mock-hang"]) return;
-    await sleep(headerNumber(req, "x-mock-delay-ms"));
+    const answerDelay = headerNumber(req, "x-mock-delay-ms");
+    if (answerDelay) await sleep(answerDelay); // even sleep(0) would add a 1 ms timer tick to every answer
     const status = headerNumber(req, "x-mock-status");
     if (status) {
       res.writeHead(status, { "content-type": "application/json" });
@@ -143,7 +147,8 @@ export class MockOpenAIUpstream {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const mock = await new MockOpenAIUpstream().start(Number(process.argv[2] ?? 3456), process.argv[3] ?? "0.0.0.0");
+  // as a process nobody can read what it recorded, and a benchmark would fill the heap with it
+  const mock = await new MockOpenAIUpstream({ record: false }).start(Number(process.argv[2] ?? 3456), process.argv[3] ?? "0.0.0.0");
   process.stdout.write(`mock upstream listening on ${mock.url}\n`);
   const stop = () => void mock.stop().then(() => process.exit(0));
   process.on("SIGTERM", stop);

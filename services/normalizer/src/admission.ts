@@ -2,7 +2,6 @@
 // `concurrency` run at once. The rest wait in FIFO order (p-queue), at most `maxQueue` of them and
 // each for at most `queueTimeoutMs`; beyond that the client gets 429 with a Retry-After estimate.
 import type { RequestHandler, Response } from "express";
-import { finished } from "node:stream/promises";
 import PQueue from "p-queue";
 import { ApiError, sendError } from "./errors.ts";
 
@@ -47,6 +46,16 @@ export class AdmissionGate {
 
   /** Express middleware: calls next() once a slot is free and holds the slot until the response ends. */
   readonly middleware: RequestHandler = (_req, res, next) => {
+    const hold = async () => {
+      const started = performance.now();
+      next();
+      await new Promise((resolve) => res.once("close", resolve));
+      this.averageHoldMs = 0.8 * this.averageHoldMs + 0.2 * (performance.now() - started);
+    };
+    if (this.queue.pending < this.options.concurrency && this.queue.size === 0) {
+      void this.queue.add(hold); // a slot is free: p-queue starts the task synchronously
+      return;
+    }
     if (this.queue.size >= this.options.maxQueue) {
       this.reject(res, "queue_full", `all ${this.options.concurrency} upstream slots are busy and ${this.queue.size} requests are waiting`);
       return;
@@ -56,22 +65,20 @@ export class AdmissionGate {
     const timer = setTimeout(() => waiting.abort(new QueueTimeout()), this.options.queueTimeoutMs);
     const onClientGone = () => waiting.abort(new ClientGone());
     res.once("close", onClientGone);
-
+    const stopWaiting = () => {
+      clearTimeout(timer);
+      res.off("close", onClientGone);
+    };
     this.queue
       .add(
-        async () => {
-          clearTimeout(timer);
-          res.off("close", onClientGone);
-          const started = performance.now();
-          next();
-          await finished(res).catch(() => undefined);
-          this.averageHoldMs = 0.8 * this.averageHoldMs + 0.2 * (performance.now() - started);
+        () => {
+          stopWaiting();
+          return hold();
         },
         { signal: waiting.signal },
       )
       .catch((error: unknown) => {
-        clearTimeout(timer);
-        res.off("close", onClientGone);
+        stopWaiting();
         if (error instanceof QueueTimeout) {
           this.reject(res, "queue_timeout", `no upstream slot became free within ${this.options.queueTimeoutMs} ms`);
         } else if (!(error instanceof ClientGone)) {

@@ -29,7 +29,7 @@ export function createApp(config: Config, logger: Logger) {
   if (config.apiKey) app.use(requireApiKey(config.apiKey));
   app.post(CHAT_PATH, parseJsonBody(config.maxBodyBytes), normalizeChatBody(config, metrics), gate.middleware, proxy);
   app.use(proxy); // every other path (/v1/models, ...) goes upstream unchanged
-  app.use(errorHandler(config.maxBodyBytes));
+  app.use(errorHandler(config.maxBodyBytes, logger));
   return { app, gate, metrics };
 }
 
@@ -44,8 +44,8 @@ function countRequests(metrics: Metrics): RequestHandler {
 }
 
 /** body-parser's errors (they carry `type`) and our ApiErrors become OpenAI error bodies. */
-function errorHandler(maxBodyBytes: number): ErrorRequestHandler {
-  return (error: unknown, req, res, _next) => {
+function errorHandler(maxBodyBytes: number, logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
     if (error instanceof ApiError) {
       sendError(res, error);
       return;
@@ -66,7 +66,7 @@ function errorHandler(maxBodyBytes: number): ErrorRequestHandler {
       sendError(res, new ApiError(parserError.status, "invalid_request_error", parserError.type ?? "bad_request", (error as Error).message));
       return;
     }
-    req.log.error({ err: error }, "unexpected error");
+    logger.error({ reqId: res.locals.requestId, err: error }, "unexpected error");
     sendError(res, new ApiError(500, "api_error", "internal_error", "the normalizer failed unexpectedly; see its log"));
   };
 }

@@ -1,10 +1,10 @@
 // Bearer-key check for everything but the probes. Keys are compared as SHA-256 digests with
 // timingSafeEqual, so neither the content nor the length of the key leaks through timing.
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import { ApiError, sendError } from "./errors.ts";
 
-const digest = (value: string) => createHash("sha256").update(value).digest();
+const digest = (value: string) => hash("sha256", value, "buffer");
 
 export function requireApiKey(apiKey: string): RequestHandler {
   const expected = digest(apiKey);

@@ -5,6 +5,8 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- Express declares Locals this way
   namespace Express {
     interface Locals {
+      /** The client's x-request-id, or a new UUID. */
+      requestId?: string;
       /** The model sent upstream, and the one the client asked for. */
       model?: string;
       requestedModel?: string;

@@ -35,8 +35,6 @@ function endWithError(res: Response, error: ApiError): void {
 }
 
 export function createUpstreamProxy(options: ProxyOptions, metrics: Metrics, logger: Logger) {
-  const responses = new WeakMap<IncomingMessage, IncomingMessage>(); // client req → upstream response
-
   return createProxyMiddleware({
     target: options.upstreamUrl,
     changeOrigin: true,
@@ -44,11 +42,10 @@ export function createUpstreamProxy(options: ProxyOptions, metrics: Metrics, log
     ejectPlugins: true,
     plugins: [proxyEventsPlugin],
     on: {
-      proxyReq(proxyReq, req, serverResponse) {
+      proxyReq(proxyReq, _req, serverResponse) {
         const res = serverResponse as Response; // the proxy is mounted in express
         proxyReq.removeHeader("authorization"); // the client's key is for us, not for upstream
-        const requestId = res.getHeader("x-request-id"); // set by the request logger
-        if (typeof requestId === "string") proxyReq.setHeader("x-request-id", requestId);
+        if (res.locals.requestId) proxyReq.setHeader("x-request-id", res.locals.requestId);
         const body = res.locals.upstreamBody;
         if (body) {
           // express.json consumed (and possibly inflated) the client's body: send ours instead
@@ -57,13 +54,14 @@ export function createUpstreamProxy(options: ProxyOptions, metrics: Metrics, log
           proxyReq.setHeader("content-length", body.byteLength);
           proxyReq.write(body);
         }
+
+        let upstream: IncomingMessage | undefined;
         const started = performance.now();
+        proxyReq.once("response", (response: IncomingMessage) => (upstream = response));
         res.once("close", () => {
-          const upstream = responses.get(req);
           metrics.upstreamDuration.observe({ status: upstream?.statusCode ?? "none" }, (performance.now() - started) / 1000);
         });
         proxyReq.setTimeout(options.upstreamTimeoutMs, () => {
-          const upstream = responses.get(req);
           if (!upstream) {
             proxyReq.destroy(new UpstreamTimeout()); // reaches `error` below → 504
             return;
@@ -74,12 +72,11 @@ export function createUpstreamProxy(options: ProxyOptions, metrics: Metrics, log
           res.once("close", () => proxyReq.destroy());
         });
       },
-      proxyRes(proxyRes, req) {
-        responses.set(req, proxyRes);
+      proxyRes(proxyRes) {
         // claude-max-api allows any origin; this proxy serves programs, not web pages
         delete proxyRes.headers["access-control-allow-origin"];
       },
-      error(error, req, res) {
+      error(error, _req, res) {
         if (!(res instanceof ServerResponse)) {
           res.destroy();
           return;
@@ -88,7 +85,7 @@ export function createUpstreamProxy(options: ProxyOptions, metrics: Metrics, log
         if (response.writableEnded || response.destroyed) return;
         const code = (error as NodeJS.ErrnoException).code ?? error.message;
         const apiError = error instanceof UpstreamTimeout ? upstreamTimeout(options.upstreamTimeoutMs) : upstreamUnreachable(code);
-        logger.debug({ reqId: req.id, code }, "upstream request failed");
+        logger.debug({ reqId: response.locals.requestId, code }, "upstream request failed");
         endWithError(response, apiError);
       },
     },
