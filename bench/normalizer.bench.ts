@@ -5,12 +5,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { Agent, request, type OutgoingHttpHeaders } from "node:http";
-import { createServer, type AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { openClawRequest } from "../test/support/openclaw-request.ts";
+import { freePorts } from "../test/support/ports.ts";
 
 const HOST = "127.0.0.1";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -43,20 +43,6 @@ const SSE_BODY = Buffer.from(JSON.stringify(openClawRequest({ stream: true })));
 // ---- child processes ----------------------------------------------------------------------------
 
 const children: ChildProcess[] = [];
-
-/** `count` distinct free loopback ports (held open together, so the OS cannot hand out one twice). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer().listen(0, HOST));
-  await Promise.all(servers.map((server) => once(server, "listening")));
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(
-    servers.map((server) => {
-      server.close();
-      return once(server, "close");
-    }),
-  );
-  return ports;
-}
 
 /** Starts `node <args>` with only `env` (no stray config from the shell) and waits for `healthUrl`. */
 async function startChild(name: string, args: string[], env: Record<string, string>, healthUrl: string): Promise<void> {

@@ -2,21 +2,12 @@
 // checks and the SIGTERM drain.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { MockOpenAIUpstream } from "../support/mock-openai-upstream.ts";
 import { chat } from "../support/normalizer-harness.ts";
+import { freePort } from "../support/ports.ts";
 
 const MAIN = new URL("../../services/normalizer/src/main.ts", import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
 
 function run(env: Record<string, string>) {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, HOST: "127.0.0.1", ...env } });

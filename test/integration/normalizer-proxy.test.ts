@@ -1,9 +1,8 @@
 // The normalizer app in-process, in front of a real HTTP mock upstream, over real sockets.
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openClawRequest } from "../support/openclaw-request.ts";
 import { chat, startNormalizer, type Normalizer } from "../support/normalizer-harness.ts";
+import { freePort } from "../support/ports.ts";
 
 const KEY = "test-key-0123456789abcdef";
 const auth = { authorization: `Bearer ${KEY}` };
@@ -29,16 +28,6 @@ async function expectOpenAIError(response: Response, status: number, type: strin
   expect(typeof body.error.message).toBe("string");
   if (code) expect(body.error.code).toBe(code);
   return body.error;
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
 }
 
 describe("what reaches the upstream", () => {
@@ -184,7 +173,7 @@ describe("errors are OpenAI error bodies with the right status", () => {
   });
 
   it("502 when the upstream is unreachable", async () => {
-    const { url } = await start({ UPSTREAM_URL: `http://127.0.0.1:${await closedPort()}` });
+    const { url } = await start({ UPSTREAM_URL: `http://127.0.0.1:${await freePort()}` });
     await expectOpenAIError(await chat(url, simple()), 502, "api_error", "upstream_unreachable");
     await expectOpenAIError(await fetch(`${url}/v1/models`), 502, "api_error", "upstream_unreachable");
   });
