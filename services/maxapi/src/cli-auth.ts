@@ -1,0 +1,29 @@
+// Whether the Claude Code CLI has credentials (`claude auth status`: no network, so "configured",
+// not "valid"), and the one-line fix when it has none.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+export const AUTH_FIX =
+  "the Claude CLI has no credentials: set CLAUDE_SETUP_TOKEN in .env (the sk-ant-oat01-… token `claude setup-token` prints) and restart, or run `make login` once";
+
+export interface CliAuth {
+  loggedIn: boolean;
+  method: string;
+}
+
+export async function cliAuthStatus(env: NodeJS.ProcessEnv): Promise<CliAuth> {
+  try {
+    const { stdout } = await promisify(execFile)("claude", ["auth", "status", "--json"], { env, timeout: 10_000 });
+    const status = JSON.parse(stdout) as { loggedIn?: boolean; authMethod?: string };
+    return { loggedIn: status.loggedIn === true, method: status.authMethod ?? "unknown" };
+  } catch (error) {
+    // exit 1 with the same JSON when not logged in
+    const stdout = (error as { stdout?: string }).stdout;
+    try {
+      const status = JSON.parse(stdout ?? "") as { authMethod?: string };
+      return { loggedIn: false, method: status.authMethod ?? "none" };
+    } catch {
+      return { loggedIn: false, method: `unknown (${(error as Error).message.split("\n")[0] ?? "error"})` };
+    }
+  }
+}

@@ -1,0 +1,21 @@
+// Container healthcheck: healthy when the server answers and the CLI has credentials. Prints the
+// fix when it has none (shown by `docker inspect` and `make verify`).
+import { AUTH_FIX, cliAuthStatus } from "./cli-auth.ts";
+import { resolveOAuthToken } from "./config.ts";
+
+const port = process.env.PORT || "3456";
+try {
+  const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2_000) });
+  if (!response.ok) throw new Error(`/health answered ${response.status}`);
+} catch (error) {
+  console.log(`maxapi does not answer on port ${port}: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+const token = resolveOAuthToken(process.env);
+const auth = await cliAuthStatus(token ? { ...process.env, CLAUDE_CODE_OAUTH_TOKEN: token } : process.env);
+if (!auth.loggedIn) {
+  console.log(AUTH_FIX);
+  process.exit(1);
+}
+console.log(`ok (${auth.method})`);
