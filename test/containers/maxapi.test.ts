@@ -1,0 +1,294 @@
+// maxapi in its container with the real Claude Code CLI, against the mock Anthropic API. Each fix
+// to claude-max-api is a scenario that must pass on the shipped image and fail on the same image
+// with the patches reversed (maxapi-unpatched), which proves the patch is what makes it pass.
+import { execFileSync } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Mode, ModeSettings, RecordedRequest } from "../support/mock-anthropic-api.ts";
+
+interface Target {
+  url: string;
+  id: string;
+}
+
+const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
+
+let stack: StartedDockerComposeEnvironment;
+let mockUrl: string;
+const targets = {} as Record<"patched" | "unpatched" | "noAuth", Target>;
+
+beforeAll(async () => {
+  stack = await new DockerComposeEnvironment(fileURLToPath(new URL(".", import.meta.url)), "maxapi.compose.yml")
+    .withBuild()
+    .withWaitStrategy("mock-anthropic-1", Wait.forHealthCheck())
+    .withWaitStrategy("maxapi-1", Wait.forHealthCheck())
+    .withWaitStrategy("maxapi-unpatched-1", Wait.forHealthCheck())
+    .withWaitStrategy("maxapi-no-auth-1", Wait.forLogMessage(/no credentials/))
+    .up();
+  const target = (name: string): Target => {
+    const container = stack.getContainer(name);
+    return { url: `http://127.0.0.1:${container.getMappedPort(3456)}`, id: container.getId() };
+  };
+  targets.patched = target("maxapi-1");
+  targets.unpatched = target("maxapi-unpatched-1");
+  targets.noAuth = target("maxapi-no-auth-1");
+  mockUrl = `http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`;
+});
+
+afterAll(async () => {
+  await stack.down({ removeVolumes: true });
+});
+
+// ---- the mock Anthropic API's admin endpoints ----------------------------------------------------
+
+async function setMode(mode: Mode, options: Partial<Omit<ModeSettings, "mode">> = {}): Promise<void> {
+  const response = await fetch(`${mockUrl}/__mock/mode`, { method: "PUT", body: JSON.stringify({ mode, ...options }) });
+  expect(response.status).toBe(200);
+}
+
+async function received(): Promise<RecordedRequest[]> {
+  return (await (await fetch(`${mockUrl}/__mock/requests`)).json()) as RecordedRequest[];
+}
+
+/** The Messages API request that carried `marker`, once the CLI has sent it. */
+async function receivedWith(marker: string): Promise<RecordedRequest> {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    const found = (await received()).find((r) => r.path.startsWith("/v1/messages") && r.text.includes(marker));
+    if (found) return found;
+    await sleep(100);
+  }
+  throw new Error(`no request with ${marker} reached the mock Anthropic API`);
+}
+
+beforeEach(async () => {
+  await setMode("ok");
+});
+
+// ---- the containers ------------------------------------------------------------------------------
+
+function chat(target: Target, body: Record<string, unknown>, signal?: AbortSignal): Promise<Response> {
+  return fetch(`${target.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "claude-sonnet-4", ...body }),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+const ask = (text: string, extra: Record<string, unknown> = {}) => ({ messages: [{ role: "user", content: text }], ...extra });
+const marker = () => `marker-${Math.random().toString(36).slice(2, 10)}`;
+
+/** PIDs of processes in the container whose command line matches. */
+function pids(target: Target, pattern: string): number[] {
+  const script = `const fs=require("fs");console.log(fs.readdirSync("/proc").filter(p=>/^\\d+$/.test(p)&&Number(p)!==process.pid).filter(p=>{try{return fs.readFileSync("/proc/"+p+"/cmdline","utf8").split("\\0").join(" ").includes(${JSON.stringify(pattern)})}catch{return false}}).join(" "))`;
+  const out = docker("exec", target.id, "node", "-e", script);
+  return out ? out.split(" ").map(Number).filter((pid) => pid !== 0) : [];
+}
+
+const cliPids = (target: Target) => pids(target, "--print --output-format stream-json");
+const kill = (target: Target, pidList: number[]) =>
+  docker("exec", target.id, "node", "-e", `for (const pid of ${JSON.stringify(pidList)}) process.kill(pid, "SIGKILL")`);
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, attempts = 100, everyMs = 200): Promise<T> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    await sleep(everyMs);
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+const health = (target: Target) => docker("inspect", "--format", "{{.State.Health.Status}}", target.id);
+
+/** Waits until healthy; a restarted container has a new host port, so the URL is read again. */
+async function waitHealthy(target: Target): Promise<void> {
+  await until(`${target.id.slice(0, 12)} healthy`, () => (health(target) === "healthy" ? true : undefined), 300);
+  target.url = `http://${docker("port", target.id, "3456/tcp").split("\n")[0] ?? ""}`;
+}
+
+async function sseText(response: Response): Promise<string> {
+  return await response.text();
+}
+
+// ---- the five fixes, each a scenario run on both images ----------------------------------------
+
+const scenarios: Record<string, (target: Target) => Promise<void>> = {
+  async "1. a 300 KB conversation is answered (prompt on stdin, not argv)"(target) {
+    const tag = marker();
+    const history = Array.from({ length: 60 }, (_, i) => [
+      { role: "user", content: `question ${i}: ${"lorem ipsum dolor sit amet ".repeat(100)}` },
+      { role: "assistant", content: `answer ${i}: ${"consectetur adipiscing elit ".repeat(80)}` },
+    ]).flat();
+    const body = { messages: [...history, { role: "user", content: `last question ${tag}` }] };
+    expect(JSON.stringify(body).length).toBeGreaterThan(300_000);
+    const response = await chat(target, body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ choices: [{ message: { content: "Hello from mock!" } }] });
+    expect((await receivedWith(tag)).text).toContain("question 0: lorem ipsum");
+  },
+
+  async "2a. an expired OAuth token is a 401 with the CLI's message, non-streaming"(target) {
+    await setMode("expired");
+    const response = await chat(target, ask("hello"));
+    expect(response.status).toBe(401);
+    const { error } = (await response.json()) as { error: { message: string; type: string } };
+    expect(error.type).toBe("authentication_error");
+    expect(error.message).toContain("OAuth token has expired");
+  },
+
+  async "2b. an expired OAuth token is a 401 before the first token, streaming"(target) {
+    await setMode("expired");
+    const response = await chat(target, ask("hello", { stream: true }));
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain("OAuth token has expired");
+  },
+
+  async "2c. a rate limit is a 429 with Retry-After"(target) {
+    await setMode("rate-limited", { retryAfterSeconds: 1 });
+    const response = await chat(target, ask("hello"));
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(((await response.json()) as { error: { type: string } }).error.type).toBe("rate_limit_error");
+  },
+
+  async "3. a `user` that is not a UUID is ignored"(target) {
+    const response = await chat(target, ask("hello", { user: "telegram:alice" }));
+    expect(response.status).toBe(200);
+  },
+
+  async "4. the CLI runs with no built-in tools"(target) {
+    const tag = marker();
+    expect((await chat(target, ask(`run ls for me ${tag}`))).status).toBe(200);
+    const request = await receivedWith(tag);
+    const tools = (request.body as { tools?: { name: string }[] }).tools ?? [];
+    expect(tools.map((tool) => tool.name)).toEqual([]);
+  },
+
+  async "5a. a client that hangs up kills its CLI process"(target) {
+    await setMode("hang");
+    const tag = marker();
+    const abort = new AbortController();
+    const pending = chat(target, ask(tag), abort.signal).catch(() => undefined);
+    await receivedWith(tag);
+    expect(cliPids(target)).toHaveLength(1);
+    abort.abort();
+    await pending;
+    await until("the CLI process to end", () => (cliPids(target).length === 0 ? true : undefined), 25);
+  },
+
+  async "5b. a CLI killed before its first token ends the stream with a real status, not an empty 200"(target) {
+    await setMode("hang");
+    const tag = marker();
+    const pending = chat(target, ask(tag, { stream: true }));
+    pending.catch(() => undefined); // awaited below; an early failure must not go unhandled
+    await receivedWith(tag);
+    kill(target, cliPids(target));
+    const response = await pending;
+    expect(response.status).toBe(502);
+    expect(((await response.json()) as { error: { type: string } }).error.type).toBe("api_error");
+  },
+};
+
+describe("maxapi: claude-max-api's fixes", () => {
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    it(`${name}: holds on the shipped image, fails on the unpatched one`, async () => {
+      await waitHealthy(targets.patched);
+      await scenario(targets.patched);
+      await setMode("ok");
+      await waitHealthy(targets.unpatched); // a scenario can crash the unpatched server; its restart policy brings it back
+      const failure = await scenario(targets.unpatched).then(
+        () => undefined,
+        (error: unknown) => error as Error & { cause?: unknown },
+      );
+      expect(failure, "the unpatched image passed too").toBeInstanceOf(Error);
+      // it must fail on the bug, not because the container was unreachable
+      expect(String(failure?.cause ?? "")).not.toMatch(/ECONNREFUSED/);
+      console.log(`unpatched, "${name}": ${failure?.message.split("\n")[0] ?? ""}${failure?.cause ? ` (${String(failure.cause)})` : ""}`);
+      // leave no CLI behind for the next scenario
+      await setMode("ok");
+      for (const target of [targets.patched, targets.unpatched]) {
+        await waitHealthy(target); // the unpatched one may still be restarting after a crash
+        const left = cliPids(target);
+        if (left.length > 0) kill(target, left);
+      }
+    });
+  }
+});
+
+describe("maxapi", () => {
+  it("answers non-streaming and streaming through the real CLI; the model saw the user's text", async () => {
+    const tag = marker();
+    const plain = await chat(targets.patched, ask(`plain ${tag}`));
+    expect(plain.status).toBe(200);
+    expect(await plain.json()).toMatchObject({ object: "chat.completion", choices: [{ message: { role: "assistant", content: "Hello from mock!" } }] });
+    expect((await receivedWith(tag)).text).toContain(`plain ${tag}`);
+
+    await setMode("slow", { chunks: 5, chunkDelayMs: 50, answer: "one two three four five" });
+    const streamed = await chat(targets.patched, ask(`streamed ${tag}`, { stream: true }));
+    expect(streamed.status).toBe(200);
+    expect(streamed.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const text = await sseText(streamed);
+    const deltas = [...text.matchAll(/^data: (\{.*\})$/gm)].map((m) => JSON.parse(m[1] ?? "{}") as { choices?: { delta?: { content?: string } }[] });
+    expect(deltas.map((d) => d.choices?.[0]?.delta?.content ?? "").join("")).toBe("one two three four five");
+    expect(deltas.filter((d) => d.choices?.[0]?.delta?.content).length).toBeGreaterThan(1);
+    expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  });
+
+  it("ends a stream whose CLI is killed mid-answer with an error event and [DONE]", async () => {
+    await setMode("slow", { chunks: 40, chunkDelayMs: 100 });
+    const response = await chat(targets.patched, ask("tell me a long story", { stream: true }));
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toContain('"content"');
+    kill(targets.patched, cliPids(targets.patched));
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    expect(rest).toMatch(/data: \{"error":\{"message":"Claude CLI ended without a result/);
+    expect(rest.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  });
+
+  it("answers 8 concurrent requests", async () => {
+    const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => chat(targets.patched, ask(`concurrent ${i}`))));
+    expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as { choices: { message: { content: string } }[] }[];
+    expect(bodies.every((b) => b.choices[0]?.message.content === "Hello from mock!")).toBe(true);
+  });
+
+  it("refuses to start with ANTHROPIC_API_KEY set, saying why", () => {
+    let output = "";
+    let status: number | null = 0;
+    try {
+      docker("run", "--rm", "--network", "none", "-e", "ANTHROPIC_API_KEY=sk-ant-api03-not-a-real-key", "clawbridge/maxapi:test");
+    } catch (error) {
+      const failed = error as { status: number | null; stdout: string; stderr: string };
+      status = failed.status;
+      output = failed.stdout + failed.stderr;
+    }
+    expect(status).toBe(1);
+    expect(output).toContain("ANTHROPIC_API_KEY is set");
+    expect(output).toContain("bill the API");
+    expect(output).not.toContain("not-a-real-key");
+  });
+
+  it("without credentials is unhealthy and its log says how to fix it", async () => {
+    await until("maxapi-no-auth unhealthy", () => (health(targets.noAuth) === "unhealthy" ? true : undefined), 100);
+    const log = docker("logs", targets.noAuth.id);
+    const lines = log.split("\n").filter((line) => line.includes("no credentials"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("CLAUDE_SETUP_TOKEN");
+    expect(lines[0]).toContain("make login");
+  });
+
+  it("comes back by its restart policy after its process is killed, and answers", async () => {
+    const restarts = () => Number(docker("inspect", "--format", "{{.RestartCount}}", targets.patched.id));
+    const before = restarts();
+    kill(targets.patched, pids(targets.patched, "services/maxapi/dist/main.js"));
+    await until("a restart", () => (restarts() > before ? true : undefined), 100);
+    await waitHealthy(targets.patched); // and reads its new host port
+    const response = await chat(targets.patched, ask("are you back?"));
+    expect(response.status).toBe(200);
+  });
+});
