@@ -204,8 +204,9 @@ describe("maxapi: claude-max-api's fixes", () => {
       );
       expect(failure, "the unpatched image passed too").toBeInstanceOf(Error);
       // it must fail on the bug, not because the container was unreachable
-      expect(String(failure?.cause ?? "")).not.toMatch(/ECONNREFUSED/);
-      console.log(`unpatched, "${name}": ${failure?.message.split("\n")[0] ?? ""}${failure?.cause ? ` (${String(failure.cause)})` : ""}`);
+      const cause = failure?.cause instanceof Error ? ` (${failure.cause.message})` : "";
+      expect(cause).not.toMatch(/ECONNREFUSED/);
+      console.log(`unpatched, "${name}": ${failure?.message.split("\n")[0] ?? ""}${cause}`);
       // leave no CLI behind for the next scenario
       await setMode("ok");
       for (const target of [targets.patched, targets.unpatched]) {
