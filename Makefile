@@ -56,6 +56,10 @@ up: ## Start the stack in the background (creates .env from .env.example if miss
 down: ## Stop the stack (volumes are kept)
 	$(COMPOSE) down
 
+.PHONY: login
+login: ## Log the Claude CLI in to your subscription, once (for use without CLAUDE_SETUP_TOKEN)
+	$(COMPOSE) run --rm --no-deps -it maxapi claude auth login --claudeai
+
 .PHONY: logs
 logs: ## Follow the stack's logs
 	$(COMPOSE) logs -f --tail=100
