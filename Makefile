@@ -40,7 +40,7 @@ test-containers: $(DEPS) ## Container tests: build the images and run them (need
 test: lint typecheck test-unit test-containers ## Everything: lint, typecheck, unit and container tests
 
 .PHONY: bench
-bench: $(DEPS) ## Benchmarks: normalizer throughput and latency, through vs direct
+bench: $(DEPS) ## Benchmarks: normalizer through vs direct; maxapi first token and memory (needs Docker)
 	npm run bench
 
 .PHONY: images

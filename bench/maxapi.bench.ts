@@ -1,0 +1,138 @@
+// Benchmark of maxapi: the real Claude Code CLI in the maxapi image, against the mock Anthropic API
+// (test/containers/maxapi.compose.yml, only its mock-anthropic and maxapi services).
+//   1. time to the first token and to the end, for one short streamed answer, sequentially;
+//   2. peak memory with 1, 4 and 8 requests in flight: the sum of the container's processes' PSS
+//      (shared pages such as the 380 MB CLI binary split fairly between processes), sampled from
+//      the host, and the memory cgroup's own peak (which also counts page cache).
+// Needs Docker and root on the host (to read the container's cgroup and /proc).
+//   node bench/maxapi.bench.ts        env: BENCH_TTFT_N (default 20)
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const PROJECT = `clawbridge-bench-${process.pid}`;
+const COMPOSE = ["compose", "-f", "test/containers/maxapi.compose.yml", "-f", "bench/maxapi.bench.compose.yml", "-p", PROJECT];
+const N = Number(process.env.BENCH_TTFT_N ?? 20);
+const IN_FLIGHT = [1, 4, 8];
+const SAMPLE_MS = 25;
+
+const docker = (...args: string[]) => execFileSync("docker", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+
+function endpoint(service: string, port: number): string {
+  return `http://${docker(...COMPOSE, "port", service, String(port))}`;
+}
+
+async function setMode(mockUrl: string, settings: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${mockUrl}/__mock/mode`, { method: "PUT", body: JSON.stringify(settings) });
+  if (!response.ok) throw new Error(`mock mode: ${response.status} ${await response.text()}`);
+}
+
+/** Streams one answer; ms to the first content delta and to the end of the stream. */
+async function streamOnce(url: string): Promise<{ firstToken: number; end: number }> {
+  const started = performance.now();
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "claude-haiku-4", stream: true, messages: [{ role: "user", content: "Say hello." }] }),
+  });
+  if (response.status !== 200 || !response.body) throw new Error(`maxapi answered ${response.status}: ${await response.text()}`);
+  let firstToken: number | undefined;
+  let text = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of response.body) {
+    text += decoder.decode(chunk as Uint8Array, { stream: true });
+    if (firstToken === undefined && text.includes('"content"')) firstToken = performance.now() - started;
+  }
+  if (firstToken === undefined || !text.includes("data: [DONE]")) throw new Error(`incomplete stream: ${text.slice(0, 200)}`);
+  return { firstToken, end: performance.now() - started };
+}
+
+// ---- memory, read from the host -----------------------------------------------------------------
+
+function cgroupDir(containerId: string): string {
+  return `/sys/fs/cgroup/memory/docker/${containerId}`;
+}
+
+function pssSumBytes(containerId: string): number {
+  let total = 0;
+  for (const pid of readFileSync(`${cgroupDir(containerId)}/cgroup.procs`, "utf8").split("\n").filter(Boolean)) {
+    try {
+      const pss = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1];
+      total += Number(pss ?? 0) * 1024;
+    } catch {
+      // the process ended between listing and reading
+    }
+  }
+  return total;
+}
+
+async function peakWhile<T>(containerId: string, work: Promise<T>): Promise<{ pss: number; cgroup: number; result: T }> {
+  writeFileSync(`${cgroupDir(containerId)}/memory.max_usage_in_bytes`, "0"); // reset the cgroup's peak
+  let done = false;
+  let pss = 0;
+  const sampling = (async () => {
+    while (!done) {
+      pss = Math.max(pss, pssSumBytes(containerId));
+      await sleep(SAMPLE_MS);
+    }
+  })();
+  const result = await work.finally(() => (done = true));
+  await sampling;
+  const cgroup = Number(readFileSync(`${cgroupDir(containerId)}/memory.max_usage_in_bytes`, "utf8"));
+  return { pss, cgroup, result };
+}
+
+// ---- run ----------------------------------------------------------------------------------------
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+async function main(): Promise<void> {
+  docker(...COMPOSE, "up", "-d", "--build", "mock-anthropic", "maxapi"); // maxapi starts once the mock is healthy
+  const maxapiUrl = endpoint("maxapi", 3456);
+  const mockUrl = endpoint("mock-anthropic", 8080);
+  const containerId = docker(...COMPOSE, "ps", "-q", "--no-trunc", "maxapi");
+  for (let attempt = 0; ; attempt++) {
+    const ok = await fetch(`${maxapiUrl}/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (attempt > 100) throw new Error("maxapi did not answer /health");
+    await sleep(100);
+  }
+
+  console.log(`maxapi benchmark: Claude Code CLI ${docker("exec", containerId, "claude", "--version")} in clawbridge/maxapi, mock Anthropic API`);
+
+  await setMode(mockUrl, { mode: "ok" });
+  await streamOnce(maxapiUrl); // warm-up: the first run of the CLI reads its 380 MB binary from disk
+  const runs = [];
+  for (let i = 0; i < N; i++) runs.push(await streamOnce(maxapiUrl));
+  const firstTokens = runs.map((r) => r.firstToken);
+  const ends = runs.map((r) => r.end);
+  console.log(`one short streamed answer, ${N} sequential requests`);
+  console.log(`  first token  median ${ms(median(firstTokens))}  min ${ms(Math.min(...firstTokens))}  max ${ms(Math.max(...firstTokens))}`);
+  console.log(`  end          median ${ms(median(ends))}  min ${ms(Math.min(...ends))}  max ${ms(Math.max(...ends))}`);
+
+  await sleep(500); // let the last CLI process exit
+  const idle = pssSumBytes(containerId);
+  console.log(`memory (idle: ${mib(idle)} PSS); answers of 30 chunks 100 ms apart, so requests overlap`);
+  await setMode(mockUrl, { mode: "slow", chunks: 30, chunkDelayMs: 100 });
+  for (const count of IN_FLIGHT) {
+    const { pss, cgroup } = await peakWhile(containerId, Promise.all(Array.from({ length: count }, () => streamOnce(maxapiUrl))));
+    console.log(
+      `  ${String(count).padStart(2)} in flight  peak PSS ${mib(pss).padStart(8)}  (+${mib((pss - idle) / count)} per request)  cgroup peak ${mib(cgroup)}`,
+    );
+  }
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  console.error("benchmark failed:", error);
+  exitCode = 1;
+} finally {
+  docker(...COMPOSE, "down", "-v", "--remove-orphans");
+}
+process.exit(exitCode);
