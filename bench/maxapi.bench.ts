@@ -70,15 +70,15 @@ function pssSumBytes(containerId: string): number {
 
 async function peakWhile<T>(containerId: string, work: Promise<T>): Promise<{ pss: number; cgroup: number; result: T }> {
   writeFileSync(`${cgroupDir(containerId)}/memory.max_usage_in_bytes`, "0"); // reset the cgroup's peak
-  let done = false;
+  const finished = new AbortController();
   let pss = 0;
   const sampling = (async () => {
-    while (!done) {
+    while (!finished.signal.aborted) {
       pss = Math.max(pss, pssSumBytes(containerId));
       await sleep(SAMPLE_MS);
     }
   })();
-  const result = await work.finally(() => (done = true));
+  const result = await work.finally(() => finished.abort());
   await sampling;
   const cgroup = Number(readFileSync(`${cgroupDir(containerId)}/memory.max_usage_in_bytes`, "utf8"));
   return { pss, cgroup, result };
