@@ -153,6 +153,16 @@ const scenarios: Record<string, (target: Target) => Promise<void>> = {
     expect(((await response.json()) as { error: { type: string } }).error.type).toBe("rate_limit_error");
   },
 
+  async "2d. an error after the first token ends the stream with an error event and [DONE]"(target) {
+    await setMode("fail-mid-stream", { answer: "one two three four five six" });
+    const response = await chat(target, ask("hello", { stream: true }));
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toContain('"content":"one"');
+    expect(text).toMatch(/data: \{"error":\{"message":"API Error: 529 Overloaded/);
+    expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  },
+
   async "3. a `user` that is not a UUID is ignored"(target) {
     const response = await chat(target, ask("hello", { user: "telegram:alice" }));
     expect(response.status).toBe(200);

@@ -1,6 +1,6 @@
 // The real Claude Code CLI (node_modules/.bin/claude) against the in-process mock Anthropic API, one
 // mode each: its stream-json output must look like the real transcripts in
-// ../shared/fixtures/claude-cli-2.1.330/ (beside this repository) (the expected strings below are copied from them).
+// ../shared/fixtures/claude-cli-2.1.330/ beside this repository (the expected strings below come from them).
 // Observed with CLAUDE_CODE_MAX_RETRIES=1: the CLI calls only POST /v1/messages?beta=true, always
 // twice on an error (one retry; after a 401 it re-reads its credentials and tries once more), waits
 // `retry-after` before retrying a 429, and never retries a subscription usage limit.

@@ -10,6 +10,8 @@
 //   usage-limit   the same 429 plus `anthropic-ratelimit-unified-status: rejected`: the subscription's
 //                 own 5-hour limit, resetting in `retryAfterSeconds`
 //   overloaded    529 overloaded_error "Overloaded"
+//   fail-mid-stream  streams two text deltas, then an overloaded_error event in the stream, and ends;
+//                 a non-streamed request (the CLI's fallback after a failed stream) gets 529
 // The mode applies to POST /v1/messages (the error modes to /v1/messages/count_tokens too, which
 // otherwise answers {"input_tokens": N}); other paths are recorded and answered 404.
 // Admin API (not recorded):
@@ -25,7 +27,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
-export const MODES = ["ok", "slow", "hang", "expired", "invalid-key", "rate-limited", "usage-limit", "overloaded"] as const;
+export const MODES = ["ok", "slow", "fail-mid-stream", "hang", "expired", "invalid-key", "rate-limited", "usage-limit", "overloaded"] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface ModeSettings {
@@ -228,6 +230,8 @@ export class MockAnthropicApi {
     const headers = { "request-id": requestId() };
 
     if (!body.stream) {
+      // the CLI falls back to a non-streamed request after a failed stream; still overloaded
+      if (settings.mode === "fail-mid-stream") return void this.error(res, 529, "overloaded_error", "Overloaded");
       res.writeHead(200, { ...headers, "content-type": "application/json" });
       res.end(
         JSON.stringify({
@@ -253,6 +257,12 @@ export class MockAnthropicApi {
     for (const [i, text] of pieces.entries()) {
       if (slow && i > 0) await sleep(settings.chunkDelayMs);
       if (res.destroyed) return; // the client went away mid-stream
+      if (settings.mode === "fail-mid-stream" && i === 2) {
+        // what Anthropic sends when it fails after the answer began: an error event in the stream
+        send({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
+        res.end();
+        return;
+      }
       send({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } });
     }
     send({ type: "content_block_stop", index: 0 });
