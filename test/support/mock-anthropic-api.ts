@@ -27,7 +27,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
-export const MODES = ["ok", "slow", "fail-mid-stream", "hang", "expired", "invalid-key", "rate-limited", "usage-limit", "overloaded"] as const;
+export const MODES = ["ok", "slow", "hang", "expired", "invalid-key", "rate-limited", "usage-limit", "overloaded", "fail-mid-stream"] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface ModeSettings {
