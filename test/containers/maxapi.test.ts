@@ -1,11 +1,11 @@
 // maxapi in its container with the real Claude Code CLI, against the mock Anthropic API. Each fix
 // to claude-max-api is a scenario that must pass on the shipped image and fail on the same image
 // with the patches reversed (maxapi-unpatched), which proves the patch is what makes it pass.
-import { execFileSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { docker, killIn, pidsIn } from "../support/containers.ts";
 import type { Mode, ModeSettings, RecordedRequest } from "../support/mock-anthropic-api.ts";
 
 interface Target {
@@ -13,7 +13,6 @@ interface Target {
   id: string;
 }
 
-const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 
 let stack: StartedDockerComposeEnvironment;
 let mockUrl: string;
@@ -80,16 +79,8 @@ function chat(target: Target, body: Record<string, unknown>, signal?: AbortSigna
 const ask = (text: string, extra: Record<string, unknown> = {}) => ({ messages: [{ role: "user", content: text }], ...extra });
 const marker = () => `marker-${Math.random().toString(36).slice(2, 10)}`;
 
-/** PIDs of processes in the container whose command line matches. */
-function pids(target: Target, pattern: string): number[] {
-  const script = `const fs=require("fs");console.log(fs.readdirSync("/proc").filter(p=>/^\\d+$/.test(p)&&Number(p)!==process.pid).filter(p=>{try{return fs.readFileSync("/proc/"+p+"/cmdline","utf8").split("\\0").join(" ").includes(${JSON.stringify(pattern)})}catch{return false}}).join(" "))`;
-  const out = docker("exec", target.id, "node", "-e", script);
-  return out ? out.split(" ").map(Number).filter((pid) => pid !== 0) : [];
-}
-
-const cliPids = (target: Target) => pids(target, "--print --output-format stream-json");
-const kill = (target: Target, pidList: number[]) =>
-  docker("exec", target.id, "node", "-e", `for (const pid of ${JSON.stringify(pidList)}) process.kill(pid, "SIGKILL")`);
+const cliPids = (target: Target) => pidsIn(target.id, "--print --output-format stream-json");
+const kill = (target: Target, pids: number[]) => killIn(target.id, pids);
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, attempts = 100, everyMs = 200): Promise<T> {
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -296,7 +287,7 @@ describe("maxapi", () => {
   it("comes back by its restart policy after its process is killed, and answers", async () => {
     const restarts = () => Number(docker("inspect", "--format", "{{.RestartCount}}", targets.patched.id));
     const before = restarts();
-    kill(targets.patched, pids(targets.patched, "services/maxapi/dist/main.js"));
+    kill(targets.patched, pidsIn(targets.patched.id, "services/maxapi/dist/main.js"));
     await until("a restart", () => (restarts() > before ? true : undefined), 100);
     await waitHealthy(targets.patched); // and reads its new host port
     const response = await chat(targets.patched, ask("are you back?"));

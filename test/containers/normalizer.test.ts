@@ -1,12 +1,11 @@
 // Builds Dockerfile.normalizer, runs the image hardened (read-only, no capabilities, non-root)
 // in front of the mock upstream, and talks to it only through its port published on 127.0.0.1.
-import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { docker } from "../support/containers.ts";
 
 const KEY = "container-test-key-0123456789";
-const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 
 let stack: StartedDockerComposeEnvironment;
 let url: string;
