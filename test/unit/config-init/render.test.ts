@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { mergeAll, mergeOwned } from "../../../services/config-init/src/merge.ts";
+import { RenderError, renderTemplate } from "../../../services/config-init/src/render.ts";
+
+function problemsOf(source: string, variables: Record<string, unknown>): string[] {
+  try {
+    renderTemplate(source, "t.json5", variables);
+  } catch (error) {
+    if (error instanceof RenderError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("renderTemplate", () => {
+  it("substitutes declared variables as JSON values: strings, numbers, arrays, objects", () => {
+    const source = `{
+      // a JSON5 comment
+      url: \${URL}, port: \${PORT}, fallbacks: \${FALLBACKS}, agent: \${AGENT},
+    }`;
+    expect(
+      renderTemplate(source, "t.json5", { URL: 'http://n:1/v1?a="b"', PORT: 3457, FALLBACKS: ["x/y"], AGENT: { id: "main" } }),
+    ).toEqual({ url: 'http://n:1/v1?a="b"', port: 3457, fallbacks: ["x/y"], agent: { id: "main" } });
+  });
+
+  it("keeps a value with quotes, backslashes and newlines intact (no injection into the JSON)", () => {
+    const tricky = 'a", injected: true, b: "\\\n';
+    expect(renderTemplate("{ name: ${NAME} }", "t.json5", { NAME: tricky })).toEqual({ name: tricky });
+  });
+
+  it("writes $${NAME} out as ${NAME}, for OpenClaw's own substitution at run time", () => {
+    expect(renderTemplate('{ apiKey: "$${PROXY_API_KEY}" }', "t.json5", {})).toEqual({ apiKey: "${PROXY_API_KEY}" });
+  });
+
+  it("fails on an unknown placeholder and on a declared one without a value, naming file and line", () => {
+    expect(problemsOf("{\n  a: ${NOPE},\n  b: ${EMPTY},\n}", { EMPTY: undefined })).toEqual([
+      "t.json5:2: unknown placeholder ${NOPE}",
+      "t.json5:3: ${EMPTY} has no value",
+    ]);
+  });
+
+  it("fails with a hint when a placeholder is quoted, and when the result is not an object", () => {
+    expect(problemsOf('{ a: "${X}" }', { X: "v" })[0]).toMatch(/not valid JSON5 after substitution .*unquoted/);
+    expect(problemsOf("[1, 2]", {})).toEqual(["t.json5: must render to an object"]);
+  });
+});
+
+describe("mergeOwned", () => {
+  it("merges objects key by key, replaces scalars and arrays, keeps keys only the user has", () => {
+    const existing = {
+      gateway: { port: 1, customKey: "mine" },
+      agents: { defaults: { model: { primary: "old", fallbacks: ["a", "b"] } } },
+      tools: { web: true },
+    };
+    const owned = { gateway: { port: 18789 }, agents: { defaults: { model: { fallbacks: ["c"] } } } };
+    expect(mergeOwned(existing, owned)).toEqual({
+      gateway: { port: 18789, customKey: "mine" },
+      agents: { defaults: { model: { primary: "old", fallbacks: ["c"] } } },
+      tools: { web: true },
+    });
+    expect(existing.gateway.port).toBe(1); // the input is not modified
+  });
+
+  it("merges several templates in order", () => {
+    expect(mergeAll([{ a: { x: 1 } }, { a: { y: 2 } }, { a: { x: 3 } }])).toEqual({ a: { x: 3, y: 2 } });
+  });
+});
