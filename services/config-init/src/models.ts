@@ -1,0 +1,49 @@
+// Model references per auth mode. Users choose a family (opus, sonnet, haiku); each mode turns it
+// into the provider/model id OpenClaw calls. Fallbacks go down the families: opus → sonnet → haiku.
+
+export const FAMILIES = ["opus", "sonnet", "haiku"] as const;
+export type Family = (typeof FAMILIES)[number];
+export type AuthMode = "max-proxy" | "setup-token";
+
+export const PROXY_PROVIDER = "claude-max-proxy";
+
+// The ids claude-max-api knows (the normalizer maps any other to one of these).
+const PROXY_MODELS: Record<Family, string> = { opus: "claude-opus-4", sonnet: "claude-sonnet-4", haiku: "claude-haiku-4" };
+
+// OpenClaw 2026.9.6's anthropic catalog (docs/openclaw-2026.9.6.md). The article's
+// anthropic/claude-opus-4-6 and claude-sonnet-4-6 are not in it: they validate but fail at run time.
+const ANTHROPIC_MODELS: Record<Family, string> = { opus: "claude-opus-5", sonnet: "claude-sonnet-5", haiku: "claude-haiku-4-5" };
+
+export function modelRef(mode: AuthMode, family: Family): string {
+  return mode === "max-proxy" ? `${PROXY_PROVIDER}/${PROXY_MODELS[family]}` : `anthropic/${ANTHROPIC_MODELS[family]}`;
+}
+
+/** `{primary, fallbacks}` for OpenClaw: the family, then every smaller family. */
+export function modelChain(mode: AuthMode, family: Family): { primary: string; fallbacks: string[] } {
+  const smaller = FAMILIES.slice(FAMILIES.indexOf(family) + 1);
+  return { primary: modelRef(mode, family), fallbacks: smaller.map((f) => modelRef(mode, f)) };
+}
+
+// Output limits of the proxy's model rows; the CLI decides the real ones.
+const MAX_TOKENS: Record<Family, number> = { opus: 32_000, sonnet: 16_384, haiku: 8_192 };
+
+/** The claude-max-proxy provider's model rows for openclaw.json. */
+export function proxyModelRows() {
+  return FAMILIES.map((family) => ({
+    id: PROXY_MODELS[family],
+    name: `Claude ${family[0]?.toUpperCase() ?? ""}${family.slice(1)} (subscription, via clawbridge)`,
+    reasoning: false,
+    input: ["text"],
+    cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+    contextWindow: 200_000,
+    maxTokens: MAX_TOKENS[family],
+    // OpenClaw flattens text-only content itself; the normalizer handles the rest
+    compat: { requiresStringContent: true },
+  }));
+}
+
+/** The family a model reference names, in either mode or the article's old ids; undefined otherwise. */
+export function familyOf(ref: string): Family | undefined {
+  const id = ref.slice(ref.lastIndexOf("/") + 1).toLowerCase();
+  return FAMILIES.find((family) => new RegExp(`^claude-(?:\\d+(?:[.-]\\d+)?-)?${family}(?:$|[-.])`).test(id));
+}

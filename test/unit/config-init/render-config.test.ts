@@ -1,0 +1,52 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { renderOwnedConfig, templateNames } from "../../../services/config-init/src/render-config.ts";
+import { loadSettings } from "../../../services/config-init/src/settings.ts";
+import { BASE_ENV, SETUP_TOKEN } from "../../support/config-init-env.ts";
+
+const TEMPLATES = fileURLToPath(new URL("../../../config-templates/", import.meta.url));
+
+describe("the rendered openclaw.json", () => {
+  it("in max-proxy mode has the shape OpenClaw 2026.9.6 validated (docs/openclaw-2026.9.6.md)", async () => {
+    const config = await renderOwnedConfig(loadSettings({ ...BASE_ENV, TIMEZONE: "Europe/Berlin" }), TEMPLATES);
+    expect(config).toMatchObject({
+      gateway: { mode: "local", bind: "lan", port: 18789, auth: { mode: "token", token: "${OPENCLAW_GATEWAY_TOKEN}" } },
+      models: { mode: "merge", providers: { "claude-max-proxy": { baseUrl: "http://normalizer:3457/v1", apiKey: "${PROXY_API_KEY}", api: "openai-completions" } } },
+      agents: {
+        ownership: "explicit",
+        defaults: {
+          model: { primary: "claude-max-proxy/claude-sonnet-4", fallbacks: ["claude-max-proxy/claude-haiku-4"] },
+          heartbeat: { every: "30m", model: "claude-max-proxy/claude-haiku-4", agentId: "main" },
+          systemAgent: { agentId: "main" },
+          userTimezone: "Europe/Berlin",
+        },
+        entries: {
+          main: { model: { primary: "claude-max-proxy/claude-opus-4", fallbacks: ["claude-max-proxy/claude-sonnet-4", "claude-max-proxy/claude-haiku-4"] } },
+          lite: { model: { primary: "claude-max-proxy/claude-sonnet-4", fallbacks: ["claude-max-proxy/claude-haiku-4"] } },
+        },
+      },
+      plugins: { entries: { "memory-core": { config: { dreaming: { enabled: false } } } } },
+    });
+    const models = (config.models as { providers: Record<string, { models: { id: string; input: string[] }[] }> }).providers["claude-max-proxy"]?.models;
+    expect(models?.map((m) => m.id)).toEqual(["claude-opus-4", "claude-sonnet-4", "claude-haiku-4"]);
+    expect(models?.every((m) => m.input.join() === "text")).toBe(true);
+  });
+
+  it("in setup-token mode uses anthropic/ models and declares no proxy provider", async () => {
+    const config = await renderOwnedConfig(loadSettings({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN }), TEMPLATES);
+    expect(config).not.toHaveProperty("models");
+    expect(config).toMatchObject({ agents: { entries: { main: { model: { primary: "anthropic/claude-opus-5" } } } } });
+  });
+
+  it("adds channels only when their tokens are set, and writes no secret into the file", async () => {
+    const telegram = "123456789:AAH-telegram-secret-token-value";
+    const discord = "discord-secret-token-value-0123456789";
+    const settings = loadSettings({ ...BASE_ENV, TELEGRAM_BOT_TOKEN: telegram, DISCORD_BOT_TOKEN: discord });
+    expect(templateNames(settings)).toEqual(["base.json5", "max-proxy.json5", "telegram.json5", "discord.json5"]);
+    const config = await renderOwnedConfig(settings, TEMPLATES);
+    expect(config).toMatchObject({ channels: { telegram: { botToken: "${TELEGRAM_BOT_TOKEN}" }, discord: { token: "${DISCORD_BOT_TOKEN}" } } });
+    const text = JSON.stringify(config);
+    for (const secret of [telegram, discord, BASE_ENV.PROXY_API_KEY, BASE_ENV.OPENCLAW_GATEWAY_TOKEN]) expect(text).not.toContain(secret);
+    expect(templateNames(loadSettings(BASE_ENV))).toEqual(["base.json5", "max-proxy.json5"]);
+  });
+});

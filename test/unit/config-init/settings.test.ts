@@ -1,0 +1,96 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { familyOf, modelChain, modelRef } from "../../../services/config-init/src/models.ts";
+import { loadSettings, SettingsError } from "../../../services/config-init/src/settings.ts";
+import { BASE_ENV, SETUP_TOKEN } from "../../support/config-init-env.ts";
+
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadSettings(env);
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("config-init settings", () => {
+  it("defaults to max-proxy with main on Opus and lite on Sonnet", () => {
+    expect(loadSettings(BASE_ENV)).toMatchObject({
+      AUTH_MODE: "max-proxy",
+      AGENTS: [
+        { id: "main", family: "opus" },
+        { id: "lite", family: "sonnet" },
+      ],
+      HEARTBEAT_EVERY: "30m",
+      TIMEZONE: "UTC",
+      NORMALIZER_URL: "http://normalizer:3457/v1",
+    });
+  });
+
+  it("lists every bad variable in one message, never echoing a value", () => {
+    const problems = problemsOf({
+      AUTH_MODE: "oauth",
+      AGENTS: "main=gpt4",
+      TIMEZONE: "Mars/Olympus",
+      HEARTBEAT_EVERY: "often",
+      OPENCLAW_GATEWAY_TOKEN: "short-secret",
+      TELEGRAM_BOT_TOKEN: "not-a-telegram-token",
+    });
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(
+      ["AGENTS", "AUTH_MODE", "HEARTBEAT_EVERY", "OPENCLAW_GATEWAY_TOKEN", "TELEGRAM_BOT_TOKEN", "TIMEZONE"].sort(),
+    );
+    expect(problems.join(" ")).not.toContain("short-secret");
+    expect(problems.join(" ")).not.toContain("not-a-telegram-token");
+  });
+
+  it("requires the key of the chosen mode: PROXY_API_KEY for max-proxy, CLAUDE_SETUP_TOKEN for setup-token", () => {
+    expect(problemsOf({ OPENCLAW_GATEWAY_TOKEN: BASE_ENV.OPENCLAW_GATEWAY_TOKEN })).toEqual([
+      "PROXY_API_KEY: required with AUTH_MODE=max-proxy (the key the gateway sends to the normalizer)",
+    ]);
+    expect(problemsOf({ ...BASE_ENV, AUTH_MODE: "setup-token" })[0]).toMatch(/^CLAUDE_SETUP_TOKEN: required/);
+    expect(problemsOf({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: "sk-ant-api03-abc" })[0]).toMatch(
+      /^CLAUDE_SETUP_TOKEN: must start with sk-ant-oat01-/,
+    );
+    expect(loadSettings({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN }).AUTH_MODE).toBe("setup-token");
+  });
+
+  it("refuses an empty gateway token: OpenClaw would start with a random one nobody knows", () => {
+    expect(problemsOf({ PROXY_API_KEY: BASE_ENV.PROXY_API_KEY, OPENCLAW_GATEWAY_TOKEN: "" })[0]).toMatch(/^OPENCLAW_GATEWAY_TOKEN:/);
+  });
+
+  it("reads secrets from *_FILE (docker secrets) and refuses both forms", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "config-init-")), "token");
+    writeFileSync(file, `${SETUP_TOKEN}\n`);
+    expect(loadSettings({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN_FILE: file }).CLAUDE_SETUP_TOKEN).toBe(SETUP_TOKEN);
+    expect(problemsOf({ ...BASE_ENV, PROXY_API_KEY_FILE: file })).toContain("PROXY_API_KEY_FILE: set either PROXY_API_KEY or PROXY_API_KEY_FILE, not both");
+  });
+
+  it("refuses duplicate agents", () => {
+    expect(problemsOf({ ...BASE_ENV, AGENTS: "main=opus,main=haiku" })).toEqual(["AGENTS: an agent id appears twice"]);
+  });
+});
+
+describe("model references", () => {
+  it("maps a family per mode, falling back down the families", () => {
+    expect(modelChain("max-proxy", "opus")).toEqual({
+      primary: "claude-max-proxy/claude-opus-4",
+      fallbacks: ["claude-max-proxy/claude-sonnet-4", "claude-max-proxy/claude-haiku-4"],
+    });
+    expect(modelChain("setup-token", "sonnet")).toEqual({ primary: "anthropic/claude-sonnet-5", fallbacks: ["anthropic/claude-haiku-4-5"] });
+    expect(modelRef("setup-token", "haiku")).toBe("anthropic/claude-haiku-4-5");
+  });
+
+  it.each([
+    ["anthropic/claude-opus-4-6", "opus"],
+    ["claude-max-proxy/claude-sonnet-4", "sonnet"],
+    ["anthropic/claude-haiku-4-5", "haiku"],
+    ["anthropic/claude-3-5-sonnet-20241022", "sonnet"],
+    ["openai/gpt-4o", undefined],
+  ])("knows the family of %s", (ref, family) => {
+    expect(familyOf(ref)).toBe(family);
+  });
+});
