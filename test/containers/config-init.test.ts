@@ -1,0 +1,107 @@
+// config-init's image (Dockerfile.gateway --target config-init) run against a fresh state volume
+// with no network at all; the pinned OpenClaw validates what it renders.
+import { execFileSync, spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { docker } from "../support/containers.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const IMAGE = "clawbridge/config-init:test";
+const VOLUME = `clawbridge-config-init-test-${randomUUID().slice(0, 8)}`;
+const ENV = { OPENCLAW_GATEWAY_TOKEN: "gateway-token-0123456789", PROXY_API_KEY: "proxy-key-0123456789abcdef" };
+
+interface Run {
+  status: number | null;
+  output: string;
+  lines: { msg?: string; problems?: string[] }[];
+}
+
+/** Runs config-init once on the test volume. */
+function configInit(env: Record<string, string>, ...args: string[]): Run {
+  const envArgs = Object.entries(env).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
+  const result = spawnSync("docker", ["run", "--rm", "--network", "none", "-v", `${VOLUME}:/home/node/.openclaw`, ...envArgs, IMAGE, ...args], {
+    encoding: "utf8",
+  });
+  const output = result.stdout + result.stderr;
+  const lines = output
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Run["lines"][number]);
+  return { status: result.status, output, lines };
+}
+
+/** A shell command in the state volume (the image's own shell, as the node user). */
+const inVolume = (command: string) =>
+  docker("run", "--rm", "--network", "none", "-v", `${VOLUME}:/s`, "--entrypoint", "sh", IMAGE, "-c", command);
+
+beforeAll(() => {
+  execFileSync("docker", ["build", "-q", "-f", "Dockerfile.gateway", "--target", "config-init", "-t", IMAGE, "."], { cwd: ROOT });
+  docker("volume", "create", VOLUME);
+});
+
+afterAll(() => {
+  docker("volume", "rm", "-f", VOLUME);
+});
+
+describe("config-init", () => {
+  it("writes a config the pinned OpenClaw accepts, holding no secret", () => {
+    const run = configInit(ENV);
+    expect(run.status).toBe(0);
+    expect(run.lines.at(-1)?.msg).toBe("openclaw.json written and valid");
+    const config = JSON.parse(inVolume("cat /s/openclaw.json")) as { models: { providers: Record<string, { apiKey: string }> } };
+    expect(config.models.providers["claude-max-proxy"]?.apiKey).toBe("${PROXY_API_KEY}");
+    const text = inVolume("cat /s/openclaw.json");
+    expect(text).not.toContain(ENV.PROXY_API_KEY);
+    expect(text).not.toContain(ENV.OPENCLAW_GATEWAY_TOKEN);
+    expect(inVolume("stat -c '%a %u' /s/openclaw.json")).toBe("600 1000");
+  });
+
+  it("changes nothing on a second run with the same environment, and says so", () => {
+    const before = inVolume("ls /s");
+    const run = configInit(ENV);
+    expect(run.status).toBe(0);
+    expect(run.lines.at(-1)?.msg).toBe("openclaw.json already up to date: nothing changed");
+    expect(inVolume("ls /s")).toBe(before);
+  });
+
+  it("merges into the existing file: keys the templates don't own stay; the old file is backed up", () => {
+    inVolume(`node -e 'const f="/s/openclaw.json";const c=JSON.parse(require("fs").readFileSync(f,"utf8"));c.agents.entries.research={model:{primary:"claude-max-proxy/claude-haiku-4"}};require("fs").writeFileSync(f,JSON.stringify(c))'`);
+    const run = configInit({ ...ENV, TIMEZONE: "Europe/Berlin" });
+    expect(run.status).toBe(0);
+    const config = JSON.parse(inVolume("cat /s/openclaw.json")) as { agents: { entries: Record<string, unknown>; defaults: { userTimezone: string } } };
+    expect(config.agents.defaults.userTimezone).toBe("Europe/Berlin");
+    expect(Object.keys(config.agents.entries).sort()).toEqual(["lite", "main", "research"]);
+    expect(inVolume("ls /s | grep -c '^openclaw.json.bak-'")).toBe("1");
+  });
+
+  it("--dry-run prints the diff and writes nothing", () => {
+    const before = inVolume("md5sum /s/openclaw.json");
+    const run = configInit({ ...ENV, TIMEZONE: "Asia/Tokyo" }, "--dry-run");
+    expect(run.status).toBe(0);
+    expect(run.output).toContain('-      "userTimezone": "Europe/Berlin"');
+    expect(run.output).toContain('+      "userTimezone": "Asia/Tokyo"');
+    expect(inVolume("md5sum /s/openclaw.json")).toBe(before);
+  });
+
+  it("refuses a bad environment naming every bad variable, and leaves the file alone", () => {
+    const before = inVolume("md5sum /s/openclaw.json");
+    const run = configInit({ ...ENV, AUTH_MODE: "oauth", HEARTBEAT_EVERY: "hourly", PROXY_API_KEY: "short" });
+    expect(run.status).toBe(1);
+    const problems = run.lines.at(-1)?.problems ?? [];
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["AUTH_MODE", "HEARTBEAT_EVERY", "PROXY_API_KEY"]);
+    expect(run.output).not.toContain("short\"");
+    expect(inVolume("md5sum /s/openclaw.json")).toBe(before);
+  });
+
+  it("exits non-zero with OpenClaw's own issues when it rejects the merged config, leaving the file as it was", () => {
+    inVolume(`node -e 'const f="/s/openclaw.json";const c=JSON.parse(require("fs").readFileSync(f,"utf8"));c.notAnOpenClawKey=true;require("fs").writeFileSync(f,JSON.stringify(c))'`);
+    const before = inVolume("md5sum /s/openclaw.json");
+    const run = configInit(ENV);
+    expect(run.status).toBe(1);
+    expect(run.lines.at(-1)?.msg).toMatch(/OpenClaw rejects the rendered config; .* was left as it was/);
+    expect(run.lines.at(-1)?.problems?.join()).toMatch(/notAnOpenClawKey/);
+    expect(inVolume("md5sum /s/openclaw.json")).toBe(before);
+    expect(inVolume("ls /s | grep -c candidate || true")).toBe("0");
+  });
+});
