@@ -11,6 +11,8 @@ const IMAGE = "clawbridge/config-init:test";
 const VOLUME = `clawbridge-config-init-test-${randomUUID().slice(0, 8)}`;
 const ENV = { OPENCLAW_GATEWAY_TOKEN: "gateway-token-0123456789", PROXY_API_KEY: "proxy-key-0123456789abcdef" };
 
+const SETUP_TOKEN = `sk-ant-oat01-${"k".repeat(96)}`;
+
 interface Run {
   status: number | null;
   output: string;
@@ -19,8 +21,12 @@ interface Run {
 
 /** Runs config-init once on the test volume. */
 function configInit(env: Record<string, string>, ...args: string[]): Run {
+  return configInitOn(VOLUME, env, ...args);
+}
+
+function configInitOn(volume: string, env: Record<string, string>, ...args: string[]): Run {
   const envArgs = Object.entries(env).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
-  const result = spawnSync("docker", ["run", "--rm", "--network", "none", "-v", `${VOLUME}:/home/node/.openclaw`, ...envArgs, IMAGE, ...args], {
+  const result = spawnSync("docker", ["run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`, ...envArgs, IMAGE, ...args], {
     encoding: "utf8",
   });
   const output = result.stdout + result.stderr;
@@ -41,7 +47,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  docker("volume", "rm", "-f", VOLUME);
+  docker("volume", "rm", "-f", VOLUME, `${VOLUME}-setup-token`);
 });
 
 describe("config-init", () => {
@@ -103,5 +109,44 @@ describe("config-init", () => {
     expect(run.lines.at(-1)?.problems?.join()).toMatch(/notAnOpenClawKey/);
     expect(inVolume("md5sum /s/openclaw.json")).toBe(before);
     expect(inVolume("ls /s | grep -c candidate || true")).toBe("0");
+  });
+});
+
+describe("config-init with AUTH_MODE=setup-token", () => {
+  const volume = `${VOLUME}-setup-token`;
+  const env = { AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN, OPENCLAW_GATEWAY_TOKEN: ENV.OPENCLAW_GATEWAY_TOKEN };
+  const authList = (agent: string) =>
+    JSON.parse(
+      docker("run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`, "--entrypoint", "openclaw", IMAGE, "models", "auth", "list", "--agent", agent, "--json"),
+    ) as { profiles: { provider: string; type: string }[] };
+
+  it("stores the token in OpenClaw's credential store for every agent, never printing or writing it elsewhere", () => {
+    docker("volume", "create", volume);
+    const run = configInitOn(volume, env);
+    expect(run.status).toBe(0);
+    expect(run.lines.map((line) => line.msg)).toContain("setup token stored in OpenClaw's credential store");
+    expect(run.output).not.toContain(SETUP_TOKEN.slice(13));
+    for (const agent of ["main", "lite"]) {
+      expect(authList(agent).profiles).toContainEqual(expect.objectContaining({ provider: "anthropic", type: "token" }));
+    }
+    const config = docker("run", "--rm", "--network", "none", "-v", `${volume}:/s`, "--entrypoint", "cat", IMAGE, "/s/openclaw.json");
+    expect(config).not.toContain(SETUP_TOKEN.slice(13));
+    expect(config).toContain('"primary": "anthropic/claude-opus-5"');
+  });
+
+  it("does nothing on a second run with the same token, and says so", () => {
+    const run = configInitOn(volume, env);
+    expect(run.status).toBe(0);
+    expect(run.lines.map((line) => line.msg)).toEqual([
+      "openclaw.json already up to date: nothing changed",
+      "setup token already stored: nothing changed",
+    ]);
+  });
+
+  it("refuses a malformed token, showing neither it nor more than its rule", () => {
+    const run = configInitOn(volume, { ...env, CLAUDE_SETUP_TOKEN: "sk-ant-api03-an-api-key-instead" });
+    expect(run.status).toBe(1);
+    expect(run.lines.at(-1)?.problems?.[0]).toMatch(/^CLAUDE_SETUP_TOKEN: must start with sk-ant-oat01-/);
+    expect(run.output).not.toContain("an-api-key-instead");
   });
 });

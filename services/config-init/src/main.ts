@@ -12,20 +12,19 @@ import { mergeOwned } from "./merge.ts";
 import { validateConfig } from "./openclaw-cli.ts";
 import { RenderError } from "./render.ts";
 import { renderOwnedConfig } from "./render-config.ts";
-import { loadSettings, SettingsError } from "./settings.ts";
+import { storeSetupToken } from "./credentials.ts";
+import { loadSettings, SettingsError, type Settings } from "./settings.ts";
 
 const logger = pino({ base: { service: "config-init" } });
 const TEMPLATES_DIR = process.env.CONFIG_TEMPLATES_DIR ?? new URL("../../../config-templates/", import.meta.url).pathname;
 
-async function run(dryRun: boolean): Promise<number> {
-  const settings = loadSettings();
-  const path = join(settings.OPENCLAW_STATE_DIR, "openclaw.json");
+/** Renders, merges, has OpenClaw validate, writes. Returns false when OpenClaw rejects the result. */
+async function renderAndWrite(settings: Settings, path: string, dryRun: boolean): Promise<boolean> {
   const existing = await readConfig(path);
   const next = mergeOwned(existing?.config ?? {}, await renderOwnedConfig(settings, TEMPLATES_DIR));
-
   if (dryRun) {
     process.stdout.write(`${dryRunDiff(path, existing?.config, next)}\n`);
-    return 0;
+    return true;
   }
 
   // OpenClaw judges the candidate before it replaces anything
@@ -34,12 +33,29 @@ async function run(dryRun: boolean): Promise<number> {
   const validation = await validateConfig(candidate, process.env).finally(() => rm(candidate, { force: true }));
   if (!validation.valid) {
     logger.fatal({ problems: validation.problems, path }, `OpenClaw rejects the rendered config; ${path} was left as it was`);
-    return 1;
+    return false;
   }
 
   const outcome = await writeConfig(path, next, existing?.config);
   if (outcome.changed) logger.info({ path, backup: outcome.backup, mode: settings.AUTH_MODE }, "openclaw.json written and valid");
   else logger.info({ path, mode: settings.AUTH_MODE }, "openclaw.json already up to date: nothing changed");
+  return true;
+}
+
+async function run(dryRun: boolean): Promise<number> {
+  const settings = loadSettings();
+  const path = join(settings.OPENCLAW_STATE_DIR, "openclaw.json");
+  if (!(await renderAndWrite(settings, path, dryRun))) return 1;
+  if (dryRun || settings.AUTH_MODE !== "setup-token" || !settings.CLAUDE_SETUP_TOKEN) return 0;
+
+  const agents = settings.AGENTS.map((agent) => agent.id);
+  const token = settings.CLAUDE_SETUP_TOKEN;
+  if (await storeSetupToken(settings.OPENCLAW_STATE_DIR, agents, token, process.env)) {
+    logger.info({ agents, token: `${token.slice(0, 13)}…(${token.length} chars)` }, "setup token stored in OpenClaw's credential store");
+    // paste-token rewrote openclaw.json (its own keys stay; ours come back)
+    return (await renderAndWrite(settings, path, false)) ? 0 : 1;
+  }
+  logger.info({ agents }, "setup token already stored: nothing changed");
   return 0;
 }
 
