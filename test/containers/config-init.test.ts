@@ -47,7 +47,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  docker("volume", "rm", "-f", VOLUME, `${VOLUME}-setup-token`);
+  docker("volume", "rm", "-f", VOLUME, `${VOLUME}-setup-token`, `${VOLUME}-legacy`);
 });
 
 describe("config-init", () => {
@@ -148,5 +148,58 @@ describe("config-init with AUTH_MODE=setup-token", () => {
     expect(run.status).toBe(1);
     expect(run.lines.at(-1)?.problems?.[0]).toMatch(/^CLAUDE_SETUP_TOKEN: must start with sk-ant-oat01-/);
     expect(run.output).not.toContain("an-api-key-instead");
+  });
+});
+
+describe("config-init on the article's hand-made state dir", () => {
+  const volume = `${VOLUME}-legacy`;
+  const fixture = fileURLToPath(new URL("../fixtures/article-state", import.meta.url));
+  /** A command in the image with the legacy volume as the node user's state dir. */
+  const inState = (command: string) =>
+    docker("run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`, "-w", "/home/node/.openclaw", "--entrypoint", "sh", IMAGE, "-c", command);
+  const cronJobs = () =>
+    JSON.parse(
+      inState(
+        `node -e 'const {DatabaseSync}=require("node:sqlite");const db=new DatabaseSync("state/openclaw.sqlite");console.log(JSON.stringify(db.prepare("SELECT job_id, enabled, job_json, state_json FROM cron_jobs ORDER BY job_id").all().map(r=>({id:r.job_id,enabled:r.enabled,model:JSON.parse(r.job_json).payload.model,state:JSON.parse(r.state_json)}))))' 2>/dev/null`,
+      ),
+    ) as { id: string; enabled: number; model: string; state: { consecutiveErrors?: number; lastError?: string } }[];
+
+  it("imports the legacy files, remaps cron models, clears enabled jobs' errors, keeps the user's settings", () => {
+    docker("volume", "create", volume);
+    docker("run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`, "-v", `${fixture}:/fixture:ro`, "--entrypoint", "sh", IMAGE, "-c", "cp -r /fixture/. /home/node/.openclaw/");
+    const run = configInitOn(volume, ENV);
+    expect(run.status).toBe(0);
+    const messages = run.lines.map((line) => line.msg ?? "");
+    for (const legacy of ["agents/main/agent/auth-profiles.json", "agents/lite/agent/auth-profiles.json", "cron/jobs.json", "openclaw.json: agents.list"]) {
+      expect(messages).toContain(`${legacy}: imported by openclaw doctor (the original is kept as a backup or archive)`);
+    }
+    expect(messages).toContain("cron job Morning brief (morning-brief): model anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4; error state cleared (7 consecutive errors)");
+    expect(messages).toContain("cron job Old report (old-report): model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4");
+    expect(messages.some((m) => m.startsWith("cron job Hourly check"))).toBe(false);
+
+    // (doctor also adds heartbeat jobs of its own; the fixture's three are what this is about)
+    const jobs = cronJobs()
+      .filter((job) => ["hourly-check", "morning-brief", "old-report"].includes(job.id))
+      .map((job) => ({ id: job.id, enabled: job.enabled, model: job.model, errors: job.state.consecutiveErrors, lastError: job.state.lastError ?? null }));
+    expect(jobs).toEqual([
+      { id: "hourly-check", enabled: 1, model: "claude-max-proxy/claude-sonnet-4", errors: 0, lastError: null },
+      { id: "morning-brief", enabled: 1, model: "claude-max-proxy/claude-opus-4", errors: 0, lastError: null },
+      // a disabled job gets the new model but keeps its history
+      { id: "old-report", enabled: 0, model: "claude-max-proxy/claude-sonnet-4", errors: 3, lastError: "429 rate_limit_error" },
+    ]);
+
+    const config = JSON.parse(inState("cat openclaw.json")) as { cron: unknown; agents: { list?: unknown; ownership: string; entries: Record<string, unknown> } };
+    expect(config.cron).toEqual({ skipMissedJobs: true });
+    expect(config.agents.list).toBeUndefined();
+    expect(config.agents.ownership).toBe("explicit");
+    expect(Object.keys(config.agents.entries).sort()).toEqual(["lite", "main"]);
+    // no legacy file left for 2026.9.6 to refuse; OpenClaw archived them
+    expect(inState("find . -name auth-profiles.json -o -name jobs.json | wc -l")).toBe("0");
+  });
+
+  it("changes nothing on a second run", () => {
+    const run = configInitOn(volume, ENV);
+    expect(run.status).toBe(0);
+    expect(run.lines.map((line) => line.msg)).toEqual(["openclaw.json already up to date: nothing changed"]);
   });
 });

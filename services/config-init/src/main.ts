@@ -13,6 +13,7 @@ import { validateConfig } from "./openclaw-cli.ts";
 import { RenderError } from "./render.ts";
 import { renderOwnedConfig } from "./render-config.ts";
 import { storeSetupToken } from "./credentials.ts";
+import { findLegacy, migrateCronJobs, runDoctor } from "./migrate.ts";
 import { loadSettings, SettingsError, type Settings } from "./settings.ts";
 
 const logger = pino({ base: { service: "config-init" } });
@@ -44,8 +45,18 @@ async function renderAndWrite(settings: Settings, path: string, dryRun: boolean)
 
 async function run(dryRun: boolean): Promise<number> {
   const settings = loadSettings();
-  const path = join(settings.OPENCLAW_STATE_DIR, "openclaw.json");
+  const stateDir = settings.OPENCLAW_STATE_DIR;
+  const path = join(stateDir, "openclaw.json");
+  const legacy = findLegacy(stateDir);
+  if (legacy.length > 0) {
+    if (dryRun) logger.info({ legacy }, "would have `openclaw doctor --fix` import the legacy files");
+    else {
+      await runDoctor(stateDir, process.env);
+      for (const file of legacy) logger.info({ file }, `${file}: imported by openclaw doctor (the original is kept as a backup or archive)`);
+    }
+  }
   if (!(await renderAndWrite(settings, path, dryRun))) return 1;
+  if (!dryRun) for (const line of migrateCronJobs(stateDir, settings.AUTH_MODE)) logger.info(line);
   if (dryRun || settings.AUTH_MODE !== "setup-token" || !settings.CLAUDE_SETUP_TOKEN) return 0;
 
   const agents = settings.AGENTS.map((agent) => agent.id);

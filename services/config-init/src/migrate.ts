@@ -1,0 +1,118 @@
+// Migrating a hand-made install (the article's ~/.openclaw) so that OpenClaw 2026.9.6 starts on it:
+//  1. legacy files (per-agent auth-profiles.json, cron/jobs.json, agents.list in openclaw.json) are
+//     imported by OpenClaw's own `doctor --fix`, which archives them; run only when one exists,
+//     since doctor rewrites openclaw.json even on a clean install;
+//  2. cron jobs in OpenClaw's store get models of the chosen mode, and enabled jobs a clean error
+//     state (old failures would keep them in backoff). The store is backed up first.
+// Every change is reported as one line.
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { promisify } from "node:util";
+import JSON5 from "json5";
+import { familyOf, modelRef, type AuthMode } from "./models.ts";
+import { isPlainObject } from "./render.ts";
+
+/** Legacy files and keys that 2026.9.6 refuses or only imports, as paths relative to the state dir. */
+export function findLegacy(stateDir: string): string[] {
+  const found: string[] = [];
+  const agentsDir = join(stateDir, "agents");
+  if (existsSync(agentsDir)) {
+    for (const agent of readdirSync(agentsDir)) {
+      if (existsSync(join(agentsDir, agent, "agent", "auth-profiles.json"))) found.push(`agents/${agent}/agent/auth-profiles.json`);
+    }
+  }
+  for (const file of ["cron/jobs.json", "auth-state.json", "credentials/oauth.json"]) {
+    if (existsSync(join(stateDir, file))) found.push(file);
+  }
+  try {
+    const config: unknown = JSON5.parse(readFileSync(join(stateDir, "openclaw.json"), "utf8"));
+    if (isPlainObject(config) && isPlainObject(config.agents) && "list" in config.agents) found.push("openclaw.json: agents.list");
+  } catch {
+    // no config, or one readConfig will refuse with a clear message
+  }
+  return found;
+}
+
+/** `openclaw doctor --fix` imports and archives the legacy files (7-9 s). */
+export async function runDoctor(stateDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  await promisify(execFile)("openclaw", ["doctor", "--fix", "--yes", "--non-interactive"], {
+    env: { ...env, OPENCLAW_STATE_DIR: stateDir },
+    timeout: 120_000,
+  });
+}
+
+/** The model a job should use in `mode`, or undefined when it names no Claude family. */
+export function remapModel(model: unknown, mode: AuthMode): string | undefined {
+  if (typeof model !== "string") return undefined;
+  const family = familyOf(model);
+  return family ? modelRef(mode, family) : undefined;
+}
+
+const ERROR_STATE = ["lastError", "lastErrorReason", "lastStatus", "lastRunStatus", "lastDiagnostics"] as const;
+
+/**
+ * Remaps models and clears error state of the cron jobs in OpenClaw's store; one line per job
+ * changed. No store (no jobs yet): nothing to do.
+ */
+export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date()): string[] {
+  const storePath = join(stateDir, "state", "openclaw.sqlite");
+  if (!existsSync(storePath)) return [];
+  const db = new DatabaseSync(storePath);
+  try {
+    const hasJobs = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'cron_jobs'").get();
+    if (!hasJobs) return [];
+    const rows = db.prepare("SELECT job_id, name, enabled, job_json, state_json FROM cron_jobs").all() as {
+      job_id: string;
+      name: string | null;
+      enabled: number;
+      job_json: string;
+      state_json: string | null;
+    }[];
+    const updates: { id: string; job: string; state: string | null; line: string }[] = [];
+    for (const row of rows) {
+      const job = JSON.parse(row.job_json) as { payload?: { model?: unknown; fallbacks?: unknown } };
+      const state = row.state_json ? (JSON.parse(row.state_json) as Record<string, unknown>) : null;
+      const changes: string[] = [];
+      const model = remapModel(job.payload?.model, mode);
+      if (job.payload && model && model !== job.payload.model) {
+        changes.push(`model ${String(job.payload.model)} → ${model}`);
+        job.payload.model = model;
+      }
+      if (job.payload && Array.isArray(job.payload.fallbacks)) {
+        const fallbacks = job.payload.fallbacks.map((f: unknown) => remapModel(f, mode) ?? f);
+        if (JSON.stringify(fallbacks) !== JSON.stringify(job.payload.fallbacks)) {
+          changes.push(`fallbacks → ${fallbacks.join(", ")}`);
+          job.payload.fallbacks = fallbacks;
+        }
+      }
+      const errors = Number(state?.consecutiveErrors ?? 0);
+      const failed = state !== null && (errors > 0 || "lastError" in state || state.lastStatus === "error" || state.lastRunStatus === "error");
+      if (row.enabled && state && failed) {
+        changes.push(`error state cleared (${errors} consecutive errors)`);
+        state.consecutiveErrors = 0;
+        state.scheduleErrorCount = 0;
+        for (const key of ERROR_STATE) Reflect.deleteProperty(state, key);
+      }
+      if (changes.length > 0) {
+        updates.push({
+          id: row.job_id,
+          job: JSON.stringify(job),
+          state: state ? JSON.stringify(state) : null,
+          line: `cron job ${row.name ?? row.job_id} (${row.job_id}): ${changes.join("; ")}`,
+        });
+      }
+    }
+    if (updates.length === 0) return [];
+    const backup = `${storePath}.bak-${now.toISOString().replace(/[:.]/g, "-")}`;
+    db.exec(`VACUUM INTO '${backup.replace(/'/g, "''")}'`); // a consistent copy, WAL included
+    const update = db.prepare("UPDATE cron_jobs SET job_json = ?, state_json = ? WHERE job_id = ?");
+    db.exec("BEGIN");
+    for (const u of updates) update.run(u.job, u.state, u.id);
+    db.exec("COMMIT");
+    return [`state/openclaw.sqlite backed up to ${backup.slice(stateDir.length + 1)}`, ...updates.map((u) => u.line)];
+  } finally {
+    db.close();
+  }
+}
