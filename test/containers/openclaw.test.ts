@@ -1,0 +1,77 @@
+// config-init, then the real gateway on what it wrote: the article's legacy install in max-proxy
+// mode, and an empty volume in setup-token mode, where the token must reach the (mock) Anthropic
+// API as the gateway's credential.
+import { fileURLToPath } from "node:url";
+import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
+import { afterAll, describe, expect, it } from "vitest";
+import type { RecordedRequest } from "../support/mock-anthropic-api.ts";
+import { docker } from "../support/containers.ts";
+
+const GATEWAY_TOKEN = "gateway-token-0123456789abcdef";
+const SETUP_TOKEN = `sk-ant-oat01-${"s".repeat(96)}`;
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+const stacks: StartedDockerComposeEnvironment[] = [];
+afterAll(async () => {
+  for (const stack of stacks) await stack.down({ removeVolumes: true });
+});
+
+async function up(env: Record<string, string>): Promise<StartedDockerComposeEnvironment> {
+  const stack = await new DockerComposeEnvironment(here("."), "openclaw.compose.yml")
+    .withBuild()
+    .withEnvironment({ OPENCLAW_GATEWAY_TOKEN: GATEWAY_TOKEN, ...env })
+    .withWaitStrategy("mock-anthropic-1", Wait.forHealthCheck())
+    .withWaitStrategy("gateway-1", Wait.forHealthCheck())
+    .up(["gateway"]);
+  stacks.push(stack);
+  return stack;
+}
+
+/** An openclaw command inside the gateway container, its JSON output parsed. */
+function openclaw(stack: StartedDockerComposeEnvironment, ...args: string[]): unknown {
+  const out = docker("exec", stack.getContainer("gateway-1").getId(), "openclaw", ...args);
+  return JSON.parse(out.slice(out.indexOf("{")));
+}
+
+interface Health {
+  defaultAgentId: string;
+  agents: { agentId: string; heartbeat: { every: string } }[];
+}
+
+describe("the gateway on a migrated legacy install (max-proxy)", () => {
+  it("starts healthy and lists every agent and job on the expected models, with clean error state", async () => {
+    const stack = await up({ AUTH_MODE: "max-proxy", PROXY_API_KEY: "proxy-key-0123456789abcdef", SEED_DIR: here("../fixtures/article-state") });
+    const health = openclaw(stack, "health", "--json") as Health;
+    expect(health.defaultAgentId).toBe("main");
+    expect(health.agents.map((a) => a.agentId).sort()).toEqual(["lite", "main"]);
+
+    const { jobs } = openclaw(stack, "cron", "list", "--all", "--json") as {
+      jobs: { id: string; enabled: boolean; payload: { model: string }; state: { consecutiveErrors?: number } }[];
+    };
+    const ours = jobs.filter((job) => ["hourly-check", "morning-brief", "old-report"].includes(job.id)).sort((a, b) => a.id.localeCompare(b.id));
+    expect(ours.map((job) => [job.id, job.payload.model, job.enabled ? job.state.consecutiveErrors ?? 0 : "disabled"])).toEqual([
+      ["hourly-check", "claude-max-proxy/claude-sonnet-4", 0],
+      ["morning-brief", "claude-max-proxy/claude-opus-4", 0],
+      ["old-report", "claude-max-proxy/claude-sonnet-4", "disabled"],
+    ]);
+  });
+});
+
+describe("the gateway in setup-token mode", () => {
+  it("uses the setup token as its Anthropic credential: an agent turn reaches the mock with it", async () => {
+    const stack = await up({ AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN, SEED_DIR: here("fixtures/seed-setup-token") });
+    const gateway = stack.getContainer("gateway-1").getId();
+    const mockUrl = `http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`;
+    const marker = `setup-token-turn-${Date.now()}`;
+    const turn = JSON.parse(
+      docker("exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", gateway, "openclaw", "agent", "--agent", "main", "--message", marker, "--json"),
+    ) as { status: string; result: { payloads: { text: string }[]; meta: { agentMeta: { provider: string; model: string } } } };
+    expect(turn.status).toBe("ok");
+    expect(turn.result.payloads.map((p) => p.text).join("")).toContain("Hello from mock!");
+    expect(turn.result.meta.agentMeta).toMatchObject({ provider: "anthropic", model: "claude-opus-5" });
+
+    const requests = (await (await fetch(`${mockUrl}/__mock/requests`)).json()) as RecordedRequest[];
+    const request = requests.find((r) => r.text.includes(marker));
+    expect(request?.headers.authorization).toBe(`Bearer sk-ant-oat01-…(${SETUP_TOKEN.length})`);
+  });
+});
