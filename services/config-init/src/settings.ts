@@ -65,11 +65,8 @@ const envSchema = z.object({
     .default("UTC"),
   NORMALIZER_URL: z.url({ protocol: /^https?$/ }).default("http://normalizer:3457/v1"),
   PROXY_API_KEY: secret(16, "the proxy key").optional(),
-  CLAUDE_SETUP_TOKEN: z
-    .string()
-    .regex(/^sk-ant-oat01-/, "must start with sk-ant-oat01- (the output of `claude setup-token`)")
-    .min(80, "looks too short for a setup token (OpenClaw wants 80+ characters)")
-    .optional(),
+  // checked below, and only in setup-token mode: in max-proxy mode it is maxapi's, not ours
+  CLAUDE_SETUP_TOKEN: z.string().optional(),
   OPENCLAW_GATEWAY_TOKEN: secret(16, "the gateway token"),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/, "a Telegram bot token looks like 123456:ABC...").optional(),
   DISCORD_BOT_TOKEN: secret(20, "the Discord bot token").optional(),
@@ -110,8 +107,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     if (settings.AUTH_MODE === "max-proxy" && !settings.PROXY_API_KEY) {
       problems.push("PROXY_API_KEY: required with AUTH_MODE=max-proxy (the key the gateway sends to the normalizer)");
     }
-    if (settings.AUTH_MODE === "setup-token" && !settings.CLAUDE_SETUP_TOKEN) {
-      problems.push("CLAUDE_SETUP_TOKEN: required with AUTH_MODE=setup-token (run `claude setup-token`)");
+    const token = settings.CLAUDE_SETUP_TOKEN;
+    if (settings.AUTH_MODE === "setup-token") {
+      if (!token) problems.push("CLAUDE_SETUP_TOKEN: required with AUTH_MODE=setup-token (run `claude setup-token`)");
+      else if (!token.startsWith("sk-ant-oat01-")) problems.push("CLAUDE_SETUP_TOKEN: must start with sk-ant-oat01- (the output of `claude setup-token`)");
+      else if (token.length < 80) problems.push("CLAUDE_SETUP_TOKEN: looks too short for a setup token (OpenClaw wants 80+ characters)");
     }
   }
   if (!parsed.success || problems.length > 0) throw new SettingsError(problems);

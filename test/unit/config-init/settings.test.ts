@@ -55,7 +55,10 @@ describe("config-init settings", () => {
     expect(problemsOf({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: "sk-ant-api03-abc" })[0]).toMatch(
       /^CLAUDE_SETUP_TOKEN: must start with sk-ant-oat01-/,
     );
+    expect(problemsOf({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: "sk-ant-oat01-short" })[0]).toMatch(/too short/);
     expect(loadSettings({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN }).AUTH_MODE).toBe("setup-token");
+    // in max-proxy mode the token is maxapi's business, not config-init's
+    expect(problemsOf({ ...BASE_ENV, CLAUDE_SETUP_TOKEN: "sk-ant-oat01-short" })).toEqual([]);
   });
 
   it("refuses an empty gateway token: OpenClaw would start with a random one nobody knows", () => {
