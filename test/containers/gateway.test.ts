@@ -47,7 +47,9 @@ describe("gateway image", () => {
   });
 
   it("takes its gateway token from the secret file: the entrypoint exports it for OpenClaw", () => {
-    const [pid] = pidsIn(id, "openclaw"); // PID 1 is tini, started before the entrypoint exported it
+    // the gateway: the oldest "openclaw" process (it renames its title; children come later).
+    // PID 1 is tini, started before the entrypoint exported the token.
+    const [pid] = pidsIn(id, "openclaw");
     const environ = environOf(id, pid ?? 1);
     expect(environ).toContain(`OPENCLAW_GATEWAY_TOKEN=${TOKEN}`);
     expect(environ).not.toContain("OPENCLAW_GATEWAY_TOKEN_FILE=");

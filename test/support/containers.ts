@@ -4,13 +4,13 @@ import { execFileSync } from "node:child_process";
 
 export const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 
-/** PIDs of the container's processes whose command line contains `pattern` (not PID 1, not this probe). */
+/** PIDs, ascending, of the container's processes whose command line contains `pattern` (not PID 1, not this probe). */
 export function pidsIn(containerId: string, pattern: string): number[] {
   const script =
     `const fs=require("fs");console.log(fs.readdirSync("/proc").filter(p=>/^\\d+$/.test(p)&&p!=="1"&&Number(p)!==process.pid)` +
     `.filter(p=>{try{return fs.readFileSync("/proc/"+p+"/cmdline","utf8").split("\\0").join(" ").includes(${JSON.stringify(pattern)})}catch{return false}}).join(" "))`;
   const out = docker("exec", containerId, "node", "-e", script);
-  return out ? out.split(" ").map(Number) : [];
+  return out ? out.split(" ").map(Number).sort((a, b) => a - b) : [];
 }
 
 /** The environment of a process in the container, one VAR=value per line. */
@@ -18,6 +18,11 @@ export function environOf(containerId: string, pid: number): string {
   return docker("exec", containerId, "node", "-e", `process.stdout.write(require("fs").readFileSync("/proc/${pid}/environ","utf8").split("\\0").join("\\n"))`);
 }
 
-export function killIn(containerId: string, pids: number[]): void {
-  docker("exec", containerId, "node", "-e", `for (const pid of ${JSON.stringify(pids)}) process.kill(pid, "SIGKILL")`);
+/** SIGKILLs the processes. Killing the main process can stop the container before `docker exec` returns: allow that with `containerMayExit`. */
+export function killIn(containerId: string, pids: number[], options: { containerMayExit?: boolean } = {}): void {
+  try {
+    docker("exec", containerId, "node", "-e", `for (const pid of ${JSON.stringify(pids)}) process.kill(pid, "SIGKILL")`);
+  } catch (error) {
+    if (!options.containerMayExit) throw error;
+  }
 }
