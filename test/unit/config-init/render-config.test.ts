@@ -32,6 +32,37 @@ describe("the rendered openclaw.json", () => {
     expect(models?.every((m) => m.input.join() === "text")).toBe(true);
   });
 
+  it("carries every variable into the config", async () => {
+    const config = await renderOwnedConfig(
+      loadSettings({
+        ...BASE_ENV,
+        AGENTS: "boss=haiku,helper=opus,scribe=sonnet",
+        DEFAULT_MODEL: "opus",
+        HEARTBEAT_EVERY: "2h",
+        HEARTBEAT_MODEL: "sonnet",
+        TIMEZONE: "America/New_York",
+        NORMALIZER_URL: "http://proxy-host.example:3457/v1",
+      }),
+      TEMPLATES,
+    );
+    expect(config).toMatchObject({
+      models: { providers: { "claude-max-proxy": { baseUrl: "http://proxy-host.example:3457/v1" } } },
+      agents: {
+        defaults: {
+          model: { primary: "claude-max-proxy/claude-opus-4" },
+          heartbeat: { every: "2h", model: "claude-max-proxy/claude-sonnet-4", agentId: "boss" },
+          systemAgent: { agentId: "boss" },
+          userTimezone: "America/New_York",
+        },
+        entries: {
+          boss: { model: { primary: "claude-max-proxy/claude-haiku-4", fallbacks: [] } },
+          helper: { model: { primary: "claude-max-proxy/claude-opus-4" } },
+          scribe: { model: { primary: "claude-max-proxy/claude-sonnet-4" } },
+        },
+      },
+    });
+  });
+
   it("in setup-token mode uses anthropic/ models and declares no proxy provider", async () => {
     const config = await renderOwnedConfig(loadSettings({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN }), TEMPLATES);
     expect(config).not.toHaveProperty("models");
