@@ -56,6 +56,10 @@ up: ## Start the stack in the background (creates .env from .env.example if miss
 down: ## Stop the stack (volumes are kept)
 	$(COMPOSE) down
 
+.PHONY: config-diff
+config-diff: ## Show what config-init would change in openclaw.json (secrets masked), without writing
+	$(COMPOSE) run --rm --no-deps config-init --dry-run
+
 .PHONY: login
 login: ## Log the Claude CLI in to your subscription, once (for use without CLAUDE_SETUP_TOKEN)
 	$(COMPOSE) run --rm --no-deps -it maxapi claude auth login --claudeai
