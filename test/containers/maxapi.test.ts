@@ -99,10 +99,6 @@ async function waitHealthy(target: Target): Promise<void> {
   target.url = `http://${docker("port", target.id, "3456/tcp").split("\n")[0] ?? ""}`;
 }
 
-async function sseText(response: Response): Promise<string> {
-  return await response.text();
-}
-
 // ---- the five fixes, each a scenario run on both images ----------------------------------------
 
 const scenarios: Record<string, (target: Target) => Promise<void>> = {
@@ -231,7 +227,7 @@ describe("maxapi", () => {
     const streamed = await chat(targets.patched, ask(`streamed ${tag}`, { stream: true }));
     expect(streamed.status).toBe(200);
     expect(streamed.headers.get("content-type")).toMatch(/text\/event-stream/);
-    const text = await sseText(streamed);
+    const text = await streamed.text();
     const deltas = [...text.matchAll(/^data: (\{.*\})$/gm)].map((m) => JSON.parse(m[1] ?? "{}") as { choices?: { delta?: { content?: string } }[] });
     expect(deltas.map((d) => d.choices?.[0]?.delta?.content ?? "").join("")).toBe("one two three four five");
     expect(deltas.filter((d) => d.choices?.[0]?.delta?.content).length).toBeGreaterThan(1);

@@ -33,11 +33,6 @@ export class AdmissionGate {
     return this.queue.pending;
   }
 
-  /** Resolves when the queue is empty and nothing runs (used at shutdown and in tests). */
-  idle(): Promise<void> {
-    return this.queue.onIdle();
-  }
-
   /** Seconds after which a retry is likely to find a free slot. */
   retryAfterSeconds(): number {
     const rounds = (this.queue.size + 1) / this.options.concurrency;
