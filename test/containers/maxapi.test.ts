@@ -1,12 +1,13 @@
 // maxapi in its container with the real Claude Code CLI, against the mock Anthropic API. Each fix
 // to claude-max-api is a scenario that must pass on the shipped image and fail on the same image
 // with the patches reversed (maxapi-unpatched), which proves the patch is what makes it pass.
-import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { docker, killIn, pidsIn } from "../support/containers.ts";
-import type { Mode, ModeSettings, RecordedRequest } from "../support/mock-anthropic-api.ts";
+import type { Mode, ModeSettings } from "../support/mock-anthropic-api.ts";
+import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
+import { until } from "../support/until.ts";
 
 interface Target {
   url: string;
@@ -15,7 +16,7 @@ interface Target {
 
 
 let stack: StartedDockerComposeEnvironment;
-let mockUrl: string;
+let mock: MockAnthropicClient;
 const targets = {} as Record<"patched" | "unpatched" | "noAuth", Target>;
 
 beforeAll(async () => {
@@ -33,7 +34,7 @@ beforeAll(async () => {
   targets.patched = target("maxapi-1");
   targets.unpatched = target("maxapi-unpatched-1");
   targets.noAuth = target("maxapi-no-auth-1");
-  mockUrl = `http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`;
+  mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
 });
 
 afterAll(async () => {
@@ -42,24 +43,8 @@ afterAll(async () => {
 
 // ---- the mock Anthropic API's admin endpoints ----------------------------------------------------
 
-async function setMode(mode: Mode, options: Partial<Omit<ModeSettings, "mode">> = {}): Promise<void> {
-  const response = await fetch(`${mockUrl}/__mock/mode`, { method: "PUT", body: JSON.stringify({ mode, ...options }) });
-  expect(response.status).toBe(200);
-}
-
-async function received(): Promise<RecordedRequest[]> {
-  return (await (await fetch(`${mockUrl}/__mock/requests`)).json()) as RecordedRequest[];
-}
-
-/** The Messages API request that carried `marker`, once the CLI has sent it. */
-async function receivedWith(marker: string): Promise<RecordedRequest> {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    const found = (await received()).find((r) => r.path.startsWith("/v1/messages") && r.text.includes(marker));
-    if (found) return found;
-    await sleep(100);
-  }
-  throw new Error(`no request with ${marker} reached the mock Anthropic API`);
-}
+const setMode = (mode: Mode, options: Partial<Omit<ModeSettings, "mode">> = {}) => mock.setMode(mode, options);
+const receivedWith = (marker: string) => mock.receivedWith(marker);
 
 beforeEach(async () => {
   await setMode("ok");
@@ -81,15 +66,6 @@ const marker = () => `marker-${Math.random().toString(36).slice(2, 10)}`;
 
 const cliPids = (target: Target) => pidsIn(target.id, "--print --output-format stream-json");
 const kill = (target: Target, pids: number[]) => killIn(target.id, pids);
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, attempts = 100, everyMs = 200): Promise<T> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    await sleep(everyMs);
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 const health = (target: Target) => docker("inspect", "--format", "{{.State.Health.Status}}", target.id);
 

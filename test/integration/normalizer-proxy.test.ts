@@ -100,6 +100,16 @@ describe("streaming", () => {
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
     await upstream.until(() => upstream.abandoned === 1);
   });
+
+  it("ends a stream whose upstream dies mid-answer with an error event and [DONE], not a cut", async () => {
+    const { url } = await start();
+    const response = await chat(url, simple({ stream: true }), { "x-mock-chunks": "3", "x-mock-drop-after": "1", "x-mock-chunk-delay-ms": "20" });
+    expect(response.status).toBe(200);
+    const text = await response.text(); // rejects ("terminated") if the connection is cut
+    expect(text).toContain("part0");
+    expect(text).toMatch(/data: \{"error":\{"message":"claude-max-api \(upstream\) went away in the middle of the answer","type":"api_error"/);
+    expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  });
 });
 
 describe("errors are OpenAI error bodies with the right status", () => {

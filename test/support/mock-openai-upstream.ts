@@ -5,6 +5,7 @@
 //   x-mock-chunk-delay-ms: N  wait N ms between stream chunks
 //   x-mock-hang: 1            send nothing, ever (until the client goes away)
 //   x-mock-stall-after: N     stream N chunks, then go silent
+//   x-mock-drop-after: N      stream N chunks, then cut the connection (the upstream process died)
 //   x-mock-status: N          answer with this status and an OpenAI error body
 // Node builtins only: `node test/support/mock-openai-upstream.ts [port]` runs it as a process.
 import { once } from "node:events";
@@ -134,12 +135,14 @@ export class MockOpenAIUpstream {
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     const count = req.headers["x-mock-chunks"] ? headerNumber(req, "x-mock-chunks") : 3;
     const stallAfter = req.headers["x-mock-stall-after"] ? headerNumber(req, "x-mock-stall-after") : Infinity;
+    const dropAfter = req.headers["x-mock-drop-after"] ? headerNumber(req, "x-mock-drop-after") : Infinity;
     const delay = headerNumber(req, "x-mock-chunk-delay-ms");
     const chunk = (delta: object, finish: string | null = null) =>
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
     for (let i = 0; i < count; i++) {
       if (i >= stallAfter || res.destroyed) return;
       if (i > 0 && delay) await sleep(delay);
+      if (i >= dropAfter) return void res.socket?.destroy();
       res.write(chunk({ content: `part${i} ` }));
     }
     res.end(chunk({}, "stop") + "data: [DONE]\n\n");

@@ -23,6 +23,9 @@ const upstreamTimeout = (ms: number) =>
 const upstreamUnreachable = (cause: string) =>
   new ApiError(502, "api_error", "upstream_unreachable", `claude-max-api (upstream) is unreachable (${cause})`);
 
+const upstreamLost = () =>
+  new ApiError(502, "api_error", "upstream_lost", "claude-max-api (upstream) went away in the middle of the answer");
+
 const isEventStream = (res: ServerResponse) => String(res.getHeader("content-type")).includes("text/event-stream");
 
 /** Ends a response with an error however far it got: a JSON error, a final SSE event, or a cut. */
@@ -57,7 +60,16 @@ export function createUpstreamProxy(options: ProxyOptions, metrics: Metrics, log
 
         let upstream: IncomingMessage | undefined;
         const started = performance.now();
-        proxyReq.once("response", (response: IncomingMessage) => (upstream = response));
+        proxyReq.once("response", (response: IncomingMessage) => {
+          upstream = response;
+          // maxapi went away mid-answer (killed, crashed, restarted): finish with an error the client
+          // can read, not a cut connection. 'aborted' fires before httpxy's own error handling, which
+          // then closes the connection once our last event is flushed.
+          response.once("aborted", () => {
+            response.unpipe(res);
+            endWithError(res, upstreamLost());
+          });
+        });
         res.once("close", () => {
           metrics.upstreamDuration.observe({ status: upstream?.statusCode ?? "none" }, (performance.now() - started) / 1000);
         });
