@@ -1,0 +1,263 @@
+// End to end: the product's docker-compose.yml with every real component (config-init, the OpenClaw
+// gateway, the normalizer, maxapi with the real Claude Code CLI); only Anthropic's Messages API is
+// the mock (test/support/stack.ts). The tests reach the stack through ports on 127.0.0.1 only.
+import OpenAI from "openai";
+import type { StartedDockerComposeEnvironment } from "testcontainers";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { docker, killIn, pidsIn } from "../support/containers.ts";
+import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
+import { compose, composeCommand, run, startStack, stackEnv } from "../support/stack.ts";
+import { until } from "../support/until.ts";
+
+const PROJECT = `clawbridge-e2e-${process.pid}`;
+const PROXY_API_KEY = stackEnv.PROXY_API_KEY ?? "";
+const SECRETS = { PROXY_API_KEY, CLAUDE_SETUP_TOKEN: stackEnv.CLAUDE_SETUP_TOKEN ?? "", OPENCLAW_GATEWAY_TOKEN: stackEnv.OPENCLAW_GATEWAY_TOKEN ?? "" };
+
+let stack: StartedDockerComposeEnvironment;
+let mock: MockAnthropicClient;
+
+beforeAll(async () => {
+  stack = await startStack(PROJECT);
+  mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
+});
+
+afterAll(async () => {
+  await stack.down({ removeVolumes: true });
+});
+
+beforeEach(async () => {
+  await mock.setMode("ok");
+});
+
+const id = (service: string) => stack.getContainer(`${service}-1`).getId();
+const marker = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}`;
+
+/** The normalizer's URL on this machine; read each time, since a restarted container gets a new port. */
+const normalizerUrl = () => `http://${docker("port", id("normalizer"), "3457/tcp").split("\n")[0] ?? ""}/v1`;
+
+const client = (apiKey = PROXY_API_KEY) => new OpenAI({ baseURL: normalizerUrl(), apiKey, maxRetries: 0, timeout: 120_000 });
+
+const health = (service: string) => docker("inspect", "--format", "{{.State.Health.Status}}", id(service));
+const waitHealthy = (service: string) => until(`${service} healthy`, () => health(service) === "healthy", 300);
+
+interface AgentTurn {
+  status: string;
+  result: { payloads: { text: string }[]; meta: { agentMeta: { provider: string; model: string } } };
+}
+
+/** `openclaw agent --agent main` inside the gateway container, the way a user runs a turn. */
+async function agentTurn(message: string): Promise<AgentTurn> {
+  const result = await run(
+    "docker",
+    ["exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", id("gateway"), "openclaw", "agent", "--agent", "main", "--message", message, "--json"],
+    {},
+    180_000,
+  );
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout.slice(result.stdout.indexOf("{"))) as AgentTurn;
+}
+
+describe("an OpenClaw agent turn", () => {
+  it("goes gateway → normalizer → maxapi → Claude Code CLI and back; Anthropic sees the user's text, never [object Object]", async () => {
+    const text = marker("agent-turn");
+    const turn = await agentTurn(`Please echo ${text}`);
+    expect(turn.status).toBe("ok");
+    expect(turn.result.payloads.map((p) => p.text).join("")).toBe("Hello from mock!");
+    expect(turn.result.meta.agentMeta).toMatchObject({ provider: "claude-max-proxy", model: "claude-opus-4" });
+
+    const request = await mock.receivedWith(text);
+    expect(request.headers["user-agent"]).toMatch(/^claude-cli\//); // the real CLI sent it
+    expect(request.text).not.toContain("[object Object]");
+    expect(JSON.stringify(request.body)).not.toContain("[object Object]");
+  });
+});
+
+describe("an OpenAI SDK client through the normalizer", () => {
+  it("gets a whole answer; content given as parts reaches Anthropic as text", async () => {
+    const text = marker("sdk");
+    const completion = await client().chat.completions.create({
+      model: "claude-sonnet-4",
+      messages: [{ role: "user", content: [{ type: "text", text: "Say hi to " }, { type: "text", text }] }],
+    });
+    expect(completion.choices[0]?.message.content).toBe("Hello from mock!");
+    const request = await mock.receivedWith(text);
+    expect(request.text).toMatch(new RegExp(`Say hi to\\s+${text}`)); // the parts, flattened in order
+    expect(request.text).not.toContain("[object Object]");
+  });
+
+  it("streams an answer", async () => {
+    const stream = await client().chat.completions.create({ model: "claude-sonnet-4", stream: true, messages: [{ role: "user", content: marker("sdk-stream") }] });
+    let answer = "";
+    let chunks = 0;
+    for await (const chunk of stream) {
+      answer += chunk.choices[0]?.delta.content ?? "";
+      chunks++;
+    }
+    expect(answer).toBe("Hello from mock!");
+    expect(chunks).toBeGreaterThan(1);
+  });
+
+  it("is refused with 401 with a wrong key, or without one", async () => {
+    const error: unknown = await client("wrong-key-0123456789abcdef")
+      .chat.completions.create({ model: "claude-sonnet-4", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+
+    const keyless = await fetch(`${normalizerUrl()}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "claude-sonnet-4", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(keyless.status).toBe(401);
+    expect(((await keyless.json()) as { error: { type: string } }).error.type).toBe("authentication_error");
+  });
+});
+
+describe("load", () => {
+  it("50 concurrent requests with MAX_CONCURRENCY=4: each answered or refused with 429 + Retry-After, none lost or hung", async () => {
+    expect(stackEnv).toMatchObject({ MAX_CONCURRENCY: "4", MAX_QUEUE: "20" });
+    await mock.setMode("slow", { chunks: 4, chunkDelayMs: 100 }); // each answer holds its slot ~0.5 s longer
+    const markers = Array.from({ length: 50 }, (_, i) => marker(`load-${i}`));
+    const outcomes = await Promise.all(
+      markers.map(async (text) => {
+        const response = await fetch(`${normalizerUrl()}/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${PROXY_API_KEY}` },
+          body: JSON.stringify({ model: "claude-haiku-4", messages: [{ role: "user", content: text }] }),
+          signal: AbortSignal.timeout(170_000), // a hung request fails the test instead of stalling it
+        });
+        const body = (await response.json()) as { choices?: { message: { content: string } }[] };
+        return { text, status: response.status, retryAfter: response.headers.get("retry-after"), answer: body.choices?.[0]?.message.content };
+      }),
+    );
+    const answered = outcomes.filter((o) => o.status === 200);
+    const refused = outcomes.filter((o) => o.status === 429);
+    expect(answered.length + refused.length).toBe(50);
+    expect(answered.every((o) => o.answer === "Hello from mock!")).toBe(true);
+    expect(refused.every((o) => Number(o.retryAfter) >= 1)).toBe(true);
+    // 4 running + 20 waiting are accepted; the rest are refused at once
+    expect(answered).toHaveLength(24);
+
+    // what reached Anthropic is exactly what was answered: nothing lost, nothing sent twice
+    const reached = (await mock.messages()).flatMap((r) => markers.filter((text) => r.text.includes(text)));
+    expect(reached.sort()).toEqual(answered.map((o) => o.text).sort());
+  });
+});
+
+describe("faults", () => {
+  it("an expired OAuth token: the caller gets 401 with Anthropic's message", async () => {
+    await mock.setMode("expired");
+    const error: unknown = await client()
+      .chat.completions.create({ model: "claude-sonnet-4", messages: [{ role: "user", content: marker("expired") }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((error as InstanceType<typeof OpenAI.APIError>).message).toContain("OAuth token has expired");
+  });
+
+  it("Anthropic's rate limit: the caller gets 429 with Retry-After", async () => {
+    await mock.setMode("rate-limited");
+    const error: unknown = await client()
+      .chat.completions.create({ model: "claude-sonnet-4", messages: [{ role: "user", content: marker("rate-limited") }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(Number((error as InstanceType<typeof OpenAI.APIError>).headers?.get("retry-after"))).toBeGreaterThanOrEqual(1);
+  });
+
+  it("maxapi killed mid-stream: the stream ends with an error; maxapi comes back by its restart policy and answers", async () => {
+    await mock.setMode("slow", { chunks: 40, chunkDelayMs: 250, answer: "word ".repeat(80) });
+    const restarts = () => Number(docker("inspect", "--format", "{{.RestartCount}}", id("maxapi")));
+    const before = restarts();
+    const response = await fetch(`${normalizerUrl()}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${PROXY_API_KEY}` },
+      body: JSON.stringify({ model: "claude-sonnet-4", stream: true, messages: [{ role: "user", content: marker("kill") }] }),
+      signal: AbortSignal.timeout(120_000),
+    });
+    expect(response.status).toBe(200);
+    if (!response.body) throw new Error("no response body");
+    let text = "";
+    let killed = false;
+    for await (const piece of response.body.pipeThrough(new TextDecoderStream())) {
+      text += piece;
+      if (!killed && text.includes("word")) {
+        killed = true;
+        killIn(id("maxapi"), pidsIn(id("maxapi"), "services/maxapi/dist/main.js"), { containerMayExit: true });
+      }
+    }
+    expect(killed).toBe(true);
+    expect(text).toContain('"code":"upstream_lost"');
+    expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+
+    await until("maxapi restarted", () => restarts() > before, 150);
+    await waitHealthy("maxapi");
+    await mock.setMode("ok");
+    const completion = await client().chat.completions.create({ model: "claude-sonnet-4", messages: [{ role: "user", content: marker("after-restart") }] });
+    expect(completion.choices[0]?.message.content).toBe("Hello from mock!");
+  });
+
+  it("the normalizer restarted: the next gateway turn succeeds", async () => {
+    docker("restart", id("normalizer"));
+    await waitHealthy("normalizer");
+    const turn = await agentTurn(marker("after-normalizer-restart"));
+    expect(turn.status).toBe("ok");
+    expect(turn.result.payloads.map((p) => p.text).join("")).toBe("Hello from mock!");
+  });
+});
+
+describe("make verify", () => {
+  const verify = () => run("make", ["--no-print-directory", "verify"], { COMPOSE: composeCommand(PROJECT).join(" ") }, 300_000);
+
+  it("passes on the healthy stack", async () => {
+    const result = await verify();
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    for (const secret of Object.values(SECRETS)) expect(result.stdout + result.stderr).not.toContain(secret);
+  });
+
+  it("fails with maxapi stopped, naming maxapi and the fix", async () => {
+    const stopped = await compose(PROJECT, ["stop", "maxapi"]);
+    expect(stopped.code, stopped.stderr).toBe(0);
+    try {
+      const result = await verify();
+      expect(result.code).not.toBe(0);
+      const row = result.stdout.split("\n").find((line) => /maxapi/.test(line) && /FAIL/.test(line));
+      expect(row, result.stdout).toBeDefined();
+      expect(result.stdout).toContain("up -d maxapi");
+    } finally {
+      await compose(PROJECT, ["start", "maxapi"]);
+      await waitHealthy("maxapi");
+    }
+  });
+});
+
+describe("secrets", () => {
+  it("no container's log holds the proxy key, the setup token or the gateway token", async () => {
+    const logs = await compose(PROJECT, ["logs", "--no-color"]);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toMatch(/config-init-1 +\|/); // every service's log is in there
+    expect(logs.stdout).toMatch(/gateway-1 +\|.*ready/);
+    const files = docker("exec", id("gateway"), "sh", "-c", "cat /tmp/openclaw/*.log");
+    expect(files.length).toBeGreaterThan(0);
+    for (const [name, secret] of Object.entries(SECRETS)) {
+      expect(secret.length, name).toBeGreaterThanOrEqual(16);
+      expect(logs.stdout.includes(secret), `${name} in docker logs`).toBe(false);
+      expect(files.includes(secret), `${name} in OpenClaw's log files`).toBe(false);
+    }
+  });
+});
+
+describe("config-init with an invalid setting", () => {
+  it("stops the stack before the gateway starts, and its log names the variable", async () => {
+    const project = `${PROJECT}-bad-env`;
+    try {
+      const up = await compose(project, ["up", "-d"], { TIMEZONE: "Mars/Olympus_Mons" });
+      expect(up.code).not.toBe(0);
+      expect(up.stderr).toMatch(/config-init.*didn't complete successfully/);
+      const logs = await compose(project, ["logs", "--no-color", "config-init"]);
+      expect(logs.stdout).toMatch(/TIMEZONE/);
+      const gateway = await compose(project, ["ps", "--all", "--format", "{{.State}}", "gateway"]);
+      expect(gateway.stdout.trim()).not.toMatch(/running|exited|restarting/);
+    } finally {
+      await compose(project, ["down", "--volumes"]);
+    }
+  });
+});
