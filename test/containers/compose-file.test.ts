@@ -1,0 +1,94 @@
+// docker-compose.yml as compose resolves it from .env.example: which services each mode runs, and
+// the wiring and hardening every user gets. Needs only the docker compose CLI (no containers).
+import { describe, expect, it } from "vitest";
+import { run } from "../support/stack.ts";
+
+interface Service {
+  profiles?: string[];
+  read_only?: boolean;
+  restart?: string;
+  cap_drop?: string[];
+  security_opt?: string[];
+  healthcheck?: object;
+  ports?: { host_ip?: string; target: number; published: string }[];
+  networks?: Record<string, unknown>;
+  depends_on?: Record<string, { condition: string; required: boolean }>;
+  environment?: Record<string, string | null>;
+}
+interface Project {
+  services: Record<string, Service>;
+  networks: Record<string, { internal?: boolean }>;
+  volumes: Record<string, unknown>;
+}
+
+/** The resolved project for .env.example's settings plus `env` (as a user's shell would set them). */
+async function resolved(env: Record<string, string> = {}, args: string[] = []): Promise<Project> {
+  const result = await run("docker", ["compose", "-f", "docker-compose.yml", "--env-file", ".env.example", ...args, "config", "--format", "json"], env);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as Project;
+}
+
+const services = async (env: Record<string, string> = {}) => Object.keys((await resolved(env)).services).sort();
+
+describe("one setting picks the option", () => {
+  it("max-proxy (the default): config-init, maxapi, the normalizer and the gateway", async () => {
+    expect(await services()).toEqual(["config-init", "gateway", "maxapi", "normalizer"]);
+  });
+
+  it("setup-token: only config-init and the gateway, which then does not wait for the normalizer", async () => {
+    expect(await services({ AUTH_MODE: "setup-token" })).toEqual(["config-init", "gateway"]);
+    const { services: resolvedServices } = await resolved({ AUTH_MODE: "setup-token" });
+    expect(resolvedServices.gateway?.depends_on?.normalizer).toMatchObject({ required: false });
+    expect(resolvedServices["config-init"]?.environment?.AUTH_MODE).toBe("setup-token");
+  });
+
+  it("COMPOSE_PROFILES unset (an .env without that line): everything", async () => {
+    const result = await run("docker", ["compose", "-f", "docker-compose.yml", "--env-file", "/dev/null", "config", "--services"]);
+    expect(result.stdout.trim().split("\n").sort()).toEqual(["config-init", "gateway", "maxapi", "normalizer"]);
+  });
+});
+
+describe("wiring and hardening", () => {
+  it("publishes only the gateway, on 127.0.0.1:18789 unless GATEWAY_BIND/GATEWAY_PORT say otherwise", async () => {
+    const project = await resolved();
+    const published = Object.entries(project.services).flatMap(([name, s]) => (s.ports ?? []).map((p) => `${name} ${p.host_ip ?? "*"}:${p.published}->${p.target}`));
+    expect(published).toEqual(["gateway 127.0.0.1:18789->18789"]);
+    const moved = await resolved({ GATEWAY_BIND: "0.0.0.0", GATEWAY_PORT: "28789" });
+    expect(moved.services.gateway?.ports).toMatchObject([{ host_ip: "0.0.0.0", published: "28789", target: 18789 }]);
+  });
+
+  it("reaches outside only from maxapi (Anthropic) and the gateway (channels); config-init has no network", async () => {
+    const project = await resolved();
+    expect(project.networks.internal?.internal).toBe(true);
+    expect(project.networks.egress?.internal).toBeFalsy();
+    const onEgress = Object.entries(project.services).filter(([, s]) => s.networks && "egress" in s.networks).map(([name]) => name);
+    expect(onEgress.sort()).toEqual(["gateway", "maxapi"]);
+    expect(Object.keys(project.services.normalizer?.networks ?? {})).toEqual(["internal"]);
+    expect(project.services["config-init"]?.networks).toBeUndefined();
+  });
+
+  it("long-running services: healthcheck, restart unless-stopped, read-only, no new privileges, no capabilities", async () => {
+    const project = await resolved();
+    for (const name of ["maxapi", "normalizer", "gateway"]) {
+      const service = project.services[name];
+      expect(service, name).toMatchObject({ restart: "unless-stopped", read_only: true, cap_drop: ["ALL"], security_opt: ["no-new-privileges:true"] });
+      expect(service?.healthcheck, name).toBeDefined();
+    }
+    expect(project.services["config-init"]).toMatchObject({ restart: "no", cap_drop: ["ALL"], security_opt: ["no-new-privileges:true"] });
+  });
+
+  it("one token variable: CLAUDE_SETUP_TOKEN reaches maxapi as CLAUDE_CODE_OAUTH_TOKEN and config-init as itself", async () => {
+    const token = `sk-ant-oat01-${"t".repeat(95)}`;
+    const project = await resolved({ CLAUDE_SETUP_TOKEN: token });
+    expect(project.services.maxapi?.environment?.CLAUDE_CODE_OAUTH_TOKEN).toBe(token);
+    expect(project.services["config-init"]?.environment?.CLAUDE_SETUP_TOKEN).toBe(token);
+    expect(project.services.gateway?.environment?.CLAUDE_SETUP_TOKEN).toBeUndefined(); // config-init stores it for the gateway
+  });
+
+  it("OPENCLAW_STATE switches the state volume to a bind mount of an existing install", async () => {
+    const project = await resolved({ OPENCLAW_STATE: "/srv/openclaw-home" });
+    const mounts = (await run("docker", ["compose", "-f", "docker-compose.yml", "--env-file", ".env.example", "config"], { OPENCLAW_STATE: "/srv/openclaw-home" })).stdout;
+    expect(mounts).toMatch(/type: bind\s+source: \/srv\/openclaw-home\s+target: \/home\/node\/.openclaw/);
+    expect(project.volumes).not.toHaveProperty("openclaw-state");
+  });
+});
