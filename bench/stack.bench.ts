@@ -1,0 +1,72 @@
+// Benchmark of the whole stack: time from `docker compose up -d` to every service healthy, with the
+// images already built and an empty state volume (config-init's first run), and the images' sizes.
+// It runs the product docker-compose.yml with the test override (mock Anthropic API, no route out),
+// once with the shipped healthcheck interval (what a user waits) and once with a 1 s interval (how
+// soon the services are ready; a healthcheck first runs one interval after the start).
+//   node bench/stack.bench.ts        env: BENCH_STACK_ROUNDS (default 3)
+import { execFileSync } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import { composeCommand, ROOT } from "../test/support/stack.ts";
+
+const ROUNDS = Number(process.env.BENCH_STACK_ROUNDS ?? 3);
+const PROJECT = `clawbridge-bench-stack-${process.pid}`;
+const SERVICES = ["config-init", "mock-anthropic", "maxapi", "normalizer", "gateway"];
+const IMAGES = ["config-init", "gateway", "maxapi", "normalizer"];
+
+const [docker = "docker", ...composeArgs] = composeCommand(PROJECT);
+const compose = (env: Record<string, string>, ...args: string[]) =>
+  execFileSync(docker, [...composeArgs, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+
+interface PsRow {
+  Service: string;
+  State: string;
+  Health: string;
+  ExitCode: number;
+}
+
+const ps = (env: Record<string, string>): PsRow[] =>
+  compose(env, "ps", "--all", "--format", "json")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as PsRow);
+
+const ready = (row: PsRow) => (row.Service === "config-init" ? row.State === "exited" && row.ExitCode === 0 : row.Health === "healthy");
+
+/** Seconds from `up -d` to each service ready (config-init: exited 0), and to all of them. */
+async function upOnce(env: Record<string, string>): Promise<Record<string, number>> {
+  const started = performance.now();
+  compose(env, "up", "-d");
+  const at: Record<string, number> = {};
+  while (Object.keys(at).length < SERVICES.length) {
+    if (performance.now() - started > 300_000) throw new Error(`not ready after 300 s: ${JSON.stringify(ps(env))}`);
+    for (const row of ps(env)) if (at[row.Service] === undefined && ready(row)) at[row.Service] = (performance.now() - started) / 1000;
+    await sleep(100);
+  }
+  at.all = Math.max(...Object.values(at));
+  compose(env, "down", "--volumes", "--timeout", "30");
+  return at;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+console.log("building the images (not timed) ...");
+compose({}, "build", "--quiet");
+for (const [label, interval] of [["shipped interval (10s)", "10s"], ["1 s interval", "1s"]] as const) {
+  const env = { HEALTHCHECK_INTERVAL: interval };
+  const rounds: Record<string, number>[] = [];
+  for (let round = 0; round < ROUNDS; round++) rounds.push(await upOnce(env));
+  console.log(`\nup -d → ready, ${label}, median of ${ROUNDS} (min-max), seconds:`);
+  for (const service of [...SERVICES, "all"]) {
+    const values = rounds.map((r) => r[service] ?? NaN);
+    console.log(`  ${service.padEnd(15)} ${median(values).toFixed(1).padStart(5)}  (${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)})`);
+  }
+}
+
+console.log("\nimage sizes (uncompressed, as `docker images` reports):");
+const tag = (name: string) => `clawbridge/${name}:test`;
+const base = Number(execFileSync("docker", ["image", "inspect", "--format", "{{.Size}}", "node:24-bookworm-slim"], { encoding: "utf8" }));
+console.log(`  ${"node:24-bookworm-slim (base)".padEnd(30)} ${(base / 1e6).toFixed(0).padStart(5)} MB`);
+for (const name of IMAGES) {
+  const size = Number(execFileSync("docker", ["image", "inspect", "--format", "{{.Size}}", tag(name)], { encoding: "utf8" }));
+  console.log(`  ${tag(name).padEnd(30)} ${(size / 1e6).toFixed(0).padStart(5)} MB  (+${((size - base) / 1e6).toFixed(0)} MB over the base)`);
+}
