@@ -17,7 +17,7 @@ interface Service {
 }
 interface Project {
   services: Record<string, Service>;
-  networks: Record<string, { internal?: boolean }>;
+  networks: Record<string, { internal?: boolean; driver_opts?: Record<string, string> }>;
   volumes: Record<string, unknown>;
 }
 
@@ -48,6 +48,22 @@ describe("one setting picks the option", () => {
   });
 });
 
+describe("a role per machine (COMPOSE_PROFILES)", () => {
+  it("proxy: maxapi and the normalizer; gateway: config-init and the gateway", async () => {
+    expect(await services({ COMPOSE_PROFILES: "proxy" })).toEqual(["maxapi", "normalizer"]);
+    expect(await services({ COMPOSE_PROFILES: "gateway" })).toEqual(["config-init", "gateway"]);
+  });
+
+  it("NORMALIZER_BIND publishes the normalizer there, on a network with no route out, and makes the key mandatory", async () => {
+    const project = await resolved({ COMPOSE_PROFILES: "proxy", NORMALIZER_BIND: "10.0.0.5", NORMALIZER_PORT: "13457" });
+    const normalizer = project.services.normalizer;
+    expect(normalizer?.ports).toMatchObject([{ host_ip: "10.0.0.5", published: "13457", target: 3457 }]);
+    expect(normalizer?.environment?.PUBLISHED_ON).toBe("10.0.0.5:13457"); // the normalizer then refuses to start without PROXY_API_KEY
+    expect(Object.keys(normalizer?.networks ?? {}).sort()).toEqual(["internal", "published"]);
+    expect(project.networks.published).toMatchObject({ driver_opts: { "com.docker.network.bridge.enable_ip_masquerade": "false" } });
+  });
+});
+
 describe("wiring and hardening", () => {
   it("publishes only the gateway, on 127.0.0.1:18789 unless GATEWAY_BIND/GATEWAY_PORT say otherwise", async () => {
     const project = await resolved();
@@ -64,6 +80,7 @@ describe("wiring and hardening", () => {
     const onEgress = Object.entries(project.services).filter(([, s]) => s.networks && "egress" in s.networks).map(([name]) => name);
     expect(onEgress.sort()).toEqual(["gateway", "maxapi"]);
     expect(Object.keys(project.services.normalizer?.networks ?? {})).toEqual(["internal"]);
+    expect(project.services.normalizer?.environment).not.toHaveProperty("PUBLISHED_ON");
     expect(project.services["config-init"]?.networks).toBeUndefined();
   });
 

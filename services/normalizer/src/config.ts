@@ -15,6 +15,8 @@ const envSchema = z.object({
   UPSTREAM_URL: z.url({ protocol: /^https?$/ }).default("http://maxapi:3456"),
   PROXY_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
   PROXY_API_KEY_FILE: z.string().optional(),
+  // where compose publishes this port beyond the machine (NORMALIZER_BIND:NORMALIZER_PORT), if it does
+  PUBLISHED_ON: z.string().optional(),
   MAX_BODY_BYTES: positiveInt(10 * MIB),
   IMAGE_POLICY: z.enum(["placeholder", "reject"]).default("placeholder"),
   MODEL_ALIASES: z.string().default(""),
@@ -82,6 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         problems.push(`PROXY_API_KEY_FILE: cannot read ${present.PROXY_API_KEY_FILE} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
       }
     }
+  }
+
+  if (present.PUBLISHED_ON !== undefined && apiKey === undefined) {
+    // an open proxy on a network spends the subscription of whoever runs it
+    problems.push(`PROXY_API_KEY: required when the normalizer is published (on ${present.PUBLISHED_ON}); set it here and on every gateway host`);
   }
 
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

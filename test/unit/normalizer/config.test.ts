@@ -46,6 +46,13 @@ describe("loadConfig", () => {
     expect(problems.join(" ")).not.toContain("short-secret");
   });
 
+  it("requires a key when published beyond the machine, naming where", () => {
+    expect(() => loadConfig({ PUBLISHED_ON: "10.0.0.5:3457" })).toThrow(/PROXY_API_KEY: required when the normalizer is published \(on 10\.0\.0\.5:3457\)/);
+    expect(() => loadConfig({ PUBLISHED_ON: "10.0.0.5:3457", PROXY_API_KEY: "" })).toThrow(ConfigError);
+    expect(loadConfig({ PUBLISHED_ON: "10.0.0.5:3457", PROXY_API_KEY: "0123456789abcdef-key" }).apiKey).toBe("0123456789abcdef-key");
+    expect(loadConfig({}).apiKey).toBeUndefined(); // unpublished: open is allowed (with a warning)
+  });
+
   it("reads the key from PROXY_API_KEY_FILE (a docker secret), trimmed", () => {
     const file = join(mkdtempSync(join(tmpdir(), "normalizer-")), "key");
     writeFileSync(file, "0123456789abcdef-key\n");
