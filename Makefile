@@ -64,6 +64,10 @@ config-diff: ## Show what config-init would change in openclaw.json (secrets mas
 login: ## Log the Claude CLI in to your subscription, once (for use without CLAUDE_SETUP_TOKEN)
 	$(COMPOSE) run --rm --no-deps -it maxapi claude auth login --claudeai
 
+.PHONY: verify
+verify: ## Check the running stack: containers, config, agents, a chat and an agent turn, keys, cron, channels (VERIFY_LIVE=0: no model requests)
+	@COMPOSE="$(COMPOSE)" node services/verify/src/main.ts
+
 .PHONY: logs
 logs: ## Follow the stack's logs
 	$(COMPOSE) logs -f --tail=100

@@ -1,0 +1,98 @@
+// Check 4: one chat completion through the normalizer, sent from inside a container the way the
+// gateway sends it: the URL from openclaw.json's claude-max-proxy provider (else the URL given as
+// argument), the key from the container's PROXY_API_KEY. The probe script prints one JSON line
+// (ChatProbeResult) and never the key; it is plain JavaScript for the container's Node.
+import { modelCallFix } from "./agents.ts";
+import { runFailure, type RunResult } from "./compose.ts";
+import { asNumber, asRecord, asString, clip, parseJsonOutput } from "./json.ts";
+import { fail, ok, type Row } from "./row.ts";
+import type { AuthMode } from "./stack.ts";
+
+/** What the probe prints. `status` 0: no HTTP answer (`error` says why). */
+export interface ChatProbeResult {
+  url: string;
+  status: number;
+  model: string;
+  text: string;
+  errorType: string;
+  errorCode: string;
+  error: string;
+  ms: number;
+}
+
+export const CHAT_PROBE_MODEL = "claude-haiku-4";
+
+export const CHAT_PROBE_SCRIPT = `
+const fs = require("node:fs");
+let url = process.argv[1] || "";
+try {
+  const config = JSON.parse(fs.readFileSync((process.env.HOME || "/home/node") + "/.openclaw/openclaw.json", "utf8"));
+  url = config.models.providers["claude-max-proxy"].baseUrl || url;
+} catch {}
+const started = Date.now();
+const out = (fields) => console.log(JSON.stringify({ url, status: 0, model: "", text: "", errorType: "", errorCode: "", error: "", ms: Date.now() - started, ...fields }));
+fetch(url.replace(/\\/+$/, "") + "/chat/completions", {
+  method: "POST",
+  headers: { "content-type": "application/json", authorization: "Bearer " + (process.env.PROXY_API_KEY || "") },
+  body: JSON.stringify({ model: ${JSON.stringify(CHAT_PROBE_MODEL)}, messages: [{ role: "user", content: "Reply with the single word OK." }] }),
+  signal: AbortSignal.timeout(Number(process.argv[2]) || 25000),
+})
+  .then(async (response) => {
+    const body = await response.text();
+    let json = {};
+    try { json = JSON.parse(body); } catch { json = { error: { message: body.slice(0, 300) } }; }
+    const error = json.error || {};
+    out({
+      status: response.status,
+      model: String(json.model || ""),
+      text: String((json.choices && json.choices[0] && json.choices[0].message && json.choices[0].message.content) || "").slice(0, 300),
+      errorType: String(error.type || ""),
+      errorCode: String(error.code || ""),
+      error: String(error.message || (typeof json.error === "string" ? json.error : "")).slice(0, 300),
+    });
+  })
+  .catch((e) => out({ error: String((e && e.cause && (e.cause.code || e.cause.message)) || (e && e.name === "TimeoutError" ? "no answer in time" : e && e.message) || e) }));
+`;
+
+export const CHAT_TIMEOUT_MS = 30_000;
+
+function parseProbe(output: string): ChatProbeResult {
+  const probe = asRecord(parseJsonOutput(output));
+  return {
+    url: asString(probe.url),
+    status: asNumber(probe.status) ?? 0,
+    model: asString(probe.model),
+    text: asString(probe.text),
+    errorType: asString(probe.errorType),
+    errorCode: asString(probe.errorCode),
+    error: asString(probe.error),
+    ms: asNumber(probe.ms) ?? 0,
+  };
+}
+
+/** The probe's answer: HTTP 200 with text, else what failed and where to look. */
+export function chatRow(result: RunResult, mode: AuthMode, dc: string): Row {
+  const check = "chat completion";
+  if (result.timedOut) return fail(check, `no answer within ${CHAT_TIMEOUT_MS / 1000} s`, `${dc} logs --tail 50 normalizer maxapi`);
+  let probe: ChatProbeResult;
+  try {
+    probe = parseProbe(result.stdout);
+  } catch {
+    return fail(check, runFailure(result, CHAT_TIMEOUT_MS), `${dc} logs --tail 50 gateway`);
+  }
+  const via = `via ${probe.url}`;
+  if (probe.status === 200 && probe.text.trim() !== "") {
+    return ok(check, `answered "${clip(probe.text, 60)}" in ${probe.ms} ms (${probe.model || CHAT_PROBE_MODEL} ${via})`);
+  }
+  const error = clip(probe.error, 240);
+  if (probe.status === 0) {
+    return fail(check, `the normalizer is unreachable ${via}: ${error}`, `check NORMALIZER_URL in .env and that the normalizer runs: ${dc} ps normalizer`);
+  }
+  const detail = `HTTP ${probe.status}${probe.errorCode ? ` ${probe.errorCode}` : ""}${error ? `: ${error}` : ""} (${via})`;
+  if (probe.status === 200) return fail(check, `HTTP 200 but no text (${via})`, `${dc} logs --tail 50 normalizer maxapi`);
+  if (probe.errorCode === "invalid_api_key") {
+    return fail(check, `the normalizer refused the gateway's PROXY_API_KEY (${via})`, `give both the same PROXY_API_KEY (.env), then ${dc} up -d --force-recreate normalizer gateway`);
+  }
+  if (probe.status >= 500 && probe.status !== 504) return fail(check, detail, `${dc} logs --tail 50 normalizer maxapi`);
+  return fail(check, detail, modelCallFix(`${probe.status} ${probe.errorType} ${probe.error}`, mode, dc));
+}

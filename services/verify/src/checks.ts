@@ -1,0 +1,217 @@
+// The checks, in the order of the table: each has a name, whether it sends a model request
+// (`live`: skipped with VERIFY_LIVE=0) and a run that returns its rows, fixes included. Checks share
+// command results through a Memo (each openclaw command runs once); a check that needs a service
+// that is down skips, so a stopped container fails once, in its own row.
+import { AGENT_TURN_DEADLINE_S, AGENT_TURN_TIMEOUT_MS, agentRows, agentTurnRow, agentTurnRunId, parseAgentsList, runErrorFromLogs, type ListedAgent } from "./agents.ts";
+import { channelRows, configuredChannels } from "./channels.ts";
+import { CHAT_PROBE_SCRIPT, CHAT_TIMEOUT_MS, chatRow } from "./chat.ts";
+import { runFailure, type Compose, type RunResult } from "./compose.ts";
+import { credentialRows } from "./credentials.ts";
+import { cronRows, heartbeatModels, parseCronList } from "./cron.ts";
+import { fail, skip, type Row } from "./row.ts";
+import { configInitRow, serviceRows, type Container } from "./services.ts";
+import { CONFIG_INIT, envValue, has, type Stack } from "./stack.ts";
+
+export interface Context {
+  compose: Compose;
+  stack: Stack;
+  containers: Container[];
+}
+
+export interface Check {
+  name: string;
+  /** Sends a model request: skipped with VERIFY_LIVE=0. */
+  live: boolean;
+  run(ctx: Context, memo: Memo): Promise<Row[]>;
+}
+
+/**
+ * Results shared between checks: each command runs once. openclaw CLI commands run one after
+ * another (`serial`): each start costs a CPU-second or more, and on a small host several at once
+ * would each take long enough to hit their timeout.
+ */
+export class Memo {
+  private readonly results = new Map<string, Promise<unknown>>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  serial<T>(make: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(make, make);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let result = this.results.get(key) as Promise<T> | undefined;
+    if (!result) {
+      result = make();
+      this.results.set(key, result);
+    }
+    return result;
+  }
+}
+
+// The gateway's own port, reached from inside its container.
+const GATEWAY_URL = "ws://127.0.0.1:18789";
+export const VERIFY_SESSION = "clawbridge-verify";
+export const VERIFY_MESSAGE = "This is a connectivity check by clawbridge's make verify. Reply with the single word OK.";
+const DEFAULT_NORMALIZER_URL = "http://normalizer:3457/v1";
+
+const mine = (ctx: Context, service: string) => ctx.containers.filter((c) => c.service === service && !c.oneOff);
+const running = (ctx: Context, service: string) => mine(ctx, service).some((c) => c.state === "running");
+const healthy = (ctx: Context, service: string) => {
+  const containers = mine(ctx, service);
+  return containers.length > 0 && containers.every((c) => c.state === "running" && (c.health === "healthy" || c.health === ""));
+};
+
+/** A skip row when the gateway is not here or not running. */
+function withoutGateway(ctx: Context, check: string): Row | undefined {
+  if (!has(ctx.stack, "gateway")) return skip(check, "no gateway here (COMPOSE_PROFILES)");
+  if (!running(ctx, "gateway")) return skip(check, "the gateway is not running (see service gateway)");
+  return undefined;
+}
+
+/** A skip row when a model request cannot work: maxapi or the normalizer runs here but is unhealthy. */
+function withoutModelPath(ctx: Context, check: string): Row | undefined {
+  const down = ["maxapi", "normalizer"].filter((service) => has(ctx.stack, service) && !healthy(ctx, service));
+  return down.length > 0 ? skip(check, `${down.join(" and ")} not healthy (see above)`) : undefined;
+}
+
+const openclaw = (ctx: Context, memo: Memo, ...args: string[]): Promise<RunResult> =>
+  memo.once(`openclaw ${args.join(" ")}`, () => memo.serial(() => ctx.compose.exec("gateway", ["openclaw", ...args])));
+
+async function listedAgents(ctx: Context, memo: Memo): Promise<ListedAgent[]> {
+  try {
+    return parseAgentsList((await openclaw(ctx, memo, "agents", "list", "--json")).stdout);
+  } catch {
+    return [];
+  }
+}
+
+/** The chat completion's row; the agent turn waits for it. */
+function chat(ctx: Context, memo: Memo): Promise<Row> {
+  return memo.once("chat", async () => {
+    const check = "chat completion";
+    const dc = ctx.compose.display;
+    if (ctx.stack.authMode === "setup-token" && !has(ctx.stack, "normalizer")) return skip(check, "AUTH_MODE=setup-token: no normalizer");
+    const unavailable = withoutModelPath(ctx, check);
+    if (unavailable) return unavailable;
+    // from the gateway, as the gateway sends it; on a proxy-only machine from the normalizer itself
+    const [service, url] = has(ctx.stack, "gateway")
+      ? ["gateway", envValue(ctx.stack, CONFIG_INIT, "NORMALIZER_URL") || DEFAULT_NORMALIZER_URL]
+      : ["normalizer", "http://127.0.0.1:3457/v1"];
+    if (service === "gateway") {
+      const noGateway = withoutGateway(ctx, check);
+      if (noGateway) return noGateway;
+    }
+    const timeout = String(CHAT_TIMEOUT_MS - 5000);
+    const result = await ctx.compose.exec(service, ["node", "-e", CHAT_PROBE_SCRIPT, url, timeout], { timeoutMs: CHAT_TIMEOUT_MS });
+    return chatRow(result, ctx.stack.authMode, dc);
+  });
+}
+
+export const CHECKS: Check[] = [
+  {
+    name: "services",
+    live: false,
+    run: (ctx) => Promise.resolve(serviceRows(ctx.stack.services, ctx.containers, ctx.compose.display)),
+  },
+  {
+    name: CONFIG_INIT,
+    live: false,
+    async run(ctx) {
+      if (!ctx.stack.configInit) return [skip(CONFIG_INIT, "not run here (COMPOSE_PROFILES)")];
+      const container = mine(ctx, CONFIG_INIT)[0];
+      const failed = container !== undefined && container.state === "exited" && container.exitCode !== 0;
+      const logs = failed ? (await ctx.compose.run(["logs", "--no-log-prefix", "--no-color", "--tail", "50", CONFIG_INIT])).stdout : "";
+      return [configInitRow(ctx.containers, logs, ctx.compose.display)];
+    },
+  },
+  {
+    name: "agents",
+    live: false,
+    async run(ctx, memo) {
+      const unavailable = withoutGateway(ctx, "agents");
+      if (unavailable) return [unavailable];
+      return agentRows(ctx.stack.agents, ctx.stack.authMode, await openclaw(ctx, memo, "agents", "list", "--json"), ctx.compose.display);
+    },
+  },
+  {
+    name: "chat completion",
+    live: true,
+    run: async (ctx, memo) => [await chat(ctx, memo)],
+  },
+  {
+    name: "agent turn",
+    live: true,
+    async run(ctx, memo) {
+      const agents = ctx.stack.agents;
+      const agent = "error" in agents ? "main" : (agents[0]?.id ?? "main");
+      const check = `agent turn (${agent})`;
+      const unavailable = withoutGateway(ctx, check) ?? withoutModelPath(ctx, check);
+      if (unavailable) return [unavailable];
+      const chatRow = await chat(ctx, memo);
+      if (chatRow.status === "FAIL") return [skip(check, "the chat completion failed (see above)")];
+      const since = new Date().toISOString();
+      const result = await memo.serial(() =>
+        ctx.compose.exec(
+          "gateway",
+          ["openclaw", "agent", "--agent", agent, "--session-key", VERIFY_SESSION, "--message", VERIFY_MESSAGE, "--timeout", String(AGENT_TURN_DEADLINE_S), "--json"],
+          { env: { OPENCLAW_GATEWAY_URL: GATEWAY_URL }, timeoutMs: AGENT_TURN_TIMEOUT_MS },
+        ),
+      );
+      const runId = result.code === 0 ? "" : agentTurnRunId(result);
+      const logged = runId ? runErrorFromLogs((await ctx.compose.run(["logs", "--no-log-prefix", "--no-color", "--since", since, "gateway"])).stdout, runId) : "";
+      return [agentTurnRow(agent, ctx.stack.authMode, result, ctx.compose.display, logged)];
+    },
+  },
+  {
+    name: "credentials",
+    live: false,
+    async run(ctx) {
+      const auth = ctx.stack.authMode === "max-proxy" && running(ctx, "maxapi") ? await ctx.compose.exec("maxapi", ["claude", "auth", "status"]) : undefined;
+      return credentialRows(ctx.stack, auth, ctx.compose.display);
+    },
+  },
+  {
+    name: "cron",
+    live: false,
+    async run(ctx, memo) {
+      const unavailable = withoutGateway(ctx, "cron");
+      if (unavailable) return [unavailable];
+      const [list, health, agents] = await Promise.all([
+        openclaw(ctx, memo, "cron", "list", "--all", "--json"),
+        openclaw(ctx, memo, "health", "--json"),
+        listedAgents(ctx, memo),
+      ]);
+      let jobs;
+      try {
+        jobs = parseCronList(list.stdout);
+      } catch (error) {
+        return [fail("cron", `openclaw cron list: ${list.code === 0 ? (error as Error).message : runFailure(list)}`, `${ctx.compose.display} logs --tail 50 gateway`)];
+      }
+      let heartbeats = new Map<string, string>();
+      try {
+        heartbeats = heartbeatModels(health.stdout);
+      } catch {
+        // heartbeat jobs then show no model name
+      }
+      return cronRows(jobs, heartbeats, agents, ctx.compose.display);
+    },
+  },
+  {
+    name: "channels",
+    live: false,
+    async run(ctx, memo) {
+      const configured = configuredChannels(ctx.stack);
+      if (configured.length === 0) return channelRows([], "", ctx.compose.display);
+      const unavailable = withoutGateway(ctx, "channels");
+      if (unavailable) return [unavailable];
+      const result = await openclaw(ctx, memo, "channels", "status", "--json");
+      try {
+        return channelRows(configured, result.stdout, ctx.compose.display);
+      } catch (error) {
+        return [fail("channels", `openclaw channels status: ${result.code === 0 ? (error as Error).message : runFailure(result)}`, `${ctx.compose.display} logs --tail 50 gateway`)];
+      }
+    },
+  },
+];

@@ -1,0 +1,79 @@
+// `make verify`: checks the running compose stack as a user would by hand after setup and prints one
+// table row per check (CHECK | RESULT | DETAIL | FIX). Exit 0 when nothing failed (skips allowed).
+//   COMPOSE      the docker compose command (default "docker compose"), e.g. with -p/-f/--env-file
+//   VERIFY_LIVE  0: no model requests (skips the chat completion and the agent turn)
+// Runs from the repository root, whatever the working directory. Never prints a secret: every line
+// passes through redact() with the secret values of the resolved compose environment.
+import { resolve } from "node:path";
+import { CHECKS, Memo, type Context } from "./checks.ts";
+import { Compose, composeCommand, runFailure } from "./compose.ts";
+import { parseJsonOutput } from "./json.ts";
+import { fail, skip, type Row } from "./row.ts";
+import { redact, secretValues } from "./secrets.ts";
+import { parsePs } from "./services.ts";
+import { parseStack, type Stack } from "./stack.ts";
+import { passed, renderSummary, renderTable } from "./table.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+
+const isOff = (value: string | undefined) => /^(0|false|no|off)$/i.test((value ?? "").trim());
+
+/** The stack and its containers, or the row saying why docker compose could not tell. */
+async function load(): Promise<Context | Row> {
+  const dc = compose.display;
+  const config = await compose.run(["config", "--format", "json"]);
+  let stack: Stack;
+  try {
+    if (config.code !== 0) throw new Error(runFailure(config));
+    stack = parseStack(parseJsonOutput(config.stdout));
+  } catch (error) {
+    return fail("compose config", `${dc} config: ${(error as Error).message}`, "run it in the clawbridge directory, with Docker running (`docker info`)");
+  }
+  compose.secrets = secretValues(Object.values(stack.env));
+  const ps = await compose.run(["ps", "--all", "--format", "json"]);
+  try {
+    if (ps.code !== 0) throw new Error(runFailure(ps));
+    return { compose, stack, containers: parsePs(ps.stdout) };
+  } catch (error) {
+    return fail("compose ps", `${dc} ps: ${(error as Error).message}`, "is Docker running? `docker info`");
+  }
+}
+
+async function runChecks(ctx: Context, live: boolean): Promise<Row[]> {
+  const memo = new Memo();
+  const results = await Promise.all(
+    CHECKS.map(async (check) => {
+      if (check.live && !live) return [skip(check.name, "VERIFY_LIVE=0 (no model requests)")];
+      try {
+        return await check.run(ctx, memo);
+      } catch (error) {
+        return [fail(check.name, `verify could not run this check: ${(error as Error).message}`, "report it with this output")];
+      }
+    }),
+  );
+  return results.flat();
+}
+
+const compose = new Compose(composeCommand(process.env.COMPOSE), ROOT);
+
+async function main(): Promise<number> {
+  const live = !isOff(process.env.VERIFY_LIVE);
+  if (process.stderr.isTTY) process.stderr.write(`verify: checking the stack of \`${compose.display}\`${live ? " (with one chat completion and one agent turn)" : ""}…\n`);
+  const started = Date.now();
+  const loaded = await load();
+  const rows = "stack" in loaded ? await runChecks(loaded, live) : [loaded];
+  const colour = process.stdout.isTTY && process.env.NO_COLOR === undefined;
+  const output = renderTable(rows, { colour }) + renderSummary(rows).replace(/\n$/, ` in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(redact(output, compose.secrets));
+  return passed(rows) ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(redact(`verify: ${error instanceof Error ? error.message : String(error)}\n`, compose.secrets));
+    process.exitCode = 2;
+  },
+);

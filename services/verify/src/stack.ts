@@ -1,0 +1,75 @@
+// The stack as `docker compose config --format json` resolves it (.env, COMPOSE_* variables,
+// override files): which services the active profiles select and each one's environment. verify
+// reads the settings it checks from here, as the containers received them.
+import { asRecord, isRecord } from "./json.ts";
+
+export const CONFIG_INIT = "config-init";
+export const FAMILIES = ["opus", "sonnet", "haiku"] as const;
+export type Family = (typeof FAMILIES)[number];
+export type AuthMode = "max-proxy" | "setup-token";
+
+export interface Agent {
+  id: string;
+  family: Family;
+}
+
+export interface Stack {
+  /** Long-running services the active profiles select (config-init, a one-shot, is not one of them). */
+  services: string[];
+  /** config-init is selected (this machine runs the gateway). */
+  configInit: boolean;
+  /** Each selected service's resolved environment. */
+  env: Record<string, Record<string, string>>;
+  authMode: AuthMode;
+  /** AGENTS as config-init reads it, or why it cannot be read. */
+  agents: Agent[] | { error: string };
+}
+
+// config-init's defaults (services/config-init/src/settings.ts)
+export const DEFAULT_AGENTS = "main=opus,lite=sonnet";
+
+// The usual order of the stack, then anything else (a test's mock) by name.
+const ORDER = ["maxapi", "normalizer", "gateway"];
+const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
+
+function environment(service: unknown): Record<string, string> {
+  const env = asRecord(asRecord(service).environment);
+  // compose prints strings, and null for a variable without a value
+  const text = (value: unknown) => (typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : "");
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, text(value)]));
+}
+
+/** `main=opus,lite=sonnet` → agents; the same rules as config-init. */
+export function parseAgents(spec: string): Agent[] | { error: string } {
+  const entries = (spec.trim() === "" ? DEFAULT_AGENTS : spec).split(",").map((entry) => entry.trim()).filter(Boolean);
+  const agents: Agent[] = [];
+  for (const entry of entries) {
+    const [id = "", family = ""] = entry.split("=").map((part) => part.trim());
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(id) || !(FAMILIES as readonly string[]).includes(family)) {
+      return { error: `AGENTS: "${entry}" is not id=opus|sonnet|haiku` };
+    }
+    agents.push({ id, family: family as Family });
+  }
+  return agents.length > 0 ? agents : { error: "AGENTS: no agent" };
+}
+
+/** The stack from `docker compose config --format json` output, parsed. */
+export function parseStack(config: unknown): Stack {
+  if (!isRecord(config) || !isRecord(config.services)) throw new Error("docker compose config printed no services");
+  const env: Record<string, Record<string, string>> = {};
+  for (const [name, service] of Object.entries(config.services)) env[name] = environment(service);
+  const names = Object.keys(env);
+  const initEnv = env[CONFIG_INIT] ?? {};
+  return {
+    services: names.filter((name) => name !== CONFIG_INIT).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)),
+    configInit: names.includes(CONFIG_INIT),
+    env,
+    authMode: initEnv.AUTH_MODE === "setup-token" ? "setup-token" : "max-proxy",
+    agents: parseAgents(initEnv.AGENTS ?? ""),
+  };
+}
+
+/** A variable of a service's environment; "" when unset or the service is not selected. */
+export const envValue = (stack: Stack, service: string, name: string): string => stack.env[service]?.[name] ?? "";
+
+export const has = (stack: Stack, service: string): boolean => stack.services.includes(service);
