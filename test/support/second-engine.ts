@@ -1,0 +1,90 @@
+// A second Docker engine on this machine, standing in for another machine in multi-host tests:
+// dockerd in a network namespace of its own, joined to this host by one veth pair
+// (HOST_ADDRESS ↔ ADDRESS) and nothing else, so everything it runs can reach this host and no other.
+// `ip netns exec` would remount /sys and hide the cgroup mounts, so dockerd enters only the network
+// namespace (nsenter --net). Needs root, as the engine itself does.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const NETNS = "clawbridge-node2";
+const HOST_VETH = "cb-node2-host";
+const NODE_VETH = "cb-node2";
+const DATA = "/var/lib/clawbridge-node2";
+const RUN = "/run/clawbridge-node2";
+
+export const HOST_ADDRESS = "10.213.7.1";
+export const ADDRESS = "10.213.7.2";
+export const DOCKER_HOST = `unix://${RUN}/docker.sock`;
+
+const sh = (command: string, ...args: string[]) => execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+const attempt = (command: string, ...args: string[]) => {
+  try {
+    sh(command, ...args);
+  } catch {
+    // already gone
+  }
+};
+
+/** The docker CLI against the second engine. */
+export const docker2 = (...args: string[]) => execFileSync("docker", ["-H", DOCKER_HOST, ...args], { encoding: "utf8", maxBuffer: 64 << 20 }).trim();
+
+/** Starts the engine (removing what an interrupted run left) and waits until it answers. */
+export async function startSecondEngine(): Promise<void> {
+  await stopSecondEngine();
+  sh("ip", "netns", "add", NETNS);
+  sh("ip", "link", "add", HOST_VETH, "type", "veth", "peer", "name", NODE_VETH);
+  sh("ip", "link", "set", NODE_VETH, "netns", NETNS);
+  sh("ip", "addr", "add", `${HOST_ADDRESS}/24`, "dev", HOST_VETH);
+  sh("ip", "link", "set", HOST_VETH, "up");
+  for (const args of [["addr", "add", `${ADDRESS}/24`, "dev", NODE_VETH], ["link", "set", NODE_VETH, "up"], ["link", "set", "lo", "up"]]) {
+    sh("ip", "netns", "exec", NETNS, "ip", ...args);
+  }
+  const dockerd = spawn(
+    "nsenter",
+    [`--net=/var/run/netns/${NETNS}`, "dockerd", "--data-root", `${DATA}/docker`, "--exec-root", `${RUN}/exec`, "--pidfile", `${RUN}/docker.pid`, "-H", DOCKER_HOST],
+    { detached: true, stdio: "ignore" },
+  );
+  dockerd.unref();
+  for (let tries = 0; tries < 120; tries++) {
+    try {
+      docker2("info", "--format", "{{.ServerVersion}}");
+      return;
+    } catch {
+      await sleep(250);
+    }
+  }
+  throw new Error("the second engine did not answer within 30 s");
+}
+
+/** Stops the engine and removes its namespace, link and data. */
+export async function stopSecondEngine(): Promise<void> {
+  const pidfile = `${RUN}/docker.pid`;
+  if (existsSync(pidfile)) {
+    const pid = Number(readFileSync(pidfile, "utf8"));
+    try {
+      process.kill(pid, "SIGTERM");
+      for (let tries = 0; tries < 120; tries++) {
+        process.kill(pid, 0); // throws once it is gone
+        await sleep(250);
+      }
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // exited
+    }
+  }
+  attempt("ip", "link", "del", HOST_VETH);
+  attempt("ip", "netns", "del", NETNS);
+  for (const dir of [RUN, DATA]) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch (error) {
+      console.warn(`second engine: could not remove ${dir}: ${(error as Error).message}`); // a mount still busy: the next start retries
+    }
+  }
+}
+
+/** Copies images from this machine's engine to the second one (no registry needed). */
+export function copyImages(images: string[]): void {
+  execFileSync("sh", ["-c", `docker save ${images.join(" ")} | docker -H ${DOCKER_HOST} load`], { stdio: "ignore" });
+}
