@@ -1,0 +1,142 @@
+// compose.swarm.yml on Docker Swarm: a single-node swarm on this engine, then a two-node swarm with a
+// second engine in its own network namespace (test/support/second-engine.ts) holding the proxy
+// services. The test override adds the mock Anthropic API and makes every network internal.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { docker } from "../support/containers.ts";
+import { copyImages, docker2, DOCKER_HOST, HOST_ADDRESS, startSecondEngine, stopSecondEngine } from "../support/second-engine.ts";
+import { ROOT, run } from "../support/stack.ts";
+import { until } from "../support/until.ts";
+
+const STACK = `cbswarm${String(process.pid)}`;
+const GATEWAY_TOKEN = "swarm-test-gateway-token-0123456789";
+const SECRETS = {
+  claude_setup_token: `sk-ant-oat01-swarm-${"s".repeat(90)}`,
+  proxy_api_key: "swarm-test-proxy-key-0123456789",
+  openclaw_gateway_token: GATEWAY_TOKEN,
+};
+
+let secretsDir: string;
+let joinedSwarm = false;
+
+beforeAll(() => {
+  if (docker("info", "--format", "{{.Swarm.LocalNodeState}}") !== "inactive") throw new Error("this engine is already in a swarm: the test would change it");
+  secretsDir = mkdtempSync(join(tmpdir(), "clawbridge-swarm-"));
+  for (const [name, value] of Object.entries(SECRETS)) writeFileSync(join(secretsDir, name), value);
+});
+
+afterAll(async () => {
+  await leaveSwarm();
+  rmSync(secretsDir, { recursive: true, force: true });
+});
+
+async function leaveSwarm(): Promise<void> {
+  if (!joinedSwarm) return;
+  await run("docker", ["stack", "rm", STACK]);
+  // a stack's containers and networks go away asynchronously; its volumes stay until removed
+  await until("the stack's containers gone", () => docker("ps", "-aq", "--filter", `label=com.docker.stack.namespace=${STACK}`) === "", 150);
+  await run("docker", ["swarm", "leave", "--force"]);
+  for (const volume of docker("volume", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${STACK}`).split("\n").filter(Boolean)) {
+    await run("docker", ["volume", "rm", volume]);
+  }
+  joinedSwarm = false;
+}
+
+async function deploy(): Promise<void> {
+  const result = await run(
+    "docker",
+    ["stack", "deploy", "--resolve-image", "never", "-c", "compose.swarm.yml", "-c", "test/containers/swarm.override.yml", STACK],
+    { CLAWBRIDGE_VERSION: "test", SECRETS_DIR: secretsDir, MOCK_FILE: join(ROOT, "test/support/mock-anthropic-api.ts"), HEALTHCHECK_INTERVAL: "2s" },
+  );
+  expect(result.code, result.stderr).toBe(0);
+}
+
+/** The running, healthy container of a service on an engine (`dockerCli` picks it), once there is one. */
+const healthyContainer = (service: string, dockerCli: (...args: string[]) => string = docker) =>
+  until(`${service} healthy`, () => dockerCli("ps", "-q", "--filter", `label=com.docker.swarm.service.name=${STACK}_${service}`, "--filter", "health=healthy") || undefined, 600, 500);
+
+/** An agent turn inside the gateway's container; the token comes from a docker secret, so the CLI gets it here. */
+async function agentTurn(container: string, message: string): Promise<string> {
+  const result = await run(
+    "docker",
+    ["exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", "-e", `OPENCLAW_GATEWAY_TOKEN=${GATEWAY_TOKEN}`, container, "openclaw", "agent", "--agent", "main", "--message", message, "--json"],
+    {},
+    180_000,
+  );
+  expect(result.code, result.stdout + result.stderr).toBe(0);
+  const reply = JSON.parse(result.stdout.slice(result.stdout.indexOf("{"))) as { status: string; result: { payloads: { text: string }[] } };
+  expect(reply.status).toBe("ok");
+  return reply.result.payloads.map((p) => p.text).join("");
+}
+
+const nodeId = (dockerCli: (...args: string[]) => string = docker) => dockerCli("info", "--format", "{{.Swarm.NodeID}}");
+const label = (node: string, ...labels: string[]) => docker("node", "update", ...labels.flatMap((l) => ["--label-add", `clawbridge.${l}=true`]), node);
+
+describe("a single-node swarm", () => {
+  it("deploys, gets healthy and answers an agent turn", async () => {
+    docker("swarm", "init", "--advertise-addr", "127.0.0.1");
+    joinedSwarm = true;
+    label(nodeId(), "proxy", "gateway");
+    await deploy();
+    for (const service of ["maxapi", "normalizer"]) await healthyContainer(service);
+    expect(await agentTurn(await healthyContainer("gateway"), `swarm turn ${Date.now()}`)).toBe("Hello from mock!");
+  });
+
+  it("replaces a killed gateway with a new task, and one that exits 0 too (OpenClaw #73178)", async () => {
+    const first = await healthyContainer("gateway");
+    docker("kill", first);
+    const second = await until("a new gateway task", async () => {
+      const id = await healthyContainer("gateway");
+      return id !== first ? id : undefined;
+    });
+    expect(await agentTurn(second, `after kill ${Date.now()}`)).toBe("Hello from mock!");
+
+    // a clean stop of PID 1 (tini → OpenClaw) exits 0: Swarm calls that task Complete; restart_policy "any" replaces it
+    docker("exec", second, "node", "-e", "process.kill(1, 'SIGTERM')");
+    await until("the gateway to exit", () => docker("inspect", "--format", "{{.State.Status}}", second) === "exited");
+    expect(docker("inspect", "--format", "{{.State.ExitCode}}", second)).toBe("0");
+    const third = await until("a gateway task after a clean exit", async () => {
+      const id = await healthyContainer("gateway");
+      return id !== second ? id : undefined;
+    });
+    expect(await agentTurn(third, `after exit 0 ${Date.now()}`)).toBe("Hello from mock!");
+  });
+
+  afterAll(leaveSwarm);
+});
+
+describe("a two-node swarm: proxy services on one node, the gateway on the other", () => {
+  beforeAll(async () => {
+    await startSecondEngine();
+    copyImages(["clawbridge/maxapi:test", "clawbridge/normalizer:test", "node:24-bookworm-slim"]);
+  });
+
+  afterAll(async () => {
+    await run("docker", ["-H", DOCKER_HOST, "swarm", "leave", "--force"]);
+    await leaveSwarm();
+    await stopSecondEngine();
+  });
+
+  it("places maxapi and the normalizer on the second node and answers a gateway turn across them", async () => {
+    docker("swarm", "init", "--advertise-addr", HOST_ADDRESS, "--listen-addr", `${HOST_ADDRESS}:2377`);
+    joinedSwarm = true;
+    const token = docker("swarm", "join-token", "-q", "worker");
+    docker2("swarm", "join", "--token", token, "--advertise-addr", "10.213.7.2", `${HOST_ADDRESS}:2377`);
+    const [manager, worker] = [nodeId(), nodeId(docker2)];
+    await until("two ready nodes", () => docker("node", "ls", "--format", "{{.Status}}").split("\n").filter((s) => s === "Ready").length === 2);
+    label(manager, "gateway");
+    label(worker, "proxy");
+    await deploy();
+
+    // each engine runs only its node's share (both nodes share this machine's hostname, so ask the engines)
+    for (const service of ["maxapi", "normalizer"]) await healthyContainer(service, docker2);
+    const gateway = await healthyContainer("gateway");
+    const tasksOn = (dockerCli: (...args: string[]) => string) =>
+      dockerCli("ps", "--format", `{{index .Labels "com.docker.swarm.service.name"}}`, "--filter", `label=com.docker.stack.namespace=${STACK}`).split("\n").sort();
+    expect(tasksOn(docker)).toEqual([`${STACK}_gateway`]);
+    expect(tasksOn(docker2)).toEqual([`${STACK}_maxapi`, `${STACK}_mock-anthropic`, `${STACK}_normalizer`]);
+    expect(await agentTurn(gateway, `two nodes ${Date.now()}`)).toBe("Hello from mock!");
+  });
+});
