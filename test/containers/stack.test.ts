@@ -195,6 +195,17 @@ describe("faults", () => {
     expect(completion.choices[0]?.message.content).toBe("Hello from mock!");
   });
 
+  it("the gateway killed: back by its restart policy at once (no stale lease on its state), and the next turn answers", async () => {
+    const restarts = () => Number(docker("inspect", "--format", "{{.RestartCount}}", id("gateway")));
+    const before = restarts();
+    killIn(id("gateway"), pidsIn(id("gateway"), "openclaw-gateway"), { containerMayExit: true });
+    await until("the gateway restarted", () => restarts() > before, 150);
+    await waitHealthy("gateway");
+    const turn = await agentTurn(marker("after-gateway-kill"));
+    expect(turn.status).toBe("ok");
+    expect(turn.result.payloads.map((p) => p.text).join("")).toBe("Hello from mock!");
+  });
+
   it("the normalizer restarted: the next gateway turn succeeds", async () => {
     docker("restart", id("normalizer"));
     await waitHealthy("normalizer");

@@ -36,7 +36,7 @@ async function leaveSwarm(): Promise<void> {
   if (!joinedSwarm) return;
   await run("docker", ["stack", "rm", STACK]);
   // a stack's containers and networks go away asynchronously; its volumes stay until removed
-  await until("the stack's containers gone", () => docker("ps", "-aq", "--filter", `label=com.docker.stack.namespace=${STACK}`) === "", 150);
+  await until("the stack's containers gone", () => docker("ps", "-aq", "--filter", `label=com.docker.stack.namespace=${STACK}`) === "", 600); // the gateway may take its 60 s grace
   await run("docker", ["swarm", "leave", "--force"]);
   for (const volume of docker("volume", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${STACK}`).split("\n").filter(Boolean)) {
     await run("docker", ["volume", "rm", volume]);
@@ -134,7 +134,7 @@ describe("a two-node swarm: proxy services on one node, the gateway on the other
     for (const service of ["maxapi", "normalizer"]) await healthyContainer(service, docker2);
     const gateway = await healthyContainer("gateway");
     const tasksOn = (dockerCli: (...args: string[]) => string) =>
-      dockerCli("ps", "--format", `{{index .Labels "com.docker.swarm.service.name"}}`, "--filter", `label=com.docker.stack.namespace=${STACK}`).split("\n").sort();
+      dockerCli("ps", "--format", `{{.Label "com.docker.swarm.service.name"}}`, "--filter", `label=com.docker.stack.namespace=${STACK}`).split("\n").sort();
     expect(tasksOn(docker)).toEqual([`${STACK}_gateway`]);
     expect(tasksOn(docker2)).toEqual([`${STACK}_maxapi`, `${STACK}_mock-anthropic`, `${STACK}_normalizer`]);
     expect(await agentTurn(gateway, `two nodes ${Date.now()}`)).toBe("Hello from mock!");
