@@ -52,6 +52,19 @@ up: ## Start the stack in the background (creates .env from .env.example if miss
 	@[ -f .env ] || { cp .env.example .env; echo "created .env from .env.example: set PROXY_API_KEY in it"; }
 	$(COMPOSE) up -d --build
 
+.PHONY: push
+push: ## Build the images and push them to a registry: make push REGISTRY=registry.example.com/team
+	@[ -n "$(REGISTRY)" ] || { echo "usage: make push REGISTRY=<host>[/<path>]"; exit 2; }
+	$(COMPOSE) --profile '*' build
+	@for image in $$($(COMPOSE) --profile '*' config --images | grep '^clawbridge/' | sort -u); do \
+	  target="$(patsubst %/,%,$(REGISTRY))/$$image"; \
+	  docker tag "$$image" "$$target" && docker push "$$target" || exit 1; \
+	done
+
+.PHONY: deploy
+deploy: ## Deploy compose.swarm.yml to Docker Swarm with .env's settings (REGISTRY=..., PUBLISH=1: see README)
+	REGISTRY="$(REGISTRY)" PUBLISH="$(PUBLISH)" bin/swarm-deploy
+
 .PHONY: down
 down: ## Stop the stack (volumes are kept)
 	$(COMPOSE) down
