@@ -47,7 +47,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  docker("volume", "rm", "-f", VOLUME, `${VOLUME}-setup-token`, `${VOLUME}-legacy`);
+  docker("volume", "rm", "-f", VOLUME, `${VOLUME}-setup-token`, `${VOLUME}-legacy`, `${VOLUME}-channel`);
 });
 
 describe("config-init", () => {
@@ -88,6 +88,17 @@ describe("config-init", () => {
     expect(run.output).toContain('-      "userTimezone": "Europe/Berlin"');
     expect(run.output).toContain('+      "userTimezone": "Asia/Tokyo"');
     expect(inVolume("md5sum /s/openclaw.json")).toBe(before);
+  });
+
+  it("drops a channel once its token is unset, instead of failing on the missing variable", () => {
+    const volume = `${VOLUME}-channel`;
+    const telegram = { TELEGRAM_BOT_TOKEN: "123456:telegram-test-token-abcdefghij" };
+    expect(configInitOn(volume, { ...ENV, ...telegram }).status).toBe(0);
+    const run = configInitOn(volume, ENV);
+    expect(run.status, run.output).toBe(0);
+    expect(run.lines.map((line) => line.msg)).toContain("channels.telegram removed: its token is no longer set");
+    const config = docker("run", "--rm", "--network", "none", "-v", `${volume}:/s`, "--entrypoint", "cat", IMAGE, "/s/openclaw.json");
+    expect((JSON.parse(config) as { channels?: Record<string, unknown> }).channels ?? {}).not.toHaveProperty("telegram");
   });
 
   it("refuses a bad environment naming every bad variable, and leaves the file alone", () => {

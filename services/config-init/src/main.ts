@@ -8,7 +8,7 @@ import { pino } from "pino";
 import writeFileAtomic from "write-file-atomic";
 import { ConfigFileError, readConfig, serialize, writeConfig } from "./config-file.ts";
 import { dryRunDiff } from "./dry-run.ts";
-import { mergeOwned } from "./merge.ts";
+import { mergeOwned, retireUnsetSections } from "./merge.ts";
 import { validateConfig } from "./openclaw-cli.ts";
 import { RenderError } from "./render.ts";
 import { renderOwnedConfig } from "./render-config.ts";
@@ -22,7 +22,9 @@ const TEMPLATES_DIR = process.env.CONFIG_TEMPLATES_DIR ?? new URL("../../../conf
 /** Renders, merges, has OpenClaw validate, writes. Returns false when OpenClaw rejects the result. */
 async function renderAndWrite(settings: Settings, path: string, dryRun: boolean): Promise<boolean> {
   const existing = await readConfig(path);
-  const next = mergeOwned(existing?.config ?? {}, await renderOwnedConfig(settings, TEMPLATES_DIR));
+  const merged = mergeOwned(existing?.config ?? {}, await renderOwnedConfig(settings, TEMPLATES_DIR));
+  const { config: next, removed } = retireUnsetSections(merged, (variable) => Boolean(settings[variable as keyof Settings]));
+  for (const section of removed) logger.info({ section }, `${section} removed: its token is no longer set`);
   if (dryRun) {
     process.stdout.write(`${dryRunDiff(path, existing?.config, next)}\n`);
     return true;

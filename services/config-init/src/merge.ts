@@ -14,3 +14,32 @@ export function mergeOwned(existing: JsonObject, owned: JsonObject): JsonObject 
 
 /** Merges several rendered templates in order (later ones win on the same key). */
 export const mergeAll = (parts: readonly JsonObject[]): JsonObject => parts.reduce<JsonObject>(mergeOwned, {});
+
+/** Sections an earlier run rendered for an optional setting; each holds that setting's `${VAR}` reference. */
+const OPTIONAL_SECTIONS = [
+  { path: ["channels", "telegram"], key: "botToken", variable: "TELEGRAM_BOT_TOKEN" },
+  { path: ["channels", "discord"], key: "token", variable: "DISCORD_BOT_TOKEN" },
+] as const;
+
+/**
+ * Removes the sections of optional settings that are no longer set: merging alone would keep, say,
+ * `channels.telegram` with its `${TELEGRAM_BOT_TOKEN}` reference, and OpenClaw would then refuse the
+ * whole config for the missing variable. A section the user wrote (with any other value) stays.
+ * Returns the config and the dotted paths removed.
+ */
+export function retireUnsetSections(config: JsonObject, isSet: (variable: string) => boolean): { config: JsonObject; removed: string[] } {
+  const removed: string[] = [];
+  let result = config;
+  for (const { path, key, variable } of OPTIONAL_SECTIONS) {
+    if (isSet(variable)) continue;
+    const [parentKey, childKey] = path;
+    const parent = result[parentKey];
+    if (!isPlainObject(parent)) continue;
+    const section = parent[childKey];
+    if (!isPlainObject(section) || section[key] !== `\${${variable}}`) continue;
+    const rest = Object.fromEntries(Object.entries(parent).filter(([name]) => name !== childKey));
+    result = { ...result, [parentKey]: rest };
+    removed.push(path.join("."));
+  }
+  return { config: result, removed };
+}

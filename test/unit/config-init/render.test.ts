@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeAll, mergeOwned } from "../../../services/config-init/src/merge.ts";
+import { mergeAll, mergeOwned, retireUnsetSections } from "../../../services/config-init/src/merge.ts";
 import { RenderError, renderTemplate } from "../../../services/config-init/src/render.ts";
 
 function problemsOf(source: string, variables: Record<string, unknown>): string[] {
@@ -63,5 +63,25 @@ describe("mergeOwned", () => {
 
   it("merges several templates in order", () => {
     expect(mergeAll([{ a: { x: 1 } }, { a: { y: 2 } }, { a: { x: 3 } }])).toEqual({ a: { x: 3, y: 2 } });
+  });
+});
+
+describe("retireUnsetSections", () => {
+  const rendered = {
+    gateway: { port: 18789 },
+    channels: { telegram: { botToken: "${TELEGRAM_BOT_TOKEN}", allowFrom: ["1"] }, discord: { token: "${DISCORD_BOT_TOKEN}" } },
+  };
+
+  it("removes a channel rendered by an earlier run once its token is unset (OpenClaw would reject the missing variable)", () => {
+    const { config, removed } = retireUnsetSections(rendered, (variable) => variable === "DISCORD_BOT_TOKEN");
+    expect(config).toEqual({ gateway: { port: 18789 }, channels: { discord: { token: "${DISCORD_BOT_TOKEN}" } } });
+    expect(removed).toEqual(["channels.telegram"]);
+    expect(rendered.channels.telegram.botToken).toBe("${TELEGRAM_BOT_TOKEN}"); // the input is not modified
+  });
+
+  it("keeps channels whose token is set, and a channel the user wrote with a token of their own", () => {
+    expect(retireUnsetSections(rendered, () => true)).toEqual({ config: rendered, removed: [] });
+    const handWritten = { channels: { telegram: { botToken: "123:user-wrote-this" } } };
+    expect(retireUnsetSections(handWritten, () => false)).toEqual({ config: handWritten, removed: [] });
   });
 });
