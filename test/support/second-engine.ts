@@ -73,6 +73,14 @@ export async function stopSecondEngine(): Promise<void> {
       // exited
     }
   }
+  // dockerd shares this host's mount namespace: what it mounted (its data root, namespaces of its
+  // networks) outlives it; deepest first
+  const mounts = readFileSync("/proc/mounts", "utf8")
+    .split("\n")
+    .map((line) => line.split(" ")[1] ?? "")
+    .filter((point) => [RUN, DATA].some((dir) => point === dir || point.startsWith(`${dir}/`)))
+    .sort((a, b) => b.length - a.length);
+  for (const point of mounts) attempt("umount", "-l", point);
   attempt("ip", "link", "del", HOST_VETH);
   attempt("ip", "netns", "del", NETNS);
   for (const dir of [RUN, DATA]) {
