@@ -6,6 +6,7 @@ import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } 
 import { afterAll, describe, expect, it } from "vitest";
 import type { RecordedRequest } from "../support/mock-anthropic-api.ts";
 import { docker } from "../support/containers.ts";
+import { agentTurn } from "../support/openclaw-agent.ts";
 
 const GATEWAY_TOKEN = "gateway-token-0123456789abcdef";
 const SETUP_TOKEN = `sk-ant-oat01-${"s".repeat(96)}`;
@@ -63,12 +64,11 @@ describe("the gateway in setup-token mode", () => {
     const gateway = stack.getContainer("gateway-1").getId();
     const mockUrl = `http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`;
     const marker = `setup-token-turn-${Date.now()}`;
-    const turn = JSON.parse(
-      docker("exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", gateway, "openclaw", "agent", "--agent", "main", "--message", marker, "--json"),
-    ) as { status: string; result: { payloads: { text: string }[]; meta: { agentMeta: { provider: string; model: string } } } };
-    expect(turn.status).toBe("ok");
-    expect(turn.result.payloads.map((p) => p.text).join("")).toContain("Hello from mock!");
-    expect(turn.result.meta.agentMeta).toMatchObject({ provider: "anthropic", model: "claude-opus-5" });
+    const turn = await agentTurn(gateway, marker);
+    expect(turn.code, turn.output).toBe(0);
+    expect(turn.reply?.status).toBe("ok");
+    expect(turn.text).toContain("Hello from mock!");
+    expect(turn.reply?.result.meta.agentMeta).toMatchObject({ provider: "anthropic", model: "claude-opus-5" });
 
     const requests = (await (await fetch(`${mockUrl}/__mock/requests`)).json()) as RecordedRequest[];
     const request = requests.find((r) => r.text.includes(marker));

@@ -9,6 +9,7 @@ import { copyImages, DOCKER_HOST, HOST_ADDRESS, startSecondEngine, stopSecondEng
 import { freePort } from "../support/ports.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { docker } from "../support/containers.ts";
+import { agentTurn } from "../support/openclaw-agent.ts";
 
 const PROXY = `clawbridge-proxy-host-${process.pid}`;
 const GATEWAY = `clawbridge-gateway-host-${process.pid}`;
@@ -43,16 +44,7 @@ afterAll(async () => {
   await compose(PROXY, ["down", "--volumes"], { COMPOSE_PROFILES: "proxy" });
 });
 
-/** An agent turn inside the gateway host's gateway; the JSON reply, or the failure's text. */
-async function agentTurn(message: string): Promise<{ code: number; output: string }> {
-  const result = await run(
-    "docker",
-    ["exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", `${GATEWAY}-gateway-1`, "openclaw", "agent", "--agent", "main", "--message", message, "--json"],
-    GATEWAY_ENGINE,
-    180_000,
-  );
-  return { code: result.code, output: result.stdout + result.stderr };
-}
+const gatewayTurn = (message: string) => agentTurn(`${GATEWAY}-gateway-1`, message, { dockerHost: DOCKER_HOST });
 
 describe("a proxy host and a gateway host", () => {
   it("runs only its role's services on each machine", async () => {
@@ -79,18 +71,17 @@ describe("a proxy host and a gateway host", () => {
 
   it("an OpenClaw agent turn on the gateway host is answered through the proxy host", async () => {
     const marker = `two-machines-${Date.now()}`;
-    const turn = await agentTurn(`Please echo ${marker}`);
+    const turn = await gatewayTurn(`Please echo ${marker}`);
     expect(turn.code, turn.output).toBe(0);
-    const reply = JSON.parse(turn.output.slice(turn.output.indexOf("{"))) as { status: string; result: { payloads: { text: string }[] } };
-    expect(reply.status).toBe("ok");
-    expect(reply.result.payloads.map((p) => p.text).join("")).toBe("Hello from mock!");
+    expect(turn.reply?.status).toBe("ok");
+    expect(turn.text).toBe("Hello from mock!");
     expect((await mock.receivedWith(marker)).text).toContain(marker);
   });
 
   it("a wrong key is refused with 401, and the gateway's log says why", async () => {
     const recreated = await gatewayHost(["up", "-d", "--wait"], { PROXY_API_KEY: "wrong-key-0123456789abcdef" });
     expect(recreated.code, recreated.stderr).toBe(0);
-    const turn = await agentTurn(`wrong key ${Date.now()}`);
+    const turn = await gatewayTurn(`wrong key ${Date.now()}`);
     expect(turn.code).not.toBe(0);
     const logs = await run("docker", ["logs", `${GATEWAY}-gateway-1`], GATEWAY_ENGINE);
     expect(logs.stdout + logs.stderr).toMatch(/401 the API key is not valid: send this normalizer's PROXY_API_KEY/);

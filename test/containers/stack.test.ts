@@ -6,6 +6,7 @@ import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { docker, killIn, pidsIn } from "../support/containers.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
+import { agentTurn, type AgentReply } from "../support/openclaw-agent.ts";
 import { compose, composeCommand, run, startStack, stackEnv } from "../support/stack.ts";
 import { until } from "../support/until.ts";
 
@@ -40,29 +41,19 @@ const client = (apiKey = PROXY_API_KEY) => new OpenAI({ baseURL: normalizerUrl()
 const health = (service: string) => docker("inspect", "--format", "{{.State.Health.Status}}", id(service));
 const waitHealthy = (service: string) => until(`${service} healthy`, () => health(service) === "healthy", 300);
 
-interface AgentTurn {
-  status: string;
-  result: { payloads: { text: string }[]; meta: { agentMeta: { provider: string; model: string } } };
-}
-
-/** `openclaw agent --agent main` inside the gateway container, the way a user runs a turn. */
-async function agentTurn(message: string): Promise<AgentTurn> {
-  const result = await run(
-    "docker",
-    ["exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", id("gateway"), "openclaw", "agent", "--agent", "main", "--message", message, "--json"],
-    {},
-    180_000,
-  );
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout.slice(result.stdout.indexOf("{"))) as AgentTurn;
+/** An agent turn on the stack's gateway that must succeed. */
+async function turnOk(message: string): Promise<AgentReply & { text: string }> {
+  const turn = await agentTurn(id("gateway"), message);
+  expect(turn.code, turn.output).toBe(0);
+  expect(turn.reply?.status).toBe("ok");
+  return { ...(turn.reply as AgentReply), text: turn.text };
 }
 
 describe("an OpenClaw agent turn", () => {
   it("goes gateway → normalizer → maxapi → Claude Code CLI and back; Anthropic sees the user's text, never [object Object]", async () => {
     const text = marker("agent-turn");
-    const turn = await agentTurn(`Please echo ${text}`);
-    expect(turn.status).toBe("ok");
-    expect(turn.result.payloads.map((p) => p.text).join("")).toBe("Hello from mock!");
+    const turn = await turnOk(`Please echo ${text}`);
+    expect(turn.text).toBe("Hello from mock!");
     expect(turn.result.meta.agentMeta).toMatchObject({ provider: "claude-max-proxy", model: "claude-opus-4" });
 
     const request = await mock.receivedWith(text);
@@ -201,17 +192,13 @@ describe("faults", () => {
     killIn(id("gateway"), pidsIn(id("gateway"), "openclaw-gateway"), { containerMayExit: true });
     await until("the gateway restarted", () => restarts() > before, 150);
     await waitHealthy("gateway");
-    const turn = await agentTurn(marker("after-gateway-kill"));
-    expect(turn.status).toBe("ok");
-    expect(turn.result.payloads.map((p) => p.text).join("")).toBe("Hello from mock!");
+    expect((await turnOk(marker("after-gateway-kill"))).text).toBe("Hello from mock!");
   });
 
   it("the normalizer restarted: the next gateway turn succeeds", async () => {
     docker("restart", id("normalizer"));
     await waitHealthy("normalizer");
-    const turn = await agentTurn(marker("after-normalizer-restart"));
-    expect(turn.status).toBe("ok");
-    expect(turn.result.payloads.map((p) => p.text).join("")).toBe("Hello from mock!");
+    expect((await turnOk(marker("after-normalizer-restart"))).text).toBe("Hello from mock!");
   });
 });
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docker } from "../support/containers.ts";
 import { copyImages, docker2, DOCKER_HOST, HOST_ADDRESS, startSecondEngine, stopSecondEngine } from "../support/second-engine.ts";
 import { ROOT, run } from "../support/stack.ts";
+import { agentTurn } from "../support/openclaw-agent.ts";
 import { until } from "../support/until.ts";
 
 const STACK = `cbswarm${String(process.pid)}`;
@@ -62,18 +63,12 @@ async function deploy(): Promise<void> {
 const healthyContainer = (service: string, dockerCli: (...args: string[]) => string = docker) =>
   until(`${service} healthy`, () => dockerCli("ps", "-q", "--filter", `label=com.docker.swarm.service.name=${STACK}_${service}`, "--filter", "health=healthy") || undefined, 600, 500);
 
-/** An agent turn inside the gateway's container; the token comes from a docker secret, so the CLI gets it here. */
-async function agentTurn(container: string, message: string): Promise<string> {
-  const result = await run(
-    "docker",
-    ["exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", "-e", `OPENCLAW_GATEWAY_TOKEN=${GATEWAY_TOKEN}`, container, "openclaw", "agent", "--agent", "main", "--message", message, "--json"],
-    {},
-    180_000,
-  );
-  expect(result.code, result.stdout + result.stderr).toBe(0);
-  const reply = JSON.parse(result.stdout.slice(result.stdout.indexOf("{"))) as { status: string; result: { payloads: { text: string }[] } };
-  expect(reply.status).toBe("ok");
-  return reply.result.payloads.map((p) => p.text).join("");
+/** An agent turn that must succeed; its text. The gateway reads its token from a secret file, so the CLI gets it here. */
+async function turnText(container: string, message: string): Promise<string> {
+  const turn = await agentTurn(container, message, { env: { OPENCLAW_GATEWAY_TOKEN: GATEWAY_TOKEN } });
+  expect(turn.code, turn.output).toBe(0);
+  expect(turn.reply?.status).toBe("ok");
+  return turn.text;
 }
 
 const nodeId = (dockerCli: (...args: string[]) => string = docker) => dockerCli("info", "--format", "{{.Swarm.NodeID}}");
@@ -86,7 +81,7 @@ describe("a single-node swarm", () => {
     label(nodeId(), "proxy", "gateway");
     await deploy();
     for (const service of ["maxapi", "normalizer"]) await healthyContainer(service);
-    expect(await agentTurn(await healthyContainer("gateway"), `swarm turn ${Date.now()}`)).toBe("Hello from mock!");
+    expect(await turnText(await healthyContainer("gateway"), `swarm turn ${Date.now()}`)).toBe("Hello from mock!");
   });
 
   it("replaces a killed gateway with a new task, and one that stops by itself too (OpenClaw #73178)", async () => {
@@ -96,7 +91,7 @@ describe("a single-node swarm", () => {
       const id = await healthyContainer("gateway");
       return id !== first ? id : undefined;
     });
-    expect(await agentTurn(second, `after kill ${Date.now()}`)).toBe("Hello from mock!");
+    expect(await turnText(second, `after kill ${Date.now()}`)).toBe("Hello from mock!");
 
     // a gateway that stops by itself: OpenClaw drains on SIGTERM and usually exits 0 (seen 143 when cut
     // mid-drain). Exit 0 makes the task Complete, which only restart_policy "any" replaces (#73178).
@@ -108,7 +103,7 @@ describe("a single-node swarm", () => {
       const id = await healthyContainer("gateway");
       return id !== second ? id : undefined;
     });
-    expect(await agentTurn(third, `after exit 0 ${Date.now()}`)).toBe("Hello from mock!");
+    expect(await turnText(third, `after exit 0 ${Date.now()}`)).toBe("Hello from mock!");
   });
 
   afterAll(leaveSwarm);
@@ -144,6 +139,6 @@ describe("a two-node swarm: proxy services on one node, the gateway on the other
       dockerCli("ps", "--format", `{{.Label "com.docker.swarm.service.name"}}`, "--filter", `label=com.docker.stack.namespace=${STACK}`).split("\n").sort();
     expect(tasksOn(docker)).toEqual([`${STACK}_gateway`]);
     expect(tasksOn(docker2)).toEqual([`${STACK}_maxapi`, `${STACK}_mock-anthropic`, `${STACK}_normalizer`]);
-    expect(await agentTurn(gateway, `two nodes ${Date.now()}`)).toBe("Hello from mock!");
+    expect(await turnText(gateway, `two nodes ${Date.now()}`)).toBe("Hello from mock!");
   });
 });

@@ -1,0 +1,37 @@
+// An OpenClaw agent turn the way a user runs one: `openclaw agent --agent main --json` inside the
+// gateway's container, talking to that gateway over its loopback port.
+import { run } from "./stack.ts";
+
+export interface AgentReply {
+  status: string;
+  result: { payloads: { text: string }[]; meta: { agentMeta: { provider: string; model: string } } };
+}
+
+export interface AgentTurn {
+  code: number;
+  /** stdout and stderr: what the CLI said, also when the turn failed. */
+  output: string;
+  /** The parsed reply when the CLI exited 0. */
+  reply: AgentReply | undefined;
+  /** The reply's text, all payloads joined; "" without a reply. */
+  text: string;
+}
+
+export interface AgentTurnOptions {
+  /** Extra environment for the CLI, e.g. the gateway token where the gateway reads it from a secret file. */
+  env?: Record<string, string>;
+  /** The engine the container runs on, when not this machine's default one. */
+  dockerHost?: string;
+}
+
+export async function agentTurn(container: string, message: string, options: AgentTurnOptions = {}): Promise<AgentTurn> {
+  const env = Object.entries({ OPENCLAW_GATEWAY_URL: "ws://127.0.0.1:18789", ...options.env }).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
+  const result = await run(
+    "docker",
+    ["exec", ...env, container, "openclaw", "agent", "--agent", "main", "--message", message, "--json"],
+    options.dockerHost ? { DOCKER_HOST: options.dockerHost } : {},
+    180_000,
+  );
+  const reply = result.code === 0 ? (JSON.parse(result.stdout.slice(result.stdout.indexOf("{"))) as AgentReply) : undefined;
+  return { code: result.code, output: result.stdout + result.stderr, reply, text: reply?.result.payloads.map((p) => p.text).join("") ?? "" };
+}
