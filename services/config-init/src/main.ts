@@ -14,6 +14,8 @@ import { RenderError } from "./render.ts";
 import { renderOwnedConfig } from "./render-config.ts";
 import { storeSetupToken } from "./credentials.ts";
 import { findLegacy, migrateCronJobs, runDoctor } from "./migrate.ts";
+import { remapConfigModelRefs, UNMAPPABLE } from "./model-refs.ts";
+import { migrateSessionPins } from "./session-pins.ts";
 import { loadSettings, SettingsError, type Settings } from "./settings.ts";
 
 const logger = pino({ base: { service: "config-init" } });
@@ -23,8 +25,10 @@ const TEMPLATES_DIR = process.env.CONFIG_TEMPLATES_DIR ?? new URL("../../../conf
 async function renderAndWrite(settings: Settings, path: string, dryRun: boolean): Promise<boolean> {
   const existing = await readConfig(path);
   const merged = mergeOwned(existing?.config ?? {}, await renderOwnedConfig(settings, TEMPLATES_DIR));
-  const { config: next, removed } = retireUnsetSections(merged, (variable) => Boolean(settings[variable as keyof Settings]));
-  for (const section of removed) logger.info({ section }, `${section} removed: its token is no longer set`);
+  const retired = retireUnsetSections(merged, (variable) => Boolean(settings[variable as keyof Settings]));
+  for (const section of retired.removed) logger.info({ section }, `${section} removed: its token is no longer set`);
+  const { config: next, report } = remapConfigModelRefs(retired.config, settings.AUTH_MODE);
+  for (const line of report.unmappable) logger.warn(line);
   if (dryRun) {
     process.stdout.write(`${dryRunDiff(path, existing?.config, next)}\n`);
     return true;
@@ -40,6 +44,7 @@ async function renderAndWrite(settings: Settings, path: string, dryRun: boolean)
   }
 
   const outcome = await writeConfig(path, next, existing?.config);
+  for (const line of report.changes) logger.info(line);
   if (outcome.changed) logger.info({ path, backup: outcome.backup, mode: settings.AUTH_MODE }, "openclaw.json written and valid");
   else logger.info({ path, mode: settings.AUTH_MODE }, "openclaw.json already up to date: nothing changed");
   return true;
@@ -58,7 +63,12 @@ async function run(dryRun: boolean): Promise<number> {
     }
   }
   if (!(await renderAndWrite(settings, path, dryRun))) return 1;
-  if (!dryRun) for (const line of migrateCronJobs(stateDir, settings.AUTH_MODE)) logger.info(line);
+  if (!dryRun) {
+    for (const line of [...migrateCronJobs(stateDir, settings.AUTH_MODE), ...migrateSessionPins(stateDir, settings.AUTH_MODE)]) {
+      if (line.includes(UNMAPPABLE)) logger.warn(line);
+      else logger.info(line);
+    }
+  }
   if (dryRun || settings.AUTH_MODE !== "setup-token" || !settings.CLAUDE_SETUP_TOKEN) return 0;
 
   const agents = settings.AGENTS.map((agent) => agent.id);

@@ -7,11 +7,12 @@
 // Every change is reported as one line.
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { promisify } from "node:util";
 import JSON5 from "json5";
-import { familyOf, modelRef, type AuthMode } from "./models.ts";
+import { unmappableLine } from "./model-refs.ts";
+import { mapModelRef, type AuthMode } from "./models.ts";
 import { isPlainObject } from "./render.ts";
 
 /** Legacy files and keys that 2026.9.6 refuses or only imports, as paths relative to the state dir. */
@@ -43,18 +44,19 @@ export async function runDoctor(stateDir: string, env: NodeJS.ProcessEnv): Promi
   });
 }
 
-/** The model a job should use in `mode`, or undefined when it names no Claude family. */
-export function remapModel(model: unknown, mode: AuthMode): string | undefined {
-  if (typeof model !== "string") return undefined;
-  const family = familyOf(model);
-  return family ? modelRef(mode, family) : undefined;
+/** A model reference in `mode`: the new one, or the old one with a line when it cannot be mapped. */
+function remapRef(ref: string, mode: AuthMode, where: string, unmappable: string[]): string {
+  const mapping = mapModelRef(ref, mode);
+  if (mapping.kind === "unmappable") unmappable.push(unmappableLine(where, ref));
+  return mapping.kind === "map" ? mapping.to : ref;
 }
 
 const ERROR_STATE = ["lastError", "lastErrorReason", "lastStatus", "lastRunStatus", "lastDiagnostics"] as const;
 
 /**
- * Remaps models and clears error state of the cron jobs in OpenClaw's store; one line per job
- * changed. No store (no jobs yet): nothing to do.
+ * Remaps models (payload.model, payload.fallbacks) and clears the error state of enabled jobs in
+ * OpenClaw's cron store; one line per job changed, and one per model it cannot map. No store (no
+ * jobs yet): nothing to do.
  */
 export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date()): string[] {
   const storePath = join(stateDir, "state", "openclaw.sqlite");
@@ -70,23 +72,30 @@ export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date
       job_json: string;
       state_json: string | null;
     }[];
-    const updates: { id: string; job: string; state: string | null; line: string }[] = [];
+    const updates: { id: string; job: string | undefined; state: string | null; line: string }[] = [];
+    const unmappable: string[] = [];
     for (const row of rows) {
       const job = JSON.parse(row.job_json) as { payload?: { model?: unknown; fallbacks?: unknown } };
       const state = row.state_json ? (JSON.parse(row.state_json) as Record<string, unknown>) : null;
+      const label = `cron job ${row.name ?? row.job_id} (${row.job_id})`;
       const changes: string[] = [];
-      const model = remapModel(job.payload?.model, mode);
-      if (job.payload && model && model !== job.payload.model) {
-        changes.push(`model ${String(job.payload.model)} → ${model}`);
-        job.payload.model = model;
-      }
-      if (job.payload && Array.isArray(job.payload.fallbacks)) {
-        const fallbacks = job.payload.fallbacks.map((f: unknown) => remapModel(f, mode) ?? f);
-        if (JSON.stringify(fallbacks) !== JSON.stringify(job.payload.fallbacks)) {
-          changes.push(`fallbacks → ${fallbacks.join(", ")}`);
-          job.payload.fallbacks = fallbacks;
+      const payload = job.payload;
+      if (payload && typeof payload.model === "string") {
+        const model = remapRef(payload.model, mode, `${label} model`, unmappable);
+        if (model !== payload.model) {
+          changes.push(`model ${payload.model} → ${model}`);
+          payload.model = model;
         }
       }
+      if (payload && Array.isArray(payload.fallbacks)) {
+        const before: unknown[] = payload.fallbacks;
+        const fallbacks = before.map((f) => (typeof f === "string" ? remapRef(f, mode, `${label} fallbacks`, unmappable) : f));
+        if (JSON.stringify(fallbacks) !== JSON.stringify(before)) {
+          changes.push(`fallbacks ${before.join(", ")} → ${fallbacks.join(", ")}`);
+          payload.fallbacks = fallbacks;
+        }
+      }
+      const definitionChanged = changes.length > 0;
       const errors = Number(state?.consecutiveErrors ?? 0);
       const failed = state !== null && (errors > 0 || "lastError" in state || state.lastStatus === "error" || state.lastRunStatus === "error");
       if (row.enabled && state && failed) {
@@ -98,21 +107,36 @@ export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date
       if (changes.length > 0) {
         updates.push({
           id: row.job_id,
-          job: JSON.stringify(job),
+          job: definitionChanged ? JSON.stringify(job) : undefined,
           state: state ? JSON.stringify(state) : null,
-          line: `cron job ${row.name ?? row.job_id} (${row.job_id}): ${changes.join("; ")}`,
+          line: `${label}: ${changes.join("; ")}`,
         });
       }
     }
-    if (updates.length === 0) return [];
-    const backup = `${storePath}.bak-${now.toISOString().replace(/[:.]/g, "-")}`;
-    db.exec(`VACUUM INTO '${backup.replace(/'/g, "''")}'`); // a consistent copy, WAL included
-    const update = db.prepare("UPDATE cron_jobs SET job_json = ?, state_json = ? WHERE job_id = ?");
+    if (updates.length === 0) return unmappable;
+    const backup = backUp(db, storePath, now);
+    // A changed definition gets OpenClaw's own treatment of an edit outside its store API
+    // (materializeCronRowAgentOwners): no grant revision, next generation, so standing exec grants
+    // given for the old definition are asked for again instead of matching a job they never saw.
+    const updateDefinition = db.prepare(
+      "UPDATE cron_jobs SET job_json = ?, grant_definition_revision = NULL, grant_definition_generation = COALESCE(grant_definition_generation, 0) + 1, grant_definition_updated_at = NULL WHERE job_id = ?",
+    );
+    const updateState = db.prepare("UPDATE cron_jobs SET state_json = ? WHERE job_id = ?");
     db.exec("BEGIN");
-    for (const u of updates) update.run(u.job, u.state, u.id);
+    for (const u of updates) {
+      if (u.job !== undefined) updateDefinition.run(u.job, u.id);
+      updateState.run(u.state, u.id);
+    }
     db.exec("COMMIT");
-    return [`state/openclaw.sqlite backed up to ${backup.slice(stateDir.length + 1)}`, ...updates.map((u) => u.line)];
+    return [`state/openclaw.sqlite backed up to ${relative(stateDir, backup)}`, ...updates.map((u) => u.line), ...unmappable];
   } finally {
     db.close();
   }
+}
+
+/** A consistent copy of an open SQLite store (WAL included) beside it; returns its path. */
+export function backUp(db: DatabaseSync, storePath: string, now: Date): string {
+  const backup = `${storePath}.bak-${now.toISOString().replace(/[:.]/g, "-")}`;
+  db.exec(`VACUUM INTO '${backup.replace(/'/g, "''")}'`);
+  return backup;
 }

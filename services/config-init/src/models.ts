@@ -45,5 +45,45 @@ export function proxyModelRows() {
 /** The family a model reference names, in either mode or the article's old ids; undefined otherwise. */
 export function familyOf(ref: string): Family | undefined {
   const id = ref.slice(ref.lastIndexOf("/") + 1).toLowerCase();
-  return FAMILIES.find((family) => new RegExp(`^claude-(?:\\d+(?:[.-]\\d+)?-)?${family}(?:$|[-.])`).test(id));
+  return FAMILIES.find((family) => id === family || new RegExp(`^claude-(?:\\d+(?:[.-]\\d+)?-)?${family}(?:$|[-.])`).test(id));
+}
+
+// The providers whose Claude models clawbridge owns: one per mode. Any other provider's reference
+// (openai/..., openrouter/anthropic/..., OpenClaw's own claude-cli/...) is the user's and kept.
+const MODE_PROVIDER: Record<AuthMode, string> = { "max-proxy": PROXY_PROVIDER, "setup-token": "anthropic" };
+const OWNED_PROVIDERS: readonly string[] = Object.values(MODE_PROVIDER);
+
+// Model ids each mode's provider serves as they are: the proxy's three, and OpenClaw 2026.9.6's
+// anthropic catalog (docs/openclaw-2026.9.6.md), so a chosen anthropic/claude-fable-5 stays.
+const SERVED_IDS: Record<AuthMode, readonly string[]> = {
+  "max-proxy": Object.values(PROXY_MODELS),
+  "setup-token": ["claude-opus-5-5", "claude-opus-5", "claude-sonnet-5", "claude-haiku-4-5", "claude-opus-4-8", "claude-fable-5", "claude-fable-5-1", "claude-mythos-5"],
+};
+
+/**
+ * What becomes of one model reference in `mode`:
+ * - `keep`: not ours (another provider, an alias) or already right;
+ * - `map`: a Claude family on either owned provider (or a bare Claude id) → that family in `mode`;
+ * - `unmappable`: an owned provider's model this mode cannot serve and whose family is unknown.
+ * Forms: `provider/model`, `provider/*` (a policy wildcard), a bare id, with an optional
+ * `@auth-profile` suffix (kept while the provider stays, dropped when it changes: profiles are
+ * per provider).
+ */
+export type RefMapping = { kind: "keep" } | { kind: "map"; to: string } | { kind: "unmappable" };
+
+export function mapModelRef(ref: string, mode: AuthMode): RefMapping {
+  const at = ref.indexOf("@");
+  const bare = at === -1 ? ref : ref.slice(0, at);
+  const slash = bare.indexOf("/");
+  const provider = slash === -1 ? "" : bare.slice(0, slash).toLowerCase();
+  const id = slash === -1 ? bare : bare.slice(slash + 1);
+  const target = MODE_PROVIDER[mode];
+  if (provider !== "" && !OWNED_PROVIDERS.includes(provider)) return { kind: "keep" };
+  if (id === "*") return provider === "" || provider === target ? { kind: "keep" } : { kind: "map", to: `${target}/*` };
+  if (provider === target && SERVED_IDS[mode].includes(id)) return { kind: "keep" };
+  const family = familyOf(id);
+  if (!family) return provider === "" ? { kind: "keep" } : { kind: "unmappable" };
+  const mapped = modelRef(mode, family);
+  const to = provider === target && at !== -1 ? `${mapped}${ref.slice(at)}` : mapped;
+  return to === ref ? { kind: "keep" } : { kind: "map", to };
 }

@@ -2,7 +2,8 @@
 // (`openclaw agents list --json`), and an agent turn through the gateway answers (`openclaw agent --json`).
 import { runFailure, type RunResult } from "./compose.ts";
 import { asArray, asNumber, asRecord, asString, clip, firstLine, isRecord, parseJsonOutput, stripAnsi } from "./json.ts";
-import { modelRef } from "./models.ts";
+import type { ModelPolicy } from "./model-policy.ts";
+import { modelRef, providerOf } from "./models.ts";
 import { fail, ok, type Row } from "./row.ts";
 import type { Agent, AuthMode } from "./stack.ts";
 
@@ -21,8 +22,11 @@ export function parseAgentsList(output: string): ListedAgent[] {
 
 const rerender = (dc: string) => `${dc} up -d --force-recreate config-init gateway (config-init renders openclaw.json from AGENTS)`;
 
-/** One row per agent of AGENTS, plus one per agent the gateway lists beyond them. */
-export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode, result: RunResult, dc: string): Row[] {
+/**
+ * One row per agent of AGENTS, plus one per agent the gateway lists beyond them. `policies`: each
+ * agent's `openclaw models status`, where known: a model whose provider has no credential fails.
+ */
+export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode, result: RunResult, dc: string, policies = new Map<string, ModelPolicy>()): Row[] {
   if ("error" in expected) return [fail("agents", expected.error, "correct AGENTS in .env (e.g. main=opus,lite=sonnet), then " + rerender(dc))];
   let listed: ListedAgent[];
   try {
@@ -31,6 +35,12 @@ export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode,
   } catch (error) {
     return [fail("agents", `openclaw agents list: ${(error as Error).message}`, `${dc} logs --tail 50 gateway`)];
   }
+  const uncredentialed = (agent: ListedAgent): Row | undefined => {
+    const missing = policies.get(agent.id)?.missingProviders ?? [];
+    if (missing.length === 0) return undefined;
+    const fix = mode === "setup-token" ? `set CLAUDE_SETUP_TOKEN in .env, then ${rerender(dc)}` : rerender(dc);
+    return fail(`agent ${agent.id}`, `${agent.model}: no credential for provider ${missing.join(", ")}, so its turns fail`, fix);
+  };
   const rows = expected.map((agent, index): Row => {
     const check = `agent ${agent.id}`;
     const want = modelRef(mode, agent.family);
@@ -38,10 +48,22 @@ export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode,
     if (!seen) return fail(check, `not listed by the gateway (AGENTS has ${agent.id}=${agent.family})`, rerender(dc));
     if (seen.model !== want) return fail(check, `model ${seen.model || "(none)"}, expected ${want} (${agent.family})`, rerender(dc));
     if (index === 0 && !seen.isDefault) return fail(check, `${want}, but not the default agent (the first in AGENTS is)`, rerender(dc));
-    return ok(check, `${want}${seen.isDefault ? ", default agent" : ""}`);
+    return uncredentialed(seen) ?? ok(check, `${want}${seen.isDefault ? ", default agent" : ""}`);
   });
+  const otherProvider = providerOf(mode === "max-proxy" ? "setup-token" : "max-proxy");
   for (const extra of listed.filter((a) => !expected.some((agent) => agent.id === a.id))) {
-    rows.push(ok(`agent ${extra.id}`, `${extra.model || "(no model)"}; not in AGENTS (kept from the existing config)`));
+    const check = `agent ${extra.id}`;
+    if (extra.model.startsWith(`${otherProvider}/`)) {
+      rows.push(
+        fail(
+          check,
+          `${extra.model}: a model of ${otherProvider}, which AUTH_MODE=${mode} does not use (not in AGENTS, kept from the existing config)`,
+          `${rerender(dc)}; if it stays, give it a model of this mode: ${dc} exec gateway openclaw config set agents.entries.${extra.id}.model ${modelRef(mode, "sonnet")}`,
+        ),
+      );
+      continue;
+    }
+    rows.push(uncredentialed(extra) ?? ok(check, `${extra.model || "(no model)"}; not in AGENTS (kept from the existing config)`));
   }
   return rows;
 }

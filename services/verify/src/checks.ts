@@ -8,6 +8,7 @@ import { CHAT_PROBE_SCRIPT, CHAT_TIMEOUT_MS, chatRow } from "./chat.ts";
 import { runFailure, type Compose, type RunResult } from "./compose.ts";
 import { credentialRows } from "./credentials.ts";
 import { cronRows, heartbeatModels, parseCronList } from "./cron.ts";
+import { parseModelsStatus, type ModelPolicy } from "./model-policy.ts";
 import { fail, skip, type Row } from "./row.ts";
 import { configInitRow, serviceRows, type Container } from "./services.ts";
 import { CONFIG_INIT, envValue, has, type Stack } from "./stack.ts";
@@ -87,6 +88,19 @@ async function listedAgents(ctx: Context, memo: Memo): Promise<ListedAgent[]> {
   }
 }
 
+/** Each agent's allowlist and credentials (`openclaw models status`, once per agent); agents it cannot tell are left out. */
+async function modelPolicies(ctx: Context, memo: Memo, agentIds: string[]): Promise<Map<string, ModelPolicy>> {
+  const policies = new Map<string, ModelPolicy>();
+  for (const id of [...new Set(agentIds)].filter(Boolean).sort()) {
+    try {
+      policies.set(id, parseModelsStatus((await openclaw(ctx, memo, "models", "status", "--agent", id, "--json")).stdout));
+    } catch {
+      // without it the rows show what they can: jobs and agents unjudged by policy
+    }
+  }
+  return policies;
+}
+
 /** The chat completion's row; the agent turn waits for it. */
 function chat(ctx: Context, memo: Memo): Promise<Row> {
   return memo.once("chat", async () => {
@@ -132,7 +146,9 @@ export const CHECKS: Check[] = [
     async run(ctx, memo) {
       const unavailable = withoutGateway(ctx, "agents");
       if (unavailable) return [unavailable];
-      return agentRows(ctx.stack.agents, ctx.stack.authMode, await openclaw(ctx, memo, "agents", "list", "--json"), ctx.compose.display);
+      const list = await openclaw(ctx, memo, "agents", "list", "--json");
+      const policies = await modelPolicies(ctx, memo, (await listedAgents(ctx, memo)).map((agent) => agent.id));
+      return agentRows(ctx.stack.agents, ctx.stack.authMode, list, ctx.compose.display, policies);
     },
   },
   {
@@ -195,7 +211,8 @@ export const CHECKS: Check[] = [
       } catch {
         // heartbeat jobs then show no model name
       }
-      return cronRows(jobs, heartbeats, agents, ctx.compose.display);
+      const policies = await modelPolicies(ctx, memo, jobs.filter((job) => job.model !== "").map((job) => job.agentId));
+      return cronRows(jobs, heartbeats, agents, ctx.compose.display, policies);
     },
   },
   {

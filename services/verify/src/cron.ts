@@ -1,9 +1,11 @@
 // Check 7: every cron job with its model, schedule and error state (`openclaw cron list --all
-// --json`). An enabled job with consecutive errors fails, as does one OpenClaw disabled itself.
+// --json`). An enabled job with consecutive errors fails, as does one OpenClaw disabled itself, and
+// one whose model its agent's allowlist refuses (model-policy.ts): such a job fails at every run.
 // Heartbeat jobs run on the agent's heartbeat model (`openclaw health --json`), agent turns without
 // a model of their own on the agent's model (`openclaw agents list --json`).
 import type { ListedAgent } from "./agents.ts";
 import { asArray, asNumber, asRecord, asString, clip, isRecord, parseJsonOutput } from "./json.ts";
+import { allows, type ModelPolicy } from "./model-policy.ts";
 import { fail, ok, skip, type Row } from "./row.ts";
 
 export interface CronJob {
@@ -78,14 +80,30 @@ function modelOf(job: CronJob, heartbeats: Map<string, string>, agents: ListedAg
   return `no model (${job.payloadKind || "unknown"} job)`;
 }
 
-/** One row per job; a single skip row when there are none. */
-export function cronRows(jobs: CronJob[], heartbeats: Map<string, string>, agents: ListedAgent[], dc: string): Row[] {
+/** The row of a job whose own model the agent's allowlist refuses; undefined when it is allowed. */
+function refusedRow(job: CronJob, policy: ModelPolicy | undefined, what: string, dc: string): Row | undefined {
+  if (!job.model || !policy || allows(policy, job.model)) return undefined;
+  const check = `cron ${job.name}`;
+  const refused = `model ${job.model} is not in agent ${job.agentId}'s allowlist [${policy.allowed.join(", ")}]`;
+  if (!job.enabled) return skip(check, `disabled; ${refused}; ${what}`);
+  const allowlist = JSON.stringify([...policy.allowed, job.model]);
+  return fail(
+    check,
+    `${refused}: OpenClaw refuses the job before it runs; ${what}`,
+    `${dc} up -d --force-recreate config-init gateway (config-init moves allowlists and job models to AUTH_MODE); if it stays, allow the model: ${dc} exec gateway openclaw config set agents.defaults.modelPolicy.allow '${allowlist}' --strict-json (or the agent's own agents.entries.${job.agentId}.modelPolicy.allow), or give the job an allowed one: ${dc} exec gateway openclaw cron edit ${job.id} --model ${policy.allowed[0] ?? "<model>"}`,
+  );
+}
+
+/** One row per job; a single skip row when there are none. `policies`: each agent's allowlist, where known. */
+export function cronRows(jobs: CronJob[], heartbeats: Map<string, string>, agents: ListedAgent[], dc: string, policies = new Map<string, ModelPolicy>()): Row[] {
   if (jobs.length === 0) return [skip("cron", "no cron jobs")];
   const openclaw = `${dc} exec gateway openclaw cron`;
   return jobs.map((job) => {
     const check = `cron ${job.name}`;
     const what = `${modelOf(job, heartbeats, agents)}, ${job.schedule}`;
     const error = job.lastError ? `: ${clip(job.lastError, 200)}` : "";
+    const refused = refusedRow(job, policies.get(job.agentId), what, dc);
+    if (refused) return refused;
     if (job.autoDisabled) {
       return fail(check, `disabled by OpenClaw after ${job.consecutiveErrors} consecutive errors${error}; ${what}`, `fix the cause (${dc} logs --tail 100 gateway), then ${openclaw} enable ${job.id}`);
     }

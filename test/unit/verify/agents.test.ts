@@ -1,11 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { agentRows, agentTurnRow, agentTurnRunId, runErrorFromLogs } from "../../../services/verify/src/agents.ts";
+import { parseModelsStatus } from "../../../services/verify/src/model-policy.ts";
 import { parseAgents } from "../../../services/verify/src/stack.ts";
 import { DC, fixture, result } from "./fixtures.ts";
 
 const AGENTS = parseAgents("main=opus,lite=sonnet");
 
 describe("agentRows", () => {
+  it("fails an agent whose model's provider has no credential, and one kept on the other mode's provider", () => {
+    const lite = JSON.parse(fixture("allowlist-refuses/models-status-lite.json")) as { auth: { missingProvidersInUse: string[] } };
+    lite.auth.missingProvidersInUse = ["claude-max-proxy"];
+    const policies = new Map([["lite", parseModelsStatus(JSON.stringify(lite))]]);
+    const listed = JSON.parse(fixture("max-proxy/agents-list.json")) as { id: string; model: string }[];
+    listed.push({ id: "research", model: "anthropic/claude-fable-5" });
+    const rows = agentRows(AGENTS, "max-proxy", result(JSON.stringify(listed)), DC, policies);
+    expect(rows.map((row) => [row.check, row.status, row.detail])).toEqual([
+      ["agent main", "ok", "claude-max-proxy/claude-opus-4, default agent"],
+      ["agent lite", "FAIL", "claude-max-proxy/claude-sonnet-4: no credential for provider claude-max-proxy, so its turns fail"],
+      ["agent research", "FAIL", "anthropic/claude-fable-5: a model of anthropic, which AUTH_MODE=max-proxy does not use (not in AGENTS, kept from the existing config)"],
+    ]);
+    expect(rows[2]?.fix).toContain(`${DC} exec gateway openclaw config set agents.entries.research.model claude-max-proxy/claude-sonnet-4`);
+  });
+
   it("passes each agent of AGENTS on its family's model, the first as the default agent", () => {
     const rows = agentRows(AGENTS, "max-proxy", result(fixture("max-proxy/agents-list.json")), DC);
     expect(rows).toEqual([

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAgentsList } from "../../../services/verify/src/agents.ts";
 import { cronRows, formatDuration, heartbeatModels, parseCronList } from "../../../services/verify/src/cron.ts";
+import { parseModelsStatus } from "../../../services/verify/src/model-policy.ts";
 import { DC, fixture } from "./fixtures.ts";
 
 const HEARTBEATS = heartbeatModels(fixture("max-proxy/health.json"));
@@ -37,6 +38,26 @@ describe("cronRows", () => {
     const auto = { ...job, enabled: false, autoDisabled: true, consecutiveErrors: 10 };
     expect(cronRows([auto], HEARTBEATS, AGENTS, DC)[0]).toMatchObject({ status: "FAIL" });
     expect(cronRows([{ ...job, enabled: false }], HEARTBEATS, AGENTS, DC)[0]).toMatchObject({ status: "skip" });
+  });
+
+  it("fails an enabled job whose model its agent's allowlist refuses, with the fix; a disabled one only says so", () => {
+    const policies = new Map(["main", "lite"].map((id) => [id, parseModelsStatus(fixture(`allowlist-refuses/models-status-${id}.json`))]));
+    const jobs = parseCronList(fixture("allowlist-refuses/cron-list.json"));
+    const rows = cronRows(jobs, HEARTBEATS, AGENTS, DC, policies);
+    const row = (name: string) => rows.find((r) => r.check === `cron ${name}`);
+    expect(row("Hourly check")).toMatchObject({
+      status: "FAIL",
+      detail:
+        "model claude-max-proxy/claude-sonnet-4 is not in agent lite's allowlist [claude-max-proxy/claude-opus-4]: OpenClaw refuses the job before it runs; claude-max-proxy/claude-sonnet-4, every 1h",
+    });
+    expect(row("Hourly check")?.fix).toContain(`${DC} up -d --force-recreate config-init gateway`);
+    expect(row("Hourly check")?.fix).toContain(`openclaw config set agents.defaults.modelPolicy.allow '["claude-max-proxy/claude-opus-4","claude-max-proxy/claude-sonnet-4"]' --strict-json`);
+    expect(row("Hourly check")?.fix).toContain("openclaw cron edit hourly-check --model claude-max-proxy/claude-opus-4");
+    expect(row("Old report")).toMatchObject({ status: "skip", detail: expect.stringContaining("disabled; model claude-max-proxy/claude-sonnet-4 is not in agent main's allowlist") as string });
+    // an allowed model: judged by its errors as before (it failed its delivery once)
+    expect(row("Morning brief")).toMatchObject({ status: "FAIL", detail: expect.stringMatching(/^1 consecutive error: Channel is required/) as string });
+    // without the policies nothing is refused
+    expect(cronRows(jobs, HEARTBEATS, AGENTS, DC).find((r) => r.check === "cron Hourly check")?.detail).toMatch(/^1 consecutive error/);
   });
 
   it("says so when there are no jobs", () => {

@@ -1,0 +1,105 @@
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { describe, expect, it } from "vitest";
+import { migrateSessionPins } from "../../../services/config-init/src/session-pins.ts";
+
+const NOW = new Date("2026-11-24T03:00:00.000Z");
+
+/** A state dir with one agent store holding these sessions, in 2026.9.6's table layout (the columns that matter). */
+function stateWithSessions(agent: string, sessions: { key: string; entry: Record<string, unknown>; window?: [string, string] }[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "config-init-sessions-"));
+  mkdirSync(join(dir, "agents", agent, "agent"), { recursive: true });
+  const db = new DatabaseSync(join(dir, "agents", agent, "agent", "openclaw-agent.sqlite"));
+  db.exec(`
+    CREATE TABLE session_nodes (session_key TEXT NOT NULL PRIMARY KEY, current_session_id TEXT NOT NULL, entry_json TEXT NOT NULL,
+      entry_valid INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL) STRICT;
+    CREATE TABLE session_windows (session_id TEXT NOT NULL PRIMARY KEY, session_key TEXT NOT NULL, model_provider TEXT, model TEXT) STRICT;
+    CREATE TRIGGER session_nodes_entry_valid_after_entry_update AFTER UPDATE OF entry_json ON session_nodes
+      BEGIN UPDATE session_nodes SET entry_valid = 0 WHERE session_key = NEW.session_key; END;`);
+  for (const [i, session] of sessions.entries()) {
+    db.prepare("INSERT INTO session_nodes VALUES (?, ?, ?, 1, 1)").run(session.key, `s${i}`, JSON.stringify(session.entry));
+    if (session.window) db.prepare("INSERT INTO session_windows VALUES (?, ?, ?, ?)").run(`s${i}`, session.key, ...session.window);
+  }
+  db.close();
+  return dir;
+}
+
+function stored(dir: string, agent: string) {
+  const db = new DatabaseSync(join(dir, "agents", agent, "agent", "openclaw-agent.sqlite"));
+  const nodes = db.prepare("SELECT session_key, entry_json, entry_valid FROM session_nodes ORDER BY session_key").all() as { session_key: string; entry_json: string; entry_valid: number }[];
+  const windows = db.prepare("SELECT session_id, model_provider, model FROM session_windows ORDER BY session_id").all();
+  db.close();
+  return { entries: Object.fromEntries(nodes.map((n) => [n.session_key, { ...(JSON.parse(n.entry_json) as object), valid: n.entry_valid }])), windows };
+}
+
+describe("migrateSessionPins", () => {
+  it("moves pins and routes to the chosen mode, drops what described the old route, keeps other providers' pins", () => {
+    const dir = stateWithSessions("main", [
+      {
+        key: "agent:main:telegram:42",
+        entry: {
+          sessionId: "s0",
+          providerOverride: "anthropic",
+          modelOverride: "claude-opus-4-6",
+          modelOverrideSource: "user",
+          modelOverrideFallbackOriginProvider: "anthropic",
+          modelOverrideFallbackOriginModel: "claude-opus-4-6",
+          fallbackNotice: { selectedModel: "anthropic/claude-opus-4-6", activeModel: "anthropic/claude-sonnet-4-6" },
+          authProfileOverride: "anthropic:default",
+          authProfileOverrideSource: "user",
+          modelProvider: "anthropic",
+          model: "claude-sonnet-4-6",
+          label: "my chat",
+        },
+        window: ["anthropic", "claude-sonnet-4-6"],
+      },
+      { key: "agent:main:cron:hourly", entry: { sessionId: "s1", modelProvider: "openai", model: "gpt-5.4", providerOverride: "openai", modelOverride: "gpt-5.4" }, window: ["openai", "gpt-5.4"] },
+      { key: "agent:main:main", entry: { sessionId: "s2", modelProvider: "claude-max-proxy", model: "claude-opus-4" }, window: ["claude-max-proxy", "claude-opus-4"] },
+    ]);
+    const lines = migrateSessionPins(dir, "max-proxy", NOW);
+    expect(lines).toEqual([
+      "agents/main/agent/openclaw-agent.sqlite backed up to agents/main/agent/openclaw-agent.sqlite.bak-2026-11-24T03-00-00-000Z",
+      "agents/main/agent/openclaw-agent.sqlite session agent:main:telegram:42: modelOverride anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4; model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4",
+      "agents/main/agent/openclaw-agent.sqlite session agent:main:telegram:42 window s0: anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4",
+    ]);
+    const after = stored(dir, "main");
+    expect(after.entries["agent:main:telegram:42"]).toEqual({
+      sessionId: "s0",
+      providerOverride: "claude-max-proxy",
+      modelOverride: "claude-opus-4",
+      modelOverrideSource: "user",
+      modelProvider: "claude-max-proxy",
+      model: "claude-sonnet-4",
+      label: "my chat",
+      valid: 0, // OpenClaw revalidates a changed record
+    });
+    expect(after.entries["agent:main:cron:hourly"]).toMatchObject({ providerOverride: "openai", modelOverride: "gpt-5.4", valid: 1 });
+    expect(after.windows).toEqual([
+      { session_id: "s0", model_provider: "claude-max-proxy", model: "claude-sonnet-4" },
+      { session_id: "s1", model_provider: "openai", model: "gpt-5.4" },
+      { session_id: "s2", model_provider: "claude-max-proxy", model: "claude-opus-4" },
+    ]);
+
+    // the second run finds nothing to do and backs nothing up
+    expect(migrateSessionPins(dir, "max-proxy", new Date("2026-11-25T03:00:00.000Z"))).toEqual([]);
+  });
+
+  it("keeps the auth profile while the provider stays, and reports a pin it cannot map", () => {
+    const dir = stateWithSessions("lite", [
+      { key: "a", entry: { providerOverride: "anthropic", modelOverride: "claude-sonnet-4-6", authProfileOverride: "anthropic:manual" } },
+      { key: "b", entry: { providerOverride: "claude-max-proxy", modelOverride: "gpt-4o" } },
+    ]);
+    const lines = migrateSessionPins(dir, "setup-token", NOW);
+    expect(lines.slice(1)).toEqual([
+      "agents/lite/agent/openclaw-agent.sqlite session a: modelOverride anthropic/claude-sonnet-4-6 → anthropic/claude-sonnet-5",
+      "agents/lite/agent/openclaw-agent.sqlite session b modelOverride: claude-max-proxy/gpt-4o names no Claude model clawbridge can map (opus, sonnet or haiku); kept as it is: change it by hand if this mode cannot serve it",
+    ]);
+    expect(stored(dir, "lite").entries.a).toMatchObject({ providerOverride: "anthropic", modelOverride: "claude-sonnet-5", authProfileOverride: "anthropic:manual" });
+  });
+
+  it("does nothing without agent stores", () => {
+    expect(migrateSessionPins(mkdtempSync(join(tmpdir(), "no-agents-")), "max-proxy")).toEqual([]);
+  });
+});
