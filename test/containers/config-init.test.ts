@@ -162,9 +162,9 @@ describe("config-init with AUTH_MODE=setup-token", () => {
   });
 });
 
-describe("config-init on the article's hand-made state dir", () => {
+describe("config-init on the article's hand-made state dir (Option 1, moved to max-proxy)", () => {
   const volume = `${VOLUME}-legacy`;
-  const fixture = fileURLToPath(new URL("../fixtures/article-state", import.meta.url));
+  const fixture = fileURLToPath(new URL("../fixtures/article-option1", import.meta.url));
   /** A command in the image with the legacy volume as the node user's state dir. */
   const inState = (command: string) =>
     docker("run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`, "-w", "/home/node/.openclaw", "--entrypoint", "sh", IMAGE, "-c", command);
@@ -181,12 +181,23 @@ describe("config-init on the article's hand-made state dir", () => {
     const run = configInitOn(volume, ENV);
     expect(run.status).toBe(0);
     const messages = run.lines.map((line) => line.msg ?? "");
-    for (const legacy of ["agents/main/agent/auth-profiles.json", "agents/lite/agent/auth-profiles.json", "cron/jobs.json", "openclaw.json: agents.list"]) {
+    for (const legacy of ["agents/main/agent/auth-profiles.json", "agents/lite/agent/auth-profiles.json", "agents/main/sessions/sessions.json", "cron/jobs.json", "openclaw.json: agents.list"]) {
       expect(messages).toContain(`${legacy}: imported by openclaw doctor (the original is kept as a backup or archive)`);
     }
-    expect(messages).toContain("cron job Morning brief (morning-brief): model anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4; error state cleared (7 consecutive errors)");
-    expect(messages).toContain("cron job Old report (old-report): model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4");
-    expect(messages.some((m) => m.startsWith("cron job Hourly check"))).toBe(false);
+    // the allowlist doctor made of agents.defaults.models (it had turned sonnet-4-5 into 4-6 already)
+    expect(messages).toContain(
+      "openclaw.json agents.defaults.modelPolicy.allow: anthropic/claude-opus-4-6, anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-opus-4, claude-max-proxy/claude-sonnet-4",
+    );
+    expect(messages).toContain("openclaw.json agents.defaults.models: anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4");
+    expect(messages).toContain(
+      "cron job Morning brief (morning-brief): model anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4; fallbacks anthropic/claude-sonnet-4-5 → claude-max-proxy/claude-sonnet-4; error state cleared (7 consecutive errors)",
+    );
+    expect(messages).toContain("cron job Hourly check (hourly-check): model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4");
+    expect(messages).toContain("cron job Old report (old-report): model anthropic/claude-sonnet-4-5 → claude-max-proxy/claude-sonnet-4");
+    // the chat the user pinned to a model, imported by doctor from sessions.json
+    expect(messages).toContain(
+      "agents/main/agent/openclaw-agent.sqlite session agent:main:telegram:direct:4242: modelOverride anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4; model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4",
+    );
 
     // (doctor also adds heartbeat jobs of its own; the fixture's three are what this is about)
     const jobs = cronJobs()
@@ -199,13 +210,20 @@ describe("config-init on the article's hand-made state dir", () => {
       { id: "old-report", enabled: 0, model: "claude-max-proxy/claude-sonnet-4", errors: 3, lastError: "429 rate_limit_error" },
     ]);
 
-    const config = JSON.parse(inState("cat openclaw.json")) as { cron: unknown; agents: { list?: unknown; ownership: string; entries: Record<string, unknown> } };
+    const config = JSON.parse(inState("cat openclaw.json")) as {
+      cron: unknown;
+      agents: { list?: unknown; ownership: string; entries: Record<string, unknown>; defaults: { models: object; modelPolicy: { allow: string[] } } };
+    };
     expect(config.cron).toEqual({ skipMissedJobs: true });
+    // nothing in the config names the old provider any more
+    expect(JSON.stringify(config)).not.toMatch(/anthropic\//);
+    expect(config.agents.defaults.modelPolicy.allow).toEqual(["claude-max-proxy/claude-opus-4", "claude-max-proxy/claude-sonnet-4"]);
+    expect(Object.keys(config.agents.defaults.models)).toEqual(["claude-max-proxy/claude-opus-4", "claude-max-proxy/claude-sonnet-4"]);
     expect(config.agents.list).toBeUndefined();
     expect(config.agents.ownership).toBe("explicit");
     expect(Object.keys(config.agents.entries).sort()).toEqual(["lite", "main"]);
     // no legacy file left for 2026.9.6 to refuse; OpenClaw archived them
-    expect(inState("find . -name auth-profiles.json -o -name jobs.json | wc -l")).toBe("0");
+    expect(inState("find . -name auth-profiles.json -o -name jobs.json -o -name sessions.json | wc -l")).toBe("0");
   });
 
   it("changes nothing on a second run", () => {

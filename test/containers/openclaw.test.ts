@@ -41,7 +41,7 @@ interface Health {
 
 describe("the gateway on a migrated legacy install (max-proxy)", () => {
   it("starts healthy and lists every agent and job on the expected models, with clean error state", async () => {
-    const stack = await up({ AUTH_MODE: "max-proxy", PROXY_API_KEY: "proxy-key-0123456789abcdef", SEED_DIR: here("../fixtures/article-state") });
+    const stack = await up({ AUTH_MODE: "max-proxy", PROXY_API_KEY: "proxy-key-0123456789abcdef", SEED_DIR: here("../fixtures/article-option1") });
     const health = openclaw(stack, "health", "--json") as Health;
     expect(health.defaultAgentId).toBe("main");
     expect(health.agents.map((a) => a.agentId).sort()).toEqual(["lite", "main"]);

@@ -22,13 +22,15 @@ export interface AgentTurnOptions {
   env?: Record<string, string>;
   /** The engine the container runs on, when not this machine's default one. */
   dockerHost?: string;
+  /** A session of the user's instead of the agent's main one. */
+  sessionKey?: string;
 }
 
 export async function agentTurn(container: string, message: string, options: AgentTurnOptions = {}): Promise<AgentTurn> {
   const env = Object.entries({ OPENCLAW_GATEWAY_URL: "ws://127.0.0.1:18789", ...options.env }).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
   const result = await run(
     "docker",
-    ["exec", ...env, container, "openclaw", "agent", "--agent", "main", "--message", message, "--json"],
+    ["exec", ...env, container, "openclaw", "agent", "--agent", "main", ...(options.sessionKey ? ["--session-key", options.sessionKey] : []), "--message", message, "--json"],
     options.dockerHost ? { DOCKER_HOST: options.dockerHost } : {},
     180_000,
   );

@@ -58,13 +58,18 @@ export function run(command: string, args: string[], env: Record<string, string>
   );
 }
 
-/** Builds and starts the stack, and waits for every long-running service to be healthy. */
-export function startStack(project: string, env: Record<string, string> = {}): Promise<StartedDockerComposeEnvironment> {
+const ALL_SERVICES = ["mock-anthropic", "maxapi", "normalizer", "gateway"];
+
+/**
+ * Builds and starts the stack, and waits for every long-running service to be healthy; `services`:
+ * the ones this mode runs (setup-token mode: the mock and the gateway).
+ */
+export function startStack(project: string, env: Record<string, string> = {}, services = ALL_SERVICES): Promise<StartedDockerComposeEnvironment> {
   const stack = new DockerComposeEnvironment(ROOT, FILES)
     .withProjectName(project)
     .withEnvironmentFile(ENV_FILE)
     .withEnvironment(env)
     .withBuild();
-  for (const service of ["mock-anthropic", "maxapi", "normalizer", "gateway"]) stack.withWaitStrategy(`${service}-1`, Wait.forHealthCheck());
+  for (const service of services) stack.withWaitStrategy(`${service}-1`, Wait.forHealthCheck());
   return stack.up();
 }

@@ -1,9 +1,10 @@
 // Migrating a hand-made install (the article's ~/.openclaw) so that OpenClaw 2026.9.6 starts on it:
-//  1. legacy files (per-agent auth-profiles.json, cron/jobs.json, agents.list in openclaw.json) are
+//  1. legacy files (per-agent auth-profiles.json and sessions.json, cron/jobs.json, agents.list in openclaw.json) are
 //     imported by OpenClaw's own `doctor --fix`, which archives them; run only when one exists,
 //     since doctor rewrites openclaw.json even on a clean install;
 //  2. cron jobs in OpenClaw's store get models of the chosen mode, and enabled jobs a clean error
-//     state (old failures would keep them in backoff). The store is backed up first.
+//     state (old failures would keep them in backoff). The store is backed up first. (openclaw.json's
+//     references: model-refs.ts; stored sessions' pins: session-pins.ts.)
 // Every change is reported as one line.
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -21,10 +22,13 @@ export function findLegacy(stateDir: string): string[] {
   const agentsDir = join(stateDir, "agents");
   if (existsSync(agentsDir)) {
     for (const agent of readdirSync(agentsDir)) {
-      if (existsSync(join(agentsDir, agent, "agent", "auth-profiles.json"))) found.push(`agents/${agent}/agent/auth-profiles.json`);
+      // per-agent session stores: 2026.9.6 refuses readiness until doctor imports them into SQLite
+      for (const file of ["agent/auth-profiles.json", "sessions/sessions.json"]) {
+        if (existsSync(join(agentsDir, agent, file))) found.push(`agents/${agent}/${file}`);
+      }
     }
   }
-  for (const file of ["cron/jobs.json", "auth-state.json", "credentials/oauth.json"]) {
+  for (const file of ["cron/jobs.json", "sessions/sessions.json", "auth-state.json", "credentials/oauth.json"]) {
     if (existsSync(join(stateDir, file))) found.push(file);
   }
   try {

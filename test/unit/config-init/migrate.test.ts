@@ -49,6 +49,9 @@ describe("findLegacy", () => {
     expect(findLegacy(ARTICLE_STATE).sort()).toEqual(
       ["agents/lite/agent/auth-profiles.json", "agents/main/agent/auth-profiles.json", "cron/jobs.json", "openclaw.json: agents.list"].sort(),
     );
+    expect(findLegacy(fileURLToPath(new URL("../../fixtures/article-option1", import.meta.url))).sort()).toEqual(
+      ["agents/lite/agent/auth-profiles.json", "agents/main/agent/auth-profiles.json", "agents/main/sessions/sessions.json", "cron/jobs.json", "openclaw.json: agents.list"].sort(),
+    );
     expect(findLegacy(mkdtempSync(join(tmpdir(), "empty-")))).toEqual([]);
   });
 });
