@@ -19,7 +19,21 @@ export const mergeAll = (parts: readonly JsonObject[]): JsonObject => parts.redu
 const OPTIONAL_SECTIONS = [
   { path: ["channels", "telegram"], key: "botToken", variable: "TELEGRAM_BOT_TOKEN" },
   { path: ["channels", "discord"], key: "token", variable: "DISCORD_BOT_TOKEN" },
+  // max-proxy mode's provider, left behind after a switch to setup-token mode without the key
+  { path: ["models", "providers", "claude-max-proxy"], key: "apiKey", variable: "PROXY_API_KEY" },
 ] as const;
+
+/** `config` without the object at `path`; unchanged when there is none. */
+function without(config: JsonObject, path: readonly string[]): JsonObject {
+  const [head, ...rest] = path;
+  if (head === undefined || !Object.hasOwn(config, head)) return config;
+  if (rest.length === 0) return Object.fromEntries(Object.entries(config).filter(([name]) => name !== head));
+  const child = config[head];
+  return isPlainObject(child) ? { ...config, [head]: without(child, rest) } : config;
+}
+
+const at = (config: JsonObject, path: readonly string[]): unknown =>
+  path.reduce<unknown>((node, key) => (isPlainObject(node) ? node[key] : undefined), config);
 
 /**
  * Removes the sections of optional settings that are no longer set: merging alone would keep, say,
@@ -32,13 +46,9 @@ export function retireUnsetSections(config: JsonObject, isSet: (variable: string
   let result = config;
   for (const { path, key, variable } of OPTIONAL_SECTIONS) {
     if (isSet(variable)) continue;
-    const [parentKey, childKey] = path;
-    const parent = result[parentKey];
-    if (!isPlainObject(parent)) continue;
-    const section = parent[childKey];
+    const section = at(result, path);
     if (!isPlainObject(section) || section[key] !== `\${${variable}}`) continue;
-    const rest = Object.fromEntries(Object.entries(parent).filter(([name]) => name !== childKey));
-    result = { ...result, [parentKey]: rest };
+    result = without(result, path);
     removed.push(path.join("."));
   }
   return { config: result, removed };

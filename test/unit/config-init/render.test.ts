@@ -84,4 +84,13 @@ describe("retireUnsetSections", () => {
     const handWritten = { channels: { telegram: { botToken: "123:user-wrote-this" } } };
     expect(retireUnsetSections(handWritten, () => false)).toEqual({ config: handWritten, removed: [] });
   });
+
+  it("removes the proxy provider an earlier max-proxy run rendered once PROXY_API_KEY is unset (a switch to setup-token mode)", () => {
+    const switched = { models: { mode: "merge", providers: { "claude-max-proxy": { apiKey: "${PROXY_API_KEY}" }, anthropic: { baseUrl: "http://x" } } } };
+    expect(retireUnsetSections(switched, () => false)).toEqual({
+      config: { models: { mode: "merge", providers: { anthropic: { baseUrl: "http://x" } } } },
+      removed: ["models.providers.claude-max-proxy"],
+    });
+    expect(retireUnsetSections(switched, (variable) => variable === "PROXY_API_KEY").removed).toEqual([]);
+  });
 });
