@@ -6,7 +6,7 @@
 // `retry-after` before retrying a 429, and never retries a subscription usage limit.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
@@ -52,7 +52,7 @@ async function startMock(mode: Mode, options: Partial<Omit<ModeSettings, "mode">
 }
 
 /** Runs the CLI as claude-max-api does, in a fresh config dir (also its cwd, so it reads no project). */
-function runClaude(mock: MockAnthropicApi, prompt: string) {
+function runClaude(mock: MockAnthropicApi, prompt: string, extraArgs: string[] = [], extraEnv: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "claude-cli-"));
   dirs.push(dir);
   const env = {
@@ -64,9 +64,10 @@ function runClaude(mock: MockAnthropicApi, prompt: string) {
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
     DISABLE_AUTOUPDATER: "1",
     CLAUDE_CODE_MAX_RETRIES: "1",
+    ...extraEnv,
   };
   const args = ["--print", "--output-format", "stream-json", "--verbose", "--include-partial-messages"];
-  args.push("--model", "sonnet", "--no-session-persistence", "--tools", "");
+  args.push("--model", "sonnet", "--no-session-persistence", "--tools", "", ...extraArgs);
   const started = Date.now();
   const child = spawn(CLAUDE, args, { cwd: dir, env });
   children.push(child);
@@ -219,6 +220,53 @@ describe("the real Claude Code CLI against the mock Anthropic API", { timeout: 6
   });
 });
 
+describe("the real Claude Code CLI, client tools from clawbridge's stub MCP server, and the mock's tool_use answers", { timeout: 60_000 }, () => {
+  const STUB = new URL("../../services/maxapi/src/tools/stub-server.ts", import.meta.url).pathname;
+  const TOOLS = [
+    { name: "exec", description: "Run a shell command", inputSchema: { type: "object", properties: { command: { type: "string" } }, required: ["command"] } },
+    { name: "ls", description: "List files", inputSchema: { type: "object", properties: {} } },
+  ];
+
+  /** The CLI as maxapi runs a turn with client tools (tools/client-tools.ts). */
+  function runWithTools(mock: MockAnthropicApi, prompt: string) {
+    const dir = mkdtempSync(join(tmpdir(), "claude-tools-"));
+    dirs.push(dir);
+    const file = join(dir, "tools.json");
+    writeFileSync(file, JSON.stringify(TOOLS));
+    const mcp = JSON.stringify({ mcpServers: { c: { type: "stdio", command: process.execPath, args: [STUB, file] } } });
+    return runClaude(mock, prompt, ["--mcp-config", mcp, "--strict-mcp-config", "--max-turns", "1", "--permission-mode", "dontAsk"], { ENABLE_TOOL_SEARCH: "false" });
+  }
+
+  it("two calls in one turn: one request offering exactly the client's tools, input in fragments, nothing run, the CLI stops (error_max_turns)", async () => {
+    const mock = await startMock("ok", { answer: "Let me check.", toolCalls: [{ name: "exec", input: { command: "echo hi" } }, { name: "ls", input: {} }], inputFragments: 4 });
+    const run = runWithTools(mock, "list and run");
+    const { result } = await finish(run);
+    expect(result).toMatchObject({ subtype: "error_max_turns", is_error: true });
+    const messages = mock.requests.filter((r) => r.path.startsWith("/v1/messages"));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.tools).toEqual(["mcp__c__exec", "mcp__c__ls"]); // no built-in tool
+    const offered = (messages[0]?.body as { tools: { name: string; input_schema: unknown }[] }).tools;
+    expect(offered[0]?.input_schema).toEqual(TOOLS[0]?.inputSchema);
+    const fragments = run.lines.filter((line) => (line.event?.delta?.type) === "input_json_delta");
+    expect(fragments).toHaveLength(4); // exec's input; ls has none
+    expect(run.lines.filter((line) => line.subtype === "permission_denied")).toHaveLength(2);
+  });
+
+  it("no calls: a text answer with tools offered ends as a normal success", async () => {
+    const mock = await startMock("ok", { answer: "Nothing to do." });
+    const { result } = await finish(runWithTools(mock, "hi"));
+    expect(result).toMatchObject({ subtype: "success", is_error: false, result: "Nothing to do." });
+  });
+
+  it("a tool the request does not offer becomes text saying so; next and echo script a conversation", async () => {
+    const mock = await startMock("ok", { answer: "The answer is $1.", echo: "RESULT=(\\d+)", next: [{ answer: "", toolCalls: [{ name: "nope", input: {} }] }] });
+    const first = await finish(runWithTools(mock, "first"));
+    expect(first.result.result).toBe("(mock: tool nope was not offered; offered: mcp__c__exec, mcp__c__ls)");
+    const second = await finish(runWithTools(mock, "the tool printed RESULT=42"));
+    expect(second.result.result).toBe("The answer is 42.");
+  });
+});
+
 describe("the mock's own HTTP surface", () => {
   it("admin API: PUT/GET mode, GET/DELETE requests, 400 for an unknown mode; admin calls are not recorded", async () => {
     const mock = await startMock("ok");
@@ -228,7 +276,7 @@ describe("the mock's own HTTP surface", () => {
     expect(await (await admin("GET", "/health")).json()).toEqual({ status: "ok" });
     let response = await admin("PUT", "/__mock/mode", { mode: "slow", chunks: 3, chunkDelayMs: 0 });
     expect(response.status).toBe(200);
-    const slow = { mode: "slow", answer: "Hello from mock!", chunks: 3, chunkDelayMs: 0, retryAfterSeconds: 7 };
+    const slow = { mode: "slow", answer: "Hello from mock!", chunks: 3, chunkDelayMs: 0, retryAfterSeconds: 7, toolCalls: [], inputFragments: 3, echo: "", next: [] };
     expect(await response.json()).toEqual(slow);
     expect(await (await admin("GET", "/__mock/mode")).json()).toEqual(slow);
 

@@ -31,7 +31,7 @@ async function expectOpenAIError(response: Response, status: number, type: strin
 }
 
 describe("what reaches the upstream", () => {
-  it("is string content only, a known model, no tools and no client key", async () => {
+  it("is string content only, a known model, the client's tools as sent and no client key", async () => {
     const { url, upstream } = await start({ PROXY_API_KEY: KEY });
     const response = await chat(url, openClawRequest({ stream: false }), { ...auth, "x-request-id": "trace-42" });
     expect(response.status).toBe(200);
@@ -43,7 +43,7 @@ describe("what reaches the upstream", () => {
     expect(body.model).toBe("claude-opus-4");
     expect(body.messages.every((m) => typeof m.content === "string" && ["system", "user", "assistant"].includes(m.role))).toBe(true);
     expect(JSON.stringify(body)).not.toContain("[object Object]");
-    expect(body).not.toHaveProperty("tools");
+    expect((received?.body as { tools: unknown }).tools).toEqual(openClawRequest().tools);
     expect(received?.headers.authorization).toBeUndefined();
     expect(received?.headers["x-request-id"]).toBe("trace-42");
     expect(received?.headers["content-length"]).toBe(String(received?.bytes));
@@ -275,7 +275,7 @@ describe("other paths, probes, metrics and logs", () => {
     expect(text).toMatch(/normalizer_requests_total\{route="chat_completions",status="200"\} 1/);
     expect(text).toMatch(/normalizer_requests_total\{route="chat_completions",status="400"\} 1/);
     expect(text).toMatch(/normalizer_normalizations_total\{kind="content_flattened"\} 2/);
-    expect(text).toMatch(/normalizer_normalizations_total\{kind="dropped_tools"\} 1/);
+    expect(text).toMatch(/normalizer_normalizations_total\{kind="tool_calls"\} 1/);
     expect(text).toMatch(/normalizer_upstream_duration_seconds_count\{status="200"\} 1/);
     expect(text).toMatch(/normalizer_queue_depth 0/);
     expect(text).toMatch(/normalizer_upstream_in_flight 0/);
@@ -293,7 +293,7 @@ describe("other paths, probes, metrics and logs", () => {
       status: 200,
       method: "POST",
       path: "/v1/chat/completions",
-      normalizations: { model_mapped: 1, content_flattened: 2, content_null: 1, tool_calls: 1, tool_result: 1, dropped_tools: 1 },
+      normalizations: { model_mapped: 1, content_flattened: 2, content_null: 1, tool_calls: 1, tool_result: 1 },
     });
     expect(typeof lines[0]?.durationMs).toBe("number");
     const all = JSON.stringify(logs);

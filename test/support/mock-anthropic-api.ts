@@ -12,13 +12,23 @@
 //   overloaded    529 overloaded_error "Overloaded"
 //   fail-mid-stream  streams two text deltas, then an overloaded_error event in the stream, and ends;
 //                 a non-streamed request (the CLI's fallback after a failed stream) gets 529
+// Options of ok and slow mode:
+//   answer        the assistant's text ("" with toolCalls: calls only)
+//   toolCalls     [{name, input}]: after the text, one tool_use block per call, its input streamed as
+//                 `inputFragments` input_json_delta pieces; the name is matched against the tools the
+//                 request offers (exactly, or as the suffix after `__` of an MCP tool `mcp__srv__name`),
+//                 and a call of a tool not offered becomes text saying so
+//   echo          a regular expression: `$1` in the answer becomes its first group in the request's text
+//                 ("(no match)" without one), so an answer can repeat what a tool returned
+//   next          settings for the following requests, one each, before these apply again
 // The mode applies to POST /v1/messages (the error modes to /v1/messages/count_tokens too, which
 // otherwise answers {"input_tokens": N}); other paths are recorded and answered 404.
 // Admin API (not recorded):
 //   GET /health                 {"status":"ok"}
 //   GET /__mock/requests        recorded requests, oldest first; DELETE clears them
 //   GET /__mock/mode            current settings {mode, answer, chunks, chunkDelayMs, retryAfterSeconds}
-//   PUT /__mock/mode            {"mode": "...", "answer"?, "chunks"?, "chunkDelayMs"?, "retryAfterSeconds"?};
+//   PUT /__mock/mode            {"mode": "...", "answer"?, "chunks"?, "chunkDelayMs"?, "retryAfterSeconds"?,
+//                                "toolCalls"?, "inputFragments"?, "echo"?, "next"?};
 //                               options left out go back to their defaults; 400 on an unknown mode
 // Node builtins only: `node test/support/mock-anthropic-api.ts [port] [host]` (default 8080 0.0.0.0).
 import { randomBytes } from "node:crypto";
@@ -30,6 +40,12 @@ import { fileURLToPath } from "node:url";
 export const MODES = ["ok", "slow", "hang", "expired", "invalid-key", "rate-limited", "usage-limit", "overloaded", "fail-mid-stream"] as const;
 export type Mode = (typeof MODES)[number];
 
+export interface ToolCall {
+  /** The tool's name as the client named it (matched against the offered tools). */
+  name: string;
+  input: Record<string, unknown>;
+}
+
 export interface ModeSettings {
   mode: Mode;
   /** The assistant's text in ok and slow mode. */
@@ -38,11 +54,30 @@ export interface ModeSettings {
   chunks: number;
   chunkDelayMs: number;
   retryAfterSeconds: number;
+  /** Tool calls after the text (ok and slow mode). */
+  toolCalls: ToolCall[];
+  /** Pieces each tool call's input is streamed in. */
+  inputFragments: number;
+  /** A regular expression whose first group replaces `$1` in the answer. */
+  echo: string;
+  /** Settings for the following requests, one each. */
+  next: Partial<Omit<ModeSettings, "next">>[];
 }
 
-const DEFAULTS: Omit<ModeSettings, "mode"> = { answer: "Hello from mock!", chunks: 20, chunkDelayMs: 200, retryAfterSeconds: 7 };
+const DEFAULTS: Omit<ModeSettings, "mode"> = {
+  answer: "Hello from mock!",
+  chunks: 20,
+  chunkDelayMs: 200,
+  retryAfterSeconds: 7,
+  toolCalls: [],
+  inputFragments: 3,
+  echo: "",
+  next: [],
+};
 
 export interface RecordedRequest {
+  /** Names of the tools the request offered the model (`mcp__srv__name` for the CLI's MCP tools). */
+  tools: string[];
   method: string;
   /** With the query string, e.g. `/v1/messages?beta=true`. */
   path: string;
@@ -108,19 +143,42 @@ export function parseSettings(input: unknown): ModeSettings {
   const settings: ModeSettings = { mode: mode as Mode, ...DEFAULTS };
   const unknown = Object.keys(input).filter((key) => !(key in settings));
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(", ")}; expected: ${Object.keys(settings).join(", ")}`);
+  if (Array.isArray(input.toolCalls)) {
+    settings.toolCalls = input.toolCalls.map((call: unknown) => {
+      if (!isRecord(call) || typeof call.name !== "string" || call.name === "" || !isRecord(call.input)) throw new Error("toolCalls: each is {name, input: {...}}");
+      return { name: call.name, input: call.input };
+    });
+  } else if (input.toolCalls !== undefined) throw new Error("toolCalls must be an array");
   if (input.answer !== undefined) {
-    if (typeof input.answer !== "string" || input.answer === "") throw new Error("answer must be a non-empty string");
+    if (typeof input.answer !== "string" || (input.answer === "" && settings.toolCalls.length === 0)) throw new Error("answer must be a non-empty string (empty only with toolCalls)");
     settings.answer = input.answer;
   }
-  for (const key of ["chunks", "chunkDelayMs", "retryAfterSeconds"] as const) {
+  for (const key of ["chunks", "chunkDelayMs", "retryAfterSeconds", "inputFragments"] as const) {
     const value = input[key];
     if (value === undefined) continue;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < (key === "chunks" ? 1 : 0)) {
-      throw new Error(`${key} must be an integer ${key === "chunks" ? ">= 1" : ">= 0"}`);
-    }
+    const min = key === "chunks" || key === "inputFragments" ? 1 : 0;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min) throw new Error(`${key} must be an integer >= ${min}`);
     settings[key] = value;
   }
+  if (input.echo !== undefined) {
+    if (typeof input.echo !== "string") throw new Error("echo must be a regular expression");
+    new RegExp(input.echo); // throws on a bad one
+    settings.echo = input.echo;
+  }
+  if (input.next !== undefined) {
+    if (!Array.isArray(input.next)) throw new Error("next must be an array of settings");
+    settings.next = input.next.map((step: unknown) => {
+      if (!isRecord(step) || "next" in step) throw new Error("next: each is an object of settings (without next)");
+      const parsed = parseSettings({ mode: settings.mode, ...step }); // validated; only what the step sets applies
+      return Object.fromEntries(Object.keys(step).map((key) => [key, parsed[key as keyof ModeSettings]]));
+    });
+  }
   return settings;
+}
+
+/** The offered tool that `name` means: the same name, or an MCP tool `mcp__<server>__<name>`. */
+function offeredTool(offered: string[], name: string): string | undefined {
+  return offered.find((tool) => tool === name) ?? offered.find((tool) => tool.startsWith("mcp__") && tool.endsWith(`__${name}`));
 }
 
 export class MockAnthropicApi {
@@ -192,7 +250,8 @@ export class MockAnthropicApi {
       const value = headers[name];
       if (typeof value === "string") headers[name] = redact(value);
     }
-    this.requests.push({ method, path, headers, body, text: requestText(body) });
+    const tools = isRecord(body) && Array.isArray(body.tools) ? body.tools.flatMap((tool: unknown) => (isRecord(tool) && typeof tool.name === "string" ? [tool.name] : [])) : [];
+    this.requests.push({ tools, method, path, headers, body, text: requestText(body) });
     for (const wake of this.waiters) wake();
     this.waiters.clear();
 
@@ -201,7 +260,10 @@ export class MockAnthropicApi {
     if (!isMessages && !isCount) return void this.error(res, 404, "not_found_error", `Not found: ${method} ${pathname}`);
     if (!isRecord(body)) return void this.error(res, 400, "invalid_request_error", "request body must be a JSON object");
 
-    const settings = this.current; // a request keeps the mode it arrived in
+    // a request keeps the settings it arrived with; scripted ones (`next`) first, one per request
+    const [scripted, ...rest] = isMessages ? this.current.next : [];
+    if (scripted) this.current = { ...this.current, next: rest };
+    const settings: ModeSettings = scripted ? { ...this.current, ...scripted, next: [] } : this.current;
     const failure = ERRORS[settings.mode];
     if (failure) {
       const [status, type, message] = failure;
@@ -223,27 +285,29 @@ export class MockAnthropicApi {
     const id = `msg_mock${randomBytes(12).toString("hex")}`;
     const model = typeof body.model === "string" ? body.model : "claude-sonnet-4-5";
     const slow = settings.mode === "slow";
+    const offered = this.requests.at(-1)?.tools ?? [];
+    const calls = settings.toolCalls.map((call) => ({ ...call, tool: offeredTool(offered, call.name), id: `toolu_mock${randomBytes(8).toString("hex")}` }));
+    const missing = calls.filter((call) => !call.tool).map((call) => call.name);
+    const made = calls.filter((call) => call.tool);
+    let text = settings.echo ? settings.answer.replaceAll("$1", new RegExp(settings.echo).exec(requestText(body))?.[1] ?? "(no match)") : settings.answer;
+    if (missing.length > 0) text += `${text ? " " : ""}(mock: tool ${missing.join(", ")} was not offered; offered: ${offered.join(", ") || "none"})`;
     // ok: word by word like the API ("Hello", " from", " mock!"); slow: `chunks` even pieces
-    const pieces = slow ? split(settings.answer, settings.chunks) : (settings.answer.match(/\s*\S+|\s+$/g) ?? [settings.answer]);
-    const outputTokens = pieces.length;
+    const pieces = text === "" ? [] : slow ? split(text, settings.chunks) : (text.match(/\s*\S+|\s+$/g) ?? [text]);
+    const outputTokens = pieces.length + made.length;
     const usage = { input_tokens: inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
     const headers = { "request-id": requestId() };
+    const stopReason = made.length > 0 ? "tool_use" : "end_turn";
+    const blocks = [
+      ...(text === "" ? [] : [{ type: "text", text }]),
+      ...made.map((call) => ({ type: "tool_use", id: call.id, name: call.tool, input: call.input })),
+    ];
 
     if (!body.stream) {
       // the CLI falls back to a non-streamed request after a failed stream; still overloaded
       if (settings.mode === "fail-mid-stream") return void this.error(res, 529, "overloaded_error", "Overloaded");
       res.writeHead(200, { ...headers, "content-type": "application/json" });
       res.end(
-        JSON.stringify({
-          id,
-          type: "message",
-          role: "assistant",
-          model,
-          content: [{ type: "text", text: settings.answer }],
-          stop_reason: "end_turn",
-          stop_sequence: null,
-          usage: { ...usage, output_tokens: outputTokens },
-        }),
+        JSON.stringify({ id, type: "message", role: "assistant", model, content: blocks, stop_reason: stopReason, stop_sequence: null, usage: { ...usage, output_tokens: outputTokens } }),
       );
       return;
     }
@@ -252,21 +316,36 @@ export class MockAnthropicApi {
     const send = (event: Record<string, unknown> & { type: string }) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     const message = { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null };
     send({ type: "message_start", message: { ...message, usage: { ...usage, output_tokens: 1 } } });
-    send({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
-    send({ type: "ping" });
-    for (const [i, text] of pieces.entries()) {
-      if (slow && i > 0) await sleep(settings.chunkDelayMs);
-      if (res.destroyed) return; // the client went away mid-stream
-      if (settings.mode === "fail-mid-stream" && i === 2) {
-        // what Anthropic sends when it fails after the answer began: an error event in the stream
-        send({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
-        res.end();
-        return;
+    let index = 0;
+    if (pieces.length > 0) {
+      send({ type: "content_block_start", index, content_block: { type: "text", text: "" } });
+      send({ type: "ping" });
+      for (const [i, piece] of pieces.entries()) {
+        if (slow && i > 0) await sleep(settings.chunkDelayMs);
+        if (res.destroyed) return; // the client went away mid-stream
+        if (settings.mode === "fail-mid-stream" && i === 2) {
+          // what Anthropic sends when it fails after the answer began: an error event in the stream
+          send({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
+          res.end();
+          return;
+        }
+        send({ type: "content_block_delta", index, delta: { type: "text_delta", text: piece } });
       }
-      send({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } });
+      send({ type: "content_block_stop", index });
+      index += 1;
     }
-    send({ type: "content_block_stop", index: 0 });
-    send({ type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: outputTokens } });
+    for (const call of made) {
+      send({ type: "content_block_start", index, content_block: { type: "tool_use", id: call.id, name: call.tool, input: {} } });
+      const json = JSON.stringify(call.input);
+      for (const fragment of json === "{}" ? [] : split(json, settings.inputFragments)) {
+        if (slow) await sleep(settings.chunkDelayMs);
+        if (res.destroyed) return;
+        send({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: fragment } });
+      }
+      send({ type: "content_block_stop", index });
+      index += 1;
+    }
+    send({ type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: outputTokens } });
     send({ type: "message_stop" });
     res.end();
   }

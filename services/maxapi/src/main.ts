@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { startServer, stopServer } from "claude-max-api-proxy";
 import { AUTH_FIX, cliAuthStatus } from "./cli-auth.ts";
 import { ConfigError, loadSettings } from "./config.ts";
+import { registerHooks } from "./hooks.ts";
 
 const logger = pino({ base: { service: "maxapi" }, level: process.env.LOG_LEVEL || "info" });
 
@@ -25,6 +26,7 @@ const auth = await cliAuthStatus(process.env);
 if (auth.loggedIn) logger.info({ authMethod: auth.method }, "Claude CLI credentials found");
 else logger.error({ authMethod: auth.method }, AUTH_FIX);
 
+registerHooks();
 await startServer({ port: settings.PORT, host: settings.HOST });
 logger.info({ port: settings.PORT, host: settings.HOST }, "maxapi listening");
 

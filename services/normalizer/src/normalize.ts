@@ -1,6 +1,8 @@
 // Turns any valid OpenAI chat request into one claude-max-api 1.0.0 handles correctly: string
 // content only, roles it knows, a model id it knows, a `user` it accepts. Each change is counted
-// by kind, for the request's log line and the metrics.
+// by kind, for the request's log line and the metrics. Client tools (`tools`, `tool_choice`) pass
+// on to maxapi, which offers them to the model; `tool_choice: "none"` drops them. Earlier calls and
+// their results become plain sentences (not a syntax the model could imitate instead of calling).
 import { invalidRequest } from "./errors.ts";
 import { resolveModel, UPSTREAM_MODELS, type ModelAliases } from "./models.ts";
 import { chatRequestSchema, mostSpecificIssue, paramName, type ChatRequest, type Content, type ContentPart, type Message } from "./request-schema.ts";
@@ -21,6 +23,7 @@ export type NormalizationKind =
   | "tool_calls" // assistant tool_calls → text
   | "model_mapped" // client's id → one of the upstream's three
   | "user_dropped" // non-UUID `user` removed
+  | "tools_none" // tool_choice "none": tools not offered
   | `dropped_${(typeof IGNORED_FIELDS)[number]}`;
 
 export type Normalizations = Partial<Record<NormalizationKind, number>>;
@@ -35,8 +38,9 @@ export interface NormalizedRequest {
   normalizations: Normalizations;
 }
 
-// Fields the upstream never reads that can be large (OpenClaw sends 12+ tool schemas per turn).
-const IGNORED_FIELDS = ["tools", "tool_choice", "parallel_tool_calls", "functions", "function_call"] as const;
+// Fields the upstream never reads: the legacy function-calling form, and parallel_tool_calls (the
+// model decides how many calls it makes).
+const IGNORED_FIELDS = ["parallel_tool_calls", "functions", "function_call"] as const;
 
 // The Claude Code CLI accepts only a UUID as session id.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -71,6 +75,11 @@ export function normalizeChatRequest(raw: unknown, options: NormalizeOptions): N
   );
 
   const { user, ...rest } = request;
+  if (rest.tool_choice === "none" && rest.tools) {
+    count("tools_none");
+    delete rest.tools;
+    delete rest.tool_choice;
+  }
   const passed: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(rest)) {
     if ((IGNORED_FIELDS as readonly string[]).includes(field)) count(`dropped_${field as (typeof IGNORED_FIELDS)[number]}`);
@@ -113,16 +122,17 @@ function normalizeMessage(
     case "tool": {
       count("tool_result");
       const name = toolNames.get(message.tool_call_id);
-      return { role: "user", content: `[result of tool ${name ?? "call"} (${message.tool_call_id})]\n${text}` };
+      return { role: "user", content: `The tool ${name ?? "call"} (call ${message.tool_call_id}) returned:\n${text}` };
     }
     case "function":
       count("tool_result");
-      return { role: "user", content: `[result of tool ${message.name}]\n${text}` };
+      return { role: "user", content: `The tool ${message.name} returned:\n${text}` };
   }
 }
 
+/** A call the model made earlier, as a sentence: the record, never a form to copy instead of calling. */
 function describeToolCall(name: string, args: string | undefined, id?: string): string {
-  return `[called tool ${name}${id ? ` (${id})` : ""} with arguments ${args?.trim() || "{}"}]`;
+  return `I called the tool ${name}${id ? ` (call ${id})` : ""} with the arguments ${args?.trim() || "{}"}.`;
 }
 
 function contentToText(content: Content, param: string, imagePolicy: ImagePolicy, count: (kind: NormalizationKind) => void): string {

@@ -36,17 +36,48 @@ const message = z.discriminatedUnion("role", [
     function_call: z.looseObject({ name: z.string(), arguments: z.string().optional() }).nullish(),
     refusal: z.string().nullish(),
   }),
-  z.looseObject({ role: z.literal("tool"), content, tool_call_id: z.string() }),
+  z.looseObject({ role: z.literal("tool"), content, tool_call_id: z.string().min(1, "a tool result needs the id of the call it answers") }),
   z.looseObject({ role: z.literal("function"), content, name: z.string() }),
 ]);
 export type Message = z.infer<typeof message>;
 
-export const chatRequestSchema = z.looseObject({
-  model: z.string().min(1),
-  messages: z.array(message).min(1),
-  stream: z.boolean().nullish(),
-  user: z.string().nullish(),
+// A client tool: a name and a JSON Schema object for its arguments (Anthropic's input_schema is
+// always an object schema). maxapi maps names the model's API cannot take.
+const tool = z.looseObject({
+  type: z.literal("function"),
+  function: z.looseObject({
+    name: z.string().min(1, "a tool needs a name"),
+    description: z.string().nullish(),
+    parameters: z
+      .looseObject({ type: z.literal("object", { error: 'must be a JSON Schema object ({"type": "object", ...})' }).optional() })
+      .optional(),
+  }),
 });
+
+const toolChoice = z.union([
+  z.enum(["none", "auto", "required"]),
+  z.looseObject({ type: z.literal("function"), function: z.looseObject({ name: z.string().min(1) }) }),
+]);
+
+export const chatRequestSchema = z
+  .looseObject({
+    model: z.string().min(1),
+    messages: z.array(message).min(1),
+    stream: z.boolean().nullish(),
+    user: z.string().nullish(),
+    tools: z.array(tool).nullish(),
+    tool_choice: toolChoice.nullish(),
+  })
+  .superRefine((request, context) => {
+    const names = (request.tools ?? []).map((t) => t.function.name);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) context.addIssue({ code: "custom", path: ["tools", i, "function", "name"], message: `"${name}" is offered twice` });
+    });
+    const chosen = typeof request.tool_choice === "object" ? request.tool_choice?.function.name : undefined;
+    if (chosen !== undefined && !names.includes(chosen)) {
+      context.addIssue({ code: "custom", path: ["tool_choice", "function", "name"], message: `"${chosen}" is not among the tools offered` });
+    }
+  });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
 /**

@@ -97,7 +97,7 @@ describe("roles", () => {
     expect(normalizations.developer_role).toBe(1);
   });
 
-  it("keeps tool history readable: calls become assistant text, results become user text with the tool's name", () => {
+  it("keeps tool history readable as sentences (no syntax to imitate): calls become assistant text, results user text with the tool's name", () => {
     const { body, normalizations } = normalize(
       request([
         { role: "user", content: "weather in Paris?" },
@@ -111,9 +111,9 @@ describe("roles", () => {
     );
     expect(body.messages[1]).toEqual({
       role: "assistant",
-      content: 'Let me check.\n[called tool get_weather (call_9) with arguments {"city":"Paris"}]',
+      content: 'Let me check.\nI called the tool get_weather (call call_9) with the arguments {"city":"Paris"}.',
     });
-    expect(body.messages[2]).toEqual({ role: "user", content: "[result of tool get_weather (call_9)]\n18°C, sunny" });
+    expect(body.messages[2]).toEqual({ role: "user", content: "The tool get_weather (call call_9) returned:\n18°C, sunny" });
     expect(normalizations).toMatchObject({ tool_calls: 1, tool_result: 1 });
   });
 
@@ -125,8 +125,8 @@ describe("roles", () => {
       ]),
     );
     expect(body.messages).toEqual([
-      { role: "assistant", content: '[called tool lookup with arguments {"q":1}]' },
-      { role: "user", content: "[result of tool lookup]\nfound" },
+      { role: "assistant", content: 'I called the tool lookup with the arguments {"q":1}.' },
+      { role: "user", content: "The tool lookup returned:\nfound" },
     ]);
   });
 });
@@ -140,11 +140,33 @@ describe("top-level fields", () => {
     expect(dropped.normalizations.user_dropped).toBe(1);
   });
 
-  it("drops tools and tool_choice and counts each", () => {
-    const { body, normalizations } = normalize(openClawRequest());
-    expect(body).not.toHaveProperty("tools");
-    expect(body).not.toHaveProperty("tool_choice");
-    expect(normalizations).toMatchObject({ dropped_tools: 1, dropped_tool_choice: 1 });
+  it("passes tools and tool_choice on to maxapi unchanged; tool_choice none drops both", () => {
+    const request = openClawRequest();
+    const { body, normalizations } = normalize(request);
+    expect(body.tools).toEqual(request.tools);
+    expect(body.tool_choice).toBe("auto");
+    expect(normalizations).not.toHaveProperty("dropped_tools");
+    const none = normalize({ ...request, tool_choice: "none" });
+    expect(none.body).not.toHaveProperty("tools");
+    expect(none.body).not.toHaveProperty("tool_choice");
+    expect(none.normalizations.tools_none).toBe(1);
+  });
+
+  it.each([
+    [{ tools: [{ type: "function", function: { description: "no name" } }] }, "tools[0].function.name"],
+    [{ tools: [{ type: "function", function: { name: "" } }] }, "tools[0].function.name"],
+    [{ tools: [{ type: "function", function: { name: "x", parameters: "not a schema" } }] }, "tools[0].function.parameters"],
+    [{ tools: [{ type: "function", function: { name: "x", parameters: { type: "string" } } }] }, "tools[0].function.parameters.type"],
+    [{ tools: [{ type: "function", function: { name: "x" } }, { type: "function", function: { name: "x" } }] }, "tools[1].function.name"],
+    [{ tools: [{ type: "function", function: { name: "x" } }], tool_choice: { type: "function", function: { name: "y" } } }, "tool_choice.function.name"],
+    [{ tool_choice: "sometimes" }, "tool_choice"],
+  ])("refuses bad tools with a 400 naming the field: %j", (fields, param) => {
+    expect(() => normalize(request([{ role: "user", content: "x" }], fields))).toThrow(expect.objectContaining({ status: 400, param }) as Error);
+  });
+
+  it("refuses a tool result without the id of its call", () => {
+    expect(() => normalize(request([{ role: "tool", tool_call_id: "", content: "x" }]))).toThrow(expect.objectContaining({ status: 400, param: "messages[0].tool_call_id" }) as Error);
+    expect(() => normalize(request([{ role: "tool", content: "x" }]))).toThrow(expect.objectContaining({ param: "messages[0].tool_call_id" }) as Error);
   });
 
   it("passes unknown and harmless fields through unchanged", () => {

@@ -1,0 +1,107 @@
+// One model turn with client tools, from the CLI's stream-json lines to OpenAI's shapes. The CLI
+// streams a tool_use block as content_block_start (id, name), input_json_delta fragments and
+// content_block_stop; then, stopped by --max-turns 1 before running anything, it ends with a result
+// of subtype error_max_turns. That result is this turn's success: the calls go to the client.
+//   streaming:     tool_use blocks → delta.tool_calls [{index, id, type, function: {name, arguments}}]
+//   non-streaming: message.tool_calls, arguments as one JSON string
+// A call without arguments carries "{}" (OpenClaw drops calls whose arguments are empty).
+import type { ToolNames } from "./tool-names.ts";
+
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  type?: "function";
+  function: { name?: string; arguments: string };
+}
+
+export interface ToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+interface StreamLine {
+  type?: string;
+  subtype?: string;
+  stop_reason?: string;
+  event?: {
+    type?: string;
+    index?: number;
+    content_block?: { type?: string; id?: string; name?: string };
+    delta?: { type?: string; partial_json?: string };
+  };
+  message?: { content?: { type?: string; text?: string; id?: string; name?: string; input?: unknown }[] };
+}
+
+export class ToolTurn {
+  private readonly names: ToolNames;
+  /** block index in the model's message → call index for the client */
+  private readonly open = new Map<number, { index: number; streamedArguments: boolean }>();
+  private readonly calls: ToolCall[] = [];
+  /** tool_use blocks seen in the stream */
+  private started = 0;
+  private text = "";
+
+  constructor(names: ToolNames) {
+    this.names = names;
+  }
+
+  /** The deltas one CLI line gives (streaming). */
+  deltas(line: StreamLine): ToolCallDelta[] {
+    const event = line.type === "stream_event" ? line.event : undefined;
+    if (!event || event.index === undefined) return [];
+    if (event.type === "content_block_start" && event.content_block?.type === "tool_use") {
+      const index = this.started++;
+      this.open.set(event.index, { index, streamedArguments: false });
+      const name = this.clientName(event.content_block.name);
+      return [{ index, id: event.content_block.id ?? "", type: "function", function: { name, arguments: "" } }];
+    }
+    const block = this.open.get(event.index);
+    if (!block) return [];
+    if (event.type === "content_block_delta" && event.delta?.type === "input_json_delta" && event.delta.partial_json) {
+      block.streamedArguments = true;
+      return [{ index: block.index, function: { arguments: event.delta.partial_json } }];
+    }
+    if (event.type === "content_block_stop") {
+      this.open.delete(event.index);
+      return block.streamedArguments ? [] : [{ index: block.index, function: { arguments: "{}" } }];
+    }
+    return [];
+  }
+
+  /** Collects the complete blocks of an `assistant` line (non-streaming, and the text before calls). */
+  collect(line: StreamLine): void {
+    if (line.type !== "assistant") return;
+    for (const block of line.message?.content ?? []) {
+      if (block.type === "text" && block.text) this.text += block.text;
+      if (block.type === "tool_use") {
+        const input = block.input && typeof block.input === "object" ? block.input : {};
+        this.calls.push({ id: block.id ?? "", type: "function", function: { name: this.clientName(block.name), arguments: JSON.stringify(input) } });
+      }
+    }
+  }
+
+  /** The calls the model made, in order (after every `assistant` line was collected). */
+  get toolCalls(): readonly ToolCall[] {
+    return this.calls;
+  }
+
+  /** Text the model wrote before its calls. */
+  get content(): string {
+    return this.text;
+  }
+
+  get finishReason(): "tool_calls" | "stop" {
+    return this.calls.length > 0 || this.started > 0 ? "tool_calls" : "stop";
+  }
+
+  /** Whether a CLI result ends this turn well: a normal one, or the stop after the model's calls. */
+  succeeded(result: StreamLine & { is_error?: boolean }): boolean {
+    if (!result.is_error) return true;
+    return result.subtype === "error_max_turns" && result.stop_reason === "tool_use" && this.finishReason === "tool_calls";
+  }
+
+  private clientName(modelName: string | undefined): string {
+    return (modelName && this.names.clientName(modelName)) ?? modelName ?? "";
+  }
+}
