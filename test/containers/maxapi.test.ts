@@ -8,6 +8,7 @@ import { docker, killIn, pidsIn } from "../support/containers.ts";
 import type { Mode, ModeSettings } from "../support/mock-anthropic-api.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { until } from "../support/until.ts";
+import { mcpToolName } from "../../services/maxapi/src/tools/tool-names.ts";
 
 interface Target {
   url: string;
@@ -164,8 +165,81 @@ const scenarios: Record<string, (target: Target) => Promise<void>> = {
   },
 };
 
+// ---- client tools (patch 006 + services/maxapi/src/tools/) ----------------------------------------
+
+const EXEC = { type: "function", function: { name: "exec", description: "Run a shell command", parameters: { type: "object", properties: { command: { type: "string" } }, required: ["command"] } } };
+const LS = { type: "function", function: { name: "ls", description: "List files", parameters: { type: "object", properties: {} } } };
+
+interface ToolCallDelta {
+  index: number;
+  id?: string;
+  type?: string;
+  function: { name?: string; arguments?: string };
+}
+interface Chunk {
+  error?: { message: string };
+  choices?: { delta: { content?: string; tool_calls?: ToolCallDelta[] }; finish_reason: string | null }[];
+}
+
+/** The data events of an SSE body, parsed; `[DONE]` must end it. */
+function sseChunks(text: string): Chunk[] {
+  expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  return [...text.matchAll(/^data: (\{.*\})$/gm)].map((m) => JSON.parse(m[1] ?? "{}") as Chunk);
+}
+
+const toolDeltas = (chunks: Chunk[], index: number) => chunks.flatMap((c) => c.choices?.[0]?.delta.tool_calls ?? []).filter((d) => d.index === index);
+const finishReasons = (chunks: Chunk[]) => chunks.map((c) => c.choices?.[0]?.finish_reason).filter(Boolean);
+
+/** The mock's requests that carried `tag`: one per model turn. */
+async function requestsWith(tag: string) {
+  await receivedWith(tag);
+  return (await mock.messages()).filter((r) => r.text.includes(tag));
+}
+
+const TWO_CALLS = { answer: "Let me check.", toolCalls: [{ name: "exec", input: { command: "echo $((6*7))" } }, { name: "ls", input: {} }], inputFragments: 3 };
+
+const toolScenarios: Record<string, (target: Target) => Promise<void>> = {
+  async "6a. streamed: the text, then each call as delta.tool_calls (name once, arguments in fragments, {} without), finish_reason tool_calls; one request, the client's tools only"(target) {
+    await setMode("ok", TWO_CALLS);
+    const tag = marker();
+    const response = await chat(target, ask(`check ${tag}`, { stream: true, tools: [EXEC, LS] }));
+    expect(response.status).toBe(200);
+    const chunks = sseChunks(await response.text());
+    expect(chunks.some((c) => c.error)).toBe(false);
+    expect(chunks.map((c) => c.choices?.[0]?.delta.content ?? "").join("")).toBe("Let me check.");
+    const exec = toolDeltas(chunks, 0);
+    expect(exec[0]).toMatchObject({ id: expect.stringMatching(/^toolu_/) as string, type: "function", function: { name: "exec" } });
+    expect(exec.filter((d) => d.function.name).length).toBe(1);
+    expect(exec.filter((d) => d.function.arguments).length).toBeGreaterThanOrEqual(3);
+    expect(JSON.parse(exec.map((d) => d.function.arguments ?? "").join(""))).toEqual({ command: "echo $((6*7))" });
+    const ls = toolDeltas(chunks, 1);
+    expect(ls[0]).toMatchObject({ type: "function", function: { name: "ls" } });
+    expect(ls[0]?.id).not.toBe(exec[0]?.id);
+    expect(ls.map((d) => d.function.arguments ?? "").join("")).toBe("{}");
+    expect(finishReasons(chunks)).toEqual(["tool_calls"]);
+    const requests = await requestsWith(tag);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.tools).toEqual(["mcp__c__exec", "mcp__c__ls"]);
+    expect((requests[0]?.body as { tools: { input_schema: unknown }[] }).tools[0]?.input_schema).toEqual(EXEC.function.parameters);
+  },
+
+  async "6b. non-streamed: message.tool_calls with the arguments as JSON, the text before them as content"(target) {
+    await setMode("ok", TWO_CALLS);
+    const response = await chat(target, ask("check", { tools: [EXEC, LS] }));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { choices: { message: { content: string | null; tool_calls?: { id: string; type: string; function: { name: string; arguments: string } }[] }; finish_reason: string }[] };
+    const choice = body.choices[0];
+    expect(choice?.finish_reason).toBe("tool_calls");
+    expect(choice?.message.content).toBe("Let me check.");
+    expect(choice?.message.tool_calls?.map((call) => [call.type, call.function.name, JSON.parse(call.function.arguments) as unknown])).toEqual([
+      ["function", "exec", { command: "echo $((6*7))" }],
+      ["function", "ls", {}],
+    ]);
+  },
+};
+
 describe("maxapi: claude-max-api's fixes", () => {
-  for (const [name, scenario] of Object.entries(scenarios)) {
+  for (const [name, scenario] of Object.entries({ ...scenarios, ...toolScenarios })) {
     it(`${name}: holds on the shipped image, fails on the unpatched one`, async () => {
       await waitHealthy(targets.patched);
       await scenario(targets.patched);
@@ -189,6 +263,61 @@ describe("maxapi: claude-max-api's fixes", () => {
       }
     });
   }
+});
+
+describe("maxapi: client tools", () => {
+  it("a text answer with tools offered ends with finish_reason stop and no tool_calls; tool_choice none offers none", async () => {
+    const tag = marker();
+    const chunks = sseChunks(await (await chat(targets.patched, ask(`just talk ${tag}`, { stream: true, tools: [EXEC] }))).text());
+    expect(chunks.map((c) => c.choices?.[0]?.delta.content ?? "").join("")).toBe("Hello from mock!");
+    expect(chunks.some((c) => c.choices?.[0]?.delta.tool_calls)).toBe(false);
+    expect(finishReasons(chunks)).toEqual(["stop"]);
+    expect((await requestsWith(tag))[0]?.tools).toEqual(["mcp__c__exec"]);
+
+    const none = marker();
+    expect((await chat(targets.patched, ask(`no tools ${none}`, { tools: [EXEC], tool_choice: "none" }))).status).toBe(200);
+    expect((await requestsWith(none))[0]?.tools).toEqual([]);
+  });
+
+  it("maps a name the model's API cannot take, and gives the client back the name it sent", async () => {
+    const odd = `${"very_long_tool_name_".repeat(4)}v2.search/web`;
+    await setMode("ok", { answer: "", toolCalls: [{ name: mcpToolName(odd), input: { q: "x" } }] });
+    const tag = marker();
+    const response = await chat(targets.patched, ask(`odd ${tag}`, { tools: [{ type: "function", function: { name: odd, parameters: { type: "object", properties: { q: { type: "string" } } } } }] }));
+    const body = (await response.json()) as { choices: { message: { tool_calls: { function: { name: string } }[] } }[] };
+    expect(body.choices[0]?.message.tool_calls[0]?.function.name).toBe(odd);
+    const offered = (await requestsWith(tag))[0]?.tools[0] ?? "";
+    expect(offered).toMatch(/^mcp__c__[a-zA-Z0-9_-]+$/);
+    expect(offered.length).toBeLessThanOrEqual(64);
+  });
+
+  it("refuses bad tools with a 400 naming the field", async () => {
+    for (const [tools, param] of [
+      [[{ type: "function", function: { description: "no name" } }], "tools[0].function.name"],
+      [[{ type: "function", function: { name: "x", parameters: { type: "array" } } }], "tools[0].function.parameters"],
+    ] as const) {
+      const response = await chat(targets.patched, ask("x", { tools }));
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { param: string; type: string } }).error).toMatchObject({ param, type: "invalid_request_error" });
+    }
+  });
+
+  it("keeps errors' meaning in a tool turn: 401 and 429 as such; a CLI killed mid-turn ends the stream with an error event and [DONE]", async () => {
+    await setMode("expired");
+    expect((await chat(targets.patched, ask("x", { tools: [EXEC], stream: true }))).status).toBe(401);
+    await setMode("rate-limited", { retryAfterSeconds: 1 });
+    expect((await chat(targets.patched, ask("x", { tools: [EXEC] }))).status).toBe(429);
+
+    await setMode("slow", { answer: "one two three four five six seven eight", chunks: 8, chunkDelayMs: 300, toolCalls: [{ name: "exec", input: { command: "ls" } }] });
+    const response = await chat(targets.patched, ask("x", { tools: [EXEC], stream: true }));
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('"content"');
+    kill(targets.patched, cliPids(targets.patched));
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    expect(rest).toMatch(/data: \{"error":\{"message":"Claude CLI ended without a result/);
+    expect(rest.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  });
 });
 
 describe("maxapi", () => {

@@ -63,6 +63,27 @@ describe("an OpenClaw agent turn", () => {
   });
 });
 
+describe("an OpenClaw agent turn with a tool call", () => {
+  it("the model calls exec, OpenClaw runs it, the next model request carries its output, the answer holds it", async () => {
+    // turn 1: the model calls exec with a command whose output its text does not give away;
+    // turn 2: it answers with what the tool returned (the mock echoes RESULT=<n> from the request)
+    await mock.setMode("ok", {
+      answer: "The command printed $1.",
+      echo: "RESULT=(\\d+)",
+      next: [{ answer: "", toolCalls: [{ name: "exec", input: { command: "echo RESULT=$((6*7))" } }] }],
+    });
+    const tag = marker("tool-turn");
+    const turn = await turnOk(`Run the command for ${tag}`);
+    expect(turn.text).toBe("The command printed 42.");
+    const requests = (await mock.messages()).filter((r) => r.text.includes(tag));
+    expect(requests).toHaveLength(2); // one model request per turn: the call, then the answer
+    expect(requests[0]?.tools).toContain("mcp__c__exec");
+    expect(requests[0]?.text).not.toContain("RESULT=42");
+    expect(requests[1]?.text).toContain("RESULT=42");
+    expect(requests[1]?.text).toMatch(/I called the tool exec \(call [^)]+\) with the arguments \{"command":"echo RESULT=\$\(\(6\*7\)\)"/);
+  });
+});
+
 describe("an OpenAI SDK client through the normalizer", () => {
   it("gets a whole answer; content given as parts reaches Anthropic as text", async () => {
     const text = marker("sdk");

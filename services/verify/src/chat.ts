@@ -1,7 +1,9 @@
 // Check 4: one chat completion through the normalizer, sent from inside a container the way the
 // gateway sends it: the URL from openclaw.json's claude-max-proxy provider (else the URL given as
 // argument), the key from the container's PROXY_API_KEY. The probe script prints one JSON line
-// (ChatProbeResult) and never the key; it is plain JavaScript for the container's Node.
+// (ChatProbeResult) and never the key; it is plain JavaScript for the container's Node. It offers one
+// tool, as every OpenClaw turn does, so a broken tool path (the stub MCP server, the CLI's tool flags)
+// fails here too; the model is told not to call it, and a call would count as an answer.
 import { modelCallFix } from "./agents.ts";
 import { runFailure, type RunResult } from "./compose.ts";
 import { asNumber, asRecord, asString, clip, parseJsonOutput } from "./json.ts";
@@ -17,6 +19,8 @@ export interface ChatProbeResult {
   errorType: string;
   errorCode: string;
   error: string;
+  /** Tool calls in the answer (the offered tool called anyway). */
+  toolCalls: number;
   ms: number;
 }
 
@@ -30,11 +34,12 @@ try {
   url = config.models.providers["claude-max-proxy"].baseUrl || url;
 } catch {}
 const started = Date.now();
-const out = (fields) => console.log(JSON.stringify({ url, status: 0, model: "", text: "", errorType: "", errorCode: "", error: "", ms: Date.now() - started, ...fields }));
+const out = (fields) => console.log(JSON.stringify({ url, status: 0, model: "", text: "", errorType: "", errorCode: "", error: "", toolCalls: 0, ms: Date.now() - started, ...fields }));
+const tool = { type: "function", function: { name: "clawbridge_verify", description: "Never call this tool: it is offered only to check that tools reach the model.", parameters: { type: "object", properties: {} } } };
 fetch(url.replace(/\\/+$/, "") + "/chat/completions", {
   method: "POST",
   headers: { "content-type": "application/json", authorization: "Bearer " + (process.env.PROXY_API_KEY || "") },
-  body: JSON.stringify({ model: ${JSON.stringify(CHAT_PROBE_MODEL)}, messages: [{ role: "user", content: "Reply with the single word OK." }] }),
+  body: JSON.stringify({ model: ${JSON.stringify(CHAT_PROBE_MODEL)}, messages: [{ role: "user", content: "Reply with the single word OK." }], tools: [tool] }),
   signal: AbortSignal.timeout(Number(process.argv[2]) || 25000),
 })
   .then(async (response) => {
@@ -42,7 +47,9 @@ fetch(url.replace(/\\/+$/, "") + "/chat/completions", {
     let json = {};
     try { json = JSON.parse(body); } catch { json = { error: { message: body.slice(0, 300) } }; }
     const error = json.error || {};
+    const message = (json.choices && json.choices[0] && json.choices[0].message) || {};
     out({
+      toolCalls: Array.isArray(message.tool_calls) ? message.tool_calls.length : 0,
       status: response.status,
       model: String(json.model || ""),
       text: String((json.choices && json.choices[0] && json.choices[0].message && json.choices[0].message.content) || "").slice(0, 300),
@@ -66,6 +73,7 @@ function parseProbe(output: string): ChatProbeResult {
     errorType: asString(probe.errorType),
     errorCode: asString(probe.errorCode),
     error: asString(probe.error),
+    toolCalls: asNumber(probe.toolCalls) ?? 0,
     ms: asNumber(probe.ms) ?? 0,
   };
 }
@@ -81,8 +89,9 @@ export function chatRow(result: RunResult, mode: AuthMode, dc: string): Row {
     return fail(check, runFailure(result, CHAT_TIMEOUT_MS), `${dc} logs --tail 50 gateway`);
   }
   const via = `via ${probe.url}`;
-  if (probe.status === 200 && probe.text.trim() !== "") {
-    return ok(check, `answered "${clip(probe.text, 60)}" in ${probe.ms} ms (${probe.model || CHAT_PROBE_MODEL} ${via})`);
+  if (probe.status === 200 && (probe.text.trim() !== "" || probe.toolCalls > 0)) {
+    const answer = probe.text.trim() !== "" ? `"${clip(probe.text, 60)}"` : `with a call of the offered tool`;
+    return ok(check, `answered ${answer} in ${probe.ms} ms, a tool offered (${probe.model || CHAT_PROBE_MODEL} ${via})`);
   }
   const error = clip(probe.error, 240);
   if (probe.status === 0) {
@@ -90,6 +99,9 @@ export function chatRow(result: RunResult, mode: AuthMode, dc: string): Row {
   }
   const detail = `HTTP ${probe.status}${probe.errorCode ? ` ${probe.errorCode}` : ""}${error ? `: ${error}` : ""} (${via})`;
   if (probe.status === 200) return fail(check, `HTTP 200 but no text (${via})`, `${dc} logs --tail 50 normalizer maxapi`);
+  if (probe.status === 400 && /tool/i.test(`${probe.errorCode} ${probe.error}`)) {
+    return fail(check, `tools are refused: ${detail}`, `the normalizer and maxapi images must match: ${dc} build normalizer maxapi && ${dc} up -d`);
+  }
   if (probe.errorCode === "invalid_api_key") {
     return fail(check, `the normalizer refused the gateway's PROXY_API_KEY (${via})`, `give both the same PROXY_API_KEY (.env), then ${dc} up -d --force-recreate normalizer gateway`);
   }

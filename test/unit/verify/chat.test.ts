@@ -14,9 +14,18 @@ describe("chatRow", () => {
     expect(chatRow(result(fixture("max-proxy/chat.json")), "max-proxy", DC)).toEqual({
       check: "chat completion",
       status: "ok",
-      detail: 'answered "Hello from mock!" in 857 ms (claude-haiku-4 via http://normalizer:3457/v1)',
+      detail: 'answered "Hello from mock!" in 857 ms, a tool offered (claude-haiku-4 via http://normalizer:3457/v1)',
       fix: "",
     });
+  });
+
+  it("passes an answer that calls the offered tool; fails tools refused by an image that does not know them", () => {
+    const called = JSON.stringify({ url: "http://normalizer:3457/v1", status: 200, model: "claude-haiku-4", text: "", toolCalls: 1, ms: 900 });
+    expect(chatRow(result(called), "max-proxy", DC)).toMatchObject({ status: "ok", detail: expect.stringContaining("answered with a call of the offered tool") as string });
+    const refused = JSON.stringify({ url: "http://normalizer:3457/v1", status: 400, errorType: "invalid_request_error", errorCode: "invalid_tools", error: "tools[0].function.name: a tool needs a name", ms: 5 });
+    const row = chatRow(result(refused), "max-proxy", DC);
+    expect(row).toMatchObject({ status: "FAIL", detail: expect.stringMatching(/^tools are refused: HTTP 400 invalid_tools/) as string });
+    expect(row.fix).toBe("the normalizer and maxapi images must match: docker compose build normalizer maxapi && docker compose up -d");
   });
 
   it("tells the normalizer's own 401 (wrong key) from the Claude CLI's (not logged in)", () => {
@@ -77,7 +86,7 @@ describe("the chat probe script", () => {
     expect(out).toMatchObject({ url: `${base}/v1/`, status: 200, model: "claude-haiku-4", text: "OK", error: "" });
     expect(seen[0]?.url).toBe("/v1/chat/completions");
     expect(seen[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
-    expect(JSON.parse(seen[0]?.body ?? "{}")).toMatchObject({ model: "claude-haiku-4" });
+    expect(JSON.parse(seen[0]?.body ?? "{}")).toMatchObject({ model: "claude-haiku-4", tools: [{ type: "function", function: { name: "clawbridge_verify" } }] });
     expect(stdout).not.toContain(KEY);
     expect(stdout.trim().split("\n")).toHaveLength(1);
   });
