@@ -1,7 +1,10 @@
 // Benchmark of maxapi: the real Claude Code CLI in the maxapi image, against the mock Anthropic API
 // (test/containers/maxapi.compose.yml, only its mock-anthropic and maxapi services).
 //   1. time to the first token and to the end, for one short streamed answer, sequentially;
-//   2. peak memory with 1, 4 and 8 requests in flight: the sum of the container's processes' PSS
+//   2. a tool turn (OpenAI tools offered, the model calls one) against a text turn with the same tools
+//      offered and one with none, BENCH_TOOLS_N each, interleaved: time to the first tool_calls delta
+//      (the text turn: first token) and to the end; the difference is the stub MCP server's cost;
+//   3. peak memory with 1, 4 and 8 requests in flight: the sum of the container's processes' PSS
 //      (shared pages such as the 380 MB CLI binary split fairly between processes), sampled from
 //      the host, and the memory cgroup's own peak (which also counts page cache).
 // Needs Docker and root on the host (to read the container's cgroup and /proc).
@@ -15,6 +18,11 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PROJECT = `clawbridge-bench-${process.pid}`;
 const COMPOSE = ["compose", "-f", "test/containers/maxapi.compose.yml", "-f", "bench/maxapi.bench.compose.yml", "-p", PROJECT];
 const N = Number(process.env.BENCH_TTFT_N ?? 20);
+const TOOLS_N = Number(process.env.BENCH_TOOLS_N ?? 10);
+const EXEC_TOOL = {
+  type: "function",
+  function: { name: "exec", description: "Run a shell command", parameters: { type: "object", properties: { command: { type: "string" } }, required: ["command"] } },
+};
 const IN_FLIGHT = [1, 4, 8];
 const SAMPLE_MS = 25;
 
@@ -29,13 +37,13 @@ async function setMode(mockUrl: string, settings: Record<string, unknown>): Prom
   if (!response.ok) throw new Error(`mock mode: ${response.status} ${await response.text()}`);
 }
 
-/** Streams one answer; ms to the first content delta and to the end of the stream. */
-async function streamOnce(url: string): Promise<{ firstToken: number; end: number }> {
+/** Streams one answer; ms to the first content (or tool_calls) delta and to the end of the stream. */
+async function streamOnce(url: string, extra: Record<string, unknown> = {}): Promise<{ firstToken: number; end: number }> {
   const started = performance.now();
   const response = await fetch(`${url}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ model: "claude-haiku-4", stream: true, messages: [{ role: "user", content: "Say hello." }] }),
+    body: JSON.stringify({ model: "claude-haiku-4", stream: true, messages: [{ role: "user", content: "Say hello." }], ...extra }),
   });
   if (response.status !== 200 || !response.body) throw new Error(`maxapi answered ${response.status}: ${await response.text()}`);
   let firstToken: number | undefined;
@@ -43,7 +51,7 @@ async function streamOnce(url: string): Promise<{ firstToken: number; end: numbe
   const decoder = new TextDecoder();
   for await (const chunk of response.body) {
     text += decoder.decode(chunk as Uint8Array, { stream: true });
-    if (firstToken === undefined && text.includes('"content"')) firstToken = performance.now() - started;
+    if (firstToken === undefined && /"(content|tool_calls)"/.test(text)) firstToken = performance.now() - started;
   }
   if (firstToken === undefined || !text.includes("data: [DONE]")) throw new Error(`incomplete stream: ${text.slice(0, 200)}`);
   return { firstToken, end: performance.now() - started };
@@ -113,6 +121,29 @@ async function main(): Promise<void> {
   console.log(`one short streamed answer, ${N} sequential requests`);
   console.log(`  first token  median ${ms(median(firstTokens))}  min ${ms(Math.min(...firstTokens))}  max ${ms(Math.max(...firstTokens))}`);
   console.log(`  end          median ${ms(median(ends))}  min ${ms(Math.min(...ends))}  max ${ms(Math.max(...ends))}`);
+
+  // tool turns: the mock calls exec (input in 3 fragments) when "CALL" is in the prompt
+  const tools = { tools: [EXEC_TOOL] };
+  const kinds = {
+    "text, no tools": async () => {
+      await setMode(mockUrl, { mode: "ok" });
+      return streamOnce(maxapiUrl);
+    },
+    "text, a tool offered": async () => {
+      await setMode(mockUrl, { mode: "ok" });
+      return streamOnce(maxapiUrl, tools);
+    },
+    "tool call": async () => {
+      await setMode(mockUrl, { mode: "ok", answer: "", toolCalls: [{ name: "exec", input: { command: "echo $((6*7))" } }] });
+      return streamOnce(maxapiUrl, tools);
+    },
+  };
+  const timings = Object.fromEntries(Object.keys(kinds).map((kind) => [kind, [] as { firstToken: number; end: number }[]]));
+  for (let i = 0; i < TOOLS_N; i++) for (const [kind, run] of Object.entries(kinds)) timings[kind]?.push(await run());
+  console.log(`tool turns, ${TOOLS_N} of each kind, interleaved (first: first content or tool_calls delta)`);
+  for (const [kind, list] of Object.entries(timings)) {
+    console.log(`  ${kind.padEnd(22)} first median ${ms(median(list.map((r) => r.firstToken)))}  end median ${ms(median(list.map((r) => r.end)))}`);
+  }
 
   await sleep(500); // let the last CLI process exit
   const idle = pssSumBytes(containerId);
