@@ -38,7 +38,7 @@ async function setMode(mockUrl: string, settings: Record<string, unknown>): Prom
 }
 
 /** Streams one answer; ms to the first content (or tool_calls) delta and to the end of the stream. */
-async function streamOnce(url: string, extra: Record<string, unknown> = {}): Promise<{ firstToken: number; end: number }> {
+async function streamOnce(url: string, extra: Record<string, unknown> = {}): Promise<{ firstToken: number; end: number; text: string }> {
   const started = performance.now();
   const response = await fetch(`${url}/v1/chat/completions`, {
     method: "POST",
@@ -54,7 +54,7 @@ async function streamOnce(url: string, extra: Record<string, unknown> = {}): Pro
     if (firstToken === undefined && /"(content|tool_calls)"/.test(text)) firstToken = performance.now() - started;
   }
   if (firstToken === undefined || !text.includes("data: [DONE]")) throw new Error(`incomplete stream: ${text.slice(0, 200)}`);
-  return { firstToken, end: performance.now() - started };
+  return { firstToken, end: performance.now() - started, text };
 }
 
 // ---- memory, read from the host -----------------------------------------------------------------
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   console.log(`  first token  median ${ms(median(firstTokens))}  min ${ms(Math.min(...firstTokens))}  max ${ms(Math.max(...firstTokens))}`);
   console.log(`  end          median ${ms(median(ends))}  min ${ms(Math.min(...ends))}  max ${ms(Math.max(...ends))}`);
 
-  // tool turns: the mock calls exec (input in 3 fragments) when "CALL" is in the prompt
+  // tool turns: in the last kind the mock calls exec (its input in 3 fragments)
   const tools = { tools: [EXEC_TOOL] };
   const kinds = {
     "text, no tools": async () => {
@@ -135,7 +135,9 @@ async function main(): Promise<void> {
     },
     "tool call": async () => {
       await setMode(mockUrl, { mode: "ok", answer: "", toolCalls: [{ name: "exec", input: { command: "echo $((6*7))" } }] });
-      return streamOnce(maxapiUrl, tools);
+      const timing = await streamOnce(maxapiUrl, tools);
+      if (!timing.text.includes('"finish_reason":"tool_calls"')) throw new Error(`no tool call in the stream: ${timing.text.slice(0, 300)}`);
+      return timing;
     },
   };
   const timings = Object.fromEntries(Object.keys(kinds).map((kind) => [kind, [] as { firstToken: number; end: number }[]]));

@@ -206,6 +206,7 @@ const toolScenarios: Record<string, (target: Target) => Promise<void>> = {
     expect(response.status).toBe(200);
     const chunks = sseChunks(await response.text());
     expect(chunks.some((c) => c.error)).toBe(false);
+    expect(chunks[0]?.choices?.[0]?.delta).toMatchObject({ role: "assistant" });
     expect(chunks.map((c) => c.choices?.[0]?.delta.content ?? "").join("")).toBe("Let me check.");
     const exec = toolDeltas(chunks, 0);
     expect(exec[0]).toMatchObject({ id: expect.stringMatching(/^toolu_/) as string, type: "function", function: { name: "exec" } });
@@ -235,6 +236,8 @@ const toolScenarios: Record<string, (target: Target) => Promise<void>> = {
       ["function", "exec", { command: "echo $((6*7))" }],
       ["function", "ls", {}],
     ]);
+    const ids = choice?.message.tool_calls?.map((call) => call.id) ?? [];
+    expect(new Set(ids.filter(Boolean)).size).toBe(2);
   },
 };
 
@@ -265,7 +268,23 @@ describe("maxapi: claude-max-api's fixes", () => {
   }
 });
 
+/** Tool definitions the requests left in maxapi's /tmp: none once each response has ended. */
+const toolsDirs = (target: Target) => docker("exec", target.id, "sh", "-c", "ls -d /tmp/clawbridge-tools-* 2>/dev/null || true");
+
 describe("maxapi: client tools", () => {
+  it("a call only (no text first) streams as tool_calls from the first chunk; the instruction and tool_choice reach the model; nothing is left in /tmp", async () => {
+    await setMode("ok", { answer: "", toolCalls: [{ name: "exec", input: { command: "pwd" } }] });
+    const tag = marker();
+    const response = await chat(targets.patched, ask(`only a call ${tag}`, { stream: true, tools: [EXEC, LS], tool_choice: { type: "function", function: { name: "exec" } } }));
+    const chunks = sseChunks(await response.text());
+    expect(chunks[0]?.choices?.[0]?.delta).toMatchObject({ role: "assistant", tool_calls: [{ index: 0, type: "function", function: { name: "exec" } }] });
+    expect(finishReasons(chunks)).toEqual(["tool_calls"]);
+    const system = JSON.stringify((await requestsWith(tag))[0]?.body);
+    expect(system).toContain("a tool call written as text does nothing");
+    expect(system).toContain("Answer this turn by calling the tool mcp__c__exec.");
+    await until("the request's tool definitions removed", () => (toolsDirs(targets.patched) === "" ? true : undefined), 50);
+  });
+
   it("a text answer with tools offered ends with finish_reason stop and no tool_calls; tool_choice none offers none", async () => {
     const tag = marker();
     const chunks = sseChunks(await (await chat(targets.patched, ask(`just talk ${tag}`, { stream: true, tools: [EXEC] }))).text());
@@ -284,7 +303,9 @@ describe("maxapi: client tools", () => {
     await setMode("ok", { answer: "", toolCalls: [{ name: mcpToolName(odd), input: { q: "x" } }] });
     const tag = marker();
     const response = await chat(targets.patched, ask(`odd ${tag}`, { tools: [{ type: "function", function: { name: odd, parameters: { type: "object", properties: { q: { type: "string" } } } } }] }));
-    const body = (await response.json()) as { choices: { message: { tool_calls: { function: { name: string } }[] } }[] };
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { choices: { message: { tool_calls: { function: { name: string } }[] }; finish_reason: string }[] };
+    expect(body.choices[0]?.finish_reason).toBe("tool_calls");
     expect(body.choices[0]?.message.tool_calls[0]?.function.name).toBe(odd);
     const offered = (await requestsWith(tag))[0]?.tools[0] ?? "";
     expect(offered).toMatch(/^mcp__c__[a-zA-Z0-9_-]+$/);
@@ -317,6 +338,7 @@ describe("maxapi: client tools", () => {
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
     expect(rest).toMatch(/data: \{"error":\{"message":"Claude CLI ended without a result/);
     expect(rest.trimEnd().endsWith("data: [DONE]")).toBe(true);
+    await until("the killed turn's tool definitions removed", () => (toolsDirs(targets.patched) === "" ? true : undefined), 50);
   });
 });
 

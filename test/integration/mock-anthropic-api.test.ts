@@ -6,13 +6,14 @@
 // `retry-after` before retrying a 429, and never retries a subscription usage limit.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { MockAnthropicApi, type Mode, type ModeSettings } from "../support/mock-anthropic-api.ts";
 import { freePort } from "../support/ports.ts";
+import { clientTools } from "../../services/maxapi/src/tools/client-tools.ts";
 
 const CLAUDE = new URL("../../node_modules/.bin/claude", import.meta.url).pathname;
 const MOCK_MAIN = new URL("../support/mock-anthropic-api.ts", import.meta.url).pathname;
@@ -221,20 +222,22 @@ describe("the real Claude Code CLI against the mock Anthropic API", { timeout: 6
 });
 
 describe("the real Claude Code CLI, client tools from clawbridge's stub MCP server, and the mock's tool_use answers", { timeout: 60_000 }, () => {
-  const STUB = new URL("../../services/maxapi/src/tools/stub-server.ts", import.meta.url).pathname;
+  const PARAMETERS = { type: "object", properties: { command: { type: "string" } }, required: ["command"] };
   const TOOLS = [
-    { name: "exec", description: "Run a shell command", inputSchema: { type: "object", properties: { command: { type: "string" } }, required: ["command"] } },
-    { name: "ls", description: "List files", inputSchema: { type: "object", properties: {} } },
+    { type: "function", function: { name: "exec", description: "Run a shell command", parameters: PARAMETERS } },
+    { type: "function", function: { name: "ls", description: "List files", parameters: { type: "object", properties: {} } } },
   ];
+  const disposers: (() => void)[] = [];
+  afterEach(() => {
+    for (const dispose of disposers.splice(0)) dispose();
+  });
 
-  /** The CLI as maxapi runs a turn with client tools (tools/client-tools.ts). */
+  /** The CLI as maxapi runs a turn with client tools: the flags and environment clientTools() gives. */
   function runWithTools(mock: MockAnthropicApi, prompt: string) {
-    const dir = mkdtempSync(join(tmpdir(), "claude-tools-"));
-    dirs.push(dir);
-    const file = join(dir, "tools.json");
-    writeFileSync(file, JSON.stringify(TOOLS));
-    const mcp = JSON.stringify({ mcpServers: { c: { type: "stdio", command: process.execPath, args: [STUB, file] } } });
-    return runClaude(mock, prompt, ["--mcp-config", mcp, "--strict-mcp-config", "--max-turns", "1", "--permission-mode", "dontAsk"], { ENABLE_TOOL_SEARCH: "false" });
+    const tools = clientTools({ tools: TOOLS });
+    if (!tools || "error" in tools) throw new Error(`clientTools refused the test's tools: ${JSON.stringify(tools)}`);
+    disposers.push(() => tools.dispose());
+    return runClaude(mock, prompt, tools.extraArgs, tools.env);
   }
 
   it("two calls in one turn: one request offering exactly the client's tools, input in fragments, nothing run, the CLI stops (error_max_turns)", async () => {
@@ -246,7 +249,9 @@ describe("the real Claude Code CLI, client tools from clawbridge's stub MCP serv
     expect(messages).toHaveLength(1);
     expect(messages[0]?.tools).toEqual(["mcp__c__exec", "mcp__c__ls"]); // no built-in tool
     const offered = (messages[0]?.body as { tools: { name: string; input_schema: unknown }[] }).tools;
-    expect(offered[0]?.input_schema).toEqual(TOOLS[0]?.inputSchema);
+    expect(offered[0]?.input_schema).toEqual(PARAMETERS);
+    // the instruction about tool calls written as text reached the model's system prompt
+    expect(JSON.stringify((messages[0]?.body as { system: unknown }).system)).toContain("a tool call written as text does nothing");
     const fragments = run.lines.filter((line) => (line.event?.delta?.type) === "input_json_delta");
     expect(fragments).toHaveLength(4); // exec's input; ls has none
     expect(run.lines.filter((line) => line.subtype === "permission_denied")).toHaveLength(2);

@@ -178,7 +178,7 @@ export function parseSettings(input: unknown): ModeSettings {
 
 /** The offered tool that `name` means: the same name, or an MCP tool `mcp__<server>__<name>`. */
 function offeredTool(offered: string[], name: string): string | undefined {
-  return offered.find((tool) => tool === name) ?? offered.find((tool) => tool.startsWith("mcp__") && tool.endsWith(`__${name}`));
+  return offered.find((tool) => tool === name) ?? offered.find((tool) => /^mcp__[^_]+__/.test(tool) && tool.replace(/^mcp__[^_]+__/, "") === name);
 }
 
 export class MockAnthropicApi {
@@ -278,14 +278,13 @@ export class MockAnthropicApi {
     const inputTokens = Math.max(1, Math.ceil(requestText(body).length / 4));
     if (isCount) return void this.json(res, 200, { input_tokens: inputTokens });
     if (settings.mode === "hang") return; // the socket stays open; stop() or the client ends it
-    await this.answer(res, body, settings, inputTokens);
+    await this.answer(res, body, settings, inputTokens, tools);
   }
 
-  private async answer(res: ServerResponse, body: Record<string, unknown>, settings: ModeSettings, inputTokens: number) {
+  private async answer(res: ServerResponse, body: Record<string, unknown>, settings: ModeSettings, inputTokens: number, offered: string[]) {
     const id = `msg_mock${randomBytes(12).toString("hex")}`;
     const model = typeof body.model === "string" ? body.model : "claude-sonnet-4-5";
     const slow = settings.mode === "slow";
-    const offered = this.requests.at(-1)?.tools ?? [];
     const calls = settings.toolCalls.map((call) => ({ ...call, tool: offeredTool(offered, call.name), id: `toolu_mock${randomBytes(8).toString("hex")}` }));
     const missing = calls.filter((call) => !call.tool).map((call) => call.name);
     const made = calls.filter((call) => call.tool);

@@ -50,7 +50,7 @@ const tool = z.looseObject({
     description: z.string().nullish(),
     parameters: z
       .looseObject({ type: z.literal("object", { error: 'must be a JSON Schema object ({"type": "object", ...})' }).optional() })
-      .optional(),
+      .nullish(),
   }),
 });
 

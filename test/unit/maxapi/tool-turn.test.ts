@@ -22,7 +22,8 @@ describe("tool names", () => {
     const names = new ToolNames(["exec", long, odd]);
     expect(names.clientName(`mcp__c__${mcpToolName(odd)}`)).toBe(odd);
     expect(names.clientName(`mcp__c__${mcpToolName(long)}`)).toBe(long);
-    expect(names.clientName("mcp__c__other")).toBeUndefined();
+    // a tool the model made up: no prefix the client never sent
+    expect(names.clientName("mcp__c__other")).toBe("other");
   });
 });
 
@@ -52,6 +53,25 @@ describe("ToolTurn", () => {
       ["ls", {}],
     ]);
     expect(turn.finishReason).toBe("tool_calls");
+  });
+
+  it("streams calls that arrive only as a whole message (the CLI's fallback after a failed stream), once", () => {
+    const turn = new ToolTurn(new ToolNames(["exec"]));
+    const message = { type: "assistant", message: { content: [{ type: "tool_use", id: "toolu_1", name: "mcp__c__exec", input: { command: "ls" } }] } };
+    expect(turn.deltas(message)).toEqual([{ index: 0, id: "toolu_1", type: "function", function: { name: "exec", arguments: '{"command":"ls"}' } }]);
+    expect(turn.deltas(message)).toEqual([]);
+    expect(turn.finishReason).toBe("tool_calls");
+    // a call already streamed is not sent again by its assistant line
+    const streamed = new ToolTurn(new ToolNames(["exec", "ls"]));
+    const all = lines.flatMap((line) => streamed.deltas(line));
+    expect(all.filter((d) => d.function.name !== undefined).map((d) => d.function.name)).toEqual(["exec", "ls"]);
+  });
+
+  it("an answer cut at max_tokens ends with finish_reason length, not tool_calls", () => {
+    const turn = new ToolTurn(new ToolNames(["exec"]));
+    turn.deltas({ type: "stream_event", event: { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_1", name: "mcp__c__exec" } } });
+    turn.deltas({ type: "stream_event", event: { type: "message_delta", delta: { stop_reason: "max_tokens" } } });
+    expect(turn.finishReason).toBe("length");
   });
 
   it("a text answer with tools offered stops as usual; a real error stays an error", () => {

@@ -9,11 +9,11 @@
 //                                     before a second request in which the model would answer
 //                                     the denial: one request to Anthropic per turn
 //   ENABLE_TOOL_SEARCH=false          every tool offered as it is, none deferred behind a search
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { mcpToolName, STUB_SERVER_NAME, ToolNames } from "./tool-names.ts";
+import { MODEL_PREFIX, mcpToolName, STUB_SERVER_NAME, ToolNames } from "./tool-names.ts";
 import { ToolTurn } from "./tool-turn.ts";
 
 // the stub next to this module: stub-server.js in the image, stub-server.ts when run from source
@@ -54,10 +54,12 @@ export function clientTools(body: { tools?: unknown; tool_choice?: unknown }): C
   const definitions: { name: string; description: string; inputSchema: Record<string, unknown> }[] = [];
   const names: string[] = [];
   for (const [i, raw] of (body.tools as unknown[]).entries()) {
-    const fn: NonNullable<OpenAiTool["function"]> = isObject(raw) && isObject(raw.function) ? raw.function : {};
+    if (!isObject(raw) || raw.type !== "function") return { error: { message: `tools[${i}].type: must be "function"`, param: `tools[${i}].type` } };
+    const fn: NonNullable<OpenAiTool["function"]> = isObject(raw.function) ? raw.function : {};
     const name = fn.name;
     if (typeof name !== "string" || name === "") return { error: { message: `tools[${i}].function.name: a tool needs a name`, param: `tools[${i}].function.name` } };
-    if (names.includes(name)) return { error: { message: `tools[${i}].function.name: "${name}" is offered twice`, param: `tools[${i}].function.name` } };
+    // two client names may map to one the model sees (a.b and a_b_<hash>): refused like a duplicate
+    if (definitions.some((d) => d.name === mcpToolName(name))) return { error: { message: `tools[${i}].function.name: "${name}" is offered twice`, param: `tools[${i}].function.name` } };
     const parameters = fn.parameters ?? { type: "object", properties: {} };
     if (!isObject(parameters) || (parameters.type !== undefined && parameters.type !== "object")) {
       return { error: { message: `tools[${i}].function.parameters: must be a JSON Schema object ({"type": "object", ...})`, param: `tools[${i}].function.parameters` } };
@@ -66,7 +68,10 @@ export function clientTools(body: { tools?: unknown; tool_choice?: unknown }): C
     definitions.push({ name: mcpToolName(name), description: typeof fn.description === "string" ? fn.description : "", inputSchema: { type: "object", ...parameters } });
   }
 
-  const dir = mkdtempSync(join(tmpdir(), "clawbridge-tools-"));
+  const chosen = namedChoice(body.tool_choice);
+  if (chosen !== undefined && !names.includes(chosen)) return { error: { message: `tool_choice.function.name: "${chosen}" is not among the tools offered`, param: "tool_choice.function.name" } };
+
+  const dir = mkdtempSync(join(tmpdir(), TOOLS_DIR_PREFIX));
   const file = join(dir, "tools.json");
   writeFileSync(file, JSON.stringify(definitions), { mode: 0o600 });
   const mcpConfig = { mcpServers: { [STUB_SERVER_NAME]: { type: "stdio", command: process.execPath, args: [STUB, file] } } };
@@ -84,15 +89,33 @@ export function clientTools(body: { tools?: unknown; tool_choice?: unknown }): C
       if (!choice || turn.toolCalls.length === 0) return;
       choice.message.content = turn.content || null;
       choice.message.tool_calls = turn.toolCalls;
-      choice.finish_reason = "tool_calls";
+      choice.finish_reason = turn.finishReason;
     },
-    dispose: () => rmSync(dir, { recursive: true, force: true }),
+    dispose: () => removeToolsDir(dir),
   };
 }
 
-/** `required` and a named function have no CLI flag: said to the model instead. */
+const TOOLS_DIR_PREFIX = "clawbridge-tools-";
+
+function removeToolsDir(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // a leftover in the tmpfs, swept at the next start; never worth failing a response for
+  }
+}
+
+/** Tool definitions a killed process left behind (called at start). */
+export function sweepToolsDirs(): void {
+  for (const entry of readdirSync(tmpdir())) if (entry.startsWith(TOOLS_DIR_PREFIX)) removeToolsDir(join(tmpdir(), entry));
+}
+
+const namedChoice = (choice: unknown): string | undefined =>
+  isObject(choice) && isObject(choice.function) && typeof choice.function.name === "string" ? choice.function.name : undefined;
+
+/** `required` and a named function have no CLI flag: said to the model, naming the tool as it sees it. */
 function choiceInstruction(choice: unknown): string {
   if (choice === "required") return "Answer this turn by calling one or more of the tools.";
-  if (isObject(choice) && isObject(choice.function) && typeof choice.function.name === "string") return `Answer this turn by calling the tool ${choice.function.name}.`;
-  return "";
+  const named = namedChoice(choice);
+  return named === undefined ? "" : `Answer this turn by calling the tool ${MODEL_PREFIX}${mcpToolName(named)}.`;
 }

@@ -5,7 +5,9 @@
 import { createHash } from "node:crypto";
 
 export const STUB_SERVER_NAME = "c";
-const PREFIX = `mcp__${STUB_SERVER_NAME}__`;
+/** What the CLI puts before each of the stub server's tool names. */
+export const MODEL_PREFIX = `mcp__${STUB_SERVER_NAME}__`;
+const PREFIX = MODEL_PREFIX;
 const MAX_API_NAME = 64;
 const MAX_NAME = MAX_API_NAME - PREFIX.length;
 const SAFE = new RegExp(`^[a-zA-Z0-9_-]{1,${MAX_NAME}}$`);
@@ -25,8 +27,8 @@ export class ToolNames {
     for (const name of clientNames) this.byModelName.set(`${PREFIX}${mcpToolName(name)}`, name);
   }
 
-  /** The client's name for a tool the model called (`mcp__c__…`); undefined for a tool not offered. */
-  clientName(modelName: string): string | undefined {
-    return this.byModelName.get(modelName);
+  /** The client's name for a tool the model called (`mcp__c__…`); for one not offered, the name without the prefix. */
+  clientName(modelName: string): string {
+    return this.byModelName.get(modelName) ?? (modelName.startsWith(PREFIX) ? modelName.slice(PREFIX.length) : modelName);
   }
 }

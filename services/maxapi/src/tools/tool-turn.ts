@@ -28,7 +28,7 @@ interface StreamLine {
     type?: string;
     index?: number;
     content_block?: { type?: string; id?: string; name?: string };
-    delta?: { type?: string; partial_json?: string };
+    delta?: { type?: string; partial_json?: string; stop_reason?: string | null };
   };
   message?: { content?: { type?: string; text?: string; id?: string; name?: string; input?: unknown }[] };
 }
@@ -38,8 +38,10 @@ export class ToolTurn {
   /** block index in the model's message → call index for the client */
   private readonly open = new Map<number, { index: number; streamedArguments: boolean }>();
   private readonly calls: ToolCall[] = [];
-  /** tool_use blocks seen in the stream */
+  /** tool_use blocks seen in the stream, and their ids */
   private started = 0;
+  private readonly startedIds = new Set<string>();
+  private stopReason = "";
   private text = "";
 
   constructor(names: ToolNames) {
@@ -48,13 +50,17 @@ export class ToolTurn {
 
   /** The deltas one CLI line gives (streaming). */
   deltas(line: StreamLine): ToolCallDelta[] {
+    if (line.type === "assistant") return this.unstreamed(line);
     const event = line.type === "stream_event" ? line.event : undefined;
+    if (event?.type === "message_delta" && event.delta?.stop_reason) this.stopReason = event.delta.stop_reason;
     if (!event || event.index === undefined) return [];
     if (event.type === "content_block_start" && event.content_block?.type === "tool_use") {
       const index = this.started++;
+      const id = event.content_block.id ?? "";
+      this.startedIds.add(id);
       this.open.set(event.index, { index, streamedArguments: false });
       const name = this.clientName(event.content_block.name);
-      return [{ index, id: event.content_block.id ?? "", type: "function", function: { name, arguments: "" } }];
+      return [{ index, id, type: "function", function: { name, arguments: "" } }];
     }
     const block = this.open.get(event.index);
     if (!block) return [];
@@ -69,8 +75,24 @@ export class ToolTurn {
     return [];
   }
 
+  /**
+   * Calls that reach the stream only as a complete message: the CLI falls back to a non-streamed
+   * request when a stream fails, and then prints no stream events for that answer.
+   */
+  private unstreamed(line: StreamLine): ToolCallDelta[] {
+    const deltas: ToolCallDelta[] = [];
+    for (const block of line.message?.content ?? []) {
+      if (block.type !== "tool_use" || this.startedIds.has(block.id ?? "")) continue;
+      this.startedIds.add(block.id ?? "");
+      const input = block.input && typeof block.input === "object" ? block.input : {};
+      deltas.push({ index: this.started++, id: block.id ?? "", type: "function", function: { name: this.clientName(block.name), arguments: JSON.stringify(input) } });
+    }
+    return deltas;
+  }
+
   /** Collects the complete blocks of an `assistant` line (non-streaming, and the text before calls). */
   collect(line: StreamLine): void {
+    if (line.type === "stream_event" && line.event?.type === "message_delta" && line.event.delta?.stop_reason) this.stopReason = line.event.delta.stop_reason;
     if (line.type !== "assistant") return;
     for (const block of line.message?.content ?? []) {
       if (block.type === "text" && block.text) this.text += block.text;
@@ -91,17 +113,23 @@ export class ToolTurn {
     return this.text;
   }
 
-  get finishReason(): "tool_calls" | "stop" {
-    return this.calls.length > 0 || this.started > 0 ? "tool_calls" : "stop";
+  private get called(): boolean {
+    return this.calls.length > 0 || this.started > 0;
+  }
+
+  /** "length" when the answer was cut at max_tokens (a call may be incomplete), else by the calls. */
+  get finishReason(): "tool_calls" | "stop" | "length" {
+    if (this.stopReason === "max_tokens") return "length";
+    return this.called ? "tool_calls" : "stop";
   }
 
   /** Whether a CLI result ends this turn well: a normal one, or the stop after the model's calls. */
   succeeded(result: StreamLine & { is_error?: boolean }): boolean {
     if (!result.is_error) return true;
-    return result.subtype === "error_max_turns" && result.stop_reason === "tool_use" && this.finishReason === "tool_calls";
+    return result.subtype === "error_max_turns" && result.stop_reason === "tool_use" && this.called;
   }
 
   private clientName(modelName: string | undefined): string {
-    return (modelName && this.names.clientName(modelName)) ?? modelName ?? "";
+    return this.names.clientName(modelName ?? "");
   }
 }
