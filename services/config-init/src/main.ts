@@ -14,7 +14,7 @@ import { RenderError } from "./render.ts";
 import { renderOwnedConfig } from "./render-config.ts";
 import { storeSetupToken } from "./credentials.ts";
 import { findLegacy, migrateCronJobs, runDoctor } from "./migrate.ts";
-import { remapConfigModelRefs, UNMAPPABLE } from "./model-refs.ts";
+import { remapConfigModelRefs } from "./model-refs.ts";
 import { migrateSessionPins } from "./session-pins.ts";
 import { loadSettings, SettingsError, type Settings } from "./settings.ts";
 
@@ -64,9 +64,9 @@ async function run(dryRun: boolean): Promise<number> {
   }
   if (!(await renderAndWrite(settings, path, dryRun))) return 1;
   if (!dryRun) {
-    for (const line of [...migrateCronJobs(stateDir, settings.AUTH_MODE), ...migrateSessionPins(stateDir, settings.AUTH_MODE)]) {
-      if (line.includes(UNMAPPABLE)) logger.warn(line);
-      else logger.info(line);
+    for (const report of [migrateCronJobs(stateDir, settings.AUTH_MODE), migrateSessionPins(stateDir, settings.AUTH_MODE)]) {
+      for (const line of report.changes) logger.info(line);
+      for (const line of report.unmappable) logger.warn(line);
     }
   }
   if (dryRun || settings.AUTH_MODE !== "setup-token" || !settings.CLAUDE_SETUP_TOKEN) return 0;

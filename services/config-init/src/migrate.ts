@@ -12,8 +12,8 @@ import { join, relative } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { promisify } from "node:util";
 import JSON5 from "json5";
-import { unmappableLine } from "./model-refs.ts";
-import { mapModelRef, type AuthMode } from "./models.ts";
+import { RefMapper, type RefReport } from "./model-refs.ts";
+import type { AuthMode } from "./models.ts";
 import { isPlainObject } from "./render.ts";
 
 /** Legacy files and keys that 2026.9.6 refuses or only imports, as paths relative to the state dir. */
@@ -48,13 +48,6 @@ export async function runDoctor(stateDir: string, env: NodeJS.ProcessEnv): Promi
   });
 }
 
-/** A model reference in `mode`: the new one, or the old one with a line when it cannot be mapped. */
-function remapRef(ref: string, mode: AuthMode, where: string, unmappable: string[]): string {
-  const mapping = mapModelRef(ref, mode);
-  if (mapping.kind === "unmappable") unmappable.push(unmappableLine(where, ref));
-  return mapping.kind === "map" ? mapping.to : ref;
-}
-
 const ERROR_STATE = ["lastError", "lastErrorReason", "lastStatus", "lastRunStatus", "lastDiagnostics"] as const;
 
 /**
@@ -62,13 +55,14 @@ const ERROR_STATE = ["lastError", "lastErrorReason", "lastStatus", "lastRunStatu
  * OpenClaw's cron store; one line per job changed, and one per model it cannot map. No store (no
  * jobs yet): nothing to do.
  */
-export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date()): string[] {
+export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date()): RefReport {
+  const mapper = new RefMapper(mode);
   const storePath = join(stateDir, "state", "openclaw.sqlite");
-  if (!existsSync(storePath)) return [];
+  if (!existsSync(storePath)) return { changes: [], unmappable: [] };
   const db = new DatabaseSync(storePath);
   try {
     const hasJobs = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'cron_jobs'").get();
-    if (!hasJobs) return [];
+    if (!hasJobs) return { changes: [], unmappable: [] };
     const rows = db.prepare("SELECT job_id, name, enabled, job_json, state_json FROM cron_jobs").all() as {
       job_id: string;
       name: string | null;
@@ -77,7 +71,6 @@ export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date
       state_json: string | null;
     }[];
     const updates: { id: string; job: string | undefined; state: string | null; line: string }[] = [];
-    const unmappable: string[] = [];
     for (const row of rows) {
       const job = JSON.parse(row.job_json) as { payload?: { model?: unknown; fallbacks?: unknown } };
       const state = row.state_json ? (JSON.parse(row.state_json) as Record<string, unknown>) : null;
@@ -85,7 +78,7 @@ export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date
       const changes: string[] = [];
       const payload = job.payload;
       if (payload && typeof payload.model === "string") {
-        const model = remapRef(payload.model, mode, `${label} model`, unmappable);
+        const model = mapper.ref(payload.model, `${label} model`);
         if (model !== payload.model) {
           changes.push(`model ${payload.model} → ${model}`);
           payload.model = model;
@@ -93,7 +86,7 @@ export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date
       }
       if (payload && Array.isArray(payload.fallbacks)) {
         const before: unknown[] = payload.fallbacks;
-        const fallbacks = before.map((f) => (typeof f === "string" ? remapRef(f, mode, `${label} fallbacks`, unmappable) : f));
+        const fallbacks = before.map((f) => (typeof f === "string" ? mapper.ref(f, `${label} fallbacks`) : f));
         if (JSON.stringify(fallbacks) !== JSON.stringify(before)) {
           changes.push(`fallbacks ${before.join(", ")} → ${fallbacks.join(", ")}`);
           payload.fallbacks = fallbacks;
@@ -117,7 +110,7 @@ export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date
         });
       }
     }
-    if (updates.length === 0) return unmappable;
+    if (updates.length === 0) return { changes: [], unmappable: mapper.unmappable };
     const backup = backUp(db, storePath, now);
     // A changed definition gets OpenClaw's own treatment of an edit outside its store API
     // (materializeCronRowAgentOwners): no grant revision, next generation, so standing exec grants
@@ -132,7 +125,7 @@ export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date
       updateState.run(u.state, u.id);
     }
     db.exec("COMMIT");
-    return [`state/openclaw.sqlite backed up to ${relative(stateDir, backup)}`, ...updates.map((u) => u.line), ...unmappable];
+    return { changes: [`state/openclaw.sqlite backed up to ${relative(stateDir, backup)}`, ...updates.map((u) => u.line)], unmappable: mapper.unmappable };
   } finally {
     db.close();
   }

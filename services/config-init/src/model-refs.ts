@@ -32,10 +32,38 @@ const PAIRS = [
 ] as const;
 
 export interface RefReport {
-  /** One line per path whose references changed. */
+  /** One line per thing whose references changed (a path, a job, a session), and per backup. */
   changes: string[];
   /** One line per reference left alone because no family could be read from it. */
   unmappable: string[];
+}
+
+const UNMAPPABLE = "names no Claude model clawbridge can map";
+
+/** Maps references to one mode (mapModelRef), keeping one plain line per reference it cannot map. */
+export class RefMapper {
+  readonly unmappable: string[] = [];
+  private readonly mode: AuthMode;
+
+  constructor(mode: AuthMode) {
+    this.mode = mode;
+  }
+
+  /** `ref` in the mode; `ref` itself (and a line saying so) when it cannot be mapped. */
+  ref(ref: string, where: string): string {
+    const mapping = mapModelRef(ref, this.mode);
+    if (mapping.kind === "unmappable") this.unmappable.push(`${where}: ${ref} ${UNMAPPABLE} (opus, sonnet or haiku); kept as it is: change it by hand if this mode cannot serve it`);
+    return mapping.kind === "map" ? mapping.to : ref;
+  }
+
+  /** A reference kept as a provider and a model id apart, in the mode; undefined when it stays. */
+  pair(provider: string, model: string, where: string): { provider: string; model: string } | undefined {
+    const ref = `${provider}/${model}`;
+    const to = this.ref(ref, where);
+    if (to === ref) return undefined;
+    const slash = to.indexOf("/");
+    return { provider: to.slice(0, slash), model: to.slice(slash + 1) };
+  }
 }
 
 /** `agents.entries.main.model.primary`; map keys and odd keys in brackets. */
@@ -46,13 +74,9 @@ const pathText = (path: readonly (string | number)[]): string =>
  * The config with every model reference in `mode`, and what changed. Pure: `config` is not touched.
  */
 export function remapConfigModelRefs(config: JsonObject, mode: AuthMode): { config: JsonObject; report: RefReport } {
-  const report: RefReport = { changes: [], unmappable: [] };
-
-  const one = (ref: string, path: readonly (string | number)[]): string => {
-    const mapping = mapModelRef(ref, mode);
-    if (mapping.kind === "unmappable") report.unmappable.push(unmappableLine(`openclaw.json ${pathText(path)}`, ref));
-    return mapping.kind === "map" ? mapping.to : ref;
-  };
+  const mapper = new RefMapper(mode);
+  const report: RefReport = { changes: [], unmappable: mapper.unmappable };
+  const one = (ref: string, path: readonly (string | number)[]): string => mapper.ref(ref, `openclaw.json ${pathText(path)}`);
 
   const list = (refs: unknown[], path: readonly (string | number)[]): unknown[] => {
     const mapped = [...new Set(refs.map((ref, i) => (typeof ref === "string" ? one(ref, [...path, i]) : ref)))];
@@ -82,13 +106,11 @@ export function remapConfigModelRefs(config: JsonObject, mode: AuthMode): { conf
       const model = out[modelKey];
       if (typeof provider !== "string" || typeof model !== "string") continue;
       paired.add(modelKey);
-      const ref = `${provider}/${model}`;
-      const to = one(ref, [...path, modelKey]);
-      if (to === ref) continue;
-      const slash = to.indexOf("/");
-      out[providerKey] = to.slice(0, slash);
-      out[modelKey] = to.slice(slash + 1);
-      report.changes.push(`openclaw.json ${pathText(path)}: ${providerKey}/${modelKey} ${ref} → ${to}`);
+      const to = mapper.pair(provider, model, `openclaw.json ${pathText([...path, modelKey])}`);
+      if (!to) continue;
+      out[providerKey] = to.provider;
+      out[modelKey] = to.model;
+      report.changes.push(`openclaw.json ${pathText(path)}: ${providerKey}/${modelKey} ${provider}/${model} → ${to.provider}/${to.model}`);
     }
     for (const [key, child] of Object.entries(out)) {
       if (paired.has(key)) continue;
@@ -112,9 +134,3 @@ export function remapConfigModelRefs(config: JsonObject, mode: AuthMode): { conf
 
   return { config: walk(config, []) as JsonObject, report };
 }
-
-export const UNMAPPABLE = "names no Claude model clawbridge can map";
-
-/** The plain line for a reference config-init leaves alone. */
-export const unmappableLine = (where: string, ref: string): string =>
-  `${where}: ${ref} ${UNMAPPABLE} (opus, sonnet or haiku); kept as it is: change it by hand if this mode cannot serve it`;

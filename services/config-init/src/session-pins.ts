@@ -11,8 +11,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { backUp } from "./migrate.ts";
-import { unmappableLine } from "./model-refs.ts";
-import { mapModelRef, type AuthMode } from "./models.ts";
+import { RefMapper, type RefReport } from "./model-refs.ts";
+import type { AuthMode } from "./models.ts";
 import { isPlainObject, type JsonObject } from "./render.ts";
 
 const ROUTE_PAIRS = [
@@ -26,16 +26,14 @@ const FALLBACK_PAIRS = [
 const STALE_WITH_PIN = ["modelOverrideFallbackOriginProvider", "modelOverrideFallbackOriginModel", "fallbackNotice", "contextBudgetStatus", "contextTokens"];
 const AUTH_OVERRIDE = ["authProfileOverride", "authProfileOverrideSource", "authProfileOverrideCompactionCount"];
 
-type MapPair = (provider: string, model: string, where: string) => { provider: string; model: string } | undefined;
-
 /** Remaps the pairs of `keys` in `record`; returns the descriptions of what changed. */
-function remapPairs(record: JsonObject, pairs: readonly (readonly [string, string])[], map: MapPair, where: string): string[] {
+function remapPairs(record: JsonObject, pairs: readonly (readonly [string, string])[], mapper: RefMapper, where: string): string[] {
   const changed: string[] = [];
   for (const [providerKey, modelKey] of pairs) {
     const provider = record[providerKey];
     const model = record[modelKey];
     if (typeof provider !== "string" || typeof model !== "string") continue;
-    const to = map(provider, model, `${where} ${modelKey}`);
+    const to = mapper.pair(provider, model, `${where} ${modelKey}`);
     if (!to) continue;
     record[providerKey] = to.provider;
     record[modelKey] = to.model;
@@ -45,11 +43,11 @@ function remapPairs(record: JsonObject, pairs: readonly (readonly [string, strin
 }
 
 /** One session's record in `mode`: the changed record and what changed, or undefined. */
-export function remapSessionEntry(entry: JsonObject, map: MapPair, where: string): { entry: JsonObject; changes: string[] } | undefined {
+function remapSessionEntry(entry: JsonObject, mapper: RefMapper, where: string): { entry: JsonObject; changes: string[] } | undefined {
   const next = structuredClone(entry);
   const pinProvider = next.providerOverride;
-  const changes = remapPairs(next, ROUTE_PAIRS, map, where);
-  if (isPlainObject(next.modelFallback)) changes.push(...remapPairs(next.modelFallback, FALLBACK_PAIRS, map, where));
+  const changes = remapPairs(next, ROUTE_PAIRS, mapper, where);
+  if (isPlainObject(next.modelFallback)) changes.push(...remapPairs(next.modelFallback, FALLBACK_PAIRS, mapper, where));
   if (changes.length === 0) return undefined;
   if (next.modelOverride !== entry.modelOverride) {
     for (const key of STALE_WITH_PIN) Reflect.deleteProperty(next, key);
@@ -72,19 +70,11 @@ function agentStores(stateDir: string): string[] {
  * Remaps the model pins and routes of every stored session of every agent; one line per session
  * changed and per reference that cannot be mapped, and one per store backed up first.
  */
-export function migrateSessionPins(stateDir: string, mode: AuthMode, now = new Date()): string[] {
-  const lines: string[] = [];
+export function migrateSessionPins(stateDir: string, mode: AuthMode, now = new Date()): RefReport {
+  const changes: string[] = [];
+  const mapper = new RefMapper(mode);
   for (const storePath of agentStores(stateDir)) {
     const store = relative(stateDir, storePath);
-    const unmappable: string[] = [];
-    const map: MapPair = (provider, model, where) => {
-      const ref = `${provider}/${model}`;
-      const mapping = mapModelRef(ref, mode);
-      if (mapping.kind === "unmappable") unmappable.push(unmappableLine(where, ref));
-      if (mapping.kind !== "map") return undefined;
-      const slash = mapping.to.indexOf("/");
-      return { provider: mapping.to.slice(0, slash), model: mapping.to.slice(slash + 1) };
-    };
     const db = new DatabaseSync(storePath);
     try {
       const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
@@ -99,7 +89,7 @@ export function migrateSessionPins(stateDir: string, mode: AuthMode, now = new D
           continue; // OpenClaw revalidates its own records; a broken one is not ours to fix
         }
         if (!isPlainObject(entry)) continue;
-        const remapped = remapSessionEntry(entry, map, `${store} session ${node.session_key}`);
+        const remapped = remapSessionEntry(entry, mapper, `${store} session ${node.session_key}`);
         if (remapped) entryUpdates.push({ key: node.session_key, json: JSON.stringify(remapped.entry), line: `${store} session ${node.session_key}: ${remapped.changes.join("; ")}` });
       }
       const windows = tables.has("session_windows")
@@ -111,7 +101,7 @@ export function migrateSessionPins(stateDir: string, mode: AuthMode, now = new D
           }[])
         : [];
       const windowUpdates = windows.flatMap((w) => {
-        const to = map(w.model_provider, w.model, `${store} session window ${w.session_id}`);
+        const to = mapper.pair(w.model_provider, w.model, `${store} session window ${w.session_id}`);
         return to ? [{ id: w.session_id, ...to, line: `${store} session ${w.session_key} window ${w.session_id}: ${w.model_provider}/${w.model} → ${to.provider}/${to.model}` }] : [];
       });
       if (entryUpdates.length + windowUpdates.length > 0) {
@@ -122,12 +112,11 @@ export function migrateSessionPins(stateDir: string, mode: AuthMode, now = new D
         for (const u of entryUpdates) updateEntry.run(u.json, u.key);
         for (const u of windowUpdates) updateWindow.run(u.provider, u.model, u.id);
         db.exec("COMMIT");
-        lines.push(`${store} backed up to ${relative(stateDir, backup)}`, ...entryUpdates.map((u) => u.line), ...windowUpdates.map((u) => u.line));
+        changes.push(`${store} backed up to ${relative(stateDir, backup)}`, ...entryUpdates.map((u) => u.line), ...windowUpdates.map((u) => u.line));
       }
-      lines.push(...new Set(unmappable));
     } finally {
       db.close();
     }
   }
-  return lines;
+  return { changes, unmappable: [...new Set(mapper.unmappable)] };
 }

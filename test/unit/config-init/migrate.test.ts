@@ -3,8 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
+import type { RefReport } from "../../../services/config-init/src/model-refs.ts";
 import { describe, expect, it } from "vitest";
 import { findLegacy, migrateCronJobs } from "../../../services/config-init/src/migrate.ts";
+
+/** What a migration reported, in the order config-init logs it. */
+const reported = (report: RefReport): string[] => [...report.changes, ...report.unmappable];
 
 const ARTICLE_STATE = fileURLToPath(new URL("../../fixtures/article-option2", import.meta.url));
 
@@ -65,7 +69,7 @@ describe("migrateCronJobs", () => {
       { id: "d-fallbacks", enabled: true, model: "openai/gpt-5.4", fallbacks: ["claude-max-proxy/claude-sonnet-4", "openai/gpt-5.4-mini"], state: {} },
       { id: "e-unknown", enabled: true, model: "claude-max-proxy/claude-fable-5", state: {} },
     ]);
-    const lines = migrateCronJobs(dir, "setup-token", new Date("2026-11-24T03:00:00.000Z"));
+    const lines = reported(migrateCronJobs(dir, "setup-token", new Date("2026-11-24T03:00:00.000Z")));
     expect(lines).toEqual([
       "state/openclaw.sqlite backed up to state/openclaw.sqlite.bak-2026-11-24T03-00-00-000Z",
       "cron job a-failing (a-failing): model claude-max-proxy/claude-opus-4 → anthropic/claude-opus-5; error state cleared (5 consecutive errors)",
@@ -91,13 +95,13 @@ describe("migrateCronJobs", () => {
 
   it("clears the error state of a job whose model is right, keeping its definition and grant", () => {
     const dir = stateWithJobs([{ id: "failing", enabled: true, model: "claude-max-proxy/claude-opus-4", state: { consecutiveErrors: 2, lastStatus: "error" } }]);
-    expect(migrateCronJobs(dir, "max-proxy", new Date("2026-11-24T03:00:00.000Z")).slice(1)).toEqual(["cron job failing (failing): error state cleared (2 consecutive errors)"]);
+    expect(reported(migrateCronJobs(dir, "max-proxy", new Date("2026-11-24T03:00:00.000Z"))).slice(1)).toEqual(["cron job failing (failing): error state cleared (2 consecutive errors)"]);
     expect(storedJobs(dir)).toEqual([{ id: "failing", model: "claude-max-proxy/claude-opus-4", state: { consecutiveErrors: 0, scheduleErrorCount: 0 }, grant: ["rev-1", 1] }]);
   });
 
   it("changes nothing, and backs nothing up, when every job is already right", () => {
     const dir = stateWithJobs([{ id: "ok", enabled: true, model: "claude-max-proxy/claude-opus-4", state: { consecutiveErrors: 0 } }]);
-    expect(migrateCronJobs(dir, "max-proxy")).toEqual([]);
-    expect(migrateCronJobs(mkdtempSync(join(tmpdir(), "no-store-")), "max-proxy")).toEqual([]);
+    expect(reported(migrateCronJobs(dir, "max-proxy"))).toEqual([]);
+    expect(reported(migrateCronJobs(mkdtempSync(join(tmpdir(), "no-store-")), "max-proxy"))).toEqual([]);
   });
 });

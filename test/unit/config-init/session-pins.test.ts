@@ -2,8 +2,12 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import type { RefReport } from "../../../services/config-init/src/model-refs.ts";
 import { describe, expect, it } from "vitest";
 import { migrateSessionPins } from "../../../services/config-init/src/session-pins.ts";
+
+/** What a migration reported, in the order config-init logs it. */
+const reported = (report: RefReport): string[] => [...report.changes, ...report.unmappable];
 
 const NOW = new Date("2026-11-24T03:00:00.000Z");
 
@@ -58,7 +62,7 @@ describe("migrateSessionPins", () => {
       { key: "agent:main:cron:hourly", entry: { sessionId: "s1", modelProvider: "openai", model: "gpt-5.4", providerOverride: "openai", modelOverride: "gpt-5.4" }, window: ["openai", "gpt-5.4"] },
       { key: "agent:main:main", entry: { sessionId: "s2", modelProvider: "claude-max-proxy", model: "claude-opus-4" }, window: ["claude-max-proxy", "claude-opus-4"] },
     ]);
-    const lines = migrateSessionPins(dir, "max-proxy", NOW);
+    const lines = reported(migrateSessionPins(dir, "max-proxy", NOW));
     expect(lines).toEqual([
       "agents/main/agent/openclaw-agent.sqlite backed up to agents/main/agent/openclaw-agent.sqlite.bak-2026-11-24T03-00-00-000Z",
       "agents/main/agent/openclaw-agent.sqlite session agent:main:telegram:42: modelOverride anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4; model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4",
@@ -83,7 +87,7 @@ describe("migrateSessionPins", () => {
     ]);
 
     // the second run finds nothing to do and backs nothing up
-    expect(migrateSessionPins(dir, "max-proxy", new Date("2026-11-25T03:00:00.000Z"))).toEqual([]);
+    expect(reported(migrateSessionPins(dir, "max-proxy", new Date("2026-11-25T03:00:00.000Z")))).toEqual([]);
   });
 
   it("keeps the auth profile while the provider stays, and reports a pin it cannot map", () => {
@@ -91,7 +95,7 @@ describe("migrateSessionPins", () => {
       { key: "a", entry: { providerOverride: "anthropic", modelOverride: "claude-sonnet-4-6", authProfileOverride: "anthropic:manual" } },
       { key: "b", entry: { providerOverride: "claude-max-proxy", modelOverride: "gpt-4o" } },
     ]);
-    const lines = migrateSessionPins(dir, "setup-token", NOW);
+    const lines = reported(migrateSessionPins(dir, "setup-token", NOW));
     expect(lines.slice(1)).toEqual([
       "agents/lite/agent/openclaw-agent.sqlite session a: modelOverride anthropic/claude-sonnet-4-6 → anthropic/claude-sonnet-5",
       "agents/lite/agent/openclaw-agent.sqlite session b modelOverride: claude-max-proxy/gpt-4o names no Claude model clawbridge can map (opus, sonnet or haiku); kept as it is: change it by hand if this mode cannot serve it",
@@ -100,6 +104,6 @@ describe("migrateSessionPins", () => {
   });
 
   it("does nothing without agent stores", () => {
-    expect(migrateSessionPins(mkdtempSync(join(tmpdir(), "no-agents-")), "max-proxy")).toEqual([]);
+    expect(reported(migrateSessionPins(mkdtempSync(join(tmpdir(), "no-agents-")), "max-proxy"))).toEqual([]);
   });
 });

@@ -51,15 +51,15 @@ export class ToolTurn {
   /** The deltas one CLI line gives (streaming). */
   deltas(line: StreamLine): ToolCallDelta[] {
     if (line.type === "assistant") return this.unstreamed(line);
+    this.noteStopReason(line);
     const event = line.type === "stream_event" ? line.event : undefined;
-    if (event?.type === "message_delta" && event.delta?.stop_reason) this.stopReason = event.delta.stop_reason;
     if (!event || event.index === undefined) return [];
     if (event.type === "content_block_start" && event.content_block?.type === "tool_use") {
       const index = this.started++;
       const id = event.content_block.id ?? "";
       this.startedIds.add(id);
       this.open.set(event.index, { index, streamedArguments: false });
-      const name = this.clientName(event.content_block.name);
+      const name = this.names.clientName(event.content_block.name ?? "");
       return [{ index, id, type: "function", function: { name, arguments: "" } }];
     }
     const block = this.open.get(event.index);
@@ -84,22 +84,28 @@ export class ToolTurn {
     for (const block of line.message?.content ?? []) {
       if (block.type !== "tool_use" || this.startedIds.has(block.id ?? "")) continue;
       this.startedIds.add(block.id ?? "");
-      const input = block.input && typeof block.input === "object" ? block.input : {};
-      deltas.push({ index: this.started++, id: block.id ?? "", type: "function", function: { name: this.clientName(block.name), arguments: JSON.stringify(input) } });
+      deltas.push({ index: this.started++, ...this.callOf(block) });
     }
     return deltas;
   }
 
+  /** A complete tool_use block as an OpenAI call: the client's name, the input as one JSON string. */
+  private callOf(block: { id?: string; name?: string; input?: unknown }): ToolCall {
+    const input = block.input && typeof block.input === "object" ? block.input : {};
+    return { id: block.id ?? "", type: "function", function: { name: this.names.clientName(block.name ?? ""), arguments: JSON.stringify(input) } };
+  }
+
+  private noteStopReason(line: StreamLine): void {
+    if (line.type === "stream_event" && line.event?.type === "message_delta" && line.event.delta?.stop_reason) this.stopReason = line.event.delta.stop_reason;
+  }
+
   /** Collects the complete blocks of an `assistant` line (non-streaming, and the text before calls). */
   collect(line: StreamLine): void {
-    if (line.type === "stream_event" && line.event?.type === "message_delta" && line.event.delta?.stop_reason) this.stopReason = line.event.delta.stop_reason;
+    this.noteStopReason(line);
     if (line.type !== "assistant") return;
     for (const block of line.message?.content ?? []) {
       if (block.type === "text" && block.text) this.text += block.text;
-      if (block.type === "tool_use") {
-        const input = block.input && typeof block.input === "object" ? block.input : {};
-        this.calls.push({ id: block.id ?? "", type: "function", function: { name: this.clientName(block.name), arguments: JSON.stringify(input) } });
-      }
+      if (block.type === "tool_use") this.calls.push(this.callOf(block));
     }
   }
 
@@ -127,9 +133,5 @@ export class ToolTurn {
   succeeded(result: StreamLine & { is_error?: boolean }): boolean {
     if (!result.is_error) return true;
     return result.subtype === "error_max_turns" && result.stop_reason === "tool_use" && this.called;
-  }
-
-  private clientName(modelName: string | undefined): string {
-    return this.names.clientName(modelName ?? "");
   }
 }
