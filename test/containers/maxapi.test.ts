@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { docker, killIn, pidsIn } from "../support/containers.ts";
 import type { Mode, ModeSettings } from "../support/mock-anthropic-api.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
+import { dataUrl, fingerprint, fixtureImage, imagePart, png } from "../support/images.ts";
 import { until } from "../support/until.ts";
 import { mcpToolName } from "../../services/maxapi/src/tools/tool-names.ts";
 
@@ -165,6 +166,30 @@ const scenarios: Record<string, (target: Target) => Promise<void>> = {
   },
 };
 
+// ---- images (patch 007 + services/maxapi/src/input/) ---------------------------------------------
+
+const IMAGES = { png: fixtureImage("png"), jpeg: fixtureImage("jpg"), gif: fixtureImage("gif"), webp: fixtureImage("webp") };
+const seen = (bytes: Buffer, mediaType: string) => ({ mediaType, length: bytes.toString("base64").length, fingerprint: fingerprint(bytes.toString("base64")) });
+
+const imageScenarios: Record<string, (target: Target) => Promise<void>> = {
+  async "7. images reach the model as image blocks, with their bytes and media type, in the conversation's order"(target) {
+    const tag = marker();
+    const response = await chat(target, {
+      messages: [
+        { role: "system", content: `Describe pictures. ${tag}` }, // found at once on the unpatched image, which has no images
+        { role: "user", content: [{ type: "text", text: "an earlier picture:" }, imagePart(dataUrl(IMAGES.gif, "image/gif"))] },
+        { role: "assistant", content: "A gradient." },
+        { role: "user", content: [{ type: "text", text: "compare" }, imagePart(dataUrl(IMAGES.png, "image/png")), { type: "text", text: "with" }, imagePart(dataUrl(IMAGES.jpeg, "image/jpeg")), imagePart(dataUrl(IMAGES.webp, "image/webp"))] },
+      ],
+    });
+    expect(response.status).toBe(200);
+    const request = await receivedWith(tag);
+    expect(request.images).toEqual([seen(IMAGES.gif, "image/gif"), seen(IMAGES.png, "image/png"), seen(IMAGES.jpeg, "image/jpeg"), seen(IMAGES.webp, "image/webp")]);
+    expect(request.text).toMatch(/an earlier picture:[\s\S]*<previous_response>\nA gradient\.[\s\S]*compare\n[\s\S]*with/);
+    expect(request.text).not.toContain("[object Object]");
+  },
+};
+
 // ---- client tools (patch 006 + services/maxapi/src/tools/) ----------------------------------------
 
 const EXEC = { type: "function", function: { name: "exec", description: "Run a shell command", parameters: { type: "object", properties: { command: { type: "string" } }, required: ["command"] } } };
@@ -242,7 +267,7 @@ const toolScenarios: Record<string, (target: Target) => Promise<void>> = {
 };
 
 describe("maxapi: claude-max-api's fixes", () => {
-  for (const [name, scenario] of Object.entries({ ...scenarios, ...toolScenarios })) {
+  for (const [name, scenario] of Object.entries({ ...scenarios, ...toolScenarios, ...imageScenarios })) {
     it(`${name}: holds on the shipped image, fails on the unpatched one`, async () => {
       await waitHealthy(targets.patched);
       await scenario(targets.patched);
@@ -339,6 +364,68 @@ describe("maxapi: client tools", () => {
     expect(rest).toMatch(/data: \{"error":\{"message":"Claude CLI ended without a result/);
     expect(rest.trimEnd().endsWith("data: [DONE]")).toBe(true);
     await until("the killed turn's tool definitions removed", () => (toolsDirs(targets.patched) === "" ? true : undefined), 50);
+  });
+});
+
+describe("maxapi: images", () => {
+  const PNG = IMAGES.png;
+  const withImage = (text: string, extra: Record<string, unknown> = {}) => ({
+    messages: [{ role: "user", content: [{ type: "text", text }, imagePart(dataUrl(PNG, "image/png"))] }],
+    ...extra,
+  });
+
+  it("streams an answer to a request with an image; the error paths keep their statuses (401, 429, mid-stream)", async () => {
+    const tag = marker();
+    const streamed = await chat(targets.patched, withImage(`look ${tag}`, { stream: true }));
+    expect(streamed.status).toBe(200);
+    expect(sseChunks(await streamed.text()).map((c) => c.choices?.[0]?.delta.content ?? "").join("")).toBe("Hello from mock!");
+    expect((await receivedWith(tag)).images).toEqual([seen(PNG, "image/png")]);
+
+    await setMode("expired");
+    const expired = await chat(targets.patched, withImage("look", { stream: true }));
+    expect(expired.status).toBe(401);
+    await setMode("rate-limited", { retryAfterSeconds: 1 });
+    expect((await chat(targets.patched, withImage("look"))).status).toBe(429);
+    await setMode("fail-mid-stream", { answer: "one two three four" });
+    const failed = await (await chat(targets.patched, withImage("look", { stream: true }))).text();
+    expect(failed).toMatch(/data: \{"error":\{"message":"API Error: 529 Overloaded/);
+    expect(failed.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  });
+
+  it("answers a request of several MB with images (stdin, no argv limit)", async () => {
+    const tag = marker();
+    const history = "lorem ipsum dolor sit amet ".repeat(20_000); // 540 KB of text
+    const photos = [1, 2, 3].map(() => dataUrl(png(600, 600, { noise: true }), "image/png")); // 1.4 MB each in base64
+    const body = {
+      messages: [
+        { role: "user", content: [{ type: "text", text: history }, imagePart(photos[0] ?? ""), imagePart(photos[1] ?? "")] },
+        { role: "user", content: [{ type: "text", text: `and now ${tag}` }, imagePart(photos[2] ?? ""), imagePart(dataUrl(IMAGES.jpeg, "image/jpeg"))] },
+      ],
+    };
+    expect(JSON.stringify(body).length).toBeGreaterThan(4_500_000);
+    const response = await chat(targets.patched, body);
+    expect(response.status).toBe(200);
+    const request = await receivedWith(tag);
+    expect(request.text).toContain(history.trim());
+    expect(request.images.map((image) => image.mediaType)).toEqual(["image/jpeg", "image/jpeg", "image/jpeg", "image/jpeg"]);
+    expect(request.images[3]).toEqual(seen(IMAGES.jpeg, "image/jpeg"));
+  });
+
+  it("a 1 MB picture reaches the model as an image, which the CLI re-encodes under its 512,000-byte budget", async () => {
+    const tag = marker();
+    const large = png(600, 600, { noise: true }); // ~1.08 MB of incompressible pixels
+    expect(large.length).toBeGreaterThan(1_000_000);
+    const response = await chat(targets.patched, { messages: [{ role: "user", content: [{ type: "text", text: `large ${tag}` }, imagePart(dataUrl(large, "image/png"))] }] });
+    expect(response.status).toBe(200);
+    const [image] = (await receivedWith(tag)).images;
+    expect(image?.mediaType).toBe("image/jpeg");
+    expect(image?.length).toBeLessThanOrEqual(Math.ceil(512_000 / 3) * 4);
+  });
+
+  it("refuses with a 400 naming the part what it cannot carry (requests that bypass the normalizer)", async () => {
+    const response = await chat(targets.patched, { messages: [{ role: "user", content: [{ type: "text", text: "see" }, imagePart("https://example.com/cat.png")] }] });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { type: "invalid_request_error", code: "unsupported_content", param: "messages[0].content[1]" } });
   });
 });
 

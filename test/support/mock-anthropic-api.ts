@@ -1,6 +1,6 @@
 // A stand-in for Anthropic's Messages API, for running the real Claude Code CLI without an account
 // or internet: point the CLI at it with ANTHROPIC_BASE_URL. It records every request (so tests can
-// see what text really reached "Anthropic") and answers according to a mode, switchable at runtime:
+// see what text, tools and images really reached "Anthropic") and answers according to a mode, switchable at runtime:
 //   ok            200; SSE stream when body.stream, else a JSON message; the answer in a few chunks
 //   slow          like ok, but `chunks` text deltas (default 20) `chunkDelayMs` apart (default 200)
 //   hang          accepts the request and never answers (until the client goes away)
@@ -31,7 +31,7 @@
 //                                "toolCalls"?, "inputFragments"?, "echo"?, "next"?};
 //                               options left out go back to their defaults; 400 on an unknown mode
 // Node builtins only: `node test/support/mock-anthropic-api.ts [port] [host]` (default 8080 0.0.0.0).
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -78,6 +78,8 @@ const DEFAULTS: Omit<ModeSettings, "mode"> = {
 export interface RecordedRequest {
   /** Names of the tools the request offered the model (`mcp__srv__name` for the CLI's MCP tools). */
   tools: string[];
+  /** The image blocks the request's messages carry, in order (inside tool results too). */
+  images: RecordedImage[];
   method: string;
   /** With the query string, e.g. `/v1/messages?beta=true`. */
   path: string;
@@ -86,6 +88,14 @@ export interface RecordedRequest {
   body: unknown;
   /** All text the request carries: system prompt blocks, then every message's text, one per line. */
   text: string;
+}
+
+export interface RecordedImage {
+  mediaType: string;
+  /** Length of the base64 text. */
+  length: number;
+  /** First 16 hex digits of the SHA-256 of the base64 text (test/support/images.ts fingerprint). */
+  fingerprint: string;
 }
 
 // [status, error type, message] as Anthropic answers them
@@ -118,6 +128,23 @@ function textOf(content: unknown): string[] {
     if (block.type === "tool_result") return textOf(block.content);
     return [];
   });
+}
+
+function imagesOf(content: unknown): RecordedImage[] {
+  if (!Array.isArray(content)) return [];
+  return content.flatMap((block): RecordedImage[] => {
+    if (!isRecord(block)) return [];
+    if (block.type === "tool_result") return imagesOf(block.content);
+    const source = block.source;
+    if (block.type !== "image" || !isRecord(source) || typeof source.data !== "string") return [];
+    const data = source.data;
+    return [{ mediaType: String(source.media_type), length: data.length, fingerprint: createHash("sha256").update(data).digest("hex").slice(0, 16) }];
+  });
+}
+
+function requestImages(body: unknown): RecordedImage[] {
+  const messages = isRecord(body) && Array.isArray(body.messages) ? body.messages : [];
+  return messages.flatMap((message) => (isRecord(message) ? imagesOf(message.content) : []));
 }
 
 function requestText(body: unknown): string {
@@ -251,7 +278,7 @@ export class MockAnthropicApi {
       if (typeof value === "string") headers[name] = redact(value);
     }
     const tools = isRecord(body) && Array.isArray(body.tools) ? body.tools.flatMap((tool: unknown) => (isRecord(tool) && typeof tool.name === "string" ? [tool.name] : [])) : [];
-    this.requests.push({ tools, method, path, headers, body, text: requestText(body) });
+    this.requests.push({ tools, images: requestImages(body), method, path, headers, body, text: requestText(body) });
     for (const wake of this.waiters) wake();
     this.waiters.clear();
 

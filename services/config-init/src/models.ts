@@ -4,6 +4,8 @@
 export const FAMILIES = ["opus", "sonnet", "haiku"] as const;
 export type Family = (typeof FAMILIES)[number];
 export type AuthMode = "max-proxy" | "setup-token";
+/** The normalizer's IMAGE_POLICY: whether images reach the proxy's models. */
+export type ImagePolicy = "send" | "placeholder" | "reject";
 
 export const PROXY_PROVIDER = "claude-max-proxy";
 
@@ -27,13 +29,17 @@ export function modelChain(mode: AuthMode, family: Family): { primary: string; f
 // Output limits of the proxy's model rows; the CLI decides the real ones.
 const MAX_TOKENS: Record<Family, number> = { opus: 32_000, sonnet: 16_384, haiku: 8_192 };
 
-/** The claude-max-proxy provider's model rows for openclaw.json. */
-export function proxyModelRows() {
+/**
+ * The claude-max-proxy provider's model rows for openclaw.json. They take images only when the
+ * normalizer sends them (IMAGE_POLICY=send); otherwise OpenClaw keeps images back itself and
+ * says so in the turn, rather than sending what would become a placeholder or a 400.
+ */
+export function proxyModelRows(imagePolicy: ImagePolicy) {
   return FAMILIES.map((family) => ({
     id: PROXY_MODELS[family],
     name: `Claude ${family[0]?.toUpperCase() ?? ""}${family.slice(1)} (subscription, via clawbridge)`,
     reasoning: false,
-    input: ["text"],
+    input: imagePolicy === "send" ? ["text", "image"] : ["text"],
     cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
     contextWindow: 200_000,
     maxTokens: MAX_TOKENS[family],

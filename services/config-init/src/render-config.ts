@@ -27,7 +27,7 @@ export function templateVariables(settings: Settings): Record<string, unknown> {
     HEARTBEAT: { every: settings.HEARTBEAT_EVERY, model: modelRef(mode, settings.HEARTBEAT_MODEL), agentId: defaultAgent?.id },
     TIMEZONE: settings.TIMEZONE,
     NORMALIZER_URL: settings.NORMALIZER_URL,
-    PROXY_MODELS: proxyModelRows(),
+    PROXY_MODELS: proxyModelRows(settings.IMAGE_POLICY),
   };
 }
 

@@ -64,6 +64,7 @@ const envSchema = z.object({
     }, "an IANA time zone such as Europe/Berlin")
     .default("UTC"),
   NORMALIZER_URL: z.url({ protocol: /^https?$/ }).default("http://normalizer:3457/v1"),
+  IMAGE_POLICY: z.enum(["send", "placeholder", "reject"]).default("send"),
   PROXY_API_KEY: secret(16, "the proxy key").optional(),
   // checked below, and only in setup-token mode: in max-proxy mode it is maxapi's, not ours
   CLAUDE_SETUP_TOKEN: z.string().optional(),

@@ -7,6 +7,8 @@ const envSchema = z.object({
   HOST: z.string().default("0.0.0.0"),
   // an empty directory the CLI runs in: no project files for it to read
   CLI_WORKDIR: z.string().default("/srv/claude-work"),
+  // the normalizer's MAX_BODY_BYTES (Anthropic's 32 MB request limit), so what it passes is parsed here
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(25_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

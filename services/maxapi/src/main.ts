@@ -26,7 +26,7 @@ const auth = await cliAuthStatus(process.env);
 if (auth.loggedIn) logger.info({ authMethod: auth.method }, "Claude CLI credentials found");
 else logger.error({ authMethod: auth.method }, AUTH_FIX);
 
-registerHooks();
+registerHooks(settings);
 await startServer({ port: settings.PORT, host: settings.HOST });
 logger.info({ port: settings.PORT, host: settings.HOST }, "maxapi listening");
 

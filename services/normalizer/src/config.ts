@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseModelAliases, type ModelAliases } from "./models.ts";
+import type { ImagePolicy } from "./normalize.ts";
 
 const MIB = 1024 * 1024;
 
@@ -17,8 +18,9 @@ const envSchema = z.object({
   PROXY_API_KEY_FILE: z.string().optional(),
   // where compose publishes this port beyond the machine (NORMALIZER_BIND:NORMALIZER_PORT), if it does
   PUBLISHED_ON: z.string().optional(),
-  MAX_BODY_BYTES: positiveInt(10 * MIB),
-  IMAGE_POLICY: z.enum(["placeholder", "reject"]).default("placeholder"),
+  // Anthropic's own limit on a request: room for a few images at their 5 MB each
+  MAX_BODY_BYTES: positiveInt(32 * MIB),
+  IMAGE_POLICY: z.enum(["send", "placeholder", "reject"]).default("send"),
   MODEL_ALIASES: z.string().default(""),
   MAX_CONCURRENCY: positiveInt(4),
   MAX_QUEUE: nonNegativeInt(64),
@@ -36,7 +38,7 @@ export interface Config {
   /** Bearer key clients must present; undefined leaves the proxy open (a warning is logged). */
   apiKey: string | undefined;
   maxBodyBytes: number;
-  imagePolicy: "placeholder" | "reject";
+  imagePolicy: ImagePolicy;
   modelAliases: ModelAliases;
   maxConcurrency: number;
   maxQueue: number;

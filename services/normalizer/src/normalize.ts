@@ -1,13 +1,16 @@
 // Turns any valid OpenAI chat request into one claude-max-api 1.0.0 handles correctly: string
-// content only, roles it knows, a model id it knows, a `user` it accepts. Each change is counted
-// by kind, for the request's log line and the metrics. Client tools (`tools`, `tool_choice`) pass
+// content (or, for a message with images, text and checked `data:` image parts, which maxapi turns
+// into image blocks), roles it knows, a model id it knows, a `user` it accepts. Each change is
+// counted by kind, for the request's log line and the metrics. Client tools (`tools`, `tool_choice`) pass
 // on to maxapi, which offers them to the model; `tool_choice: "none"` drops them. Earlier calls and
 // their results become plain sentences (not a syntax the model could imitate instead of calling).
 import { invalidRequest } from "./errors.ts";
+import { checkImage, IMAGE_LIMITS } from "./images.ts";
 import { resolveModel, UPSTREAM_MODELS, type ModelAliases } from "./models.ts";
 import { chatRequestSchema, mostSpecificIssue, paramName, type ChatRequest, type Content, type ContentPart, type Message } from "./request-schema.ts";
 
-export type ImagePolicy = "placeholder" | "reject";
+/** send: images go to the model; placeholder: a text note instead; reject: a 400. */
+export type ImagePolicy = "send" | "placeholder" | "reject";
 
 export interface NormalizeOptions {
   imagePolicy: ImagePolicy;
@@ -18,6 +21,8 @@ export type NormalizationKind =
   | "content_flattened" // array of parts → one string
   | "content_null" // null or missing content → ""
   | "media_placeholder" // image/audio/file part → a text note
+  | "image_sent" // image part passed on to the model
+  | "image_retyped" // image's media type taken from its bytes, not from its data: URL
   | "developer_role" // developer → system
   | "tool_result" // tool/function message → user text
   | "tool_calls" // assistant tool_calls → text
@@ -28,9 +33,13 @@ export type NormalizationKind =
 
 export type Normalizations = Partial<Record<NormalizationKind, number>>;
 
+/** What maxapi reads: text, and images only as checked base64 `data:` URLs. */
+export type UpstreamPart = { type: "text"; text: string } | { type: "image_url"; image_url: { url: string } };
+
 export interface UpstreamMessage {
   role: "system" | "user" | "assistant";
-  content: string;
+  /** A string unless the message carries an image. */
+  content: string | UpstreamPart[];
 }
 
 export interface NormalizedRequest {
@@ -73,6 +82,13 @@ export function normalizeChatRequest(raw: unknown, options: NormalizeOptions): N
   const messages = request.messages.map((message, index) =>
     normalizeMessage(message, `messages[${index}]`, options.imagePolicy, toolNames, count),
   );
+  if ((counts.image_sent ?? 0) > IMAGE_LIMITS.maxPerRequest) {
+    throw invalidRequest(
+      `messages: ${counts.image_sent} images in one request; the model takes at most ${IMAGE_LIMITS.maxPerRequest}`,
+      "messages",
+      "too_many_images",
+    );
+  }
 
   const { user, ...rest } = request;
   if (rest.tool_choice === "none" && rest.tools) {
@@ -99,14 +115,14 @@ function normalizeMessage(
   toolNames: Map<string, string>,
   count: (kind: NormalizationKind) => void,
 ): UpstreamMessage {
-  const text = contentToText(message.content, `${param}.content`, imagePolicy, count);
+  const content = convertContent(message.content, `${param}.content`, imagePolicy, count);
   switch (message.role) {
     case "system":
     case "user":
-      return { role: message.role, content: text };
+      return { role: message.role, content };
     case "developer":
       count("developer_role");
-      return { role: "system", content: text };
+      return { role: "system", content };
     case "assistant": {
       const calls = [
         ...(message.tool_calls ?? []).map((call) => {
@@ -117,16 +133,16 @@ function normalizeMessage(
       ];
       if (calls.length > 0) count("tool_calls");
       const refusal = message.refusal ? [`[refused: ${message.refusal}]`] : [];
-      return { role: "assistant", content: [text, ...refusal, ...calls].filter(Boolean).join("\n") };
+      return { role: "assistant", content: [textOf(content), ...refusal, ...calls].filter(Boolean).join("\n") };
     }
     case "tool": {
       count("tool_result");
       const name = toolNames.get(message.tool_call_id);
-      return { role: "user", content: `The tool ${name ?? "call"} (call ${message.tool_call_id}) returned:\n${text}` };
+      return { role: "user", content: prefixed(`The tool ${name ?? "call"} (call ${message.tool_call_id}) returned:\n`, content) };
     }
     case "function":
       count("tool_result");
-      return { role: "user", content: `The tool ${message.name} returned:\n${text}` };
+      return { role: "user", content: prefixed(`The tool ${message.name} returned:\n`, content) };
   }
 }
 
@@ -135,33 +151,56 @@ function describeToolCall(name: string, args: string | undefined, id?: string): 
   return `I called the tool ${name}${id ? ` (call ${id})` : ""} with the arguments ${args?.trim() || "{}"}.`;
 }
 
-function contentToText(content: Content, param: string, imagePolicy: ImagePolicy, count: (kind: NormalizationKind) => void): string {
+function textOf(content: UpstreamMessage["content"]): string {
+  return typeof content === "string" ? content : content.flatMap((part) => (part.type === "text" ? [part.text] : [])).join("\n");
+}
+
+function prefixed(prefix: string, content: UpstreamMessage["content"]): UpstreamMessage["content"] {
+  return typeof content === "string" ? prefix + content : [{ type: "text", text: prefix.trimEnd() }, ...content];
+}
+
+/** One string, as claude-max-api expects; text and image parts where an image goes to the model. */
+function convertContent(content: Content, param: string, imagePolicy: ImagePolicy, count: (kind: NormalizationKind) => void): UpstreamMessage["content"] {
   if (typeof content === "string") return content;
   if (content == null) {
     count("content_null");
     return "";
   }
-  count("content_flattened");
-  return content.map((part, i) => partToText(part, `${param}[${i}]`, imagePolicy, count)).join("\n");
+  const parts = content.map((part, i) => convertPart(part, `${param}[${i}]`, imagePolicy, count));
+  if (parts.every((part) => part.type === "text")) {
+    count("content_flattened");
+    return parts.map((part) => part.text).join("\n");
+  }
+  return parts;
 }
 
-function partToText(part: ContentPart, param: string, imagePolicy: ImagePolicy, count: (kind: NormalizationKind) => void): string {
+function convertPart(part: ContentPart, param: string, imagePolicy: ImagePolicy, count: (kind: NormalizationKind) => void): UpstreamPart {
   switch (part.type) {
     case "text":
-      return part.text;
+      return { type: "text", text: part.text };
     case "refusal":
-      return part.refusal;
-    default: {
-      const what = part.type === "image_url" ? "image" : part.type === "input_audio" ? "audio" : "file";
-      if (imagePolicy === "reject") {
-        throw invalidRequest(
-          `${param}: ${what} input is not supported: claude-max-api passes text only (IMAGE_POLICY=reject)`,
-          param,
-          "unsupported_content",
-        );
+      return { type: "text", text: part.refusal };
+    case "image_url":
+      if (imagePolicy === "send") {
+        const urlParam = `${param}.image_url${typeof part.image_url === "string" ? "" : ".url"}`;
+        const image = checkImage(typeof part.image_url === "string" ? part.image_url : part.image_url.url, urlParam);
+        count("image_sent");
+        if (image.retyped) count("image_retyped");
+        return { type: "image_url", image_url: { url: `data:${image.mediaType};base64,${image.data}` } };
       }
-      count("media_placeholder");
-      return `[${what} omitted: this model endpoint accepts text only]`;
-    }
+      return mediaNote("image", param, imagePolicy, count);
+    case "input_audio":
+      return mediaNote("audio", param, imagePolicy, count);
+    case "file":
+      return mediaNote("file", param, imagePolicy, count);
   }
+}
+
+/** Media the model cannot take here: a 400 under IMAGE_POLICY=reject, otherwise a note in its place. */
+function mediaNote(what: string, param: string, imagePolicy: ImagePolicy, count: (kind: NormalizationKind) => void): UpstreamPart {
+  if (imagePolicy === "reject") {
+    throw invalidRequest(`${param}: ${what} input is not accepted here (IMAGE_POLICY=reject)`, param, "unsupported_content");
+  }
+  count("media_placeholder");
+  return { type: "text", text: `[${what} omitted: this model endpoint accepts ${imagePolicy === "send" ? "text and images" : "text"} only]` };
 }

@@ -29,7 +29,15 @@ describe("the rendered openclaw.json", () => {
     });
     const models = (config.models as { providers: Record<string, { models: { id: string; input: string[] }[] }> }).providers["claude-max-proxy"]?.models;
     expect(models?.map((m) => m.id)).toEqual(["claude-opus-4", "claude-sonnet-4", "claude-haiku-4"]);
-    expect(models?.every((m) => m.input.join() === "text")).toBe(true);
+    expect(models?.every((m) => m.input.join() === "text,image")).toBe(true);
+  });
+
+  it("declares the proxy's models text-only when the normalizer does not send images", async () => {
+    for (const policy of ["placeholder", "reject"]) {
+      const config = await renderOwnedConfig(loadSettings({ ...BASE_ENV, IMAGE_POLICY: policy }), TEMPLATES);
+      const models = (config.models as { providers: Record<string, { models: { input: string[] }[] }> }).providers["claude-max-proxy"]?.models;
+      expect(models?.map((m) => m.input.join())).toEqual(["text", "text", "text"]);
+    }
   });
 
   it("carries every variable into the config", async () => {

@@ -18,7 +18,7 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 
 describe("maxapi settings", () => {
   it("has the documented defaults and no token when none is set (the volume's login is used)", () => {
-    expect(loadSettings({})).toMatchObject({ PORT: 3456, HOST: "0.0.0.0", CLI_WORKDIR: "/srv/claude-work", oauthToken: undefined });
+    expect(loadSettings({})).toMatchObject({ PORT: 3456, HOST: "0.0.0.0", CLI_WORKDIR: "/srv/claude-work", MAX_BODY_BYTES: 32 * 1024 * 1024, oauthToken: undefined });
   });
 
   it("refuses ANTHROPIC_API_KEY, saying it would bill the API, without echoing it", () => {

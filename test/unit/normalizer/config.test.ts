@@ -21,8 +21,8 @@ describe("loadConfig", () => {
       port: 3457,
       upstreamUrl: "http://maxapi:3456",
       apiKey: undefined,
-      maxBodyBytes: 10 * 1024 * 1024,
-      imagePolicy: "placeholder",
+      maxBodyBytes: 32 * 1024 * 1024,
+      imagePolicy: "send",
       maxConcurrency: 4,
       maxQueue: 64,
     });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../../services/normalizer/src/errors.ts";
 import { normalizeChatRequest, type NormalizeOptions } from "../../../services/normalizer/src/normalize.ts";
+import { IMAGE_LIMITS } from "../../../services/normalizer/src/images.ts";
+import { dataUrl, fixtureImage, imagePart } from "../../support/images.ts";
 import { openClawRequest } from "../../support/openclaw-request.ts";
 
 const options: NormalizeOptions = { imagePolicy: "placeholder", modelAliases: new Map() };
@@ -58,7 +60,7 @@ describe("images and other media", () => {
     },
   ]);
 
-  it("become a text placeholder by default, in place, never dropped", () => {
+  it("become a text placeholder under IMAGE_POLICY=placeholder, in place, never dropped", () => {
     const { body, normalizations } = normalize(withImage);
     expect(body.messages[0]?.content).toBe("what is this?\n[image omitted: this model endpoint accepts text only]");
     expect(normalizations.media_placeholder).toBe(1);
@@ -69,7 +71,12 @@ describe("images and other media", () => {
     expect(error.status).toBe(400);
     expect(error.param).toBe("messages[0].content[1]");
     expect(error.code).toBe("unsupported_content");
-    expect(error.message).toMatch(/image input is not supported/);
+    expect(error.message).toMatch(/image input is not accepted here \(IMAGE_POLICY=reject\)/);
+  });
+
+  it("a remote image URL becomes the placeholder too under IMAGE_POLICY=placeholder (never fetched)", () => {
+    const { body } = normalize(request([{ role: "user", content: [imagePart("https://example.com/cat.png")] }]));
+    expect(body.messages[0]?.content).toBe("[image omitted: this model endpoint accepts text only]");
   });
 
   it("covers audio and file parts the same way", () => {
@@ -87,6 +94,63 @@ describe("images and other media", () => {
     expect(body.messages[0]?.content).toBe(
       "[audio omitted: this model endpoint accepts text only]\n[file omitted: this model endpoint accepts text only]",
     );
+  });
+});
+
+describe("images under IMAGE_POLICY=send (the default)", () => {
+  const send: NormalizeOptions = { ...options, imagePolicy: "send" };
+  const pngUrl = dataUrl(fixtureImage("png"), "image/png");
+
+  it("pass on as checked data: URL parts between the message's text parts", () => {
+    const { body, normalizations } = normalize(
+      request([{ role: "user", content: [{ type: "text", text: "what is this?" }, imagePart(pngUrl), { type: "image_url", image_url: pngUrl }] }]),
+      send,
+    );
+    expect(body.messages[0]?.content).toEqual([{ type: "text", text: "what is this?" }, imagePart(pngUrl), imagePart(pngUrl)]);
+    expect(normalizations).toEqual({ image_sent: 2 });
+  });
+
+  it("take the media type the bytes show", () => {
+    const { body, normalizations } = normalize(request([{ role: "user", content: [imagePart(dataUrl(fixtureImage("jpg"), "image/png"))] }]), send);
+    expect(body.messages[0]?.content).toEqual([imagePart(dataUrl(fixtureImage("jpg"), "image/jpeg"))]);
+    expect(normalizations.image_retyped).toBe(1);
+  });
+
+  it("in a tool result: after the sentence that names the tool", () => {
+    const { body } = normalize(
+      request([
+        { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "read", arguments: '{"path":"a.png"}' } }] },
+        { role: "tool", tool_call_id: "call_1", content: [{ type: "text", text: "Read image file [image/png]" }, imagePart(pngUrl)] },
+      ]),
+      send,
+    );
+    expect(body.messages[1]).toEqual({
+      role: "user",
+      content: [{ type: "text", text: "The tool read (call call_1) returned:" }, { type: "text", text: "Read image file [image/png]" }, imagePart(pngUrl)],
+    });
+  });
+
+  it("refuses a remote URL with 400 naming the part (never fetched)", () => {
+    const error = refusal(request([{ role: "user", content: [{ type: "text", text: "hi" }, imagePart("http://169.254.169.254/latest")] }]), send);
+    expect(error).toMatchObject({ status: 400, code: "remote_image_url", param: "messages[0].content[1].image_url.url" });
+  });
+
+  it("refuses a bad image with 400 naming the part", () => {
+    const error = refusal(request([{ role: "user", content: "hi" }, { role: "user", content: [{ type: "image_url", image_url: "data:image/png;base64,@@@@" }] }]), send);
+    expect(error).toMatchObject({ status: 400, code: "invalid_image", param: "messages[1].content[0].image_url" });
+  });
+
+  it("refuses more images in one request than the API takes", () => {
+    const many = Array.from({ length: IMAGE_LIMITS.maxPerRequest + 1 }, () => imagePart(pngUrl));
+    const error = refusal(request([{ role: "user", content: many }]), send);
+    expect(error).toMatchObject({ status: 400, code: "too_many_images", param: "messages" });
+    expect(error.message).toMatch(/101 images in one request; the model takes at most 100/);
+    expect(normalize(request([{ role: "user", content: many.slice(1) }]), send).normalizations.image_sent).toBe(100);
+  });
+
+  it("audio and file parts keep the placeholder", () => {
+    const { body } = normalize(request([{ role: "user", content: [{ type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }, imagePart(pngUrl)] }]), send);
+    expect(body.messages[0]?.content).toEqual([{ type: "text", text: "[audio omitted: this model endpoint accepts text and images only]" }, imagePart(pngUrl)]);
   });
 });
 
