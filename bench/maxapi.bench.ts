@@ -4,21 +4,27 @@
 //   2. a tool turn (OpenAI tools offered, the model calls one) against a text turn with the same tools
 //      offered and one with none, BENCH_TOOLS_N each, interleaved: time to the first tool_calls delta
 //      (the text turn: first token) and to the end; the difference is the stub MCP server's cost;
-//   3. peak memory with 1, 4 and 8 requests in flight: the sum of the container's processes' PSS
+//   3. a request with one 1 MB image (a PNG of incompressible pixels) against the same request
+//      without it, BENCH_IMAGES_N each, interleaved: time to the first token and to the end, and
+//      the peak memory (PSS, below) while one such request runs;
+//   4. peak memory with 1, 4 and 8 requests in flight: the sum of the container's processes' PSS
 //      (shared pages such as the 380 MB CLI binary split fairly between processes), sampled from
 //      the host, and the memory cgroup's own peak (which also counts page cache).
 // Needs Docker and root on the host (to read the container's cgroup and /proc).
-//   node bench/maxapi.bench.ts        env: BENCH_TTFT_N (default 20)
+//   node bench/maxapi.bench.ts        env: BENCH_TTFT_N (default 20), BENCH_TOOLS_N (10), BENCH_IMAGES_N (10)
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { dataUrl, imagePart, png } from "../test/support/images.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PROJECT = `clawbridge-bench-${process.pid}`;
 const COMPOSE = ["compose", "-f", "test/containers/maxapi.compose.yml", "-f", "bench/maxapi.bench.compose.yml", "-p", PROJECT];
 const N = Number(process.env.BENCH_TTFT_N ?? 20);
 const TOOLS_N = Number(process.env.BENCH_TOOLS_N ?? 10);
+const IMAGES_N = Number(process.env.BENCH_IMAGES_N ?? 10);
+const PHOTO = png(578, 578, { noise: true }); // 1.00 MB
 const EXEC_TOOL = {
   type: "function",
   function: { name: "exec", description: "Run a shell command", parameters: { type: "object", properties: { command: { type: "string" } }, required: ["command"] } },
@@ -145,6 +151,24 @@ async function main(): Promise<void> {
   console.log(`tool turns, ${TOOLS_N} of each kind, interleaved (first: first content or tool_calls delta)`);
   for (const [kind, list] of Object.entries(timings)) {
     console.log(`  ${kind.padEnd(22)} first median ${ms(median(list.map((r) => r.firstToken)))}  end median ${ms(median(list.map((r) => r.end)))}`);
+  }
+
+  // one 1 MB image against none: the same words, the same answer
+  await setMode(mockUrl, { mode: "ok" });
+  const photo = { messages: [{ role: "user", content: [{ type: "text", text: "Say hello." }, imagePart(dataUrl(PHOTO, "image/png"))] }] };
+  const imageKinds = { "no image": {}, "one 1 MB image": photo };
+  const imageRuns = Object.fromEntries(Object.keys(imageKinds).map((kind) => [kind, { timings: [] as { firstToken: number; end: number }[], peaks: [] as number[] }]));
+  for (let i = 0; i < IMAGES_N; i++) {
+    for (const [kind, extra] of Object.entries(imageKinds)) {
+      await sleep(300); // the previous CLI process gone, so the peak is this request's
+      const { pss, result } = await peakWhile(containerId, streamOnce(maxapiUrl, extra));
+      imageRuns[kind]?.timings.push(result);
+      imageRuns[kind]?.peaks.push(pss);
+    }
+  }
+  console.log(`images, ${IMAGES_N} of each kind, interleaved (the image: ${(PHOTO.length / 1e6).toFixed(2)} MB PNG, ${(PHOTO.toString("base64").length / 1e6).toFixed(2)} MB in base64)`);
+  for (const [kind, { timings: list, peaks }] of Object.entries(imageRuns)) {
+    console.log(`  ${kind.padEnd(16)} first median ${ms(median(list.map((r) => r.firstToken)))}  end median ${ms(median(list.map((r) => r.end)))}  peak PSS median ${mib(median(peaks))}`);
   }
 
   await sleep(500); // let the last CLI process exit

@@ -1,10 +1,12 @@
 // End to end: the product's docker-compose.yml with every real component (config-init, the OpenClaw
 // gateway, the normalizer, maxapi with the real Claude Code CLI); only Anthropic's Messages API is
 // the mock (test/support/stack.ts). The tests reach the stack through ports on 127.0.0.1 only.
+import { execFileSync } from "node:child_process";
 import OpenAI from "openai";
 import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { docker, killIn, pidsIn } from "../support/containers.ts";
+import { fingerprint, fixtureImage } from "../support/images.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { agentTurn, type AgentReply } from "../support/openclaw-agent.ts";
 import { compose, composeCommand, run, startStack, stackEnv } from "../support/stack.ts";
@@ -81,6 +83,26 @@ describe("an OpenClaw agent turn with a tool call", () => {
     expect(requests[0]?.text).not.toContain("RESULT=42");
     expect(requests[1]?.text).toContain("RESULT=42");
     expect(requests[1]?.text).toMatch(/I called the tool exec \(call [^)]+\) with the arguments \{"command":"echo RESULT=\$\(\(6\*7\)\)"/);
+  });
+});
+
+describe("an OpenClaw agent turn that reads a picture", () => {
+  it("the model calls read on a PNG in the agent's workspace; the next model request carries that image", async () => {
+    const picture = fixtureImage("png");
+    const name = `${marker("picture")}.png`;
+    const agents = JSON.parse(docker("exec", id("gateway"), "openclaw", "agents", "list", "--json")) as unknown;
+    const workspace = (agents as { id: string; workspace: string }[]).find((agent) => agent.id === "main")?.workspace ?? "";
+    execFileSync("docker", ["exec", "-i", id("gateway"), "sh", "-c", `mkdir -p "${workspace}" && cat > "${workspace}/${name}"`], { input: picture });
+    await mock.setMode("ok", { answer: "A red-to-blue gradient.", next: [{ answer: "", toolCalls: [{ name: "read", input: { path: name } }] }] });
+    const tag = marker("image-turn");
+    const turn = await turnOk(`Describe the picture ${name} for ${tag}`);
+    expect(turn.text).toBe("A red-to-blue gradient.");
+    const requests = (await mock.messages()).filter((r) => r.text.includes(tag));
+    const readTool = (requests[0]?.body as { tools?: { name: string; input_schema: unknown }[] }).tools?.find((t) => t.name === "mcp__c__read");
+    expect(requests, JSON.stringify(readTool?.input_schema)).toHaveLength(2);
+    expect(requests[0]?.images).toEqual([]);
+    expect(requests[1]?.images).toEqual([{ mediaType: "image/png", length: picture.toString("base64").length, fingerprint: fingerprint(picture.toString("base64")) }]);
+    expect(requests[1]?.text).toMatch(/The tool read \(call [^)]+\) returned:/);
   });
 });
 

@@ -1,5 +1,6 @@
 // The normalizer app in-process, in front of a real HTTP mock upstream, over real sockets.
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { dataUrl, imagePart, png } from "../support/images.ts";
 import { openClawRequest } from "../support/openclaw-request.ts";
 import { chat, startNormalizer, type Normalizer } from "../support/normalizer-harness.ts";
 import { freePort } from "../support/ports.ts";
@@ -131,6 +132,29 @@ describe("errors are OpenAI error bodies with the right status", () => {
       "invalid_request_error",
     );
     expect(error.param).toBe("messages[0].content[0].text");
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it("passes an image on as a checked data: URL part; a 4.4 MB image is within the default body limit", async () => {
+    const { url, upstream, logs } = await start();
+    const photo = png(1100, 1000, { noise: true }); // 4.4 MB in base64
+    const response = await chat(url, simple({ messages: [{ role: "user", content: [{ type: "text", text: "what is this?" }, imagePart(dataUrl(photo, "image/jpeg"))] }] }));
+    expect(response.status).toBe(200);
+    const body = upstream.requests.find((r) => r.url === "/v1/chat/completions")?.body as { messages: { content: unknown }[] };
+    expect(body.messages[0]?.content).toEqual([{ type: "text", text: "what is this?" }, imagePart(dataUrl(photo, "image/png"))]);
+    const line = logs.find((l) => l.reqId === response.headers.get("x-request-id") && l.status === 200);
+    expect(line?.normalizations).toEqual({ image_sent: 1, image_retyped: 1 });
+    expect(JSON.stringify(logs)).not.toContain(photo.toString("base64").slice(0, 100));
+  });
+
+  it("400 naming the part for an image it would have to fetch, with one warn log line; nothing reaches the upstream", async () => {
+    const { url, upstream, logs } = await start();
+    const response = await chat(url, simple({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "http://10.0.0.1/admin.png" } }] }] }));
+    const error = await expectOpenAIError(response, 400, "invalid_request_error", "remote_image_url");
+    expect(error.param).toBe("messages[0].content[0].image_url.url");
+    const lines = logs.filter((l) => l.reqId === response.headers.get("x-request-id"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 40, status: 400 });
     expect(upstream.requests).toHaveLength(0);
   });
 
