@@ -5,51 +5,60 @@ SHELL := bash
 
 COMPOSE ?= docker compose
 DEPS := node_modules/.package-lock.json
+# the services import lib/settings compiled, as in their images
+LIB := lib/settings/dist/index.js
 
 .PHONY: help
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(DEPS): package.json package-lock.json services/*/package.json
+$(DEPS): package.json package-lock.json services/*/package.json lib/*/package.json
 	npm ci --no-audit --no-fund
 
+$(LIB): $(DEPS) lib/settings/src/*.ts lib/settings/tsconfig.build.json
+	npm run build --workspace lib/settings
+
 .PHONY: install
-install: $(DEPS) ## Install the pinned dependencies (npm ci)
+install: $(DEPS) $(LIB) ## Install the pinned dependencies (npm ci)
 
 .PHONY: build
-build: $(DEPS) ## Compile the TypeScript services into services/*/dist
+build: $(DEPS) $(LIB) ## Compile the TypeScript services into services/*/dist
 	npm run build
 
 .PHONY: lint
-lint: $(DEPS) ## Lint all TypeScript (eslint, type-aware)
+lint: $(DEPS) $(LIB) ## Lint all TypeScript (eslint, type-aware)
 	npm run lint
 
 .PHONY: typecheck
-typecheck: $(DEPS) ## Type-check services, tests and benchmarks
+typecheck: $(DEPS) $(LIB) ## Type-check services, tests and benchmarks
 	npm run typecheck
 
 .PHONY: test-unit
-test-unit: $(DEPS) ## Unit and in-process tests (no Docker)
+test-unit: $(DEPS) $(LIB) ## Unit and in-process tests (no Docker)
 	npm run test:unit
 
 .PHONY: test-containers
-test-containers: $(DEPS) ## Container tests: build the images and run them (needs Docker)
+test-containers: $(DEPS) $(LIB) ## Container tests: build the images and run them (needs Docker)
 	npm run test:containers
 
 .PHONY: test
 test: lint typecheck test-unit test-containers ## Everything: lint, typecheck, unit and container tests
 
 .PHONY: bench
-bench: $(DEPS) ## Benchmarks: normalizer through vs direct; maxapi first token and memory (needs Docker)
+bench: $(DEPS) $(LIB) ## Benchmarks: normalizer through vs direct; maxapi first token and memory (needs Docker)
 	npm run bench
 
 .PHONY: images
 images: ## Build the clawbridge/* images
 	$(COMPOSE) build
 
+.PHONY: setup
+setup: ## First command on a new machine: .env with random keys, and your setup token (asked for)
+	@bin/setup
+
 .PHONY: up
-up: ## Start the stack in the background (creates .env from .env.example if missing)
-	@[ -f .env ] || { cp .env.example .env; echo "created .env from .env.example: set PROXY_API_KEY in it"; }
+up: ## Start the stack in the background (runs make setup first when there is no .env)
+	@[ -f .env ] || bin/setup
 	$(COMPOSE) up -d --build
 
 .PHONY: push

@@ -24,14 +24,21 @@ afterEach(async () => {
 });
 
 describe("normalizer process", () => {
-  it("refuses to start on bad configuration, naming each bad variable in one message", async () => {
+  it("refuses to start on bad configuration: one plain sentence per bad variable, and one JSON log line", async () => {
     const { exited, output } = run({ MAX_QUEUE: "-1", LOG_LEVEL: "loud", PROXY_API_KEY: "abc" });
     expect(await exited).toBe(1);
     const lines = output().trim().split("\n");
-    expect(lines).toHaveLength(1);
-    const line = JSON.parse(lines[0] ?? "{}") as { level: number; msg: string };
+    const json = lines.filter((l) => l.startsWith("{"));
+    expect(json).toHaveLength(1);
+    const line = JSON.parse(json[0] ?? "{}") as { level: number; msg: string; problems: string[] };
     expect(line.level).toBe(60);
-    for (const name of ["MAX_QUEUE", "LOG_LEVEL", "PROXY_API_KEY"]) expect(line.msg).toContain(name);
+    expect(lines.filter((l) => !l.startsWith("{"))).toEqual([
+      "normalizer cannot start:",
+      "  PROXY_API_KEY is too short (3 characters; 16 or more characters): run make setup, or set 16 or more random characters in .env (the same on every gateway host).",
+      "  MAX_QUEUE is not a whole number of 0 or more: fix it in .env.",
+      "  LOG_LEVEL is not one of fatal, error, warn, info, debug, trace, silent: fix it in .env.",
+    ]);
+    expect(line.problems).toHaveLength(3);
   });
 
   it("warns once at start when no PROXY_API_KEY is set", async () => {

@@ -17,6 +17,7 @@ import { findLegacy, migrateCronJobs, runDoctor } from "./migrate.ts";
 import { remapConfigModelRefs } from "./model-refs.ts";
 import { migrateSessionPins } from "./session-pins.ts";
 import { loadSettings, SettingsError, type Settings } from "./settings.ts";
+import { printRefusal } from "@clawbridge/settings";
 
 const logger = pino({ base: { service: "config-init" } });
 const TEMPLATES_DIR = process.env.CONFIG_TEMPLATES_DIR ?? new URL("../../../config-templates/", import.meta.url).pathname;
@@ -86,6 +87,7 @@ try {
   process.exitCode = await run(process.argv.includes("--dry-run"));
 } catch (error) {
   if (error instanceof SettingsError || error instanceof RenderError || error instanceof ConfigFileError) {
+    if (error instanceof SettingsError) printRefusal("config-init", error);
     logger.fatal({ problems: "problems" in error ? error.problems : undefined }, error.message);
     process.exitCode = 1;
   } else throw error;

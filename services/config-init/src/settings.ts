@@ -1,18 +1,10 @@
-// clawbridge's environment → the settings config-init renders from, parsed once with zod. Every
-// bad variable is reported in one message, by name, never with its value.
-import { readFileSync } from "node:fs";
+// clawbridge's environment → the settings config-init renders from, parsed once (lib/settings:
+// every problem in one plain sentence, naming the variable, never its value).
+import { readSettings, SettingsError, type Help } from "@clawbridge/settings";
 import { z } from "zod";
 import { FAMILIES, type Family } from "./models.ts";
 
-export class SettingsError extends Error {
-  readonly problems: string[];
-
-  constructor(problems: string[]) {
-    super(`invalid configuration: ${problems.join("; ")}`);
-    this.name = "SettingsError";
-    this.problems = problems;
-  }
-}
+export { SettingsError };
 
 const family = z.enum(FAMILIES);
 const agentId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "agent ids are lower-case letters, digits and dashes");
@@ -41,9 +33,9 @@ const agentList = z
     return agents as { id: string; family: Family }[];
   });
 
-const secret = (minimum: number, what: string) => z.string().min(minimum, `${what} must be at least ${minimum} characters`);
+const SETUP_TOKEN_PREFIX = "sk-ant-oat01-";
 
-const envSchema = z.object({
+const shape = {
   AUTH_MODE: z.enum(["max-proxy", "setup-token"]).default("max-proxy"),
   AGENTS: agentList.default([
     { id: "main", family: "opus" },
@@ -61,60 +53,57 @@ const envSchema = z.object({
       } catch {
         return false;
       }
-    }, "an IANA time zone such as Europe/Berlin")
+    })
     .default("UTC"),
   NORMALIZER_URL: z.url({ protocol: /^https?$/ }).default("http://normalizer:3457/v1"),
   IMAGE_POLICY: z.enum(["send", "placeholder", "reject"]).default("send"),
-  PROXY_API_KEY: secret(16, "the proxy key").optional(),
+  PROXY_API_KEY: z.string().min(16).optional(),
   // checked below, and only in setup-token mode: in max-proxy mode it is maxapi's, not ours
   CLAUDE_SETUP_TOKEN: z.string().optional(),
-  OPENCLAW_GATEWAY_TOKEN: secret(16, "the gateway token"),
-  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/, "a Telegram bot token looks like 123456:ABC...").optional(),
-  DISCORD_BOT_TOKEN: secret(20, "the Discord bot token").optional(),
+  OPENCLAW_GATEWAY_TOKEN: z.string().min(16),
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/).optional(),
+  DISCORD_BOT_TOKEN: z.string().min(20).optional(),
   OPENCLAW_STATE_DIR: z.string().default("/home/node/.openclaw"),
-});
+};
 
-export type Settings = z.infer<typeof envSchema>;
+const MAKE_SETUP = "run make setup, or set 16 or more random characters in .env";
+const FAMILY_WORDS = "opus, sonnet or haiku";
+
+const help: Help<typeof shape> = {
+  AUTH_MODE: { expected: "max-proxy or setup-token" },
+  AGENTS: { expected: "a list such as main=opus,lite=sonnet (ids of lower-case letters, digits and dashes)" },
+  DEFAULT_MODEL: { expected: FAMILY_WORDS },
+  HEARTBEAT_EVERY: { expected: 'a duration such as "30m", "2h" or "0m" (off)' },
+  HEARTBEAT_MODEL: { expected: FAMILY_WORDS },
+  TIMEZONE: { expected: "an IANA time zone such as Europe/Berlin" },
+  NORMALIZER_URL: { expected: "an http(s) URL such as http://normalizer:3457/v1" },
+  IMAGE_POLICY: { expected: "send, placeholder or reject" },
+  PROXY_API_KEY: { expected: "16 or more characters", fix: `${MAKE_SETUP} (the same on the proxy host)` },
+  CLAUDE_SETUP_TOKEN: { expected: "a setup token" },
+  OPENCLAW_GATEWAY_TOKEN: { expected: "16 or more characters", fix: MAKE_SETUP },
+  TELEGRAM_BOT_TOKEN: { expected: "a Telegram bot token (123456:ABC..., from @BotFather)" },
+  DISCORD_BOT_TOKEN: { expected: "a Discord bot token (20 or more characters)" },
+  OPENCLAW_STATE_DIR: { expected: "a directory" },
+};
+
+export type Settings = z.infer<z.ZodObject<typeof shape>>;
 
 // Secrets may come as files (docker secrets): NAME_FILE names the file holding NAME.
 const FILE_SECRETS = ["PROXY_API_KEY", "CLAUDE_SETUP_TOKEN", "OPENCLAW_GATEWAY_TOKEN", "TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN"] as const;
 
-function readFileSecrets(env: Record<string, string>, problems: string[]): Record<string, string> {
-  const resolved = { ...env };
-  for (const name of FILE_SECRETS) {
-    const file = env[`${name}_FILE`];
-    if (file === undefined) continue;
-    if (env[name] !== undefined) {
-      problems.push(`${name}_FILE: set either ${name} or ${name}_FILE, not both`);
-      continue;
-    }
-    try {
-      resolved[name] = readFileSync(file, "utf8").trim();
-    } catch (error) {
-      problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
-    }
-  }
-  return resolved;
-}
-
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  // compose passes unset variables as "": treat those as absent so defaults apply
-  const present = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""));
-  const problems: string[] = [];
-  const parsed = envSchema.safeParse(readFileSecrets(present, problems));
-  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
-  if (parsed.success) {
-    const settings = parsed.data;
-    if (settings.AUTH_MODE === "max-proxy" && !settings.PROXY_API_KEY) {
-      problems.push("PROXY_API_KEY: required with AUTH_MODE=max-proxy (the key the gateway sends to the normalizer)");
-    }
-    const token = settings.CLAUDE_SETUP_TOKEN;
-    if (settings.AUTH_MODE === "setup-token") {
-      if (!token) problems.push("CLAUDE_SETUP_TOKEN: required with AUTH_MODE=setup-token (run `claude setup-token`)");
-      else if (!token.startsWith("sk-ant-oat01-")) problems.push("CLAUDE_SETUP_TOKEN: must start with sk-ant-oat01- (the output of `claude setup-token`)");
-      else if (token.length < 80) problems.push("CLAUDE_SETUP_TOKEN: looks too short for a setup token (OpenClaw wants 80+ characters)");
-    }
-  }
-  if (!parsed.success || problems.length > 0) throw new SettingsError(problems);
-  return parsed.data;
+  return readSettings(shape, help, env, {
+    fileSecrets: FILE_SECRETS,
+    check: (settings, report) => {
+      if (settings.AUTH_MODE === "max-proxy" && !settings.PROXY_API_KEY) {
+        report("PROXY_API_KEY", "is not set, and AUTH_MODE=max-proxy needs it (the gateway's key to the normalizer)", help.PROXY_API_KEY.fix);
+      }
+      if (settings.AUTH_MODE !== "setup-token") return;
+      const token = settings.CLAUDE_SETUP_TOKEN;
+      const getOne = "run `claude setup-token` and put what it prints in .env (or run make setup)";
+      if (!token) report("CLAUDE_SETUP_TOKEN", "is not set, and AUTH_MODE=setup-token needs it", getOne);
+      else if (!token.startsWith(SETUP_TOKEN_PREFIX)) report("CLAUDE_SETUP_TOKEN", `does not start with ${SETUP_TOKEN_PREFIX}`, getOne);
+      else if (token.length < 80) report("CLAUDE_SETUP_TOKEN", `is too short (${token.length} characters; OpenClaw needs 80 or more)`, getOne);
+    },
+  });
 }

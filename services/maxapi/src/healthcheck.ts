@@ -1,7 +1,7 @@
 // Container healthcheck: healthy when the server answers and the CLI has credentials. Prints the
 // fix when it has none (shown by `docker inspect` and `make verify`).
 import { AUTH_FIX, cliAuthStatus } from "./cli-auth.ts";
-import { resolveOAuthToken } from "./config.ts";
+import { loadSettings } from "./config.ts";
 
 const port = process.env.PORT || "3456";
 try {
@@ -12,7 +12,7 @@ try {
   process.exit(1);
 }
 
-const token = resolveOAuthToken(process.env);
+const token = loadSettings(process.env).CLAUDE_CODE_OAUTH_TOKEN;
 const auth = await cliAuthStatus(token ? { ...process.env, CLAUDE_CODE_OAUTH_TOKEN: token } : process.env);
 if (!auth.loggedIn) {
   console.log(AUTH_FIX);

@@ -3,7 +3,8 @@
 import { pino } from "pino";
 import { startServer, stopServer } from "claude-max-api-proxy";
 import { AUTH_FIX, cliAuthStatus } from "./cli-auth.ts";
-import { ConfigError, loadSettings } from "./config.ts";
+import { printRefusal } from "@clawbridge/settings";
+import { loadSettings, SettingsError } from "./config.ts";
 import { registerHooks } from "./hooks.ts";
 
 const logger = pino({ base: { service: "maxapi" }, level: process.env.LOG_LEVEL || "info" });
@@ -12,13 +13,14 @@ let settings;
 try {
   settings = loadSettings();
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
+  if (!(error instanceof SettingsError)) throw error;
+  printRefusal("maxapi", error);
   logger.fatal({ problems: error.problems }, error.message);
   process.exit(1);
 }
 
 // Every CLI process inherits this environment: the token from a file reaches them as the variable.
-if (settings.oauthToken) process.env.CLAUDE_CODE_OAUTH_TOKEN = settings.oauthToken;
+if (settings.CLAUDE_CODE_OAUTH_TOKEN) process.env.CLAUDE_CODE_OAUTH_TOKEN = settings.CLAUDE_CODE_OAUTH_TOKEN;
 delete process.env.CLAUDE_CODE_OAUTH_TOKEN_FILE;
 process.chdir(settings.CLI_WORKDIR);
 

@@ -2,7 +2,8 @@
 // (stop accepting, let in-flight requests finish for up to SHUTDOWN_TIMEOUT_MS, exit 0).
 import { createServer } from "node:http";
 import { createApp } from "./app.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { printRefusal } from "@clawbridge/settings";
+import { loadConfig, SettingsError } from "./config.ts";
 import { createLogger } from "./logging.ts";
 
 function start(): void {
@@ -10,7 +11,8 @@ function start(): void {
   try {
     config = loadConfig();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!(error instanceof SettingsError)) throw error;
+    printRefusal("normalizer", error);
     createLogger("info").fatal({ problems: error.problems }, error.message);
     process.exit(1);
   }

@@ -40,20 +40,23 @@ describe("config-init settings", () => {
       OPENCLAW_GATEWAY_TOKEN: "short-secret",
       TELEGRAM_BOT_TOKEN: "not-a-telegram-token",
     });
-    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(
+    expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual(
       ["AGENTS", "AUTH_MODE", "HEARTBEAT_EVERY", "OPENCLAW_GATEWAY_TOKEN", "TELEGRAM_BOT_TOKEN", "TIMEZONE"].sort(),
     );
+    expect(problems).toContain("OPENCLAW_GATEWAY_TOKEN is too short (12 characters; 16 or more characters): run make setup, or set 16 or more random characters in .env.");
+    expect(problems).toContain("TIMEZONE is not an IANA time zone such as Europe/Berlin: fix it in .env.");
+    expect(problems.join(" ")).not.toMatch(/Invalid|expected (string|number)|received/);
     expect(problems.join(" ")).not.toContain("short-secret");
     expect(problems.join(" ")).not.toContain("not-a-telegram-token");
   });
 
   it("requires the key of the chosen mode: PROXY_API_KEY for max-proxy, CLAUDE_SETUP_TOKEN for setup-token", () => {
     expect(problemsOf({ OPENCLAW_GATEWAY_TOKEN: BASE_ENV.OPENCLAW_GATEWAY_TOKEN })).toEqual([
-      "PROXY_API_KEY: required with AUTH_MODE=max-proxy (the key the gateway sends to the normalizer)",
+      "PROXY_API_KEY is not set, and AUTH_MODE=max-proxy needs it (the gateway's key to the normalizer): run make setup, or set 16 or more random characters in .env (the same on the proxy host).",
     ]);
-    expect(problemsOf({ ...BASE_ENV, AUTH_MODE: "setup-token" })[0]).toMatch(/^CLAUDE_SETUP_TOKEN: required/);
+    expect(problemsOf({ ...BASE_ENV, AUTH_MODE: "setup-token" })[0]).toMatch(/^CLAUDE_SETUP_TOKEN is not set, and AUTH_MODE=setup-token needs it: run `claude setup-token`/);
     expect(problemsOf({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: "sk-ant-api03-abc" })[0]).toMatch(
-      /^CLAUDE_SETUP_TOKEN: must start with sk-ant-oat01-/,
+      /^CLAUDE_SETUP_TOKEN does not start with sk-ant-oat01-/,
     );
     expect(problemsOf({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: "sk-ant-oat01-short" })[0]).toMatch(/too short/);
     expect(loadSettings({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN }).AUTH_MODE).toBe("setup-token");
@@ -62,18 +65,22 @@ describe("config-init settings", () => {
   });
 
   it("refuses an empty gateway token: OpenClaw would start with a random one nobody knows", () => {
-    expect(problemsOf({ PROXY_API_KEY: BASE_ENV.PROXY_API_KEY, OPENCLAW_GATEWAY_TOKEN: "" })[0]).toMatch(/^OPENCLAW_GATEWAY_TOKEN:/);
+    expect(problemsOf({ PROXY_API_KEY: BASE_ENV.PROXY_API_KEY, OPENCLAW_GATEWAY_TOKEN: "" })).toEqual([
+      "OPENCLAW_GATEWAY_TOKEN is not set: run make setup, or set 16 or more random characters in .env.",
+    ]);
   });
 
   it("reads secrets from *_FILE (docker secrets) and refuses both forms", () => {
     const file = join(mkdtempSync(join(tmpdir(), "config-init-")), "token");
     writeFileSync(file, `${SETUP_TOKEN}\n`);
     expect(loadSettings({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN_FILE: file }).CLAUDE_SETUP_TOKEN).toBe(SETUP_TOKEN);
-    expect(problemsOf({ ...BASE_ENV, PROXY_API_KEY_FILE: file })).toContain("PROXY_API_KEY_FILE: set either PROXY_API_KEY or PROXY_API_KEY_FILE, not both");
+    expect(problemsOf({ ...BASE_ENV, PROXY_API_KEY_FILE: file })).toContain("PROXY_API_KEY and PROXY_API_KEY_FILE are both set: keep one of them.");
   });
 
   it("refuses duplicate agents", () => {
-    expect(problemsOf({ ...BASE_ENV, AGENTS: "main=opus,main=haiku" })).toEqual(["AGENTS: an agent id appears twice"]);
+    expect(problemsOf({ ...BASE_ENV, AGENTS: "main=opus,main=haiku" })).toEqual([
+      "AGENTS is not a list such as main=opus,lite=sonnet (ids of lower-case letters, digits and dashes) (an agent id appears twice): fix it in .env.",
+    ]);
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadSettings, resolveOAuthToken } from "../../../services/maxapi/src/config.ts";
+import { loadSettings, SettingsError } from "../../../services/maxapi/src/config.ts";
 
 const TOKEN = "sk-ant-oat01-abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -10,7 +10,7 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
     loadSettings(env);
   } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
+    if (error instanceof SettingsError) return error.problems;
     throw error;
   }
   return [];
@@ -18,42 +18,45 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 
 describe("maxapi settings", () => {
   it("has the documented defaults and no token when none is set (the volume's login is used)", () => {
-    expect(loadSettings({})).toMatchObject({ PORT: 3456, HOST: "0.0.0.0", CLI_WORKDIR: "/srv/claude-work", MAX_BODY_BYTES: 32 * 1024 * 1024, oauthToken: undefined });
+    const settings = loadSettings({});
+    expect(settings).toMatchObject({ PORT: 3456, HOST: "0.0.0.0", CLI_WORKDIR: "/srv/claude-work", MAX_BODY_BYTES: 32 * 1024 * 1024 });
+    expect(settings.CLAUDE_CODE_OAUTH_TOKEN).toBeUndefined();
   });
 
   it("refuses ANTHROPIC_API_KEY, saying it would bill the API, without echoing it", () => {
     const problems = problemsOf({ ANTHROPIC_API_KEY: "sk-ant-api03-secret-value", CLAUDE_CODE_OAUTH_TOKEN: TOKEN });
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/ANTHROPIC_API_KEY is set: .*bill the API/);
-    expect(problems.join()).not.toContain("secret-value");
+    expect(problems).toEqual([
+      "ANTHROPIC_API_KEY is set: the Claude CLI would use it instead of the subscription and bill the API: remove it from the environment; use CLAUDE_SETUP_TOKEN (or make login).",
+    ]);
   });
 
-  it("lists every problem at once", () => {
-    expect(problemsOf({ ANTHROPIC_API_KEY: "x", PORT: "seventy", CLAUDE_CODE_OAUTH_TOKEN: "oops" })).toHaveLength(3);
+  it("lists every problem at once, in plain sentences", () => {
+    const problems = problemsOf({ ANTHROPIC_API_KEY: "x", PORT: "seventy", CLAUDE_CODE_OAUTH_TOKEN: "oops" });
+    expect(problems.map((p) => p.split(" ")[0])).toEqual(["ANTHROPIC_API_KEY", "PORT", "CLAUDE_CODE_OAUTH_TOKEN"]);
+    expect(problems[1]).toBe("PORT is not a port number (1-65535): fix it in .env.");
+    expect(problems.join(" ")).not.toMatch(/Invalid|expected (string|number)|received|NaN/);
   });
 });
 
-describe("resolveOAuthToken", () => {
-  it("takes the token from the variable", () => {
-    expect(resolveOAuthToken({ CLAUDE_CODE_OAUTH_TOKEN: TOKEN })).toBe(TOKEN);
+describe("the setup token", () => {
+  it("comes from the variable", () => {
+    expect(loadSettings({ CLAUDE_CODE_OAUTH_TOKEN: TOKEN }).CLAUDE_CODE_OAUTH_TOKEN).toBe(TOKEN);
   });
 
-  it("takes the token from a docker secret file, trimmed", () => {
+  it("comes from a docker secret file, trimmed", () => {
     const file = join(mkdtempSync(join(tmpdir(), "maxapi-")), "token");
     writeFileSync(file, `${TOKEN}\n`);
-    expect(resolveOAuthToken({ CLAUDE_CODE_OAUTH_TOKEN_FILE: file })).toBe(TOKEN);
+    expect(loadSettings({ CLAUDE_CODE_OAUTH_TOKEN_FILE: file }).CLAUDE_CODE_OAUTH_TOKEN).toBe(TOKEN);
   });
 
-  it("refuses both at once, an unreadable file, and a malformed token (showing only prefix and length)", () => {
-    expect(() => resolveOAuthToken({ CLAUDE_CODE_OAUTH_TOKEN: TOKEN, CLAUDE_CODE_OAUTH_TOKEN_FILE: "/x" })).toThrow(/not both/);
-    expect(() => resolveOAuthToken({ CLAUDE_CODE_OAUTH_TOKEN_FILE: "/nonexistent/token" })).toThrow(/cannot read .*ENOENT/);
+  it("is refused given both ways, from an unreadable file, or malformed (showing only prefix and length)", () => {
+    expect(problemsOf({ CLAUDE_CODE_OAUTH_TOKEN: TOKEN, CLAUDE_CODE_OAUTH_TOKEN_FILE: "/x" })).toEqual([
+      "CLAUDE_CODE_OAUTH_TOKEN and CLAUDE_CODE_OAUTH_TOKEN_FILE are both set: keep one of them.",
+    ]);
+    expect(problemsOf({ CLAUDE_CODE_OAUTH_TOKEN_FILE: "/nonexistent/token" })[0]).toMatch(/^CLAUDE_CODE_OAUTH_TOKEN_FILE names \/nonexistent\/token, which cannot be read \(ENOENT\)/);
     const malformed = "sk-ant-api03-this-is-an-api-key-not-a-setup-token";
-    let message = "";
-    try {
-      resolveOAuthToken({ CLAUDE_CODE_OAUTH_TOKEN: malformed });
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const [message = ""] = problemsOf({ CLAUDE_CODE_OAUTH_TOKEN: malformed });
+    expect(message).toMatch(/^CLAUDE_CODE_OAUTH_TOKEN is not a setup token .*: set CLAUDE_SETUP_TOKEN in \.env to what `claude setup-token` prints/);
     expect(message).toContain(`sk-ant-api03-…, ${malformed.length} characters`);
     expect(message).not.toContain("this-is-an-api-key");
   });

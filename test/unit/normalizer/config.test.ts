@@ -2,13 +2,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../../services/normalizer/src/config.ts";
+import { loadConfig, SettingsError } from "../../../services/normalizer/src/config.ts";
 
 const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
   try {
     loadConfig(env);
   } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
+    if (error instanceof SettingsError) return error.problems;
     throw error;
   }
   return [];
@@ -40,15 +40,22 @@ describe("loadConfig", () => {
       PROXY_API_KEY: "short-secret",
       MODEL_ALIASES: "x",
     });
-    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(
+    expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual(
       ["IMAGE_POLICY", "MAX_CONCURRENCY", "MODEL_ALIASES", "PROXY_API_KEY", "UPSTREAM_URL"].sort(),
     );
     expect(problems.join(" ")).not.toContain("short-secret");
+    expect(problems).toContain("IMAGE_POLICY is not send, placeholder or reject: fix it in .env.");
+    expect(problems).toContain("PROXY_API_KEY is too short (12 characters; 16 or more characters): run make setup, or set 16 or more random characters in .env (the same on every gateway host).");
+    expect(problems.find((p) => p.startsWith("MODEL_ALIASES"))).toMatch(/^MODEL_ALIASES is not a list such as gpt-4o=claude-sonnet-4,fast=claude-haiku-4 \("x" is not of the form alias=target\): fix it in \.env\.$/);
+    // plain words: never the schema library's
+    expect(problems.join(" ")).not.toMatch(/Invalid|expected (string|number)|received|NaN/);
   });
 
   it("requires a key when published beyond the machine, naming where", () => {
-    expect(() => loadConfig({ PUBLISHED_ON: "10.0.0.5:3457" })).toThrow(/PROXY_API_KEY: required when the normalizer is published \(on 10\.0\.0\.5:3457\)/);
-    expect(() => loadConfig({ PUBLISHED_ON: "10.0.0.5:3457", PROXY_API_KEY: "" })).toThrow(ConfigError);
+    expect(problemsOf({ PUBLISHED_ON: "10.0.0.5:3457" })).toEqual([
+      "PROXY_API_KEY is not set, and the normalizer is published (on 10.0.0.5:3457): run make setup, or set 16 or more random characters in .env (the same on every gateway host).",
+    ]);
+    expect(() => loadConfig({ PUBLISHED_ON: "10.0.0.5:3457", PROXY_API_KEY: "" })).toThrow(SettingsError);
     expect(loadConfig({ PUBLISHED_ON: "10.0.0.5:3457", PROXY_API_KEY: "0123456789abcdef-key" }).apiKey).toBe("0123456789abcdef-key");
     expect(loadConfig({}).apiKey).toBeUndefined(); // unpublished: open is allowed (with a warning)
   });
@@ -58,9 +65,11 @@ describe("loadConfig", () => {
     writeFileSync(file, "0123456789abcdef-key\n");
     expect(loadConfig({ PROXY_API_KEY_FILE: file }).apiKey).toBe("0123456789abcdef-key");
     expect(problemsOf({ PROXY_API_KEY_FILE: file, PROXY_API_KEY: "0123456789abcdef-other" })).toEqual([
-      "PROXY_API_KEY_FILE: set either PROXY_API_KEY or PROXY_API_KEY_FILE, not both",
+      "PROXY_API_KEY and PROXY_API_KEY_FILE are both set: keep one of them.",
     ]);
-    expect(problemsOf({ PROXY_API_KEY_FILE: "/nonexistent/key" })[0]).toMatch(/cannot read .*ENOENT/);
+    expect(problemsOf({ PROXY_API_KEY_FILE: "/nonexistent/key" })).toEqual([
+      "PROXY_API_KEY_FILE names /nonexistent/key, which cannot be read (ENOENT): check that the secret is mounted there.",
+    ]);
   });
 
   it("strips a trailing slash from the upstream URL", () => {
