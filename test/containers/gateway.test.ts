@@ -62,6 +62,20 @@ describe("gateway image", () => {
     } catch (error) {
       output = (error as { stderr: string }).stderr;
     }
-    expect(output).toContain("set either OPENCLAW_GATEWAY_TOKEN or OPENCLAW_GATEWAY_TOKEN_FILE, not both");
+    expect(output).toContain("OPENCLAW_GATEWAY_TOKEN and OPENCLAW_GATEWAY_TOKEN_FILE are both set: keep one of them.");
+  });
+
+  it("an openclaw command run with docker exec, no variables added, reaches the gateway with the token from the file", () => {
+    expect(docker("exec", id, "printenv", "OPENCLAW_GATEWAY_TOKEN_FILE")).not.toBe(""); // docker exec's environment: the file only
+    const { jobs } = JSON.parse(docker("exec", id, "openclaw", "cron", "list", "--all", "--json")) as { jobs: unknown[] };
+    expect(jobs).toEqual([]);
+    // the same command without the file is refused: the token is what makes it work
+    let refused = "";
+    try {
+      docker("exec", "-e", "OPENCLAW_GATEWAY_TOKEN_FILE=", id, "openclaw", "cron", "list", "--all", "--json");
+    } catch (error) {
+      refused = (error as { stderr: string }).stderr;
+    }
+    expect(refused).not.toBe("");
   });
 });

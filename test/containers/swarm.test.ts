@@ -63,9 +63,9 @@ async function deploy(): Promise<void> {
 const healthyContainer = (service: string, dockerCli: (...args: string[]) => string = docker) =>
   until(`${service} healthy`, () => dockerCli("ps", "-q", "--filter", `label=com.docker.swarm.service.name=${STACK}_${service}`, "--filter", "health=healthy") || undefined, 600, 500);
 
-/** An agent turn that must succeed; its text. The gateway reads its token from a secret file, so the CLI gets it here. */
+/** An agent turn that must succeed, run as an operator runs it (`docker exec <task> openclaw agent …`, nothing added); its text. */
 async function turnText(container: string, message: string): Promise<string> {
-  const turn = await agentTurn(container, message, { env: { OPENCLAW_GATEWAY_TOKEN: GATEWAY_TOKEN } });
+  const turn = await agentTurn(container, message, { bare: true });
   expect(turn.code, turn.output).toBe(0);
   expect(turn.reply?.status).toBe("ok");
   return turn.text;

@@ -18,16 +18,16 @@ export interface AgentTurn {
 }
 
 export interface AgentTurnOptions {
-  /** Extra environment for the CLI, e.g. the gateway token where the gateway reads it from a secret file. */
-  env?: Record<string, string>;
   /** The engine the container runs on, when not this machine's default one. */
   dockerHost?: string;
   /** A session of the user's instead of the agent's main one. */
   sessionKey?: string;
+  /** Exactly as an operator types it: no variables added (not even the gateway's URL). */
+  bare?: boolean;
 }
 
 export async function agentTurn(container: string, message: string, options: AgentTurnOptions = {}): Promise<AgentTurn> {
-  const env = Object.entries({ OPENCLAW_GATEWAY_URL: "ws://127.0.0.1:18789", ...options.env }).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
+  const env = options.bare ? [] : Object.entries({ OPENCLAW_GATEWAY_URL: "ws://127.0.0.1:18789" }).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
   const result = await run(
     "docker",
     ["exec", ...env, container, "openclaw", "agent", "--agent", "main", ...(options.sessionKey ? ["--session-key", options.sessionKey] : []), "--message", message, "--json"],
