@@ -94,6 +94,19 @@ describe("wiring and hardening", () => {
     expect(project.services["config-init"]).toMatchObject({ restart: "no", cap_drop: ["ALL"], security_opt: ["no-new-privileges:true"] });
   });
 
+  it("health is checked every second while a service starts, then every 10 s (maxapi's check starts a CLI process)", async () => {
+    const project = await resolved();
+    for (const name of ["maxapi", "normalizer", "gateway"]) {
+      expect(project.services[name]?.healthcheck, name).toMatchObject({ start_interval: "1s", interval: "10s" });
+    }
+  });
+
+  it("without a Claude login the rest still comes up: the normalizer waits for maxapi to start, not to be healthy", async () => {
+    const project = await resolved();
+    expect(project.services.normalizer?.depends_on?.maxapi?.condition).toBe("service_started");
+    expect(project.services.gateway?.depends_on?.normalizer?.condition).toBe("service_healthy");
+  });
+
   it("one token variable: CLAUDE_SETUP_TOKEN reaches maxapi as CLAUDE_CODE_OAUTH_TOKEN and config-init as itself", async () => {
     const token = `sk-ant-oat01-${"t".repeat(95)}`;
     const project = await resolved({ CLAUDE_SETUP_TOKEN: token });

@@ -485,6 +485,14 @@ describe("maxapi", () => {
     expect(output).not.toContain("not-a-real-key");
   });
 
+  it("without credentials answers a chat with 401 saying in plain words that the Claude login is missing and how to add it", async () => {
+    const response = await chat(targets.noAuth, ask("hello"));
+    expect(response.status).toBe(401);
+    const { error } = (await response.json()) as { error: { message: string; type: string } };
+    expect(error.type).toBe("authentication_error");
+    expect(error.message).toMatch(/^The Claude login is missing: set CLAUDE_SETUP_TOKEN in \.env .* or run make login once\.$/);
+  });
+
   it("without credentials is unhealthy and its log says how to fix it", async () => {
     await until("maxapi-no-auth unhealthy", () => (health(targets.noAuth) === "unhealthy" ? true : undefined), 100);
     const log = docker("logs", targets.noAuth.id);

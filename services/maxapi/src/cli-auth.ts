@@ -3,8 +3,16 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
-export const AUTH_FIX =
-  "the Claude CLI has no credentials: set CLAUDE_SETUP_TOKEN in .env (the sk-ant-oat01-… token `claude setup-token` prints) and restart, or run `make login` once";
+const LOGIN_FIX =
+  "set CLAUDE_SETUP_TOKEN in .env to the sk-ant-oat01-… token `claude setup-token` prints (make setup asks for it) and run docker compose up -d, or run make login once";
+
+export const AUTH_FIX = `the Claude CLI has no credentials: ${LOGIN_FIX}`;
+
+/** A CLI authentication error as the caller (an OpenClaw agent, its user) should read it: what and the fix. */
+export function explainAuthError(message: string): string {
+  if (/not logged in/i.test(message)) return `The Claude login is missing: ${LOGIN_FIX}.`;
+  return `${message.trim().replace(/[.\s]+$/, "")}. The Claude login was refused: make a new setup token with \`claude setup-token\`, put it in .env as CLAUDE_SETUP_TOKEN and run docker compose up -d (or run make login).`;
+}
 
 export interface CliAuth {
   loggedIn: boolean;
