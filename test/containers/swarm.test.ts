@@ -84,6 +84,29 @@ describe("a single-node swarm", () => {
     expect(await turnText(await healthyContainer("gateway"), `swarm turn ${Date.now()}`)).toBe("Hello from mock!");
   });
 
+  it("STACK=<stack> make verify checks the Swarm deployment with the same rows, and names Swarm's commands in a fix", async () => {
+    const verify = () => run("make", ["--no-print-directory", "verify"], { STACK, ENV_FILE: join(workDir, ".env") }, 300_000);
+    const result = await verify();
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const status = (check: string) => result.stdout.split("\n").map((line) => line.split(" | ").map((cell) => cell.trim())).find((cells) => cells[0] === check)?.slice(1, 3);
+    for (const check of ["service maxapi", "service normalizer", "service gateway", "agent main", "chat completion", "agent turn (main)"]) expect(status(check)?.[0], check).toBe("ok");
+    expect(status("config-init")).toEqual(["skip", "runs first in the gateway's task on Swarm (see service gateway)"]);
+    for (const secret of Object.values(SECRETS)) expect(result.stdout).not.toContain(secret);
+
+    // the normalizer stopped (scaled to 0): its row fails and the fix is Swarm's
+    docker("service", "scale", "--detach", `${STACK}_normalizer=0`);
+    try {
+      await until("the normalizer's task gone", () => (docker("ps", "-q", "--filter", `label=com.docker.swarm.service.name=${STACK}_normalizer`) === "" ? true : undefined), 120);
+      const down = await run("make", ["--no-print-directory", "verify"], { STACK, ENV_FILE: join(workDir, ".env"), VERIFY_LIVE: "0" }, 300_000);
+      expect(down.code).not.toBe(0);
+      const row = down.stdout.split("\n").find((line) => line.startsWith("service normalizer"));
+      expect(row, down.stdout).toMatch(/\| FAIL .*make deploy/);
+    } finally {
+      docker("service", "scale", "--detach", `${STACK}_normalizer=1`);
+      await healthyContainer("normalizer");
+    }
+  });
+
   it("replaces a killed gateway with a new task, and one that stops by itself too (OpenClaw #73178)", async () => {
     const first = await healthyContainer("gateway");
     docker("kill", first);

@@ -1,5 +1,6 @@
 // Checks 3 and 5: the gateway lists each agent of AGENTS on the model config-init gives its family
 // (`openclaw agents list --json`), and an agent turn through the gateway answers (`openclaw agent --json`).
+import type { Commands } from "./commands.ts";
 import { runFailure, type RunResult } from "./compose.ts";
 import { asArray, asNumber, asRecord, asString, clip, firstLine, isRecord, parseJsonOutput, stripAnsi } from "./json.ts";
 import type { ModelPolicy } from "./model-policy.ts";
@@ -20,20 +21,20 @@ export function parseAgentsList(output: string): ListedAgent[] {
   return list.filter(isRecord).map((agent) => ({ id: asString(agent.id), model: asString(agent.model), isDefault: agent.isDefault === true }));
 }
 
-const rerender = (dc: string) => `${dc} up -d --force-recreate config-init gateway (config-init renders openclaw.json from AGENTS)`;
+const rerender = (dc: Commands) => `${dc.recreate("config-init gateway")} (config-init renders openclaw.json from AGENTS)`;
 
 /**
  * One row per agent of AGENTS, plus one per agent the gateway lists beyond them. `policies`: each
  * agent's `openclaw models status`, where known: a model whose provider has no credential fails.
  */
-export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode, result: RunResult, dc: string, policies = new Map<string, ModelPolicy>()): Row[] {
+export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode, result: RunResult, dc: Commands, policies = new Map<string, ModelPolicy>()): Row[] {
   if ("error" in expected) return [fail("agents", expected.error, "correct AGENTS in .env (e.g. main=opus,lite=sonnet), then " + rerender(dc))];
   let listed: ListedAgent[];
   try {
     if (result.code !== 0 && result.stdout.trim() === "") throw new Error(runFailure(result));
     listed = parseAgentsList(result.stdout);
   } catch (error) {
-    return [fail("agents", `openclaw agents list: ${(error as Error).message}`, `${dc} logs --tail 50 gateway`)];
+    return [fail("agents", `openclaw agents list: ${(error as Error).message}`, dc.logs("gateway", 50))];
   }
   const uncredentialed = (agent: ListedAgent): Row | undefined => {
     const missing = policies.get(agent.id)?.missingProviders ?? [];
@@ -58,7 +59,7 @@ export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode,
         fail(
           check,
           `${extra.model}: a model of ${otherProvider}, which AUTH_MODE=${mode} does not use (not in AGENTS, kept from the existing config)`,
-          `${rerender(dc)}; if it stays, give it a model of this mode: ${dc} exec gateway openclaw config set agents.entries.${extra.id}.model ${modelRef(mode, "sonnet")}`,
+          `${rerender(dc)}; if it stays, give it a model of this mode: ${dc.execIn("gateway")} openclaw config set agents.entries.${extra.id}.model ${modelRef(mode, "sonnet")}`,
         ),
       );
       continue;
@@ -69,17 +70,17 @@ export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode,
 }
 
 /** The fix for a failed model call, by what the error says. */
-export function modelCallFix(message: string, mode: AuthMode, dc: string): string {
+export function modelCallFix(message: string, mode: AuthMode, dc: Commands): string {
   if (/\b401\b|auth|log ?in|token/i.test(message)) {
     return mode === "setup-token"
-      ? `the setup token was refused: make a new one with \`claude setup-token\`, set CLAUDE_SETUP_TOKEN in .env, then ${dc} up -d --force-recreate config-init gateway`
-      : `the Claude CLI in maxapi is not logged in: set a fresh CLAUDE_SETUP_TOKEN in .env (\`claude setup-token\`) and ${dc} up -d, or run \`make login\`; see ${dc} logs --tail 50 maxapi`;
+      ? `the setup token was refused: make a new one with \`claude setup-token\`, set CLAUDE_SETUP_TOKEN in .env, then ${dc.recreate("config-init gateway")}`
+      : `the Claude CLI in maxapi is not logged in: set a fresh CLAUDE_SETUP_TOKEN in .env (\`claude setup-token\`) and ${dc.up()}, or run \`make login\`; see ${dc.logs("maxapi", 50)}`;
   }
   if (/\b429\b|rate.?limit|usage limit/i.test(message)) return "the subscription's rate or usage limit: wait and run make verify again";
   if (/EAI_AGAIN|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|DNS lookup/i.test(message)) {
-    return `the model provider is unreachable: check the Docker host's internet access and DNS; ${dc} logs --tail 100 ${mode === "max-proxy" ? "maxapi" : "gateway"}`;
+    return `the model provider is unreachable: check the Docker host's internet access and DNS; ${dc.logs(mode === "max-proxy" ? "maxapi" : "gateway", 100)}`;
   }
-  return `${dc} logs --tail 100 gateway${mode === "max-proxy" ? " normalizer maxapi" : ""}`;
+  return dc.logs(`gateway${mode === "max-proxy" ? " normalizer maxapi" : ""}`, 100);
 }
 
 export const AGENT_TURN_TIMEOUT_MS = 120_000;
@@ -114,14 +115,14 @@ export function agentTurnRunId(result: RunResult): string {
  * `openclaw agent --agent <id> --message ... --json` answered with status "ok" and some text.
  * `logged`: the run's error from the gateway's log (runErrorFromLogs), more telling than a timeout.
  */
-export function agentTurnRow(agentId: string, mode: AuthMode, result: RunResult, dc: string, logged = ""): Row {
+export function agentTurnRow(agentId: string, mode: AuthMode, result: RunResult, dc: Commands, logged = ""): Row {
   const check = `agent turn (${agentId})`;
-  if (result.timedOut) return fail(check, `no answer within ${AGENT_TURN_TIMEOUT_MS / 1000} s`, `${dc} logs --tail 100 gateway`);
+  if (result.timedOut) return fail(check, `no answer within ${AGENT_TURN_TIMEOUT_MS / 1000} s`, dc.logs("gateway", 100));
   let turn;
   try {
     turn = asRecord(parseJsonOutput(result.stdout));
   } catch (error) {
-    return fail(check, result.code === 0 ? (error as Error).message : runFailure(result, AGENT_TURN_TIMEOUT_MS), `${dc} logs --tail 100 gateway`);
+    return fail(check, result.code === 0 ? (error as Error).message : runFailure(result, AGENT_TURN_TIMEOUT_MS), dc.logs("gateway", 100));
   }
   const error = asString(asRecord(turn.error).message);
   if (turn.ok === false || error !== "") {
@@ -131,8 +132,8 @@ export function agentTurnRow(agentId: string, mode: AuthMode, result: RunResult,
   const inner = asRecord(turn.result);
   const text = asArray(inner.payloads).map((payload) => asString(asRecord(payload).text)).join("").trim();
   const status = asString(turn.status);
-  if (status !== "ok") return fail(check, `status ${status || "(none)"}${text ? `: ${clip(text, 200)}` : ""}`, `${dc} logs --tail 100 gateway`);
-  if (text === "") return fail(check, "status ok but an empty answer", `${dc} logs --tail 100 gateway`);
+  if (status !== "ok") return fail(check, `status ${status || "(none)"}${text ? `: ${clip(text, 200)}` : ""}`, dc.logs("gateway", 100));
+  if (text === "") return fail(check, "status ok but an empty answer", dc.logs("gateway", 100));
   const meta = asRecord(inner.meta);
   const agentMeta = asRecord(meta.agentMeta);
   const model = [asString(agentMeta.provider), asString(agentMeta.model)].filter(Boolean).join("/");

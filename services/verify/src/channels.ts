@@ -1,5 +1,6 @@
 // Check 8: each configured channel (TELEGRAM_BOT_TOKEN / DISCORD_BOT_TOKEN set) is connected,
 // from the gateway's runtime state (`openclaw channels status --json`, no live probe).
+import type { Commands } from "./commands.ts";
 import { asArray, asRecord, asString, clip, isRecord, parseJsonOutput } from "./json.ts";
 import { fail, ok, skip, type Row } from "./row.ts";
 import { envValue, type Stack } from "./stack.ts";
@@ -15,10 +16,10 @@ export function configuredChannels(stack: Stack): Channel[] {
   });
 }
 
-export function channelRows(configured: Channel[], output: string, dc: string): Row[] {
+export function channelRows(configured: Channel[], output: string, dc: Commands): Row[] {
   if (configured.length === 0) return [skip("channels", "none configured (no TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN)")];
   const status = asRecord(parseJsonOutput(output));
-  const logs = `${dc} logs --tail 200 gateway`;
+  const logs = dc.logs("gateway", 200);
   return configured.map((channel): Row => {
     const check = `channel ${channel}`;
     const token = CHANNELS[channel];
@@ -37,6 +38,6 @@ export function channelRows(configured: Channel[], output: string, dc: string): 
     if (!down) return ok(check, `connected${mode ? ` (${mode})` : ""}`);
     const lastError = asString(down.lastError);
     const detail = `not connected (${[asString(down.lifecycle), down.running === true ? "running" : "not running"].filter(Boolean).join(", ")})${lastError ? `: ${clip(lastError, 200)}` : ""}`;
-    return fail(check, detail, `check ${token} in .env and that the gateway reaches ${channel === "telegram" ? "api.telegram.org" : "discord.com"}; look for "${channel}" in ${logs}; live probe: ${dc} exec gateway openclaw channels status --probe`);
+    return fail(check, detail, `check ${token} in .env and that the gateway reaches ${channel === "telegram" ? "api.telegram.org" : "discord.com"}; look for "${channel}" in ${logs}; live probe: ${dc.execIn("gateway")} openclaw channels status --probe`);
   });
 }

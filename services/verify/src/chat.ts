@@ -4,6 +4,7 @@
 // (ChatProbeResult) and never the key; it is plain JavaScript for the container's Node. It offers one
 // tool, as every OpenClaw turn does, so a broken tool path (the stub MCP server, the CLI's tool flags)
 // fails here too; the model is told not to call it, and a call would count as an answer.
+import type { Commands } from "./commands.ts";
 import { modelCallFix } from "./agents.ts";
 import { runFailure, type RunResult } from "./compose.ts";
 import { asNumber, asRecord, asString, clip, parseJsonOutput } from "./json.ts";
@@ -79,14 +80,14 @@ function parseProbe(output: string): ChatProbeResult {
 }
 
 /** The probe's answer: HTTP 200 with text, else what failed and where to look. */
-export function chatRow(result: RunResult, mode: AuthMode, dc: string): Row {
+export function chatRow(result: RunResult, mode: AuthMode, dc: Commands): Row {
   const check = "chat completion";
-  if (result.timedOut) return fail(check, `no answer within ${CHAT_TIMEOUT_MS / 1000} s`, `${dc} logs --tail 50 normalizer maxapi`);
+  if (result.timedOut) return fail(check, `no answer within ${CHAT_TIMEOUT_MS / 1000} s`, dc.logs("normalizer maxapi", 50));
   let probe: ChatProbeResult;
   try {
     probe = parseProbe(result.stdout);
   } catch {
-    return fail(check, runFailure(result, CHAT_TIMEOUT_MS), `${dc} logs --tail 50 gateway`);
+    return fail(check, runFailure(result, CHAT_TIMEOUT_MS), dc.logs("gateway", 50));
   }
   const via = `via ${probe.url}`;
   if (probe.status === 200 && (probe.text.trim() !== "" || probe.toolCalls > 0)) {
@@ -95,16 +96,16 @@ export function chatRow(result: RunResult, mode: AuthMode, dc: string): Row {
   }
   const error = clip(probe.error, 240);
   if (probe.status === 0) {
-    return fail(check, `the normalizer is unreachable ${via}: ${error}`, `check NORMALIZER_URL in .env and that the normalizer runs: ${dc} ps normalizer`);
+    return fail(check, `the normalizer is unreachable ${via}: ${error}`, `check NORMALIZER_URL in .env and that the normalizer runs: ${dc.ps("normalizer")}`);
   }
   const detail = `HTTP ${probe.status}${probe.errorCode ? ` ${probe.errorCode}` : ""}${error ? `: ${error}` : ""} (${via})`;
-  if (probe.status === 200) return fail(check, `HTTP 200 but no text (${via})`, `${dc} logs --tail 50 normalizer maxapi`);
+  if (probe.status === 200) return fail(check, `HTTP 200 but no text (${via})`, dc.logs("normalizer maxapi", 50));
   if (probe.status === 400 && /tool/i.test(`${probe.errorCode} ${probe.error}`)) {
-    return fail(check, `tools are refused: ${detail}`, `the normalizer and maxapi images must match: ${dc} build normalizer maxapi && ${dc} up -d`);
+    return fail(check, `tools are refused: ${detail}`, `the normalizer and maxapi images must match: ${dc.rebuild("normalizer maxapi")}`);
   }
   if (probe.errorCode === "invalid_api_key") {
-    return fail(check, `the normalizer refused the gateway's PROXY_API_KEY (${via})`, `give both the same PROXY_API_KEY (.env), then ${dc} up -d --force-recreate normalizer gateway`);
+    return fail(check, `the normalizer refused the gateway's PROXY_API_KEY (${via})`, `give both the same PROXY_API_KEY (.env), then ${dc.recreate("normalizer gateway")}`);
   }
-  if (probe.status >= 500 && probe.status !== 504) return fail(check, detail, `${dc} logs --tail 50 normalizer maxapi`);
+  if (probe.status >= 500 && probe.status !== 504) return fail(check, detail, dc.logs("normalizer maxapi", 50));
   return fail(check, detail, modelCallFix(`${probe.status} ${probe.errorType} ${probe.error}`, mode, dc));
 }

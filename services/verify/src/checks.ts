@@ -5,7 +5,7 @@
 import { AGENT_TURN_DEADLINE_S, AGENT_TURN_TIMEOUT_MS, agentRows, agentTurnRow, agentTurnRunId, parseAgentsList, runErrorFromLogs, type ListedAgent } from "./agents.ts";
 import { channelRows, configuredChannels } from "./channels.ts";
 import { CHAT_PROBE_SCRIPT, CHAT_TIMEOUT_MS, chatRow } from "./chat.ts";
-import { runFailure, type Compose, type RunResult } from "./compose.ts";
+import { runFailure, type RunResult, type Target } from "./compose.ts";
 import { credentialRows } from "./credentials.ts";
 import { cronRows, heartbeatModels, parseCronList } from "./cron.ts";
 import { parseModelsStatus, type ModelPolicy } from "./model-policy.ts";
@@ -14,7 +14,7 @@ import { configInitRow, serviceRows, type Container } from "./services.ts";
 import { CONFIG_INIT, envValue, has, type Stack } from "./stack.ts";
 
 export interface Context {
-  compose: Compose;
+  target: Target;
   stack: Stack;
   containers: Container[];
 }
@@ -78,7 +78,7 @@ function withoutModelPath(ctx: Context, check: string): Row | undefined {
 }
 
 const openclaw = (ctx: Context, memo: Memo, ...args: string[]): Promise<RunResult> =>
-  memo.once(`openclaw ${args.join(" ")}`, () => memo.serial(() => ctx.compose.exec("gateway", ["openclaw", ...args])));
+  memo.once(`openclaw ${args.join(" ")}`, () => memo.serial(() => ctx.target.exec("gateway", ["openclaw", ...args])));
 
 async function listedAgents(ctx: Context, memo: Memo): Promise<ListedAgent[]> {
   try {
@@ -105,7 +105,7 @@ async function modelPolicies(ctx: Context, memo: Memo, agentIds: string[]): Prom
 function chat(ctx: Context, memo: Memo): Promise<Row> {
   return memo.once("chat", async () => {
     const check = "chat completion";
-    const dc = ctx.compose.display;
+    const dc = ctx.target.commands;
     if (ctx.stack.authMode === "setup-token" && !has(ctx.stack, "normalizer")) return skip(check, "AUTH_MODE=setup-token: no normalizer");
     const unavailable = withoutModelPath(ctx, check);
     if (unavailable) return unavailable;
@@ -118,7 +118,7 @@ function chat(ctx: Context, memo: Memo): Promise<Row> {
       if (noGateway) return noGateway;
     }
     const timeout = String(CHAT_TIMEOUT_MS - 5000);
-    const result = await ctx.compose.exec(service, ["node", "-e", CHAT_PROBE_SCRIPT, url, timeout], { timeoutMs: CHAT_TIMEOUT_MS });
+    const result = await ctx.target.exec(service, ["node", "-e", CHAT_PROBE_SCRIPT, url, timeout], { timeoutMs: CHAT_TIMEOUT_MS });
     return chatRow(result, ctx.stack.authMode, dc);
   });
 }
@@ -127,17 +127,18 @@ export const CHECKS: Check[] = [
   {
     name: "services",
     live: false,
-    run: (ctx) => Promise.resolve(serviceRows(ctx.stack.services, ctx.containers, ctx.compose.display)),
+    run: (ctx) => Promise.resolve(serviceRows(ctx.stack.services, ctx.containers, ctx.target.commands)),
   },
   {
     name: CONFIG_INIT,
     live: false,
     async run(ctx) {
+      if (ctx.stack.kind === "swarm") return [skip(CONFIG_INIT, "runs first in the gateway's task on Swarm (see service gateway)")];
       if (!ctx.stack.configInit) return [skip(CONFIG_INIT, "not run here (COMPOSE_PROFILES)")];
       const container = mine(ctx, CONFIG_INIT)[0];
       const failed = container !== undefined && container.state === "exited" && container.exitCode !== 0;
-      const logs = failed ? (await ctx.compose.run(["logs", "--no-log-prefix", "--no-color", "--tail", "50", CONFIG_INIT])).stdout : "";
-      return [configInitRow(ctx.containers, logs, ctx.compose.display)];
+      const logs = failed ? (await ctx.target.logs(CONFIG_INIT, { tail: 50 })).stdout : "";
+      return [configInitRow(ctx.containers, logs, ctx.target.commands)];
     },
   },
   {
@@ -148,7 +149,7 @@ export const CHECKS: Check[] = [
       if (unavailable) return [unavailable];
       const list = await openclaw(ctx, memo, "agents", "list", "--json");
       const policies = await modelPolicies(ctx, memo, (await listedAgents(ctx, memo)).map((agent) => agent.id));
-      return agentRows(ctx.stack.agents, ctx.stack.authMode, list, ctx.compose.display, policies);
+      return agentRows(ctx.stack.agents, ctx.stack.authMode, list, ctx.target.commands, policies);
     },
   },
   {
@@ -169,23 +170,23 @@ export const CHECKS: Check[] = [
       if (chatRow.status === "FAIL") return [skip(check, "the chat completion failed (see above)")];
       const since = new Date().toISOString();
       const result = await memo.serial(() =>
-        ctx.compose.exec(
+        ctx.target.exec(
           "gateway",
           ["openclaw", "agent", "--agent", agent, "--session-key", VERIFY_SESSION, "--message", VERIFY_MESSAGE, "--timeout", String(AGENT_TURN_DEADLINE_S), "--json"],
           { env: { OPENCLAW_GATEWAY_URL: GATEWAY_URL }, timeoutMs: AGENT_TURN_TIMEOUT_MS },
         ),
       );
       const runId = result.code === 0 ? "" : agentTurnRunId(result);
-      const logged = runId ? runErrorFromLogs((await ctx.compose.run(["logs", "--no-log-prefix", "--no-color", "--since", since, "gateway"])).stdout, runId) : "";
-      return [agentTurnRow(agent, ctx.stack.authMode, result, ctx.compose.display, logged)];
+      const logged = runId ? runErrorFromLogs((await ctx.target.logs("gateway", { since })).stdout, runId) : "";
+      return [agentTurnRow(agent, ctx.stack.authMode, result, ctx.target.commands, logged)];
     },
   },
   {
     name: "credentials",
     live: false,
     async run(ctx) {
-      const auth = ctx.stack.authMode === "max-proxy" && running(ctx, "maxapi") ? await ctx.compose.exec("maxapi", ["claude", "auth", "status"]) : undefined;
-      return credentialRows(ctx.stack, auth, ctx.compose.display);
+      const auth = ctx.stack.authMode === "max-proxy" && running(ctx, "maxapi") ? await ctx.target.exec("maxapi", ["claude", "auth", "status"]) : undefined;
+      return credentialRows(ctx.stack, auth, ctx.target.commands);
     },
   },
   {
@@ -203,7 +204,7 @@ export const CHECKS: Check[] = [
       try {
         jobs = parseCronList(list.stdout);
       } catch (error) {
-        return [fail("cron", `openclaw cron list: ${list.code === 0 ? (error as Error).message : runFailure(list)}`, `${ctx.compose.display} logs --tail 50 gateway`)];
+        return [fail("cron", `openclaw cron list: ${list.code === 0 ? (error as Error).message : runFailure(list)}`, ctx.target.commands.logs("gateway", 50))];
       }
       let heartbeats = new Map<string, string>();
       try {
@@ -212,7 +213,7 @@ export const CHECKS: Check[] = [
         // heartbeat jobs then show no model name
       }
       const policies = await modelPolicies(ctx, memo, jobs.filter((job) => job.model !== "").map((job) => job.agentId));
-      return cronRows(jobs, heartbeats, agents, ctx.compose.display, policies);
+      return cronRows(jobs, heartbeats, agents, ctx.target.commands, policies);
     },
   },
   {
@@ -220,14 +221,14 @@ export const CHECKS: Check[] = [
     live: false,
     async run(ctx, memo) {
       const configured = configuredChannels(ctx.stack);
-      if (configured.length === 0) return channelRows([], "", ctx.compose.display);
+      if (configured.length === 0) return channelRows([], "", ctx.target.commands);
       const unavailable = withoutGateway(ctx, "channels");
       if (unavailable) return [unavailable];
       const result = await openclaw(ctx, memo, "channels", "status", "--json");
       try {
-        return channelRows(configured, result.stdout, ctx.compose.display);
+        return channelRows(configured, result.stdout, ctx.target.commands);
       } catch (error) {
-        return [fail("channels", `openclaw channels status: ${result.code === 0 ? (error as Error).message : runFailure(result)}`, `${ctx.compose.display} logs --tail 50 gateway`)];
+        return [fail("channels", `openclaw channels status: ${result.code === 0 ? (error as Error).message : runFailure(result)}`, ctx.target.commands.logs("gateway", 50))];
       }
     },
   },

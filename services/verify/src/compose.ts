@@ -1,6 +1,9 @@
 // Runs `docker compose` (the command in COMPOSE, default "docker compose") with execFile: no shell,
-// a timeout on every call, and output with the stack's secrets masked once they are known.
+// a timeout on every call, and output with the stack's secrets masked once they are known. A compose
+// project is one Target verify checks; a Swarm stack (swarm.ts) is the other.
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { composeCommands, type Commands } from "./commands.ts";
 import { firstLine, stripAnsi } from "./json.ts";
 import { redact } from "./secrets.ts";
 
@@ -22,15 +25,54 @@ export function composeCommand(value: string | undefined): string[] {
   return words.length > 0 ? words : ["docker", "compose"];
 }
 
-export class Compose {
+/** What verify checks: a compose project or a Swarm stack (swarm.ts). */
+export interface Target {
+  /** The commands fixes name. */
+  readonly commands: Commands;
   /** Secret values masked in every later result. */
+  secrets: string[];
+  /** A command inside a running service's container, with extra environment variables. */
+  exec(service: string, command: string[], options?: { env?: Record<string, string>; timeoutMs?: number }): Promise<RunResult>;
+  /** A service's log, plain (no prefixes, no colour). */
+  logs(service: string, options: { tail?: number; since?: string }): Promise<RunResult>;
+}
+
+/** Runs a command without a shell, with a timeout, its output masked; VERIFY_DEBUG=1 logs exit and duration. */
+export function runCommand(command: string[], cwd: string, secrets: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<RunResult> {
+  const [file = "docker", ...args] = command;
+  const started = Date.now();
+  return new Promise<RunResult>((resolve) => {
+    execFile(file, args, { cwd, timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
+      const failure = error as (NodeJS.ErrnoException & { killed?: boolean; code?: unknown }) | null;
+      const code = failure === null ? 0 : typeof failure.code === "number" ? failure.code : null;
+      resolve({
+        code,
+        stdout: redact(stdout, secrets),
+        stderr: redact(stderr, secrets),
+        timedOut: failure?.killed === true,
+        error: failure !== null && typeof failure.code === "string" ? `${file}: ${failure.code}` : "",
+      });
+    });
+  }).then((result) => {
+    // the chat probe's script left out
+    if (process.env.VERIFY_DEBUG) {
+      const what = command.map((arg) => (arg.length > 60 ? "…" : arg)).join(" ");
+      process.stderr.write(redact(`verify: ${what}: exit ${result.code ?? (result.timedOut ? "timeout" : "?")} in ${Date.now() - started} ms\n`, secrets));
+    }
+    return result;
+  });
+}
+
+export class Compose implements Target {
   secrets: string[] = [];
+  readonly commands: Commands;
   private readonly command: string[];
   private readonly cwd: string;
 
   constructor(command: string[], cwd: string) {
     this.command = command;
     this.cwd = cwd;
+    this.commands = composeCommands(command.join(" "));
   }
 
   /** The command as users type it, for fixes: `docker compose`. */
@@ -39,39 +81,17 @@ export class Compose {
   }
 
   run(args: string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<RunResult> {
-    const [file = "docker", ...prefix] = this.command;
-    const started = Date.now();
-    return new Promise<RunResult>((resolve) => {
-      execFile(
-        file,
-        [...prefix, ...args],
-        { cwd: this.cwd, timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
-        (error, stdout, stderr) => {
-          const failure = error as (NodeJS.ErrnoException & { killed?: boolean; code?: unknown }) | null;
-          const code = failure === null ? 0 : typeof failure.code === "number" ? failure.code : null;
-          resolve({
-            code,
-            stdout: redact(stdout, this.secrets),
-            stderr: redact(stderr, this.secrets),
-            timedOut: failure?.killed === true,
-            error: failure !== null && typeof failure.code === "string" ? `${file}: ${failure.code}` : "",
-          });
-        },
-      );
-    }).then((result) => {
-      // VERIFY_DEBUG=1: each command's exit and duration on stderr (the chat probe's script left out)
-      if (process.env.VERIFY_DEBUG) {
-        const what = args.map((arg) => (arg.length > 60 ? "…" : arg)).join(" ");
-        process.stderr.write(redact(`verify: ${this.display} ${what}: exit ${result.code ?? (result.timedOut ? "timeout" : "?")} in ${Date.now() - started} ms\n`, this.secrets));
-      }
-      return result;
-    });
+    return runCommand([...this.command, ...args], this.cwd, this.secrets, timeoutMs);
   }
 
-  /** A command inside a running service's container (`exec -T`), with extra environment variables. */
   exec(service: string, command: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
     const env = Object.entries(options.env ?? {}).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
     return this.run(["exec", "-T", ...env, service, ...command], options.timeoutMs);
+  }
+
+  logs(service: string, options: { tail?: number; since?: string }): Promise<RunResult> {
+    const window = [...(options.tail === undefined ? [] : ["--tail", String(options.tail)]), ...(options.since ? ["--since", options.since] : [])];
+    return this.run(["logs", "--no-log-prefix", "--no-color", ...window, service]);
   }
 }
 
@@ -83,4 +103,20 @@ export function runFailure(result: RunResult, timeoutMs = DEFAULT_TIMEOUT_MS): s
   const reason = /^\[openclaw\] Reason: (.*)$/m.exec(stripAnsi(output))?.[1] ?? "";
   const line = firstLine(reason || output, 200);
   return `exit ${result.code ?? "?"}${line === "" ? "" : `: ${line}`}`;
+}
+
+/** KEY=value lines of an .env file (comments, blanks and a missing file give nothing), quotes removed. */
+export function readEnvFile(path: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return {};
+  }
+  const values: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (match?.[1]) values[match[1]] = (match[2] ?? "").trim().replace(/^(["'])(.*)\1$/, "$2");
+  }
+  return values;
 }

@@ -3,6 +3,7 @@
 // one whose model its agent's allowlist refuses (model-policy.ts): such a job fails at every run.
 // Heartbeat jobs run on the agent's heartbeat model (`openclaw health --json`), agent turns without
 // a model of their own on the agent's model (`openclaw agents list --json`).
+import type { Commands } from "./commands.ts";
 import type { ListedAgent } from "./agents.ts";
 import { asArray, asNumber, asRecord, asString, clip, isRecord, parseJsonOutput } from "./json.ts";
 import { allows, type ModelPolicy } from "./model-policy.ts";
@@ -81,7 +82,7 @@ function modelOf(job: CronJob, heartbeats: Map<string, string>, agents: ListedAg
 }
 
 /** The row of a job whose own model the agent's allowlist refuses; undefined when it is allowed. */
-function refusedRow(job: CronJob, policy: ModelPolicy | undefined, what: string, dc: string): Row | undefined {
+function refusedRow(job: CronJob, policy: ModelPolicy | undefined, what: string, dc: Commands): Row | undefined {
   if (!job.model || !policy || allows(policy, job.model)) return undefined;
   const check = `cron ${job.name}`;
   const refused = `model ${job.model} is not in agent ${job.agentId}'s allowlist [${policy.allowed.join(", ")}]`;
@@ -90,14 +91,14 @@ function refusedRow(job: CronJob, policy: ModelPolicy | undefined, what: string,
   return fail(
     check,
     `${refused}: OpenClaw refuses the job before it runs; ${what}`,
-    `${dc} up -d --force-recreate config-init gateway (config-init moves allowlists and job models to AUTH_MODE); if it stays, allow the model: ${dc} exec gateway openclaw config set agents.defaults.modelPolicy.allow '${allowlist}' --strict-json (or the agent's own agents.entries.${job.agentId}.modelPolicy.allow), or give the job an allowed one: ${dc} exec gateway openclaw cron edit ${job.id} --model ${policy.allowed[0] ?? "<model>"}`,
+    `${dc.recreate("config-init gateway")} (config-init moves allowlists and job models to AUTH_MODE); if it stays, allow the model: ${dc.execIn("gateway")} openclaw config set agents.defaults.modelPolicy.allow '${allowlist}' --strict-json (or the agent's own agents.entries.${job.agentId}.modelPolicy.allow), or give the job an allowed one: ${dc.execIn("gateway")} openclaw cron edit ${job.id} --model ${policy.allowed[0] ?? "<model>"}`,
   );
 }
 
 /** One row per job; a single skip row when there are none. `policies`: each agent's allowlist, where known. */
-export function cronRows(jobs: CronJob[], heartbeats: Map<string, string>, agents: ListedAgent[], dc: string, policies = new Map<string, ModelPolicy>()): Row[] {
+export function cronRows(jobs: CronJob[], heartbeats: Map<string, string>, agents: ListedAgent[], dc: Commands, policies = new Map<string, ModelPolicy>()): Row[] {
   if (jobs.length === 0) return [skip("cron", "no cron jobs")];
-  const openclaw = `${dc} exec gateway openclaw cron`;
+  const openclaw = `${dc.execIn("gateway")} openclaw cron`;
   return jobs.map((job) => {
     const check = `cron ${job.name}`;
     const what = `${modelOf(job, heartbeats, agents)}, ${job.schedule}`;
@@ -105,7 +106,7 @@ export function cronRows(jobs: CronJob[], heartbeats: Map<string, string>, agent
     const refused = refusedRow(job, policies.get(job.agentId), what, dc);
     if (refused) return refused;
     if (job.autoDisabled) {
-      return fail(check, `disabled by OpenClaw after ${job.consecutiveErrors} consecutive errors${error}; ${what}`, `fix the cause (${dc} logs --tail 100 gateway), then ${openclaw} enable ${job.id}`);
+      return fail(check, `disabled by OpenClaw after ${job.consecutiveErrors} consecutive errors${error}; ${what}`, `fix the cause (${dc.logs("gateway", 100)}), then ${openclaw} enable ${job.id}`);
     }
     if (!job.enabled) return skip(check, `disabled; ${what}`);
     if (job.consecutiveErrors > 0) {

@@ -1,5 +1,6 @@
 // Checks 1 and 2: a running, healthy container for every selected service; config-init exited 0.
 // Decided from `docker compose ps --all --format json` (and config-init's log on failure).
+import type { Commands } from "./commands.ts";
 import { asArray, asNumber, asRecord, asString, clip, isRecord, parseJsonOutput, stripAnsi } from "./json.ts";
 import { fail, ok, type Row } from "./row.ts";
 import { CONFIG_INIT } from "./stack.ts";
@@ -13,6 +14,8 @@ export interface Container {
   health: string;
   exitCode: number;
   oneOff: boolean;
+  /** A Swarm task on another node: running, its health seen only there. */
+  elsewhere?: boolean;
 }
 
 /** `docker compose ps --all --format json`: one JSON object per line (compose 2.21+) or one array. */
@@ -37,27 +40,28 @@ const HINTS: Record<string, string> = {
   gateway: "the log says why; OpenClaw needs up to a minute to start",
 };
 
-function serviceRow(service: string, containers: Container[], dc: string, configInitFailed: boolean): Row {
+function serviceRow(service: string, containers: Container[], dc: Commands, configInitFailed: boolean): Row {
   const check = `service ${service}`;
-  const logs = `${dc} logs --tail 50 ${service}`;
+  const logs = dc.logs(service, 50);
   const hint = HINTS[service] ? ` (${HINTS[service]})` : "";
   const mine = containers.filter((c) => c.service === service && !c.oneOff);
-  if (mine.length === 0) return fail(check, "no container: not started", `${dc} up -d ${service}`);
+  if (mine.length === 0) return fail(check, "no container: not started", dc.up(service));
   const down = mine.find((c) => c.state !== "running");
-  if (down?.state === "created" && configInitFailed) return fail(check, "created, not started: it waits for config-init", `fix config-init first (see its row), then ${dc} up -d`);
+  if (down?.state === "created" && configInitFailed) return fail(check, "created, not started: it waits for config-init", `fix config-init first (see its row), then ${dc.up()}`);
   if (down) {
     const detail = down.state === "exited" || down.state === "dead" ? `${down.state} (exit code ${down.exitCode}), not running` : `${down.state || "unknown state"}, not running`;
-    return fail(check, detail, `${dc} up -d ${service}; if it stops again: ${logs}`);
+    return fail(check, detail, `${dc.up(service)}; if it stops again: ${logs}`);
   }
   const unhealthy = mine.find((c) => c.health === "unhealthy");
-  if (unhealthy) return fail(check, "running but unhealthy", `${logs}${hint}; then ${dc} restart ${service}`);
-  if (mine.some((c) => c.health === "starting")) return fail(check, "running, health check not passed yet", `wait until \`${dc} ps\` shows it healthy, then run make verify again; ${logs}`);
+  if (unhealthy) return fail(check, "running but unhealthy", `${logs}${hint}; then ${dc.restart(service)}`);
+  if (mine.some((c) => c.health === "starting")) return fail(check, "running, health check not passed yet", `wait until \`${dc.ps()}\` shows it healthy, then run make verify again; ${logs}`);
+  if (mine.every((c) => c.elsewhere)) return ok(check, `running on another node (${mine.map((c) => c.name).join(", ")}); its health shows there`);
   const count = mine.length > 1 ? `${mine.length} containers, ` : "";
   return ok(check, mine.every((c) => c.health === "healthy") ? `${count}running, healthy` : `${count}running (no healthcheck)`);
 }
 
 /** One row per selected long-running service. */
-export function serviceRows(services: readonly string[], containers: Container[], dc: string): Row[] {
+export function serviceRows(services: readonly string[], containers: Container[], dc: Commands): Row[] {
   const init = containers.find((c) => c.service === CONFIG_INIT && !c.oneOff);
   const configInitFailed = init !== undefined && init.state === "exited" && init.exitCode !== 0;
   return services.map((service) => serviceRow(service, containers, dc, configInitFailed));
@@ -82,18 +86,18 @@ export function configInitProblem(logs: string): string {
 }
 
 /** config-init (a one-shot) ran and exited 0. `logs`: its log, read when it failed. */
-export function configInitRow(containers: Container[], logs: string, dc: string): Row {
+export function configInitRow(containers: Container[], logs: string, dc: Commands): Row {
   const check = CONFIG_INIT;
   const container = containers.find((c) => c.service === CONFIG_INIT && !c.oneOff);
-  const rerun = `${dc} up -d`;
+  const rerun = dc.up();
   if (!container) return fail(check, "has not run", rerun);
-  if (container.state === "running") return fail(check, "still running", `wait a few seconds and run make verify again; ${dc} logs ${CONFIG_INIT}`);
-  if (container.state !== "exited") return fail(check, `${container.state}, never completed`, `${rerun}; ${dc} logs ${CONFIG_INIT}`);
+  if (container.state === "running") return fail(check, "still running", `wait a few seconds and run make verify again; ${dc.logs(CONFIG_INIT)}`);
+  if (container.state !== "exited") return fail(check, `${container.state}, never completed`, `${rerun}; ${dc.logs(CONFIG_INIT)}`);
   if (container.exitCode === 0) return ok(check, "exited 0 (openclaw.json rendered and validated)");
   const problem = configInitProblem(logs);
   return fail(
     check,
     `exited ${container.exitCode}${problem ? `: ${clip(problem, 300)}` : ""}`,
-    `${dc} logs ${CONFIG_INIT} (usually a bad variable in .env: correct it, then ${rerun})`,
+    `${dc.logs(CONFIG_INIT)} (usually a bad variable in .env: correct it, then ${rerun})`,
   );
 }

@@ -14,6 +14,8 @@ export interface Agent {
 }
 
 export interface Stack {
+  /** A compose project, or a Swarm stack (where config-init runs inside the gateway's task). */
+  kind: "compose" | "swarm";
   /** Long-running services the active profiles select (config-init, a one-shot, is not one of them). */
   services: string[];
   /** config-init is selected (this machine runs the gateway). */
@@ -30,7 +32,7 @@ export const DEFAULT_AGENTS = "main=opus,lite=sonnet";
 
 // The usual order of the stack, then anything else (a test's mock) by name.
 const ORDER = ["maxapi", "normalizer", "gateway"];
-const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
+export const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
 
 function environment(service: unknown): Record<string, string> {
   const env = asRecord(asRecord(service).environment);
@@ -61,6 +63,7 @@ export function parseStack(config: unknown): Stack {
   const names = Object.keys(env);
   const initEnv = env[CONFIG_INIT] ?? {};
   return {
+    kind: "compose",
     services: names.filter((name) => name !== CONFIG_INIT).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)),
     configInit: names.includes(CONFIG_INIT),
     env,

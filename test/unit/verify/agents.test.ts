@@ -19,7 +19,7 @@ describe("agentRows", () => {
       ["agent lite", "FAIL", "claude-max-proxy/claude-sonnet-4: no credential for provider claude-max-proxy, so its turns fail"],
       ["agent research", "FAIL", "anthropic/claude-fable-5: a model of anthropic, which AUTH_MODE=max-proxy does not use (not in AGENTS, kept from the existing config)"],
     ]);
-    expect(rows[2]?.fix).toContain(`${DC} exec gateway openclaw config set agents.entries.research.model claude-max-proxy/claude-sonnet-4`);
+    expect(rows[2]?.fix).toContain(`${DC.display} exec gateway openclaw config set agents.entries.research.model claude-max-proxy/claude-sonnet-4`);
   });
 
   it("passes each agent of AGENTS on its family's model, the first as the default agent", () => {

@@ -50,7 +50,7 @@ describe("cronRows", () => {
       detail:
         "model claude-max-proxy/claude-sonnet-4 is not in agent lite's allowlist [claude-max-proxy/claude-opus-4]: OpenClaw refuses the job before it runs; claude-max-proxy/claude-sonnet-4, every 1h",
     });
-    expect(row("Hourly check")?.fix).toContain(`${DC} up -d --force-recreate config-init gateway`);
+    expect(row("Hourly check")?.fix).toContain(`${DC.display} up -d --force-recreate config-init gateway`);
     expect(row("Hourly check")?.fix).toContain(`openclaw config set agents.defaults.modelPolicy.allow '["claude-max-proxy/claude-opus-4","claude-max-proxy/claude-sonnet-4"]' --strict-json`);
     expect(row("Hourly check")?.fix).toContain("openclaw cron edit hourly-check --model claude-max-proxy/claude-opus-4");
     expect(row("Old report")).toMatchObject({ status: "skip", detail: expect.stringContaining("disabled; model claude-max-proxy/claude-sonnet-4 is not in agent main's allowlist") as string });

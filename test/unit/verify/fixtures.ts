@@ -1,12 +1,13 @@
 // Real outputs captured from a running stack (test/fixtures/verify/<scenario>/, see its README) and
 // helpers to feed them to verify's decisions.
 import { readFileSync } from "node:fs";
+import { composeCommands } from "../../../services/verify/src/commands.ts";
 import type { RunResult } from "../../../services/verify/src/compose.ts";
 import { parseJsonOutput } from "../../../services/verify/src/json.ts";
 import { parsePs, type Container } from "../../../services/verify/src/services.ts";
 import { parseStack, type Stack } from "../../../services/verify/src/stack.ts";
 
-export const DC = "docker compose";
+export const DC = composeCommands("docker compose");
 
 export const fixture = (path: string): string => readFileSync(new URL(`../../fixtures/verify/${path}`, import.meta.url), "utf8");
 
