@@ -221,6 +221,10 @@ export class MockAnthropicApi {
         else res.destroy();
       });
     });
+    // An idle keep-alive connection is closed by the client first (it goes by the timeout this
+    // advertises, less a second): a server that closes it at 5 s, Node's default, races a client
+    // reusing it after a pause of that length, and the client sees "other side closed".
+    this.server.keepAliveTimeout = 65_000;
   }
 
   async start(port = 0, host = "127.0.0.1"): Promise<this> {
