@@ -106,7 +106,9 @@ describe("config-init", () => {
     const run = configInit({ ...ENV, AUTH_MODE: "oauth", HEARTBEAT_EVERY: "hourly", PROXY_API_KEY: "short" });
     expect(run.status).toBe(1);
     const problems = run.lines.at(-1)?.problems ?? [];
-    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["AUTH_MODE", "HEARTBEAT_EVERY", "PROXY_API_KEY"]);
+    expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual(["AUTH_MODE", "HEARTBEAT_EVERY", "PROXY_API_KEY"]);
+    // for a person: one plain sentence per problem before the JSON line
+    expect(run.output).toContain("config-init cannot start:\n  AUTH_MODE is not max-proxy or setup-token: fix it in .env.\n");
     expect(run.output).not.toContain("short\"");
     expect(inVolume("md5sum /s/openclaw.json")).toBe(before);
   });
@@ -157,7 +159,7 @@ describe("config-init with AUTH_MODE=setup-token", () => {
   it("refuses a malformed token, showing neither it nor more than its rule", () => {
     const run = configInitOn(volume, { ...env, CLAUDE_SETUP_TOKEN: "sk-ant-api03-an-api-key-instead" });
     expect(run.status).toBe(1);
-    expect(run.lines.at(-1)?.problems?.[0]).toMatch(/^CLAUDE_SETUP_TOKEN: must start with sk-ant-oat01-/);
+    expect(run.lines.at(-1)?.problems?.[0]).toMatch(/^CLAUDE_SETUP_TOKEN does not start with sk-ant-oat01-/);
     expect(run.output).not.toContain("an-api-key-instead");
   });
 });

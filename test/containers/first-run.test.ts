@@ -1,7 +1,7 @@
 // A single machine whose user has not added a Claude login yet (no setup token, no `make login`):
 // the product stack comes up as far as it can and says what is missing where the user looks, in
 // `docker compose ps`, maxapi's health log, the agent's answer and `make verify`.
-import type { StartedDockerComposeEnvironment } from "testcontainers";
+import { Wait, type StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docker } from "../support/containers.ts";
 import { agentTurn } from "../support/openclaw-agent.ts";
@@ -14,8 +14,8 @@ const LOGIN_MISSING = /The Claude login is missing: set CLAUDE_SETUP_TOKEN in \.
 let stack: StartedDockerComposeEnvironment;
 
 beforeAll(async () => {
-  // maxapi is not waited for: without a login it never becomes healthy
-  stack = await startStack(PROJECT, { CLAUDE_SETUP_TOKEN: "" }, ["mock-anthropic", "normalizer", "gateway"]);
+  // maxapi never becomes healthy without a login: wait for its start-up line saying so instead
+  stack = await startStack(PROJECT, { CLAUDE_SETUP_TOKEN: "" }, ["mock-anthropic", "normalizer", "gateway"], { maxapi: Wait.forLogMessage(/no credentials/) });
 });
 
 afterAll(async () => {

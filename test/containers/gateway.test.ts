@@ -67,8 +67,8 @@ describe("gateway image", () => {
 
   it("an openclaw command run with docker exec, no variables added, reaches the gateway with the token from the file", () => {
     expect(docker("exec", id, "printenv", "OPENCLAW_GATEWAY_TOKEN_FILE")).not.toBe(""); // docker exec's environment: the file only
-    const { jobs } = JSON.parse(docker("exec", id, "openclaw", "cron", "list", "--all", "--json")) as { jobs: unknown[] };
-    expect(jobs).toEqual([]);
+    const { jobs } = JSON.parse(docker("exec", id, "openclaw", "cron", "list", "--all", "--json")) as { jobs: unknown };
+    expect(Array.isArray(jobs)).toBe(true); // the gateway's answer (OpenClaw adds jobs of its own)
     // the same command without the file is refused: the token is what makes it work
     let refused = "";
     try {

@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
+import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, type WaitStrategy } from "testcontainers";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const FILES = ["docker-compose.yml", "test/containers/stack.override.yml"];
@@ -62,14 +62,21 @@ const ALL_SERVICES = ["mock-anthropic", "maxapi", "normalizer", "gateway"];
 
 /**
  * Builds and starts the stack, and waits for every long-running service to be healthy; `services`:
- * the ones this mode runs (setup-token mode: the mock and the gateway).
+ * the ones this mode runs (setup-token mode: the mock and the gateway). `waits`: what to wait for
+ * instead in a service that is not to become healthy.
  */
-export function startStack(project: string, env: Record<string, string> = {}, services = ALL_SERVICES): Promise<StartedDockerComposeEnvironment> {
+export function startStack(
+  project: string,
+  env: Record<string, string> = {},
+  services = ALL_SERVICES,
+  waits: Record<string, WaitStrategy> = {},
+): Promise<StartedDockerComposeEnvironment> {
   const stack = new DockerComposeEnvironment(ROOT, FILES)
     .withProjectName(project)
     .withEnvironmentFile(ENV_FILE)
     .withEnvironment(env)
     .withBuild();
   for (const service of services) stack.withWaitStrategy(`${service}-1`, Wait.forHealthCheck());
+  for (const [service, wait] of Object.entries(waits)) stack.withWaitStrategy(`${service}-1`, wait);
   return stack.up();
 }
