@@ -34,12 +34,15 @@ try {
   const config = JSON.parse(fs.readFileSync((process.env.HOME || "/home/node") + "/.openclaw/openclaw.json", "utf8"));
   url = config.models.providers["claude-max-proxy"].baseUrl || url;
 } catch {}
+// the gateway's key: its variable, or on Swarm the secret file it names
+let key = process.env.PROXY_API_KEY || "";
+try { if (!key && process.env.PROXY_API_KEY_FILE) key = fs.readFileSync(process.env.PROXY_API_KEY_FILE, "utf8").trim(); } catch {}
 const started = Date.now();
 const out = (fields) => console.log(JSON.stringify({ url, status: 0, model: "", text: "", errorType: "", errorCode: "", error: "", toolCalls: 0, ms: Date.now() - started, ...fields }));
 const tool = { type: "function", function: { name: "clawbridge_verify", description: "Never call this tool: it is offered only to check that tools reach the model.", parameters: { type: "object", properties: {} } } };
 fetch(url.replace(/\\/+$/, "") + "/chat/completions", {
   method: "POST",
-  headers: { "content-type": "application/json", authorization: "Bearer " + (process.env.PROXY_API_KEY || "") },
+  headers: { "content-type": "application/json", authorization: "Bearer " + key },
   body: JSON.stringify({ model: ${JSON.stringify(CHAT_PROBE_MODEL)}, messages: [{ role: "user", content: "Reply with the single word OK." }], tools: [tool] }),
   signal: AbortSignal.timeout(Number(process.argv[2]) || 25000),
 })
