@@ -102,7 +102,7 @@ describe("a proxy host and a gateway host", () => {
     try {
       const up = await compose(project, ["up", "-d", "--no-deps", "normalizer"], { COMPOSE_PROFILES: "proxy", NORMALIZER_BIND: HOST_ADDRESS, NORMALIZER_PORT: String(await freePort()), PROXY_API_KEY: "" });
       expect(up.code, up.stderr).toBe(0);
-      const refusal = /PROXY_API_KEY: required when the normalizer is published \(on 10\.213\.7\.1:\d+\)/;
+      const refusal = /PROXY_API_KEY is not set, and the normalizer is published \(on 10\.213\.7\.1:\d+\): run make setup/;
       const logs = await until("the normalizer's refusal in its log", async () => {
         const { stdout } = await compose(project, ["logs", "--no-color", "normalizer"], { COMPOSE_PROFILES: "proxy" });
         return refusal.test(stdout) ? stdout : undefined;
