@@ -1,6 +1,8 @@
 // maxapi in its container with the real Claude Code CLI, against the mock Anthropic API. Each fix
 // to claude-max-api is a scenario that must pass on the shipped image and fail on the same image
 // with the patches reversed (maxapi-unpatched), which proves the patch is what makes it pass.
+import { execFileSync } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -19,7 +21,7 @@ interface Target {
 
 let stack: StartedDockerComposeEnvironment;
 let mock: MockAnthropicClient;
-const targets = {} as Record<"patched" | "unpatched" | "noAuth", Target>;
+const targets = {} as Record<"patched" | "unpatched" | "noAuth" | "warm", Target>;
 
 beforeAll(async () => {
   stack = await new DockerComposeEnvironment(fileURLToPath(new URL(".", import.meta.url)), "maxapi.compose.yml")
@@ -27,6 +29,7 @@ beforeAll(async () => {
     .withWaitStrategy("mock-anthropic-1", Wait.forHealthCheck())
     .withWaitStrategy("maxapi-1", Wait.forHealthCheck())
     .withWaitStrategy("maxapi-unpatched-1", Wait.forHealthCheck())
+    .withWaitStrategy("maxapi-warm-1", Wait.forHealthCheck())
     .withWaitStrategy("maxapi-no-auth-1", Wait.forLogMessage(/no credentials/))
     .up();
   const target = (name: string): Target => {
@@ -36,6 +39,7 @@ beforeAll(async () => {
   targets.patched = target("maxapi-1");
   targets.unpatched = target("maxapi-unpatched-1");
   targets.noAuth = target("maxapi-no-auth-1");
+  targets.warm = target("maxapi-warm-1");
   mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
 });
 
@@ -510,5 +514,155 @@ describe("maxapi", () => {
     await waitHealthy(targets.patched); // and reads its new host port
     const response = await chat(targets.patched, ask("are you back?"));
     expect(response.status).toBe(200);
+  });
+});
+
+// ---- warm CLI processes (services/maxapi/src/warm/): maxapi-warm runs the default pool ---------
+
+/** maxapi's /metrics as name → value. */
+async function metrics(target: Target): Promise<Record<string, number>> {
+  const text = await (await fetch(`${target.url}/metrics`)).text();
+  return Object.fromEntries([...text.matchAll(/^(maxapi_\w+) (\d+)$/gm)].map((m) => [m[1] ?? "", Number(m[2])]));
+}
+
+/** Waits until the pool has `n` processes waiting. */
+const warmIdle = (target: Target, n = 1) => until(`${n} warm CLI process(es)`, async () => ((await metrics(target)).maxapi_warm_idle ?? 0) >= n || undefined, 60, 200);
+
+/** maxapi's JSON log lines since `since` (docker logs --since takes a timestamp). */
+function logLines(target: Target, since: string): Record<string, unknown>[] {
+  const out = execFileSync("docker", ["logs", "--since", since, target.id], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const err = execFileSync("docker", ["logs", "--since", since, target.id], { encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
+  return `${out}\n${err}`
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+const served = (lines: Record<string, unknown>[]) => lines.filter((line) => line.msg === "CLI process for a request");
+
+/** One streamed answer: its text and whether it ended with [DONE]. */
+async function streamedText(target: Target, body: Record<string, unknown>): Promise<string> {
+  const response = await chat(target, { ...body, stream: true });
+  expect(response.status).toBe(200);
+  return sseChunks(await response.text()).map((c) => c.choices?.[0]?.delta.content ?? "").join("");
+}
+
+describe("maxapi: warm CLI processes", () => {
+  it("a request is served by a process started before it, and its log line and /metrics say so; the first request of a kind starts its own", async () => {
+    const since = new Date().toISOString();
+    const before = await metrics(targets.warm);
+    expect(await streamedText(targets.warm, ask(`warm up ${marker()}`, { model: "claude-haiku-4" }))).toBe("Hello from mock!");
+    await warmIdle(targets.warm);
+    const tag = marker();
+    expect(await streamedText(targets.warm, ask(`served warm ${tag}`, { model: "claude-haiku-4" }))).toBe("Hello from mock!");
+    const lines = logLines(targets.warm, since);
+    const started = lines.filter((line) => line.msg === "warm CLI process started").map((line) => line.pid);
+    const [first, second] = served(lines);
+    expect(first).toMatchObject({ warm: false, model: "haiku", tools: false });
+    expect(second).toMatchObject({ warm: true, model: "haiku", tools: false });
+    expect(started, "the warm process was started ahead (logged before it served)").toContain(second?.pid);
+    const after = await metrics(targets.warm);
+    expect((after.maxapi_warm_hits_total ?? 0) - (before.maxapi_warm_hits_total ?? 0)).toBeGreaterThanOrEqual(1);
+    expect((after.maxapi_warm_misses_total ?? 0) - (before.maxapi_warm_misses_total ?? 0)).toBeGreaterThanOrEqual(0);
+    expect((await receivedWith(tag)).text).toContain(`served warm ${tag}`);
+  });
+
+  it("keeps two tool sets on two models warm, and each request gets the process of its own (its model, its tools)", async () => {
+    const withExec = (tag: string) => ask(`exec turn ${tag}`, { model: "claude-sonnet-4", tools: [EXEC] });
+    const withLs = (tag: string) => ask(`ls turn ${tag}`, { model: "claude-haiku-4", tools: [LS] });
+    await streamedText(targets.warm, withExec(marker()));
+    await streamedText(targets.warm, withLs(marker()));
+    await warmIdle(targets.warm, 2);
+    const since = new Date().toISOString();
+    const [a, b] = [marker(), marker()];
+    await streamedText(targets.warm, withExec(a));
+    await streamedText(targets.warm, withLs(b));
+    expect(served(logLines(targets.warm, since))).toMatchObject([
+      { warm: true, model: "sonnet", tools: true },
+      { warm: true, model: "haiku", tools: true },
+    ]);
+    const [toA] = await requestsWith(a);
+    const [toB] = await requestsWith(b);
+    expect(toA?.tools).toEqual(["mcp__c__exec"]);
+    expect(toB?.tools).toEqual(["mcp__c__ls"]);
+    expect((toA?.body as { model?: string }).model).toMatch(/sonnet/);
+    expect((toB?.body as { model?: string }).model).toMatch(/haiku/);
+  });
+
+  it("carries nothing from one request to the next, and a waiting process sends nothing to Anthropic", async () => {
+    const [one, two] = [marker(), marker()];
+    await streamedText(targets.warm, ask(`the secret word is ${one}`, { model: "claude-haiku-4" }));
+    await warmIdle(targets.warm);
+    const count = (await mock.received()).length;
+    await sleep(3000); // waiting processes stay silent
+    expect((await mock.received()).length).toBe(count);
+    const since = new Date().toISOString();
+    await streamedText(targets.warm, ask(`what was the secret word? ${two}`, { model: "claude-haiku-4" }));
+    expect(served(logLines(targets.warm, since))[0]).toMatchObject({ warm: true });
+    const [second] = await requestsWith(two);
+    expect(second?.text).not.toContain(one);
+    expect(JSON.stringify(second?.body)).not.toContain(one);
+  });
+
+  it("a warm process killed before use: the request still answers, on a fresh process", async () => {
+    await streamedText(targets.warm, ask(`before the kill ${marker()}`, { model: "claude-haiku-4" }));
+    await warmIdle(targets.warm);
+    const waiting = cliPids(targets.warm);
+    expect(waiting.length).toBeGreaterThan(0);
+    kill(targets.warm, waiting);
+    const since = new Date().toISOString();
+    expect(await streamedText(targets.warm, ask(`after the kill ${marker()}`, { model: "claude-haiku-4" }))).toBe("Hello from mock!");
+    const line = served(logLines(targets.warm, since))[0];
+    expect(line?.pid === undefined || !waiting.includes(line.pid as number) || line.warm === true).toBe(true);
+  });
+
+  it("keeps the errors' statuses when served warm: 401, 429, and an error event mid-stream", async () => {
+    await streamedText(targets.warm, ask(`ready ${marker()}`, { model: "claude-haiku-4" }));
+    const hitsBefore = (await metrics(targets.warm)).maxapi_warm_hits_total ?? 0;
+    await warmIdle(targets.warm);
+    await setMode("expired");
+    const expired = await chat(targets.warm, ask("x", { model: "claude-haiku-4", stream: true }));
+    expect(expired.status).toBe(401);
+    expect(((await expired.json()) as { error: { type: string } }).error.type).toBe("authentication_error");
+    await warmIdle(targets.warm);
+    await setMode("rate-limited", { retryAfterSeconds: 1 });
+    const limited = await chat(targets.warm, ask("x", { model: "claude-haiku-4", stream: true }));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
+    await limited.text();
+    await warmIdle(targets.warm);
+    await setMode("fail-mid-stream", { answer: "one two three four five six" });
+    const text = await (await chat(targets.warm, ask("x", { model: "claude-haiku-4", stream: true }))).text();
+    expect(text).toContain('"content":"one"');
+    expect(text).toMatch(/data: \{"error":\{"message":"API Error: 529 Overloaded/);
+    expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+    expect(((await metrics(targets.warm)).maxapi_warm_hits_total ?? 0) - hitsBefore, "all three were served warm").toBeGreaterThanOrEqual(3);
+  });
+
+  it("pool off (WARM_POOL_SIZE=0): every request starts its own process and none is left waiting", async () => {
+    for (let i = 0; i < 2; i++) expect((await chat(targets.patched, ask(`cold ${marker()}`))).status).toBe(200);
+    await sleep(1000);
+    expect(cliPids(targets.patched)).toEqual([]);
+    const m = await metrics(targets.patched);
+    expect(m).toMatchObject({ maxapi_warm_hits_total: 0, maxapi_warm_idle: 0 });
+    expect(m.maxapi_warm_misses_total).toBeGreaterThanOrEqual(2);
+  });
+
+  it("SIGTERM ends the waiting processes at once, while a request in flight finishes", async () => {
+    await streamedText(targets.warm, ask(`before stop ${marker()}`, { model: "claude-haiku-4" }));
+    await warmIdle(targets.warm);
+    await setMode("slow", { answer: "one two three four five six", chunks: 6, chunkDelayMs: 700 });
+    const inFlight = chat(targets.warm, ask(`in flight ${marker()}`, { model: "claude-sonnet-4", stream: true }));
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    const waiting = cliPids(targets.warm).length;
+    expect(waiting, "the request's process and at least one waiting").toBeGreaterThanOrEqual(2);
+    docker("kill", "--signal", "TERM", targets.warm.id);
+    await until("only the request's CLI process left", () => (cliPids(targets.warm).length === 1 ? true : undefined), 20, 100);
+    const text = await response.text();
+    expect(text).toContain("six");
+    expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+    await setMode("ok");
+    await waitHealthy(targets.warm); // restarted by its policy
   });
 });

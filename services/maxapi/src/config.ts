@@ -15,6 +15,11 @@ const shape = {
   // the normalizer's MAX_BODY_BYTES (Anthropic's 32 MB request limit), so what it passes is parsed here
   MAX_BODY_BYTES: common.positiveInt(32 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: common.nonNegativeInt(25_000),
+  // warm CLI processes (warm/pool.ts): how many at most (0: off), and how long one may wait
+  WARM_POOL_SIZE: common.nonNegativeInt(2),
+  WARM_IDLE_MS: common.positiveInt(300_000),
+  // the normalizer's cap on requests at once: busy and warm CLI processes together stay within it
+  MAX_CONCURRENCY: common.positiveInt(4),
   LOG_LEVEL: common.logLevel(),
   /**
    * The setup token (`claude setup-token`, valid a year, never refreshed), from
@@ -33,6 +38,9 @@ const shape = {
 const help: Help<typeof shape> = {
   ...commonHelp,
   CLI_WORKDIR: { expected: "a directory" },
+  WARM_POOL_SIZE: { expected: "a number of processes (0 or more; 0 turns warm processes off)" },
+  WARM_IDLE_MS: { expected: "a number of milliseconds (1 or more)" },
+  MAX_CONCURRENCY: { expected: "a number of requests (1 or more), the same as the normalizer's" },
   CLAUDE_CODE_OAUTH_TOKEN: {
     expected: "a setup token (sk-ant-oat01-…, as `claude setup-token` prints it)",
     fix: "set CLAUDE_SETUP_TOKEN in .env to what `claude setup-token` prints (compose passes it on as CLAUDE_CODE_OAUTH_TOKEN), or leave it empty and run make login",

@@ -28,15 +28,16 @@ const auth = await cliAuthStatus(process.env);
 if (auth.loggedIn) logger.info({ authMethod: auth.method }, "Claude CLI credentials found");
 else logger.error({ authMethod: auth.method }, AUTH_FIX);
 
-registerHooks(settings);
+const pool = registerHooks(settings, logger);
 await startServer({ port: settings.PORT, host: settings.HOST });
-logger.info({ port: settings.PORT, host: settings.HOST }, "maxapi listening");
+logger.info({ port: settings.PORT, host: settings.HOST, warmPoolSize: settings.WARM_POOL_SIZE }, "maxapi listening");
 
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "stopping: finishing in-flight requests");
+  pool.close(); // warm processes serve nobody now
   void stopServer().then(() => process.exit(0));
   // CLI runs can take minutes; compose's stop_grace_period is the hard bound, this one is ours
   setTimeout(() => {

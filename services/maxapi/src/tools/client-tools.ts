@@ -9,10 +9,8 @@
 //                                     before a second request in which the model would answer
 //                                     the denial: one request to Anthropic per turn
 //   ENABLE_TOOL_SEARCH=false          every tool offered as it is, none deferred behind a search
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { holdToolsFile } from "./tool-files.ts";
 import { MODEL_PREFIX, mcpToolName, STUB_SERVER_NAME, ToolNames } from "./tool-names.ts";
 import { ToolTurn } from "./tool-turn.ts";
 
@@ -40,7 +38,7 @@ export interface ClientTools {
   turn: ToolTurn;
   /** Puts the calls and the text before them into a non-streamed response. */
   complete(response: { choices: { message: Record<string, unknown>; finish_reason: string | null }[] }): void;
-  /** Removes the tool definitions written for this request. */
+  /** Releases this request's hold on the tool definitions (removed with the last holder). */
   dispose(): void;
 }
 
@@ -71,9 +69,7 @@ export function clientTools(body: { tools?: unknown; tool_choice?: unknown }): C
   const chosen = namedChoice(body.tool_choice);
   if (chosen !== undefined && !names.includes(chosen)) return { error: { message: `tool_choice.function.name: "${chosen}" is not among the tools offered`, param: "tool_choice.function.name" } };
 
-  const dir = mkdtempSync(join(tmpdir(), TOOLS_DIR_PREFIX));
-  const file = join(dir, "tools.json");
-  writeFileSync(file, JSON.stringify(definitions), { mode: 0o600 });
+  const { file, release } = holdToolsFile(definitions);
   const mcpConfig = { mcpServers: { [STUB_SERVER_NAME]: { type: "stdio", command: process.execPath, args: [STUB, file] } } };
   const turn = new ToolTurn(new ToolNames(names));
   return {
@@ -91,23 +87,8 @@ export function clientTools(body: { tools?: unknown; tool_choice?: unknown }): C
       choice.message.tool_calls = turn.toolCalls;
       choice.finish_reason = turn.finishReason;
     },
-    dispose: () => removeToolsDir(dir),
+    dispose: release,
   };
-}
-
-const TOOLS_DIR_PREFIX = "clawbridge-tools-";
-
-function removeToolsDir(dir: string): void {
-  try {
-    rmSync(dir, { recursive: true, force: true });
-  } catch {
-    // a leftover in the tmpfs, swept at the next start; never worth failing a response for
-  }
-}
-
-/** Tool definitions a killed process left behind (called at start). */
-export function sweepToolsDirs(): void {
-  for (const entry of readdirSync(tmpdir())) if (entry.startsWith(TOOLS_DIR_PREFIX)) removeToolsDir(join(tmpdir(), entry));
 }
 
 const namedChoice = (choice: unknown): string | undefined =>

@@ -1,0 +1,106 @@
+// A warm CLI process handed to a request, as the ChildProcess claude-max-api's runner expects
+// (stdin, stdout and stderr data, error, close, kill, pid, exitCode), with one difference: if the
+// warm process ends or fails before it has answered anything, the request is not told. A fresh
+// process is started in its place and given the same input, so a warm process can never cost a
+// request an error that a cold start would not have had. Once output has flowed, its end is the
+// request's, as with any process.
+import type { ChildProcess } from "node:child_process";
+import { EventEmitter } from "node:events";
+
+/** What the request writes to the CLI, kept so that a replacement can be given it again. */
+class StdinRelay extends EventEmitter {
+  readonly written: (string | Buffer)[] = [];
+  ended = false;
+
+  private readonly target: () => ChildProcess;
+
+  constructor(target: () => ChildProcess) {
+    super();
+    this.target = target;
+  }
+
+  write(chunk: string | Buffer): boolean {
+    this.written.push(chunk);
+    return this.target().stdin?.write(chunk) ?? false;
+  }
+
+  end(chunk?: string | Buffer): this {
+    if (chunk !== undefined) this.written.push(chunk);
+    this.ended = true;
+    this.target().stdin?.end(chunk);
+    return this;
+  }
+}
+
+export class HandedOver extends EventEmitter {
+  readonly stdin: StdinRelay;
+  readonly stdout = new EventEmitter();
+  readonly stderr = new EventEmitter();
+  pid: number | undefined;
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  killed = false;
+  private child: ChildProcess;
+  private answered = false;
+  private replaced = false;
+  private readonly replacement: () => ChildProcess;
+
+  /**
+   * `warm`: the waiting process; `replacement`: starts a fresh one (the same command), called at
+   * most once, when `warm` ends or fails before its first output.
+   */
+  constructor(warm: ChildProcess, replacement: () => ChildProcess) {
+    super();
+    this.replacement = replacement;
+    this.child = warm;
+    this.stdin = new StdinRelay(() => this.child);
+    this.attach(warm);
+  }
+
+  /** Whether the warm process was replaced by a fresh one. */
+  get fellBack(): boolean {
+    return this.replaced;
+  }
+
+  kill(signal: NodeJS.Signals = "SIGTERM"): boolean {
+    this.killed = true;
+    return this.child.kill(signal);
+  }
+
+  private attach(child: ChildProcess): void {
+    this.pid = child.pid;
+    const current = () => child === this.child;
+    child.stdin?.on("error", () => {}); // a process that is gone breaks the pipe; its close says the rest
+    child.stdout?.on("data", (data: Buffer) => {
+      if (!current()) return;
+      this.answered = true;
+      this.stdout.emit("data", data);
+    });
+    child.stderr?.on("data", (data: Buffer) => {
+      if (current()) this.stderr.emit("data", data);
+    });
+    child.on("error", (error) => {
+      if (current() && !this.replace()) this.emit("error", error);
+    });
+    child.on("close", (code: number | null, signal: NodeJS.Signals | null) => {
+      if (!current() || this.replace()) return;
+      this.exitCode = code;
+      this.signalCode = signal;
+      this.emit("exit", code, signal);
+      this.emit("close", code, signal);
+    });
+  }
+
+  /** Starts the replacement and gives it the input so far, unless the warm one already answered. */
+  private replace(): boolean {
+    if (this.answered || this.replaced || this.killed) return false;
+    this.replaced = true;
+    this.emit("fallback");
+    const child = this.replacement();
+    this.child = child;
+    this.attach(child);
+    for (const chunk of this.stdin.written) child.stdin?.write(chunk);
+    if (this.stdin.ended) child.stdin?.end();
+    return true;
+  }
+}
