@@ -9,9 +9,12 @@
 //      the peak memory (PSS, below) while one such request runs;
 //   4. peak memory with 1, 4 and 8 requests in flight: the sum of the container's processes' PSS
 //      (shared pages such as the 380 MB CLI binary split fairly between processes), sampled from
-//      the host, and the memory cgroup's own peak (which also counts page cache).
+//      the host, and the memory cgroup's own peak (which also counts page cache);
+//   5. warm CLI processes: maxapi (pool off) against maxapi-warm (the default pool), BENCH_WARM_N
+//      each, interleaved, one request a second: time to the first token of a text turn and to the
+//      first tool_calls delta of a tool turn; then the idle memory (PSS) of each warm process.
 // Needs Docker and root on the host (to read the container's cgroup and /proc).
-//   node bench/maxapi.bench.ts        env: BENCH_TTFT_N (default 20), BENCH_TOOLS_N (10), BENCH_IMAGES_N (10)
+//   node bench/maxapi.bench.ts        env: BENCH_TTFT_N (default 20), BENCH_TOOLS_N (10), BENCH_IMAGES_N (10), BENCH_WARM_N (20)
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -24,6 +27,7 @@ const COMPOSE = ["compose", "-f", "test/containers/maxapi.compose.yml", "-f", "b
 const N = Number(process.env.BENCH_TTFT_N ?? 20);
 const TOOLS_N = Number(process.env.BENCH_TOOLS_N ?? 10);
 const IMAGES_N = Number(process.env.BENCH_IMAGES_N ?? 10);
+const WARM_N = Number(process.env.BENCH_WARM_N ?? 20);
 const PHOTO = png(578, 578, { noise: true }); // 1.00 MB
 const EXEC_TOOL = {
   type: "function",
@@ -69,18 +73,23 @@ function cgroupDir(containerId: string): string {
   return `/sys/fs/cgroup/memory/docker/${containerId}`;
 }
 
-function pssSumBytes(containerId: string): number {
-  let total = 0;
+/** The container's processes: PID, parent, command line and PSS in bytes. */
+function processesOf(containerId: string): { pid: number; ppid: number; cmdline: string; pss: number }[] {
+  const list = [];
   for (const pid of readFileSync(`${cgroupDir(containerId)}/cgroup.procs`, "utf8").split("\n").filter(Boolean)) {
     try {
       const pss = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1];
-      total += Number(pss ?? 0) * 1024;
+      const ppid = /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+      list.push({ pid: Number(pid), ppid: Number(ppid), cmdline, pss: Number(pss ?? 0) * 1024 });
     } catch {
       // the process ended between listing and reading
     }
   }
-  return total;
+  return list;
 }
+
+const pssSumBytes = (containerId: string) => processesOf(containerId).reduce((sum, p) => sum + p.pss, 0);
 
 async function peakWhile<T>(containerId: string, work: Promise<T>): Promise<{ pss: number; cgroup: number; result: T }> {
   writeFileSync(`${cgroupDir(containerId)}/memory.max_usage_in_bytes`, "0"); // reset the cgroup's peak
@@ -104,17 +113,68 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
-async function main(): Promise<void> {
-  docker(...COMPOSE, "up", "-d", "--build", "mock-anthropic", "maxapi"); // maxapi starts once the mock is healthy
-  const maxapiUrl = endpoint("maxapi", 3456);
-  const mockUrl = endpoint("mock-anthropic", 8080);
-  const containerId = docker(...COMPOSE, "ps", "-q", "--no-trunc", "maxapi");
+async function waitForHealth(url: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const ok = await fetch(`${maxapiUrl}/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (attempt > 100) throw new Error("maxapi did not answer /health");
+    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (attempt > 100) throw new Error(`${url} did not answer /health`);
     await sleep(100);
   }
+}
+
+/** maxapi's /metrics as name → value. */
+async function metrics(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Object.fromEntries([...text.matchAll(/^(maxapi_\w+) (\d+)$/gm)].map((m) => [m[1] ?? "", Number(m[2])]));
+}
+
+/** Section 5: the same requests on maxapi without warm processes and on maxapi-warm. */
+async function warmAgainstCold(coldUrl: string, warmUrl: string, mockUrl: string, warmId: string): Promise<void> {
+  const tools = { tools: [EXEC_TOOL] };
+  const call = { mode: "ok", answer: "", toolCalls: [{ name: "exec", input: { command: "echo $((6*7))" } }] };
+  const kinds = {
+    "text turn": { mode: { mode: "ok" }, extra: {} },
+    "tool turn": { mode: call, extra: tools },
+  };
+  const before = await metrics(warmUrl);
+  const timings: Record<string, number[]> = {};
+  for (let i = 0; i < WARM_N; i++) {
+    for (const [kind, { mode, extra }] of Object.entries(kinds)) {
+      await setMode(mockUrl, mode);
+      for (const [pool, url] of [["cold", coldUrl], ["warm", warmUrl]] as const) {
+        await sleep(1000); // one request a second: the pool refills between them, as between an agent's turns
+        (timings[`${kind}, ${pool}`] ??= []).push((await streamOnce(url, extra)).firstToken);
+      }
+    }
+  }
+  const after = await metrics(warmUrl);
+  const count = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
+  console.log(`warm CLI processes: pool off (maxapi) against the default pool (maxapi-warm), ${WARM_N} of each, interleaved, 1 s apart`);
+  for (const [kind, list] of Object.entries(timings)) {
+    console.log(`  ${kind.padEnd(16)} first token median ${ms(median(list))}  min ${ms(Math.min(...list))}  max ${ms(Math.max(...list))}`);
+  }
+  console.log(`  maxapi-warm: ${count("maxapi_warm_hits_total")} served warm, ${count("maxapi_warm_misses_total")} cold, ${count("maxapi_warm_fallbacks_total")} fell back`);
+
+  // idle memory: two tool turns last, so both warm processes wait with a stub tool server each
+  await setMode(mockUrl, call);
+  for (let i = 0; i < 2; i++) await streamOnce(warmUrl, tools);
+  await sleep(3000);
+  const processes = processesOf(warmId);
+  const waiting = processes.filter((p) => p.cmdline.includes("--print --output-format stream-json"));
+  const withStub = waiting.map((cli) => cli.pss + processes.filter((p) => p.ppid === cli.pid).reduce((sum, p) => sum + p.pss, 0));
+  console.log(`  idle: ${waiting.length} warm processes; PSS each (CLI + its stub tool server): ${withStub.map(mib).join(", ")}; together ${mib(withStub.reduce((a, b) => a + b, 0))}`);
+  console.log(`  the whole container idle: ${mib(processes.reduce((sum, p) => sum + p.pss, 0))} PSS`);
+}
+
+async function main(): Promise<void> {
+  docker(...COMPOSE, "up", "-d", "--build", "mock-anthropic", "maxapi", "maxapi-warm"); // maxapi starts once the mock is healthy
+  const maxapiUrl = endpoint("maxapi", 3456);
+  const warmUrl = endpoint("maxapi-warm", 3456);
+  const mockUrl = endpoint("mock-anthropic", 8080);
+  const containerId = docker(...COMPOSE, "ps", "-q", "--no-trunc", "maxapi");
+  const warmId = docker(...COMPOSE, "ps", "-q", "--no-trunc", "maxapi-warm");
+  await waitForHealth(maxapiUrl);
+  await waitForHealth(warmUrl);
 
   console.log(`maxapi benchmark: Claude Code CLI ${docker("exec", containerId, "claude", "--version")} in clawbridge/maxapi, mock Anthropic API`);
 
@@ -181,6 +241,9 @@ async function main(): Promise<void> {
       `  ${String(count).padStart(2)} in flight  peak PSS ${mib(pss).padStart(8)}  (+${mib((pss - idle) / count)} per request)  cgroup peak ${mib(cgroup)}`,
     );
   }
+
+  await streamOnce(warmUrl); // the warm container's first CLI reads the binary from disk too
+  await warmAgainstCold(maxapiUrl, warmUrl, mockUrl, warmId);
 }
 
 let exitCode = 0;

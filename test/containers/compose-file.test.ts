@@ -10,6 +10,8 @@ interface Service {
   cap_drop?: string[];
   security_opt?: string[];
   healthcheck?: object;
+  image?: string;
+  pull_policy?: string;
   ports?: { host_ip?: string; target: number; published: string }[];
   networks?: Record<string, unknown>;
   depends_on?: Record<string, { condition: string; required: boolean }>;
@@ -92,6 +94,23 @@ describe("wiring and hardening", () => {
       expect(service?.healthcheck, name).toBeDefined();
     }
     expect(project.services["config-init"]).toMatchObject({ restart: "no", cap_drop: ["ALL"], security_opt: ["no-new-privileges:true"] });
+  });
+
+  it("builds the clawbridge images here and never asks a registry for them", async () => {
+    const project = await resolved();
+    for (const name of ["config-init", "maxapi", "normalizer", "gateway"]) {
+      expect(project.services[name]?.image, name).toMatch(/^clawbridge\//);
+      expect(project.services[name]?.pull_policy, name).toBe("never");
+    }
+  });
+
+  it("maxapi's warm CLI processes: on by default (2), within the normalizer's MAX_CONCURRENCY, which both get", async () => {
+    const project = await resolved();
+    expect(project.services.maxapi?.environment).toMatchObject({ WARM_POOL_SIZE: "2", WARM_IDLE_MS: "300000", MAX_CONCURRENCY: "4" });
+    expect(project.services.normalizer?.environment).toMatchObject({ MAX_CONCURRENCY: "4" });
+    const changed = await resolved({ MAX_CONCURRENCY: "2", WARM_POOL_SIZE: "0" });
+    expect(changed.services.maxapi?.environment).toMatchObject({ WARM_POOL_SIZE: "0", MAX_CONCURRENCY: "2" });
+    expect(changed.services.normalizer?.environment).toMatchObject({ MAX_CONCURRENCY: "2" });
   });
 
   it("health is checked every second while a service starts, then every 10 s (maxapi's check starts a CLI process)", async () => {

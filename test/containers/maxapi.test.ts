@@ -657,12 +657,15 @@ describe("maxapi: warm CLI processes", () => {
     expect(response.status).toBe(200);
     const waiting = cliPids(targets.warm).length;
     expect(waiting, "the request's process and at least one waiting").toBeGreaterThanOrEqual(2);
-    docker("kill", "--signal", "TERM", targets.warm.id);
+    const restarts = () => Number(docker("inspect", "--format", "{{.RestartCount}}", targets.warm.id));
+    const before = restarts();
+    killIn(targets.warm.id, pidsIn(targets.warm.id, "services/maxapi/dist/main.js"), { signal: "SIGTERM" });
     await until("only the request's CLI process left", () => (cliPids(targets.warm).length === 1 ? true : undefined), 20, 100);
     const text = await response.text();
     expect(text).toContain("six");
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
     await setMode("ok");
-    await waitHealthy(targets.warm); // restarted by its policy
+    await until("a restart", () => (restarts() > before ? true : undefined), 100); // it exits once the request is done
+    await waitHealthy(targets.warm);
   });
 });

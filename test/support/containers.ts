@@ -18,10 +18,10 @@ export function environOf(containerId: string, pid: number): string {
   return docker("exec", containerId, "node", "-e", `process.stdout.write(require("fs").readFileSync("/proc/${pid}/environ","utf8").split("\\0").join("\\n"))`);
 }
 
-/** SIGKILLs the processes. Killing the main process can stop the container before `docker exec` returns: allow that with `containerMayExit`. */
-export function killIn(containerId: string, pids: number[], options: { containerMayExit?: boolean } = {}): void {
+/** SIGKILLs (or `signal`s) the processes. Killing the main process can stop the container before `docker exec` returns: allow that with `containerMayExit`. */
+export function killIn(containerId: string, pids: number[], options: { containerMayExit?: boolean; signal?: NodeJS.Signals } = {}): void {
   try {
-    docker("exec", containerId, "node", "-e", `for (const pid of ${JSON.stringify(pids)}) process.kill(pid, "SIGKILL")`);
+    docker("exec", containerId, "node", "-e", `for (const pid of ${JSON.stringify(pids)}) process.kill(pid, ${JSON.stringify(options.signal ?? "SIGKILL")})`);
   } catch (error) {
     if (!options.containerMayExit) throw error;
   }

@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
 const LOGIN_FIX =
-  "set CLAUDE_SETUP_TOKEN in .env to the sk-ant-oat01-… token `claude setup-token` prints (make setup asks for it) and run docker compose up -d, or run make login once";
+  "set CLAUDE_SETUP_TOKEN in .env to the token `claude setup-token` prints (make setup asks for it) and run docker compose up -d, or run make login once";
 
 export const AUTH_FIX = `the Claude CLI has no credentials: ${LOGIN_FIX}`;
 

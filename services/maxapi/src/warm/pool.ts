@@ -83,7 +83,10 @@ export class WarmPool {
 
   /** claude-max-api's spawn: a warm process that fits, or a fresh one. */
   readonly spawnCli = (command: string, args: readonly string[], options: SpawnOptions): ChildProcess => {
-    if (this.closed || this.options.size === 0) return this.spawn(command, args, options);
+    if (this.closed || this.options.size === 0) {
+      this.counts.misses++;
+      return this.spawn(command, args, options);
+    }
     const key = shapeKey(command, args, options);
     this.remember({ key, command, args, options });
     const warm = this.take(key);
