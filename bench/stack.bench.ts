@@ -2,15 +2,20 @@
 // the images already built and an empty state volume (config-init's first run), and the images' sizes.
 // It runs the product docker-compose.yml with the test override (mock Anthropic API, no route out),
 // with the shipped healthcheck timings (checked every second while starting: start_interval) and
-// without start_interval (checked every 10 s from the start, as before Docker Engine 25).
-//   node bench/stack.bench.ts        env: BENCH_STACK_ROUNDS (default 3)
+// without start_interval (checked every 10 s from the start, as before Docker Engine 25). Then an
+// OpenClaw agent turn with two tool round trips (three model requests: exec, exec, the answer) through
+// the whole stack, with maxapi's default warm pool and with WARM_POOL_SIZE=0, BENCH_AGENT_N each.
+//   node bench/stack.bench.ts        env: BENCH_STACK_ROUNDS (default 3), BENCH_AGENT_N (20)
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { MockAnthropicClient } from "../test/support/mock-anthropic-client.ts";
+import { agentTurn } from "../test/support/openclaw-agent.ts";
 import { composeCommand, ROOT } from "../test/support/stack.ts";
 
 const ROUNDS = Number(process.env.BENCH_STACK_ROUNDS ?? 3);
+const AGENT_N = Number(process.env.BENCH_AGENT_N ?? 20);
 const PROJECT = `clawbridge-bench-stack-${process.pid}`;
 const SERVICES = ["config-init", "mock-anthropic", "maxapi", "normalizer", "gateway"];
 const IMAGES = ["config-init", "gateway", "maxapi", "normalizer"];
@@ -79,6 +84,39 @@ for (const [label, env] of [
     console.log(`  ${service.padEnd(15)} ${median(values).toFixed(1).padStart(5)}  (${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)})`);
   }
 }
+
+/** Seconds of each agent turn with two tool round trips, in sessions of their own, one a second. */
+async function agentTurns(env: Record<string, string>, label: string): Promise<number[]> {
+  compose(env, "up", "-d", "--wait");
+  const mock = new MockAnthropicClient(`http://${compose(env, "port", "mock-anthropic", "8080").trim()}`);
+  const gateway = compose(env, "ps", "-q", "gateway").trim();
+  const call = (command: string) => ({ answer: "", toolCalls: [{ name: "exec", input: { command } }] });
+  const seconds: number[] = [];
+  for (let i = -2; i < AGENT_N; i++) {
+    // two warm-up turns: OpenClaw's first turn loads more, and the pool learns the agent's tools
+    await mock.setMode("ok", { answer: "Both commands ran.", next: [call("echo one"), call("echo two")] });
+    await sleep(1000);
+    const started = performance.now();
+    const turn = await agentTurn(gateway, `Run two commands (${label} ${i})`, { sessionKey: `bench-${label}-${i}` });
+    if (turn.text !== "Both commands ran.") throw new Error(`agent turn failed: ${turn.output.slice(0, 500)}`);
+    if (i >= 0) seconds.push((performance.now() - started) / 1000);
+  }
+  return seconds;
+}
+
+const turns: Record<string, number[]> = {};
+for (const [label, extra] of [
+  ["warm", {}],
+  ["cold", { WARM_POOL_SIZE: "0" }],
+] as const) {
+  turns[label] = await agentTurns({ ...SHIPPED, ...extra }, label);
+}
+compose(SHIPPED, "down", "--volumes", "--timeout", "30");
+console.log(`\nan OpenClaw agent turn with two tool round trips (three model requests), ${AGENT_N} each, seconds:`);
+for (const [label, list] of Object.entries(turns)) {
+  console.log(`  ${(label === "warm" ? "default warm pool" : "WARM_POOL_SIZE=0").padEnd(18)} median ${median(list).toFixed(2)}  (${Math.min(...list).toFixed(2)}-${Math.max(...list).toFixed(2)})`);
+}
+console.log(`  warm is faster by ${(median(turns.cold ?? []) - median(turns.warm ?? [])).toFixed(2)} s (medians)`);
 
 console.log("\nimage sizes (uncompressed, as `docker images` reports):");
 const tag = (name: string) => `clawbridge/${name}:test`;
