@@ -17,7 +17,7 @@ const shape = {
   SHUTDOWN_TIMEOUT_MS: common.nonNegativeInt(25_000),
   // warm CLI processes (warm/pool.ts): how many at most (0: off), and how long one may wait
   WARM_POOL_SIZE: common.nonNegativeInt(2),
-  WARM_IDLE_MS: common.positiveInt(300_000),
+  WARM_IDLE_MS: z.coerce.number().int().min(10_000).default(300_000), // each replacement costs a CLI start
   // the normalizer's cap on requests at once: busy and warm CLI processes together stay within it
   MAX_CONCURRENCY: common.positiveInt(4),
   LOG_LEVEL: common.logLevel(),
@@ -39,7 +39,7 @@ const help: Help<typeof shape> = {
   ...commonHelp,
   CLI_WORKDIR: { expected: "a directory" },
   WARM_POOL_SIZE: { expected: "a number of processes (0 or more; 0 turns warm processes off)" },
-  WARM_IDLE_MS: { expected: "a number of milliseconds (1 or more)" },
+  WARM_IDLE_MS: { expected: "a number of milliseconds, 10000 or more" },
   MAX_CONCURRENCY: { expected: "a number of requests (1 or more), the same as the normalizer's" },
   CLAUDE_CODE_OAUTH_TOKEN: {
     expected: "a setup token (sk-ant-oat01-…, as `claude setup-token` prints it)",

@@ -60,4 +60,14 @@ describe("the setup token", () => {
     expect(message).toContain(`sk-ant-api03-…, ${malformed.length} characters`);
     expect(message).not.toContain("this-is-an-api-key");
   });
+
+  it("warm processes: 2 by default, 0 turns them off; an idle time under 10 s or a negative size is refused in words", () => {
+    expect(loadSettings({})).toMatchObject({ WARM_POOL_SIZE: 2, WARM_IDLE_MS: 300_000, MAX_CONCURRENCY: 4 });
+    expect(loadSettings({ WARM_POOL_SIZE: "0" }).WARM_POOL_SIZE).toBe(0);
+    const problems = problemsOf({ WARM_POOL_SIZE: "-1", WARM_IDLE_MS: "1" });
+    expect(problems).toEqual([
+      "WARM_POOL_SIZE is not a number of processes (0 or more; 0 turns warm processes off): fix it in .env.",
+      "WARM_IDLE_MS is not a number of milliseconds, 10000 or more: fix it in .env.",
+    ]);
+  });
 });

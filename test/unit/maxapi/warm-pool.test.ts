@@ -3,9 +3,13 @@
 // dies. The real CLI in a real pool is test/containers/maxapi.test.ts's "warm CLI processes".
 import type { ChildProcess, SpawnOptions } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { setImmediate as tick } from "node:timers/promises";
+import { spawn as nodeSpawn } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { WarmPool, type PoolOptions } from "../../../services/maxapi/src/warm/pool.ts";
+import { FORGET_MS, WarmPool, type PoolOptions } from "../../../services/maxapi/src/warm/pool.ts";
+
+/** Lets the pool's quiet-time refill (quietMs 0 here) and the fake processes' exits run. */
+const tick = () => sleep(5);
 
 let nextPid = 100;
 
@@ -61,17 +65,25 @@ const spawn = vi.fn((_command: string, args: readonly string[], _options: SpawnO
 
 const pools: WarmPool[] = [];
 function pool(options: Partial<PoolOptions> = {}): WarmPool {
-  const created = new WarmPool({ size: 2, capacity: 4, idleMs: 60_000, spawn, ...options });
+  const created = new WarmPool({ size: 2, capacity: 4, idleMs: 60_000, quietMs: 0, spawn, ...options });
   pools.push(created);
   return created;
 }
 
 afterEach(() => {
+  const busy = pools.map((p) => p.stats.busy);
   for (const p of pools.splice(0)) p.close();
   spawned.splice(0);
   spawn.mockClear();
   vi.useRealTimers();
+  expect(busy.every((n) => n === 0), "every request's process counted out again").toBe(true);
 });
+
+/** Polls `check` every 10 ms for up to 2 s (the pool's timers run meanwhile). */
+async function eventually(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await sleep(10);
+  expect(check()).toBe(true);
+}
 
 const SONNET = ["--print", "--model", "sonnet", "--input-format", "stream-json"];
 const HAIKU = ["--print", "--model", "haiku", "--input-format", "stream-json"];
@@ -117,10 +129,10 @@ describe("warm pool", () => {
 
   it("a process fits only the same command line, environment and directory", async () => {
     const p = pool({ size: 1 });
-    request(p).child.emit("close", 0);
-    spawned[0]?.exit(0);
+    processOf(request(p).child.pid)?.exit(0);
     await tick();
     expect(idle()).toHaveLength(1);
+    const waiting = idle()[0];
     for (const [args, options] of [
       [HAIKU, OPTIONS],
       [WITH_TOOLS, OPTIONS],
@@ -128,8 +140,9 @@ describe("warm pool", () => {
       [SONNET, { ...OPTIONS, cwd: "/elsewhere" }],
     ] as const) {
       const { child } = request(p, args, options);
+      expect(child.pid, `${args.join(" ")} ${JSON.stringify(options)}`).not.toBe(waiting?.pid);
       expect(processOf(child.pid)?.args).toEqual(args);
-      expect(processOf(child.pid)?.stdinEnded).toBe(true);
+      processOf(child.pid)?.exit(0);
     }
     expect(p.stats.hits).toBe(0);
   });
@@ -147,54 +160,59 @@ describe("warm pool", () => {
     expect(p.stats.hits).toBe(2);
     expect(processOf(a.child.pid)?.args).toEqual(WITH_TOOLS);
     expect(processOf(b.child.pid)?.args).toEqual(SONNET);
+    processOf(a.child.pid)?.exit(0);
+    processOf(b.child.pid)?.exit(0);
   });
 
   it("busy and warm processes stay within the capacity; a miss at the bound ends a warm one first", async () => {
     const p = pool({ size: 2, capacity: 2 });
-    const one = request(p, SONNET);
-    processOf(one.child.pid)?.exit(0);
+    const alive = () => spawned.filter((c) => c.exitCode === null && c.signalCode === null);
+    processOf(request(p, SONNET).child.pid)?.exit(0);
     await tick();
-    expect(idle()).toHaveLength(1);
-    const busy = request(p, HAIKU); // a miss: 1 busy + 1 warm = the capacity
+    const warmSonnet = idle()[0];
+    expect(alive()).toHaveLength(1);
+    const haiku = request(p, HAIKU); // a miss: 1 busy + 1 warm = the capacity, nothing ended
+    expect(warmSonnet?.killed).toBe(false);
+    const tools = request(p, WITH_TOOLS); // another miss: the warm sonnet process makes room
+    expect(warmSonnet?.killed).toBe(true);
     await tick();
-    const alive = () => spawned.filter((c) => c.exitCode === null && c.signalCode === null).length;
-    expect(alive()).toBeLessThanOrEqual(2);
-    request(p, WITH_TOOLS); // another miss: the warm sonnet process makes room
+    expect(alive()).toHaveLength(2); // the two busy ones; no refill while they hold the capacity
+    processOf(haiku.child.pid)?.exit(0);
+    processOf(tools.child.pid)?.exit(0);
     await tick();
-    expect(alive()).toBeLessThanOrEqual(2);
-    expect(p.stats.recycled).toBeGreaterThanOrEqual(1);
-    processOf(busy.child.pid)?.exit(0);
-    await tick();
-    expect(alive()).toBeLessThanOrEqual(2);
+    expect(alive().map((c) => c.args).sort(), "then the last two command lines, within the capacity").toEqual([HAIKU, WITH_TOOLS].sort());
   });
 
-  it("size 0: every request starts its own process and nothing is started ahead", async () => {
+  it("size 0: every request starts its own process, is counted a miss, and nothing is started ahead", async () => {
     const p = pool({ size: 0 });
     const { child } = request(p);
     processOf(child.pid)?.exit(0);
     await tick();
-    request(p);
+    request(p).child.emit("close", 0);
     expect(spawned).toHaveLength(2);
     expect(spawned.every((c) => c.stdinEnded)).toBe(true);
+    expect(p.stats).toMatchObject({ hits: 0, misses: 2, idle: 0 });
   });
 
   it("a warm process that died while waiting is not handed out", async () => {
     const p = pool({ size: 1 });
     processOf(request(p).child.pid)?.exit(0);
     await tick();
-    idle()[0]?.exit(1);
+    const dead = idle()[0];
+    dead?.exit(1);
     const { child } = request(p);
-    expect(processOf(child.pid)?.stdinEnded).toBe(true);
+    expect(child.pid).not.toBe(dead?.pid);
     expect(p.stats).toMatchObject({ hits: 0, misses: 2 });
+    processOf(child.pid)?.exit(0);
   });
 
-  it("a warm process that ends before answering: the request runs on a fresh process with the same input, and never sees the failure", async () => {
+  it("a warm process killed before its first output: the request runs on a fresh process with the same input, and never sees the failure", async () => {
     const p = pool({ size: 1 });
     processOf(request(p).child.pid)?.exit(0);
     await tick();
     const { child, seen } = request(p, SONNET, OPTIONS, "the input");
     const warm = processOf(child.pid);
-    warm?.exit(1); // gone before its first output
+    warm?.exit(null, "SIGKILL"); // e.g. the OOM killer, before it read anything
     expect(seen.closed).toBeUndefined();
     const fresh = spawned.at(-1);
     expect(fresh).not.toBe(warm);
@@ -204,6 +222,64 @@ describe("warm pool", () => {
     fresh?.exit(0);
     expect(seen).toMatchObject({ output: "answer", closed: 0, errors: 0 });
     expect(p.stats.fallbacks).toBe(1);
+  });
+
+  it("a warm process that exits by itself before any output (it refused the input) ends the request as a cold one would", async () => {
+    const p = pool({ size: 1 });
+    processOf(request(p).child.pid)?.exit(0);
+    await tick();
+    const before = spawned.length;
+    const { child, seen } = request(p);
+    processOf(child.pid)?.exit(1);
+    expect(seen.closed).toBe(1);
+    expect(spawned).toHaveLength(before); // not run twice
+    expect(p.stats.fallbacks).toBe(0);
+  });
+
+  it("a replacement that cannot be started ends the request with an error and one close, and the pool goes on", async () => {
+    const p = pool({ size: 1 });
+    processOf(request(p).child.pid)?.exit(0);
+    await tick();
+    const { child, seen } = request(p);
+    spawn.mockImplementationOnce(() => {
+      throw new Error("spawn ENOMEM");
+    });
+    processOf(child.pid)?.exit(null, "SIGKILL");
+    expect(seen).toMatchObject({ closed: null, errors: 1 });
+    await tick();
+    const next = request(p);
+    processOf(next.child.pid)?.exit(0);
+    expect(next.seen.closed).toBe(0);
+  });
+
+  it("a warm process that cannot be started is logged and skipped; requests start their own", async () => {
+    const logged: string[] = [];
+    const p = pool({ size: 1, log: (_level, _entry, message) => logged.push(message) });
+    spawn.mockImplementationOnce((_c, args) => {
+      const child = new FakeCli(args);
+      spawned.push(child);
+      return child as unknown as ChildProcess;
+    });
+    spawn.mockImplementationOnce(() => {
+      throw new Error("spawn EAGAIN");
+    });
+    processOf(request(p).child.pid)?.exit(0);
+    await tick();
+    expect(logged).toContain("warm CLI process could not be started");
+    expect(idle()).toHaveLength(0);
+  });
+
+  it("a request that ends its own process (the client hung up) is not given a replacement", async () => {
+    const p = pool({ size: 1 });
+    processOf(request(p).child.pid)?.exit(0);
+    await tick();
+    const before = spawned.length;
+    const { child, seen } = request(p);
+    child.kill("SIGTERM");
+    await tick();
+    expect(seen.closed).toBeNull();
+    expect(spawned.length - before, "only the pool's own refill, no replacement for the request").toBeLessThanOrEqual(1);
+    expect(p.stats.fallbacks).toBe(0);
   });
 
   it("once a warm process has answered, its end is the request's (an error mid-answer stays an error)", async () => {
@@ -218,28 +294,65 @@ describe("warm pool", () => {
     expect(p.stats.fallbacks).toBe(0);
   });
 
-  it("replaces a warm process after idleMs, and when the CLI's login changes", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    let login = "v1";
-    const p = pool({ size: 1, idleMs: 1000, credentials: () => login });
+  it("starts nothing while requests go on: used processes are replaced once it has been quiet for quietMs", async () => {
+    const p = pool({ size: 2, quietMs: 60 });
+    processOf(request(p).child.pid)?.exit(0);
+    await sleep(100);
+    expect(idle()).toHaveLength(1);
+    const count = spawned.length;
+    const { child } = request(p);
+    processOf(child.pid)?.exit(0);
+    await tick();
+    expect(spawned, "not right after the request").toHaveLength(count);
+    await sleep(100);
+    expect(idle()).toHaveLength(2);
+  });
+
+  it("replaces a warm process that waited idleMs by a fresh one", async () => {
+    const p = pool({ size: 1, idleMs: 50 });
     processOf(request(p).child.pid)?.exit(0);
     await tick();
     const first = idle()[0];
-    vi.advanceTimersByTime(1001);
-    await tick();
-    await tick();
-    expect(first?.killed).toBe(true);
-    expect(idle()).toHaveLength(1);
+    await eventually(() => first?.killed === true && idle().length === 1);
     expect(idle()[0]).not.toBe(first);
-
-    login = "v2";
-    const { child } = request(p);
-    expect(processOf(child.pid)?.input, "a fresh start, not the process that read the old login").toHaveLength(1);
-    expect(p.stats.hits).toBe(0);
+    expect(p.stats.recycled).toBeGreaterThanOrEqual(1);
   });
 
-  it("close ends every warm process and starts no more", async () => {
+  it("does not hand over a process that started before the CLI's login changed", async () => {
+    let login = "v1";
+    const p = pool({ size: 1, credentials: () => login });
+    processOf(request(p).child.pid)?.exit(0);
+    await tick();
+    const waiting = idle()[0];
+    login = "v2";
+    const { child } = request(p);
+    expect(child.pid, "a fresh start, not the process that read the old login").not.toBe(waiting?.pid);
+    expect(waiting?.killed).toBe(true);
+    expect(p.stats.hits).toBe(0);
+    processOf(child.pid)?.exit(0);
+  });
+
+  it("lets a command line go when it has not been used for FORGET_MS, with its warm process", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
     const p = pool({ size: 2 });
+    processOf(request(p, WITH_TOOLS).child.pid)?.exit(0);
+    await tick();
+    const waiting = idle()[0];
+    vi.setSystemTime(Date.now() + FORGET_MS + 1);
+    processOf(request(p, HAIKU).child.pid)?.exit(0);
+    await tick();
+    expect(waiting?.killed).toBe(true);
+    expect(idle().map((c) => c.args)).toEqual([HAIKU]);
+  });
+
+  it("close ends every warm process, releases what it held and starts no more", async () => {
+    const held = new Map<string, number>();
+    const hold = (args: readonly string[]) => {
+      const key = args.join(" ");
+      held.set(key, (held.get(key) ?? 0) + 1);
+      return () => held.set(key, (held.get(key) ?? 0) - 1);
+    };
+    const p = pool({ size: 2, hold });
     processOf(request(p).child.pid)?.exit(0);
     await tick();
     const waiting = idle();
@@ -248,16 +361,54 @@ describe("warm pool", () => {
     expect(waiting[0]?.killed).toBe(true);
     await tick();
     expect(idle()).toHaveLength(0);
+    expect([...held.values()].every((n) => n === 0), JSON.stringify([...held])).toBe(true);
   });
 
-  it("holds what a remembered command line needs, and lets it go when it is forgotten", async () => {
-    const held: string[] = [];
-    const p = pool({ size: 1, hold: (args) => (held.push(args.join(" ")), () => held.splice(held.indexOf(args.join(" ")), 1)) });
+  it("holds a command line's tool definitions while it is remembered and while a warm process of it lives", async () => {
+    const held = new Map<string, number>();
+    const hold = (args: readonly string[]) => {
+      const key = args.join(" ");
+      held.set(key, (held.get(key) ?? 0) + 1);
+      return () => held.set(key, (held.get(key) ?? 0) - 1);
+    };
+    const p = pool({ size: 1, hold });
     processOf(request(p, WITH_TOOLS).child.pid)?.exit(0);
     await tick();
-    expect(held).toEqual([WITH_TOOLS.join(" ")]);
-    processOf(request(p, HAIKU).child.pid)?.exit(0); // the tool set drops out of the last 1
-    await tick();
-    expect(held).toEqual([HAIKU.join(" ")]);
+    expect(held.get(WITH_TOOLS.join(" ")), "the remembered line and its warm process").toBe(2);
+    const haiku = request(p, HAIKU); // the tool set drops out of the last 1; its warm process still lives
+    expect(held.get(WITH_TOOLS.join(" "))).toBe(1);
+    processOf(haiku.child.pid)?.exit(0);
+    await tick(); // the refill ends the tools process (no longer wanted)
+    expect(held.get(WITH_TOOLS.join(" "))).toBe(0);
+  });
+});
+
+describe("warm pool with real processes", () => {
+  // a stand-in CLI on real pipes: reads its whole stdin, then answers with it
+  const ECHO = ["-e", 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{process.stdout.write("answer:"+s);process.exit(0)})'];
+
+  it("a warm process killed just before the hand-over (its exit not seen yet): the request is answered by a fresh one, with its input", async () => {
+    const real: ChildProcess[] = [];
+    const p = pool({ size: 1, spawn: (command, args, options) => {
+      const child = nodeSpawn(command, args, options);
+      real.push(child);
+      return child;
+    } });
+    const run = (input: string) =>
+      new Promise<{ output: string; code: number | null }>((resolve) => {
+        const child = p.spawnCli(process.execPath, ECHO, { stdio: ["pipe", "pipe", "pipe"] });
+        let output = "";
+        child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+        child.on("close", (code: number | null) => resolve({ output, code }));
+        child.stdin?.on("error", () => {});
+        child.stdin?.end(input);
+      });
+    expect(await run("first")).toEqual({ output: "answer:first", code: 0 });
+    await sleep(300); // the refill starts a warm one
+    const warm = real.at(-1);
+    expect(warm?.exitCode).toBeNull();
+    process.kill(warm?.pid ?? 0, "SIGKILL"); // gone, but node has not told the pool yet
+    expect(await run("second")).toEqual({ output: "answer:second", code: 0 });
+    expect(p.stats).toMatchObject({ hits: 1, fallbacks: 1 });
   });
 });

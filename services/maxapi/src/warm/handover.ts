@@ -1,9 +1,10 @@
 // A warm CLI process handed to a request, as the ChildProcess claude-max-api's runner expects
 // (stdin, stdout and stderr data, error, close, kill, pid, exitCode), with one difference: if the
-// warm process ends or fails before it has answered anything, the request is not told. A fresh
-// process is started in its place and given the same input, so a warm process can never cost a
-// request an error that a cold start would not have had. Once output has flowed, its end is the
-// request's, as with any process.
+// warm process turns out to have been gone when it was handed over (its stdin pipe broken, killed
+// by a signal, or failed, all before any output), the request is not told. A fresh process is
+// started in its place and given the same input, so a warm process can never cost a request an
+// error that a cold start would not have had. A CLI that exits by itself (it refused the input)
+// ends the request as a cold one would; so does anything after its first output.
 import type { ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 
@@ -43,6 +44,8 @@ export class HandedOver extends EventEmitter {
   private child: ChildProcess;
   private answered = false;
   private replaced = false;
+  /** The warm process's stdin pipe broke: it was gone before it could read the request. */
+  private pipeBroken = false;
   private readonly replacement: () => ChildProcess;
 
   /**
@@ -70,7 +73,9 @@ export class HandedOver extends EventEmitter {
   private attach(child: ChildProcess): void {
     this.pid = child.pid;
     const current = () => child === this.child;
-    child.stdin?.on("error", () => {}); // a process that is gone breaks the pipe; its close says the rest
+    child.stdin?.on("error", () => {
+      if (current()) this.pipeBroken = true; // a process that is gone; its close says the rest
+    });
     child.stdout?.on("data", (data: Buffer) => {
       if (!current()) return;
       this.answered = true;
@@ -83,7 +88,7 @@ export class HandedOver extends EventEmitter {
       if (current() && !this.replace()) this.emit("error", error);
     });
     child.on("close", (code: number | null, signal: NodeJS.Signals | null) => {
-      if (!current() || this.replace()) return;
+      if (!current() || ((this.pipeBroken || signal !== null) && this.replace())) return;
       this.exitCode = code;
       this.signalCode = signal;
       this.emit("exit", code, signal);
@@ -95,9 +100,17 @@ export class HandedOver extends EventEmitter {
   private replace(): boolean {
     if (this.answered || this.replaced || this.killed) return false;
     this.replaced = true;
-    this.emit("fallback");
-    const child = this.replacement();
+    let child: ChildProcess;
+    try {
+      child = this.replacement();
+    } catch (error) {
+      // as a cold start that failed: an error, and a close without a result (a 502 for the client)
+      this.emit("error", error);
+      this.emit("close", null, null);
+      return true;
+    }
     this.child = child;
+    this.emit("fallback");
     this.attach(child);
     for (const chunk of this.stdin.written) child.stdin?.write(chunk);
     if (this.stdin.ended) child.stdin?.end();

@@ -6,11 +6,14 @@
 // serves one request and is gone, so nothing passes from one request to the next.
 //
 // What to keep warm is learnt from the traffic: the command lines of the last `size` requests
-// (OpenClaw sends the same model and tools on every turn of an agent). Bounds: at most `size` warm
-// processes, and busy plus warm never above `capacity` (MAX_CONCURRENCY: the memory budget counts
-// warm processes too); on a miss at the bound, a warm one makes room. A warm process is replaced by
-// a fresh one after `idleMs`, and when the CLI's login file changes (a new login must not be
-// served by a process that read the old one); a command line unused for FORGET_MS is let go.
+// (OpenClaw sends the same model and tools on every request of an agent, so two of one agent's).
+// Bounds: at most `size` warm processes, and busy plus warm (plus ones still ending) never above
+// `capacity` (MAX_CONCURRENCY: the memory budget counts warm processes too); on a miss at the bound,
+// a warm one makes room. Used processes are replaced once requests have been quiet for `quietMs`:
+// a CLI starting up beside a busy one (and OpenClaw, between an agent's tool round trips) would
+// slow the very answers the pool is for. A warm process is replaced by a fresh one after `idleMs`,
+// and when the CLI's login file changes (a new login must not be served by a process that read the
+// old one); a command line unused for FORGET_MS is let go.
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { createHash } from "node:crypto";
 import { HandedOver } from "./handover.ts";
@@ -24,8 +27,10 @@ export interface PoolOptions {
   capacity: number;
   /** How long a warm process may wait before it is replaced by a fresh one (WARM_IDLE_MS). */
   idleMs: number;
+  /** How long no request may have started or ended before used processes are replaced. */
+  quietMs?: number;
   spawn?: Spawn;
-  /** Holds what processes of a command line need (its tool definitions) while it is remembered. */
+  /** Holds what a process of this command line needs (its tool definitions) until released. */
   hold?: (args: readonly string[]) => () => void;
   /** Changes when the CLI's credentials change. */
   credentials?: () => string;
@@ -38,6 +43,7 @@ interface Shape {
   command: string;
   args: readonly string[];
   options: SpawnOptions;
+  usedAt: number;
   release: () => void;
 }
 
@@ -51,7 +57,7 @@ interface Warm {
 export interface PoolStats {
   hits: number;
   misses: number;
-  /** Warm processes that ended or failed before answering, replaced by a fresh start. */
+  /** Warm processes that were gone when handed over; the request ran on a fresh one. */
   fallbacks: number;
   /** Warm processes ended unused: replaced after idleMs or a login change, evicted, forgotten. */
   recycled: number;
@@ -61,13 +67,17 @@ export interface PoolStats {
 
 /** A command line not used for an hour is not kept warm any longer. */
 export const FORGET_MS = 60 * 60 * 1000;
+/** An ended warm process that has not exited after this long is killed. */
+const KILL_AFTER_MS = 5000;
 
 export class WarmPool {
-  private readonly shapes: (Shape & { usedAt: number })[] = [];
+  private readonly shapes: Shape[] = [];
   private readonly idle: Warm[] = [];
+  /** Warm processes told to end that have not exited yet: they still take memory. */
+  private ending = 0;
   private busy = 0;
   private closed = false;
-  private refillQueued = false;
+  private quietTimer: NodeJS.Timeout | undefined;
   private readonly counts = { hits: 0, misses: 0, fallbacks: 0, recycled: 0 };
   private readonly spawn: Spawn;
   private readonly options: PoolOptions;
@@ -83,83 +93,78 @@ export class WarmPool {
 
   /** claude-max-api's spawn: a warm process that fits, or a fresh one. */
   readonly spawnCli = (command: string, args: readonly string[], options: SpawnOptions): ChildProcess => {
-    if (this.closed || this.options.size === 0) {
-      this.counts.misses++;
-      return this.spawn(command, args, options);
-    }
-    const key = shapeKey(command, args, options);
-    this.remember({ key, command, args, options });
-    const warm = this.take(key);
     const detail = describe(args);
-    if (warm) {
-      this.counts.hits++;
-      const handed = new HandedOver(warm.child, () => this.spawn(command, args, options));
-      handed.once("fallback", () => {
-        this.counts.fallbacks++;
-        this.log("warn", { ...detail, pid: warm.child.pid }, "warm CLI process ended before answering: the request runs on a fresh one");
-      });
-      this.log("info", { warm: true, ...detail, pid: warm.child.pid }, "CLI process for a request");
-      // refilled when it closes, not now: a CLI starting beside it would slow its answer
-      this.track(handed);
-      return handed as unknown as ChildProcess;
+    const off = this.closed || this.options.size === 0;
+    const key = shapeKey(command, args, options);
+    if (!off) this.remember({ key, command, args, options });
+    const warm = off ? undefined : this.take(key);
+    if (!warm) {
+      this.counts.misses++;
+      this.makeRoom(1);
+      const child = this.spawn(command, args, options); // a throw here is the runner's, as before the pool
+      this.log("info", { warm: false, ...detail, pid: child.pid }, "CLI process for a request");
+      this.track(child);
+      return child;
     }
-    this.counts.misses++;
-    this.makeRoom(1);
-    const child = this.spawn(command, args, options);
-    this.log("info", { warm: false, ...detail, pid: child.pid }, "CLI process for a request");
-    this.track(child);
-    return child;
+    this.counts.hits++;
+    const handed = new HandedOver(warm.child, () => this.spawn(command, args, options));
+    handed.once("fallback", () => {
+      this.counts.fallbacks++;
+      this.log("warn", { ...detail, pid: warm.child.pid, replacement: handed.pid }, "warm CLI process was gone when handed over: the request runs on a fresh one");
+    });
+    this.log("info", { warm: true, ...detail, pid: warm.child.pid }, "CLI process for a request");
+    this.track(handed);
+    return handed as unknown as ChildProcess;
   };
 
   /** Ends every warm process at once and starts no more (SIGTERM). */
   close(): void {
     this.closed = true;
-    for (const warm of this.idle.splice(0)) this.end(warm);
+    clearTimeout(this.quietTimer);
+    for (const warm of [...this.idle]) this.end(warm);
     for (const shape of this.shapes.splice(0)) shape.release();
   }
 
-  private remember(shape: Omit<Shape, "release">): void {
+  private remember(shape: Omit<Shape, "release" | "usedAt">): void {
     const release = this.options.hold?.(shape.args) ?? (() => {});
     this.shapes.push({ ...shape, release, usedAt: Date.now() });
     while (this.shapes.length > this.options.size) this.shapes.shift()?.release();
   }
 
   private take(key: string): Warm | undefined {
-    const credentials = this.options.credentials?.() ?? "";
+    const credentials = this.credentials();
     for (const warm of this.idle.filter((w) => w.key === key)) {
-      this.remove(warm);
-      if (!alive(warm.child)) continue;
       if (warm.credentials !== credentials) {
         this.log("info", { pid: warm.child.pid }, "warm CLI process ended: the CLI's login changed since it started");
         this.end(warm);
         continue;
       }
+      this.remove(warm);
       return warm;
     }
     return undefined;
   }
 
-  /** Counts a request's process as busy until it closes, then refills. */
+  /** Counts a request's process as busy until it closes; requests going on put the refill off. */
   private track(process: ChildProcess | HandedOver): void {
     this.busy++;
+    this.refillWhenQuiet();
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
       this.busy--;
-      this.queueRefill();
+      this.refillWhenQuiet();
     };
     process.once("close", finish);
     process.once("error", finish);
   }
 
-  private queueRefill(): void {
-    if (this.refillQueued || this.closed) return;
-    this.refillQueued = true;
-    setImmediate(() => {
-      this.refillQueued = false;
-      this.refill();
-    });
+  private refillWhenQuiet(): void {
+    if (this.closed) return;
+    clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(() => this.refill(), this.options.quietMs ?? 1000);
+    this.quietTimer.unref();
   }
 
   /** Starts what the remembered command lines want warm, within the bounds. */
@@ -181,21 +186,28 @@ export class WarmPool {
     for (let i = this.shapes.length - 1; i >= 0; i--) {
       const shape = this.shapes[i];
       if (!shape || (wanted.get(shape.key) ?? 0) === 0) continue;
-      if (this.busy + this.idle.length >= this.options.capacity || this.idle.length >= this.options.size) return;
+      if (this.processes() >= this.options.capacity || this.idle.length >= this.options.size) return;
       wanted.set(shape.key, (wanted.get(shape.key) ?? 0) - 1);
-      this.start(shape);
+      try {
+        this.start(shape);
+      } catch (error) {
+        this.log("warn", { err: (error as Error).message }, "warm CLI process could not be started");
+        return;
+      }
     }
   }
 
   private start(shape: Shape): void {
     const child = this.spawn(shape.command, shape.args, shape.options);
+    const release = this.options.hold?.(shape.args) ?? (() => {}); // its tool definitions, until it exits
+    child.once("close", release);
     const warm: Warm = {
       key: shape.key,
       child,
-      credentials: this.options.credentials?.() ?? "",
+      credentials: this.credentials(),
       timer: setTimeout(() => {
         this.end(warm);
-        this.queueRefill(); // a fresh one in its place, if still wanted
+        this.refillWhenQuiet(); // a fresh one in its place, if still wanted
       }, this.options.idleMs),
     };
     warm.timer.unref();
@@ -210,17 +222,30 @@ export class WarmPool {
     this.log("debug", { ...describe(shape.args), pid: child.pid }, "warm CLI process started");
   }
 
+  private processes(): number {
+    return this.busy + this.idle.length + this.ending;
+  }
+
   /** Makes room for `n` more processes by ending warm ones (oldest first). */
   private makeRoom(n: number): void {
-    while (this.idle.length > 0 && this.busy + this.idle.length + n > this.options.capacity) {
+    while (this.idle.length > 0 && this.processes() + n > this.options.capacity) {
       const oldest = this.idle[0];
       if (oldest) this.end(oldest);
     }
   }
 
+  /** Ends a waiting process; it counts until it has exited (SIGKILL if it does not in time). */
   private end(warm: Warm): void {
-    this.remove(warm);
+    if (!this.remove(warm)) return;
     this.counts.recycled++;
+    if (warm.child.exitCode !== null || warm.child.signalCode !== null) return;
+    this.ending++;
+    const kill = setTimeout(() => warm.child.kill("SIGKILL"), KILL_AFTER_MS);
+    kill.unref();
+    warm.child.once("exit", () => {
+      clearTimeout(kill);
+      this.ending--;
+    });
     warm.child.kill("SIGTERM");
   }
 
@@ -232,12 +257,18 @@ export class WarmPool {
     return true;
   }
 
+  private credentials(): string {
+    try {
+      return this.options.credentials?.() ?? "";
+    } catch {
+      return "unknown"; // unreadable: as good as changed for processes that read it before
+    }
+  }
+
   private log(level: "info" | "warn" | "debug", entry: Record<string, unknown>, message: string): void {
     this.options.log?.(level, entry, message);
   }
 }
-
-const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null && !child.killed;
 
 /** Two requests fit the same process when everything the CLI is started with is the same. */
 function shapeKey(command: string, args: readonly string[], options: SpawnOptions): string {
