@@ -102,6 +102,17 @@ function request(p: WarmPool, args = SONNET, options = OPTIONS, input = '{"type"
 }
 
 /** The real process behind what the request got (the warm one, or its replacement). */
+/** A `hold` that counts, per command line, the holds taken and not yet released. */
+function holds() {
+  const held = new Map<string, number>();
+  const hold = (args: readonly string[]) => {
+    const key = args.join(" ");
+    held.set(key, (held.get(key) ?? 0) + 1);
+    return () => held.set(key, (held.get(key) ?? 0) - 1);
+  };
+  return { held, hold };
+}
+
 const processOf = (pid: number | undefined) => spawned.find((c) => c.pid === pid);
 const idle = () => spawned.filter((c) => !c.stdinEnded && c.exitCode === null && c.signalCode === null);
 
@@ -346,12 +357,7 @@ describe("warm pool", () => {
   });
 
   it("close ends every warm process, releases what it held and starts no more", async () => {
-    const held = new Map<string, number>();
-    const hold = (args: readonly string[]) => {
-      const key = args.join(" ");
-      held.set(key, (held.get(key) ?? 0) + 1);
-      return () => held.set(key, (held.get(key) ?? 0) - 1);
-    };
+    const { held, hold } = holds();
     const p = pool({ size: 2, hold });
     processOf(request(p).child.pid)?.exit(0);
     await tick();
@@ -365,12 +371,7 @@ describe("warm pool", () => {
   });
 
   it("holds a command line's tool definitions while it is remembered and while a warm process of it lives", async () => {
-    const held = new Map<string, number>();
-    const hold = (args: readonly string[]) => {
-      const key = args.join(" ");
-      held.set(key, (held.get(key) ?? 0) + 1);
-      return () => held.set(key, (held.get(key) ?? 0) - 1);
-    };
+    const { held, hold } = holds();
     const p = pool({ size: 1, hold });
     processOf(request(p, WITH_TOOLS).child.pid)?.exit(0);
     await tick();
