@@ -37,8 +37,18 @@ export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode,
     return [fail("agents", `openclaw agents list: ${(error as Error).message}`, dc.logs("gateway", 50))];
   }
   const uncredentialed = (agent: ListedAgent): Row | undefined => {
-    const missing = policies.get(agent.id)?.missingProviders ?? [];
+    const policy = policies.get(agent.id);
+    const missing = policy?.missingProviders ?? [];
     if (missing.length === 0) return undefined;
+    const paused = missing.map((provider) => policy?.cooldowns.find((c) => c.provider === provider));
+    if (paused.every(Boolean)) {
+      const seconds = Math.ceil(Math.max(...paused.map((c) => c?.remainingMs ?? 0)) / 1000);
+      return fail(
+        `agent ${agent.id}`,
+        `${agent.model}: OpenClaw paused the key of ${missing.join(", ")} after a refused request (${paused[0]?.reason || "auth"}) for another ${seconds} s; its turns fail until then`,
+        `fix what the refusal said (the rows above, or ${dc.logs("gateway", 50)}), then run make verify again in ${seconds} s`,
+      );
+    }
     const fix = mode === "setup-token" ? `set CLAUDE_SETUP_TOKEN in .env, then ${rerender(dc)}` : rerender(dc);
     return fail(`agent ${agent.id}`, `${agent.model}: no credential for provider ${missing.join(", ")}, so its turns fail`, fix);
   };

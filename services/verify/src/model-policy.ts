@@ -15,6 +15,11 @@ export interface ModelPolicy {
   aliases: Map<string, string>;
   /** Providers the agent's models use that have no credential. */
   missingProviders: string[];
+  /**
+   * Providers whose key OpenClaw has paused after a refused request (`auth.unusableProfiles` of
+   * kind cooldown: about a minute after a 401); they count as missing until then.
+   */
+  cooldowns: { provider: string; reason: string; remainingMs: number }[];
 }
 
 export function parseModelsStatus(output: string): ModelPolicy {
@@ -26,6 +31,11 @@ export function parseModelsStatus(output: string): ModelPolicy {
     allowed: asArray(status.allowed).map(asString).filter(Boolean),
     aliases: new Map(Object.entries(asRecord(status.aliases)).map(([alias, ref]) => [alias.toLowerCase(), asString(ref)])),
     missingProviders: asArray(asRecord(status.auth).missingProvidersInUse).map(asString).filter(Boolean),
+    cooldowns: asArray(asRecord(status.auth).unusableProfiles)
+      .map(asRecord)
+      .filter((profile) => profile.kind === "cooldown")
+      // profile ids read "<kind>:<provider>" (inline-api-key:claude-max-proxy)
+      .map((profile) => ({ provider: asString(profile.profileId).split(":").at(-1) ?? "", reason: asString(profile.reason), remainingMs: Number(profile.remainingMs) || 0 })),
   };
 }
 

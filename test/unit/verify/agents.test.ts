@@ -22,6 +22,15 @@ describe("agentRows", () => {
     expect(rows[2]?.fix).toContain(`${DC.display} exec gateway openclaw config set agents.entries.research.model claude-max-proxy/claude-sonnet-4`);
   });
 
+  it("says an agent's provider is paused by OpenClaw after a 401 (not missing), for how long, and what to do", () => {
+    const policies = new Map([["main", parseModelsStatus(fixture("provider-401/models-status-main.json"))]]);
+    const [main] = agentRows(AGENTS, "max-proxy", result(fixture("max-proxy/agents-list.json")), DC, policies);
+    expect(main?.status).toBe("FAIL");
+    expect(main?.detail).toBe("claude-max-proxy/claude-opus-4: OpenClaw paused the key of claude-max-proxy after a refused request (auth) for another 28 s; its turns fail until then");
+    expect(main?.fix).toMatch(/^fix what the refusal said \(the rows above, or .*logs.*gateway.*\), then run make verify again in 28 s$/);
+    expect(main?.fix).not.toContain("config-init");
+  });
+
   it("passes each agent of AGENTS on its family's model, the first as the default agent", () => {
     const rows = agentRows(AGENTS, "max-proxy", result(fixture("max-proxy/agents-list.json")), DC);
     expect(rows).toEqual([
