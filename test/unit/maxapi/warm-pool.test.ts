@@ -102,6 +102,14 @@ function request(p: WarmPool, args = SONNET, options = OPTIONS, input = '{"type"
 }
 
 /** The real process behind what the request got (the warm one, or its replacement). */
+/** A pool of size 1 (and `options`) with one process waiting: a first request came and went. */
+async function poolWithOneWaiting(options: Partial<PoolOptions> = {}): Promise<WarmPool> {
+  const p = pool({ size: 1, ...options });
+  processOf(request(p).child.pid)?.exit(0);
+  await tick();
+  return p;
+}
+
 /** A `hold` that counts, per command line, the holds taken and not yet released. */
 function holds() {
   const held = new Map<string, number>();
@@ -139,9 +147,7 @@ describe("warm pool", () => {
   });
 
   it("a process fits only the same command line, environment and directory", async () => {
-    const p = pool({ size: 1 });
-    processOf(request(p).child.pid)?.exit(0);
-    await tick();
+    const p = await poolWithOneWaiting();
     expect(idle()).toHaveLength(1);
     const waiting = idle()[0];
     for (const [args, options] of [
@@ -206,9 +212,7 @@ describe("warm pool", () => {
   });
 
   it("a warm process that died while waiting is not handed out", async () => {
-    const p = pool({ size: 1 });
-    processOf(request(p).child.pid)?.exit(0);
-    await tick();
+    const p = await poolWithOneWaiting();
     const dead = idle()[0];
     dead?.exit(1);
     const { child } = request(p);
@@ -218,9 +222,7 @@ describe("warm pool", () => {
   });
 
   it("a warm process killed before its first output: the request runs on a fresh process with the same input, and never sees the failure", async () => {
-    const p = pool({ size: 1 });
-    processOf(request(p).child.pid)?.exit(0);
-    await tick();
+    const p = await poolWithOneWaiting();
     const { child, seen } = request(p, SONNET, OPTIONS, "the input");
     const warm = processOf(child.pid);
     warm?.exit(null, "SIGKILL"); // e.g. the OOM killer, before it read anything
@@ -236,9 +238,7 @@ describe("warm pool", () => {
   });
 
   it("a warm process that exits by itself before any output (it refused the input) ends the request as a cold one would", async () => {
-    const p = pool({ size: 1 });
-    processOf(request(p).child.pid)?.exit(0);
-    await tick();
+    const p = await poolWithOneWaiting();
     const before = spawned.length;
     const { child, seen } = request(p);
     processOf(child.pid)?.exit(1);
@@ -248,9 +248,7 @@ describe("warm pool", () => {
   });
 
   it("a replacement that cannot be started ends the request with an error and one close, and the pool goes on", async () => {
-    const p = pool({ size: 1 });
-    processOf(request(p).child.pid)?.exit(0);
-    await tick();
+    const p = await poolWithOneWaiting();
     const { child, seen } = request(p);
     spawn.mockImplementationOnce(() => {
       throw new Error("spawn ENOMEM");
@@ -281,9 +279,7 @@ describe("warm pool", () => {
   });
 
   it("a request that ends its own process (the client hung up) is not given a replacement", async () => {
-    const p = pool({ size: 1 });
-    processOf(request(p).child.pid)?.exit(0);
-    await tick();
+    const p = await poolWithOneWaiting();
     const before = spawned.length;
     const { child, seen } = request(p);
     child.kill("SIGTERM");
@@ -294,9 +290,7 @@ describe("warm pool", () => {
   });
 
   it("once a warm process has answered, its end is the request's (an error mid-answer stays an error)", async () => {
-    const p = pool({ size: 1 });
-    processOf(request(p).child.pid)?.exit(0);
-    await tick();
+    const p = await poolWithOneWaiting();
     const { child, seen } = request(p);
     const warm = processOf(child.pid);
     warm?.answer("partial");
@@ -320,9 +314,7 @@ describe("warm pool", () => {
   });
 
   it("replaces a warm process that waited idleMs by a fresh one", async () => {
-    const p = pool({ size: 1, idleMs: 50 });
-    processOf(request(p).child.pid)?.exit(0);
-    await tick();
+    const p = await poolWithOneWaiting({ idleMs: 50 });
     const first = idle()[0];
     await eventually(() => first?.killed === true && idle().length === 1);
     expect(idle()[0]).not.toBe(first);
@@ -331,9 +323,7 @@ describe("warm pool", () => {
 
   it("does not hand over a process that started before the CLI's login changed", async () => {
     let login = "v1";
-    const p = pool({ size: 1, credentials: () => login });
-    processOf(request(p).child.pid)?.exit(0);
-    await tick();
+    const p = await poolWithOneWaiting({ credentials: () => login });
     const waiting = idle()[0];
     login = "v2";
     const { child } = request(p);

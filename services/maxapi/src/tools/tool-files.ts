@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export const TOOLS_DIR_PREFIX = "clawbridge-tools-";
+const TOOLS_DIR_PREFIX = "clawbridge-tools-";
 
 const holds = new Map<string, number>(); // file → holders
 

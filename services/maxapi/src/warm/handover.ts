@@ -50,7 +50,7 @@ export class HandedOver extends EventEmitter {
 
   /**
    * `warm`: the waiting process; `replacement`: starts a fresh one (the same command), called at
-   * most once, when `warm` ends or fails before its first output.
+   * most once, when `warm` turns out to have been gone at the hand-over.
    */
   constructor(warm: ChildProcess, replacement: () => ChildProcess) {
     super();
@@ -58,11 +58,6 @@ export class HandedOver extends EventEmitter {
     this.child = warm;
     this.stdin = new StdinRelay(() => this.child);
     this.attach(warm);
-  }
-
-  /** Whether the warm process was replaced by a fresh one. */
-  get fellBack(): boolean {
-    return this.replaced;
   }
 
   kill(signal: NodeJS.Signals = "SIGTERM"): boolean {
