@@ -18,10 +18,17 @@ export function environOf(containerId: string, pid: number): string {
   return docker("exec", containerId, "node", "-e", `process.stdout.write(require("fs").readFileSync("/proc/${pid}/environ","utf8").split("\\0").join("\\n"))`);
 }
 
-/** SIGKILLs (or `signal`s) the processes. Killing the main process can stop the container before `docker exec` returns: allow that with `containerMayExit`. */
+/**
+ * SIGKILLs (or `signal`s) the processes. One that has exited since it was listed (ESRCH) is skipped:
+ * it is gone, as asked. Killing the main process can stop the container before `docker exec` returns:
+ * allow that with `containerMayExit`.
+ */
 export function killIn(containerId: string, pids: number[], options: { containerMayExit?: boolean; signal?: NodeJS.Signals } = {}): void {
+  const script =
+    `for (const pid of ${JSON.stringify(pids)}) try { process.kill(pid, ${JSON.stringify(options.signal ?? "SIGKILL")}) }` +
+    ` catch (e) { if (e.code !== "ESRCH") throw e }`;
   try {
-    docker("exec", containerId, "node", "-e", `for (const pid of ${JSON.stringify(pids)}) process.kill(pid, ${JSON.stringify(options.signal ?? "SIGKILL")})`);
+    docker("exec", containerId, "node", "-e", script);
   } catch (error) {
     if (!options.containerMayExit) throw error;
   }
