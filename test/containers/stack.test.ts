@@ -246,12 +246,26 @@ describe("faults", () => {
 });
 
 describe("make verify", () => {
+  /** Requests maxapi has served since it started, warm or cold, from its /metrics. */
+  const servedByMaxapi = () => {
+    const script = `fetch("http://127.0.0.1:3456/metrics").then(r=>r.text()).then(t=>console.log(t))`;
+    const metrics = docker("exec", id("maxapi"), "node", "-e", script);
+    const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(metrics)?.[1] ?? Number.NaN);
+    return value("maxapi_warm_hits_total") + value("maxapi_warm_misses_total");
+  };
   const verify = () => run("make", ["--no-print-directory", "verify"], { COMPOSE: composeCommand(PROJECT).join(" ") }, 300_000);
 
-  it("passes on the healthy stack", async () => {
+  it("passes on the healthy stack; its warm-pool row counts its own chat completion and agent turn", async () => {
+    const before = servedByMaxapi();
+    expect(Number.isFinite(before)).toBe(true);
     const result = await verify();
     expect(result.code, result.stdout + result.stderr).toBe(0);
     for (const secret of Object.values(SECRETS)) expect(result.stdout + result.stderr).not.toContain(secret);
+    const row = result.stdout.split("\n").find((line) => line.startsWith("maxapi warm pool"));
+    const [, warm = "", cold = ""] = /\| ok +\| \d+ waiting, \d+ busy \(WARM_POOL_SIZE=2\); since start: (\d+) served warm(?: \([^)]*\))?, (\d+) cold/.exec(row ?? "") ?? [];
+    expect(warm, result.stdout).not.toBe("");
+    // the row is read after the live checks: the chat completion and the turn's requests are in it
+    expect(Number(warm) + Number(cold)).toBeGreaterThanOrEqual(before + 2);
   });
 
   it("fails with maxapi stopped, naming maxapi and the fix", async () => {

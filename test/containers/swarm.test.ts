@@ -89,7 +89,7 @@ describe("a single-node swarm", () => {
     const result = await verify();
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const status = (check: string) => result.stdout.split("\n").map((line) => line.split(" | ").map((cell) => cell.trim())).find((cells) => cells[0] === check)?.slice(1, 3);
-    for (const check of ["service maxapi", "service normalizer", "service gateway", "agent main", "chat completion", "agent turn (main)"]) expect(status(check)?.[0], check).toBe("ok");
+    for (const check of ["service maxapi", "service normalizer", "service gateway", "agent main", "chat completion", "agent turn (main)", "maxapi warm pool"]) expect(status(check)?.[0], check).toBe("ok");
     expect(status("config-init")).toEqual(["skip", "runs first in the gateway's task on Swarm (see service gateway)"]);
     for (const secret of Object.values(SECRETS)) expect(result.stdout).not.toContain(secret);
 

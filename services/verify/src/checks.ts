@@ -12,6 +12,7 @@ import { parseModelsStatus, type ModelPolicy } from "./model-policy.ts";
 import { fail, skip, type Row } from "./row.ts";
 import { configInitRow, serviceRows, type Container } from "./services.ts";
 import { CONFIG_INIT, envValue, has, type Stack } from "./stack.ts";
+import { METRICS_SCRIPT, WARM_POOL_CHECK, warmPoolRow } from "./warm-pool.ts";
 
 export interface Context {
   target: Target;
@@ -23,6 +24,8 @@ export interface Check {
   name: string;
   /** Sends a model request: skipped with VERIFY_LIVE=0. */
   live: boolean;
+  /** Runs once the other checks have finished: it reads what their requests did. */
+  last?: boolean;
   run(ctx: Context, memo: Memo): Promise<Row[]>;
 }
 
@@ -179,6 +182,19 @@ export const CHECKS: Check[] = [
       const runId = result.code === 0 ? "" : agentTurnRunId(result);
       const logged = runId ? runErrorFromLogs((await ctx.target.logs("gateway", { since })).stdout, runId) : "";
       return [agentTurnRow(agent, ctx.stack.authMode, result, ctx.target.commands, logged)];
+    },
+  },
+  {
+    name: "warm pool",
+    live: false,
+    last: true,
+    async run(ctx) {
+      if (!has(ctx.stack, "maxapi")) return [];
+      if (mine(ctx, "maxapi").every((c) => c.elsewhere)) return [skip(WARM_POOL_CHECK, "maxapi runs on another node: run make verify there")];
+      if (!healthy(ctx, "maxapi")) return [skip(WARM_POOL_CHECK, "maxapi not healthy (see above)")];
+      const size = envValue(ctx.stack, "maxapi", "WARM_POOL_SIZE");
+      const result = size.trim() === "0" ? undefined : await ctx.target.exec("maxapi", ["node", "-e", METRICS_SCRIPT]);
+      return [warmPoolRow(size, result, ctx.target.commands)];
     },
   },
   {

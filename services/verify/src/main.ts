@@ -7,7 +7,7 @@
 // Runs from the repository root, whatever the working directory. Never prints a secret: every line
 // passes through redact() with the secret values of the resolved compose environment.
 import { resolve } from "node:path";
-import { CHECKS, Memo, type Context } from "./checks.ts";
+import { CHECKS, Memo, type Check, type Context } from "./checks.ts";
 import { Compose, composeCommand, readEnvFile, runFailure, type Target } from "./compose.ts";
 import { parseJsonOutput } from "./json.ts";
 import { fail, skip, type Row } from "./row.ts";
@@ -50,19 +50,22 @@ async function load(): Promise<Context | Row> {
   }
 }
 
+/** The checks' rows in the table's order: all at once, then those that run last. */
 async function runChecks(ctx: Context, live: boolean): Promise<Row[]> {
   const memo = new Memo();
-  const results = await Promise.all(
-    CHECKS.map(async (check) => {
-      if (check.live && !live) return [skip(check.name, "VERIFY_LIVE=0 (no model requests)")];
-      try {
-        return await check.run(ctx, memo);
-      } catch (error) {
-        return [fail(check.name, `verify could not run this check: ${(error as Error).message}`, "report it with this output")];
-      }
-    }),
-  );
-  return results.flat();
+  const run = async (check: Check): Promise<Row[]> => {
+    if (check.live && !live) return [skip(check.name, "VERIFY_LIVE=0 (no model requests)")];
+    try {
+      return await check.run(ctx, memo);
+    } catch (error) {
+      return [fail(check.name, `verify could not run this check: ${(error as Error).message}`, "report it with this output")];
+    }
+  };
+  const first = new Map(CHECKS.filter((check) => !check.last).map((check) => [check, run(check)]));
+  await Promise.all(first.values());
+  const rows: Row[] = [];
+  for (const check of CHECKS) rows.push(...(await (first.get(check) ?? run(check))));
+  return rows;
 }
 
 const compose = new Compose(composeCommand(process.env.COMPOSE), ROOT);
