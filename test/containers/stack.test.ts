@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import OpenAI from "openai";
 import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { METRICS_SCRIPT, poolFigures } from "../../services/verify/src/warm-pool.ts";
 import { docker, killIn, pidsIn } from "../support/containers.ts";
 import { fingerprint, fixtureImage } from "../support/images.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
@@ -248,10 +249,8 @@ describe("faults", () => {
 describe("make verify", () => {
   /** Requests maxapi has served since it started, warm or cold, from its /metrics. */
   const servedByMaxapi = () => {
-    const script = `fetch("http://127.0.0.1:3456/metrics").then(r=>r.text()).then(t=>console.log(t))`;
-    const metrics = docker("exec", id("maxapi"), "node", "-e", script);
-    const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(metrics)?.[1] ?? Number.NaN);
-    return value("maxapi_warm_hits_total") + value("maxapi_warm_misses_total");
+    const figures = poolFigures(docker("exec", id("maxapi"), "node", "-e", METRICS_SCRIPT));
+    return figures ? figures.hits + figures.misses : Number.NaN;
   };
   const verify = () => run("make", ["--no-print-directory", "verify"], { COMPOSE: composeCommand(PROJECT).join(" ") }, 300_000);
 

@@ -192,9 +192,8 @@ export const CHECKS: Check[] = [
       if (!has(ctx.stack, "maxapi")) return [];
       if (mine(ctx, "maxapi").every((c) => c.elsewhere)) return [skip(WARM_POOL_CHECK, "maxapi runs on another node: run make verify there")];
       if (!healthy(ctx, "maxapi")) return [skip(WARM_POOL_CHECK, "maxapi not healthy (see above)")];
-      const size = envValue(ctx.stack, "maxapi", "WARM_POOL_SIZE");
-      const result = size.trim() === "0" ? undefined : await ctx.target.exec("maxapi", ["node", "-e", METRICS_SCRIPT]);
-      return [warmPoolRow(size, result, ctx.target.commands)];
+      const result = await ctx.target.exec("maxapi", ["node", "-e", METRICS_SCRIPT]);
+      return [warmPoolRow(envValue(ctx.stack, "maxapi", "WARM_POOL_SIZE"), result, ctx.target.commands)];
     },
   },
   {

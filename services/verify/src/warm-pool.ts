@@ -34,10 +34,9 @@ export function poolFigures(text: string): PoolFigures | undefined {
   return entries.every(([, value]) => value !== undefined) ? (Object.fromEntries(entries) as PoolFigures) : undefined;
 }
 
-/** The row from WARM_POOL_SIZE as maxapi's container got it, and the metrics probe's result (none when the pool is off). */
-export function warmPoolRow(poolSize: string, result: RunResult | undefined, dc: Commands): Row {
+/** The row from WARM_POOL_SIZE as maxapi's container got it, and the metrics probe's result. */
+export function warmPoolRow(poolSize: string, result: RunResult, dc: Commands): Row {
   const size = poolSize.trim() || "2";
-  if (size === "0" || !result) return skip(WARM_POOL_CHECK, "off (WARM_POOL_SIZE=0): every request starts its own CLI process");
   const logs = dc.logs("maxapi", 50);
   if (result.code !== 0) return fail(WARM_POOL_CHECK, `could not read maxapi's /metrics: ${runFailure(result)}`, logs);
   const [statusLine = "", ...rest] = result.stdout.split("\n");
@@ -48,6 +47,7 @@ export function warmPoolRow(poolSize: string, result: RunResult | undefined, dc:
   if (status !== 200) return fail(WARM_POOL_CHECK, `maxapi's /metrics: ${status === 0 ? clip(body, 200) : `HTTP ${status}`}`, logs);
   const f = poolFigures(body);
   if (!f) return fail(WARM_POOL_CHECK, `maxapi's /metrics lacks the pool's figures: ${outdated}`, dc.rebuild("maxapi"));
+  if (size === "0") return skip(WARM_POOL_CHECK, `off (WARM_POOL_SIZE=0): every request starts its own CLI process (${f.misses} since start)`);
   const fellBack = f.fallbacks > 0 ? ` (${f.fallbacks} of them on a fresh one: the warm one was gone)` : "";
   return ok(WARM_POOL_CHECK, `${f.idle} waiting, ${f.busy} busy (WARM_POOL_SIZE=${size}); since start: ${f.hits} served warm${fellBack}, ${f.misses} cold, ${f.recycled} recycled unused`);
 }

@@ -34,8 +34,8 @@ describe("warmPoolRow", () => {
     expect(row.detail).toContain("served warm (3 of them on a fresh one: the warm one was gone)");
   });
 
-  it("skips when the pool is off, without asking maxapi", () => {
-    expect(warmPoolRow("0", undefined, DC)).toMatchObject({ status: "skip", detail: "off (WARM_POOL_SIZE=0): every request starts its own CLI process" });
+  it("skips when the pool is off, with the requests that each started their own process", () => {
+    expect(warmPoolRow("0", result(probed), DC)).toMatchObject({ status: "skip", detail: "off (WARM_POOL_SIZE=0): every request starts its own CLI process (2 since start)" });
   });
 
   it("fails an image without /metrics or without the pool's figures, with a rebuild as the fix", () => {
