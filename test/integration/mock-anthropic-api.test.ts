@@ -32,8 +32,8 @@ interface Line {
   result?: string;
   error_status?: number;
   retry_delay_ms?: number;
-  /** When the line arrived (ms since the CLI started); added here. */
-  at: number;
+  /** Which read of the CLI's stdout brought the line (0 for the first); added here. */
+  read: number;
 }
 
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -69,31 +69,32 @@ function runClaude(mock: MockAnthropicApi, prompt: string, extraArgs: string[] =
   };
   const args = ["--print", "--output-format", "stream-json", "--verbose", "--include-partial-messages"];
   args.push("--model", "sonnet", "--no-session-persistence", "--tools", "", ...extraArgs);
-  const started = Date.now();
   const child = spawn(CLAUDE, args, { cwd: dir, env });
   children.push(child);
   child.stdin.end(prompt);
   const lines: Line[] = [];
   let pending = "";
   let stderr = "";
+  let reads = 0;
   child.stdout.on("data", (chunk: Buffer) => {
+    const read = reads++;
     pending += chunk.toString("utf8");
     const complete = pending.split("\n");
     pending = complete.pop() ?? "";
-    for (const line of complete.filter(Boolean)) lines.push({ ...(JSON.parse(line) as Omit<Line, "at">), at: Date.now() - started });
+    for (const line of complete.filter(Boolean)) lines.push({ ...(JSON.parse(line) as Omit<Line, "read">), read });
   });
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-  const exited = once(child, "exit").then(([code]) => ({ code: code as number | null, ms: Date.now() - started }));
+  const exited = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
   const result = () => lines.find((line) => line.type === "result");
   return { child, lines, exited, result, stderr: () => stderr };
 }
 
 /** Waits for the CLI to finish and returns its result line (failing with its stderr when there is none). */
 async function finish(run: ReturnType<typeof runClaude>) {
-  const { code, ms } = await run.exited;
+  const { code } = await run.exited;
   const result = run.result();
   if (!result) throw new Error(`no result line (exit ${code}): ${run.stderr()}`);
-  return { code, ms, result };
+  return { code, result };
 }
 
 const streamEvents = (lines: Line[]) => lines.filter((line) => line.type === "stream_event").map((line) => line.event?.type);
@@ -199,11 +200,21 @@ describe("the real Claude Code CLI against the mock Anthropic API", { timeout: 6
     expect(result).toMatchObject({ is_error: false, result: "Hello from mock!" });
     const deltas = textDeltas(run.lines);
     expect(deltas).toHaveLength(5);
-    // buffered output would print them all at once; 4 gaps of 300 ms, with some slack for timers
-    const first = deltas[0]?.at ?? 0;
-    const last = deltas.at(-1)?.at ?? 0;
-    expect(last - first).toBeGreaterThanOrEqual(1000);
-    expect(result.at).toBeGreaterThanOrEqual(last);
+    // all five, in order, between the block's start and stop
+    expect(deltas.map((line) => line.event?.delta?.text).join("")).toBe("Hello from mock!");
+    expect(streamEvents(run.lines)).toEqual([
+      "message_start",
+      "content_block_start",
+      ...Array<string>(5).fill("content_block_delta"),
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
+    ]);
+    // not buffered: each delta came in a read of its own, and the result in a later one
+    // (output held back until the end would come in one read, or in fewer than five)
+    const reads = deltas.map((line) => line.read);
+    expect(new Set(reads).size).toBe(5);
+    expect(result.read).toBeGreaterThan(reads.at(-1) ?? Infinity);
   });
 
   it("hang: the CLI keeps waiting while the mock holds the request, and dies on SIGTERM", async () => {
@@ -215,9 +226,15 @@ describe("the real Claude Code CLI against the mock Anthropic API", { timeout: 6
     expect(run.child.exitCode).toBeNull();
     expect(run.result()).toBeUndefined();
     expect(mock.requests).toHaveLength(1);
+    // nothing of an answer while the mock holds the request: only the CLI's own system lines, no retry
+    expect(run.lines.filter((line) => line.type !== "system")).toEqual([]);
+    expect(retries(run.lines)).toEqual([]);
     run.child.kill("SIGTERM");
-    const { ms } = await run.exited;
-    expect(ms).toBeLessThan(10_000);
+    // the SIGTERM ends it (the CLI handles the signal and exits 128 + 15), still without an answer,
+    // a result or another request
+    expect(await run.exited).toEqual({ code: 143, signal: null });
+    expect(run.lines.filter((line) => line.type !== "system")).toEqual([]);
+    expect(mock.requests).toHaveLength(1);
   });
 });
 
