@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { createApp } from "../../services/normalizer/src/app.ts";
-import { loadConfig } from "../../services/normalizer/src/config.ts";
+import { loadSettings } from "../../services/normalizer/src/settings.ts";
 import { MockOpenAIUpstream } from "./mock-openai-upstream.ts";
 
 export type LogLine = Record<string, unknown> & { msg?: string };
@@ -20,8 +20,8 @@ export async function startNormalizer(env: Record<string, string> = {}, options:
       done();
     },
   });
-  const config = loadConfig({ UPSTREAM_URL: upstream.url, ...env });
-  const { app, gate, metrics } = createApp(config, pino({ level: "info" }, sink));
+  const settings = loadSettings({ UPSTREAM_URL: upstream.url, ...env });
+  const { app, gate, metrics } = createApp(settings, pino({ level: "info" }, sink));
   const server = createServer(app).listen(0, "127.0.0.1");
   await once(server, "listening");
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -4,32 +4,32 @@ import type { Logger } from "pino";
 import { AdmissionGate } from "./admission.ts";
 import { requireApiKey } from "./auth.ts";
 import { normalizeChatBody, parseJsonBody } from "./chat-request.ts";
-import type { Config } from "./config.ts";
 import { ApiError, invalidRequest, sendError } from "./errors.ts";
 import { PROBE_PATHS, requestLogger } from "./logging.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { probes } from "./probes.ts";
 import { createUpstreamProxy } from "./proxy.ts";
+import type { Settings } from "./settings.ts";
 
 export const CHAT_PATH = "/v1/chat/completions";
 
-export function createApp(config: Config, logger: Logger) {
+export function createApp(settings: Settings, logger: Logger) {
   const gate = new AdmissionGate({
-    concurrency: config.maxConcurrency,
-    maxQueue: config.maxQueue,
-    queueTimeoutMs: config.queueTimeoutMs,
+    concurrency: settings.maxConcurrency,
+    maxQueue: settings.maxQueue,
+    queueTimeoutMs: settings.queueTimeoutMs,
   });
   const metrics = createMetrics(gate);
-  const proxy = createUpstreamProxy(config, metrics, logger);
+  const proxy = createUpstreamProxy(settings, metrics, logger);
 
   const app = express();
   app.disable("x-powered-by");
   app.use(requestLogger(logger), countRequests(metrics));
-  app.use(probes(config.upstreamUrl, metrics));
-  if (config.apiKey) app.use(requireApiKey(config.apiKey));
-  app.post(CHAT_PATH, parseJsonBody(config.maxBodyBytes), normalizeChatBody(config, metrics), gate.middleware, proxy);
+  app.use(probes(settings.upstreamUrl, metrics));
+  if (settings.apiKey) app.use(requireApiKey(settings.apiKey));
+  app.post(CHAT_PATH, parseJsonBody(settings.maxBodyBytes), normalizeChatBody(settings, metrics), gate.middleware, proxy);
   app.use(proxy); // every other path (/v1/models, ...) goes upstream unchanged
-  app.use(errorHandler(config.maxBodyBytes, logger));
+  app.use(errorHandler(settings.maxBodyBytes, logger));
   return { app, gate, metrics };
 }
 

@@ -3,27 +3,27 @@
 import { createServer } from "node:http";
 import { createApp } from "./app.ts";
 import { printRefusal } from "@clawbridge/settings";
-import { loadConfig, SettingsError } from "./config.ts";
+import { loadSettings, SettingsError } from "./settings.ts";
 import { createLogger } from "./logging.ts";
 
 function start(): void {
-  let config;
+  let settings;
   try {
-    config = loadConfig();
+    settings = loadSettings();
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     printRefusal("normalizer", error);
     createLogger("info").fatal({ problems: error.problems }, error.message);
     process.exit(1);
   }
-  const logger = createLogger(config.logLevel);
-  const { app, gate } = createApp(config, logger);
-  if (!config.apiKey) logger.warn("PROXY_API_KEY is not set: anyone who can reach this port can use the subscription");
+  const logger = createLogger(settings.logLevel);
+  const { app, gate } = createApp(settings, logger);
+  if (!settings.apiKey) logger.warn("PROXY_API_KEY is not set: anyone who can reach this port can use the subscription");
 
   const server = createServer(app);
-  server.listen(config.port, config.host, () => {
+  server.listen(settings.port, settings.host, () => {
     logger.info(
-      { port: config.port, upstream: config.upstreamUrl, maxConcurrency: config.maxConcurrency, maxQueue: config.maxQueue },
+      { port: settings.port, upstream: settings.upstreamUrl, maxConcurrency: settings.maxConcurrency, maxQueue: settings.maxQueue },
       "normalizer listening",
     );
   });
@@ -39,10 +39,10 @@ function start(): void {
     });
     server.closeIdleConnections();
     setTimeout(() => {
-      logger.warn({ running: gate.running, waiting: gate.waiting }, `in-flight requests cut after ${config.shutdownTimeoutMs} ms`);
+      logger.warn({ running: gate.running, waiting: gate.waiting }, `in-flight requests cut after ${settings.shutdownTimeoutMs} ms`);
       server.closeAllConnections();
       process.exit(0);
-    }, config.shutdownTimeoutMs).unref();
+    }, settings.shutdownTimeoutMs).unref();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

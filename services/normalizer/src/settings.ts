@@ -52,7 +52,7 @@ const help: Help<typeof shape> = {
   UPSTREAM_TIMEOUT_MS: { expected: "a number of milliseconds (1 or more)" },
 };
 
-export interface Config {
+export interface Settings {
   port: number;
   host: string;
   upstreamUrl: string;
@@ -70,7 +70,7 @@ export interface Config {
 }
 
 /** Parses the environment; throws SettingsError naming every bad variable (never its value). */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const e = readSettings(shape, help, env, {
     fileSecrets: ["PROXY_API_KEY"],
     check: (settings, report) => {

@@ -1,8 +1,8 @@
 // `--dry-run`: the change as a unified diff, with secret values masked to a prefix and a length.
 // References such as "${PROXY_API_KEY}" are not secrets and stay readable.
 import { createTwoFilesPatch } from "diff";
+import { isPlainObject, type JsonObject } from "../json.ts";
 import { serialize } from "./config-file.ts";
-import { isPlainObject, type JsonObject } from "./render.ts";
 
 const SECRET_KEY = /(token|key|secret|password)$/i;
 const ENV_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;

@@ -12,9 +12,9 @@ import { join, relative } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { promisify } from "node:util";
 import JSON5 from "json5";
+import { isPlainObject } from "../json.ts";
+import type { AuthMode } from "../models.ts";
 import { RefMapper, type RefReport } from "./model-refs.ts";
-import type { AuthMode } from "./models.ts";
-import { isPlainObject } from "./render.ts";
 
 /** Legacy files and keys that 2026.9.6 refuses or only imports, as paths relative to the state dir. */
 export function findLegacy(stateDir: string): string[] {

@@ -1,7 +1,7 @@
 // Merging what the templates own into an existing openclaw.json: objects merge key by key, anything
 // else the templates set (a scalar, an array) replaces the old value. Keys only the existing file
 // has stay as the user left them.
-import { isPlainObject, type JsonObject } from "./render.ts";
+import { isPlainObject, type JsonObject } from "../json.ts";
 
 export function mergeOwned(existing: JsonObject, owned: JsonObject): JsonObject {
   const merged: JsonObject = { ...existing };

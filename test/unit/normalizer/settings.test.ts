@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig, SettingsError } from "../../../services/normalizer/src/config.ts";
+import { loadSettings, SettingsError } from "../../../services/normalizer/src/settings.ts";
 
 const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
   try {
-    loadConfig(env);
+    loadSettings(env);
   } catch (error) {
     if (error instanceof SettingsError) return error.problems;
     throw error;
@@ -14,10 +14,10 @@ const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
   return [];
 };
 
-describe("loadConfig", () => {
+describe("loadSettings", () => {
   it("has the documented defaults", () => {
-    const config = loadConfig({});
-    expect(config).toMatchObject({
+    const settings = loadSettings({});
+    expect(settings).toMatchObject({
       port: 3457,
       upstreamUrl: "http://maxapi:3456",
       apiKey: undefined,
@@ -29,7 +29,7 @@ describe("loadConfig", () => {
   });
 
   it("treats empty variables (compose's ${VAR:-}) as unset", () => {
-    expect(loadConfig({ PROXY_API_KEY: "", MAX_CONCURRENCY: "" })).toMatchObject({ apiKey: undefined, maxConcurrency: 4 });
+    expect(loadSettings({ PROXY_API_KEY: "", MAX_CONCURRENCY: "" })).toMatchObject({ apiKey: undefined, maxConcurrency: 4 });
   });
 
   it("lists every bad variable at once, without echoing values", () => {
@@ -55,15 +55,15 @@ describe("loadConfig", () => {
     expect(problemsOf({ PUBLISHED_ON: "10.0.0.5:3457" })).toEqual([
       "PROXY_API_KEY is not set, and the normalizer is published (on 10.0.0.5:3457): run make setup, or set 16 or more random characters in .env (the same on every gateway host).",
     ]);
-    expect(() => loadConfig({ PUBLISHED_ON: "10.0.0.5:3457", PROXY_API_KEY: "" })).toThrow(SettingsError);
-    expect(loadConfig({ PUBLISHED_ON: "10.0.0.5:3457", PROXY_API_KEY: "0123456789abcdef-key" }).apiKey).toBe("0123456789abcdef-key");
-    expect(loadConfig({}).apiKey).toBeUndefined(); // unpublished: open is allowed (with a warning)
+    expect(() => loadSettings({ PUBLISHED_ON: "10.0.0.5:3457", PROXY_API_KEY: "" })).toThrow(SettingsError);
+    expect(loadSettings({ PUBLISHED_ON: "10.0.0.5:3457", PROXY_API_KEY: "0123456789abcdef-key" }).apiKey).toBe("0123456789abcdef-key");
+    expect(loadSettings({}).apiKey).toBeUndefined(); // unpublished: open is allowed (with a warning)
   });
 
   it("reads the key from PROXY_API_KEY_FILE (a docker secret), trimmed", () => {
     const file = join(mkdtempSync(join(tmpdir(), "normalizer-")), "key");
     writeFileSync(file, "0123456789abcdef-key\n");
-    expect(loadConfig({ PROXY_API_KEY_FILE: file }).apiKey).toBe("0123456789abcdef-key");
+    expect(loadSettings({ PROXY_API_KEY_FILE: file }).apiKey).toBe("0123456789abcdef-key");
     expect(problemsOf({ PROXY_API_KEY_FILE: file, PROXY_API_KEY: "0123456789abcdef-other" })).toEqual([
       "PROXY_API_KEY and PROXY_API_KEY_FILE are both set: keep one of them.",
     ]);
@@ -73,6 +73,6 @@ describe("loadConfig", () => {
   });
 
   it("strips a trailing slash from the upstream URL", () => {
-    expect(loadConfig({ UPSTREAM_URL: "http://127.0.0.1:9/" }).upstreamUrl).toBe("http://127.0.0.1:9");
+    expect(loadSettings({ UPSTREAM_URL: "http://127.0.0.1:9/" }).upstreamUrl).toBe("http://127.0.0.1:9");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { remapConfigModelRefs } from "../../../services/config-init/src/model-refs.ts";
-import { mapModelRef } from "../../../services/config-init/src/models.ts";
+import { remapConfigModelRefs } from "../../../../services/config-init/src/migrate/model-refs.ts";
+import { mapModelRef } from "../../../../services/config-init/src/models.ts";
 
 describe("mapModelRef", () => {
   it.each([

@@ -10,10 +10,10 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { isPlainObject, type JsonObject } from "../json.ts";
+import type { AuthMode } from "../models.ts";
 import { backUp } from "./migrate.ts";
 import { RefMapper, type RefReport } from "./model-refs.ts";
-import type { AuthMode } from "./models.ts";
-import { isPlainObject, type JsonObject } from "./render.ts";
 
 const ROUTE_PAIRS = [
   ["providerOverride", "modelOverride"],

@@ -18,8 +18,8 @@
 // - split pairs: `{provider, model}` (tools.media.models[]) and llm-task's
 //   `{defaultProvider, defaultModel}`.
 // models.providers (provider catalogs, not references) is left alone.
-import { mapModelRef, type AuthMode } from "./models.ts";
-import { isPlainObject, type JsonObject } from "./render.ts";
+import { isPlainObject, type JsonObject } from "../json.ts";
+import { mapModelRef, type AuthMode } from "../models.ts";
 
 const STRING_KEYS = new Set([
   "model", "primary", "summaryModel", "imageModel", "utilityModel", "voiceModel", "decisionModel", "pdfModel",

@@ -2,10 +2,11 @@
 // their placeholders. Everything mode-specific is decided here, the shape lives in the templates.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { JsonObject } from "../json.ts";
+import { modelChain, modelRef, proxyModelRows } from "../models.ts";
+import type { Settings } from "../settings.ts";
 import { mergeAll } from "./merge.ts";
-import { modelChain, modelRef, proxyModelRows } from "./models.ts";
-import { renderTemplate, type JsonObject } from "./render.ts";
-import type { Settings } from "./settings.ts";
+import { renderTemplate } from "./render.ts";
 
 export function templateNames(settings: Settings): string[] {
   return [

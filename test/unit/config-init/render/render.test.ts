@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { mergeAll, mergeOwned, retireUnsetSections } from "../../../services/config-init/src/merge.ts";
-import { RenderError, renderTemplate } from "../../../services/config-init/src/render.ts";
+import { mergeAll, mergeOwned, retireUnsetSections } from "../../../../services/config-init/src/render/merge.ts";
+import { RenderError, renderTemplate } from "../../../../services/config-init/src/render/render.ts";
 
 function problemsOf(source: string, variables: Record<string, unknown>): string[] {
   try {

@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigFileError, readConfig, writeConfig } from "../../../services/config-init/src/config-file.ts";
-import { dryRunDiff, maskSecrets } from "../../../services/config-init/src/dry-run.ts";
+import { ConfigFileError, readConfig, writeConfig } from "../../../../services/config-init/src/render/config-file.ts";
+import { dryRunDiff, maskSecrets } from "../../../../services/config-init/src/render/dry-run.ts";
 
 const stateDir = () => mkdtempSync(join(tmpdir(), "config-init-"));
 

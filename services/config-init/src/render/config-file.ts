@@ -5,7 +5,7 @@ import { constants } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import JSON5 from "json5";
 import writeFileAtomic from "write-file-atomic";
-import { isPlainObject, type JsonObject } from "./render.ts";
+import { isPlainObject, type JsonObject } from "../json.ts";
 
 export class ConfigFileError extends Error {}
 

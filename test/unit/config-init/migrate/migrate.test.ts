@@ -3,14 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
-import type { RefReport } from "../../../services/config-init/src/model-refs.ts";
+import type { RefReport } from "../../../../services/config-init/src/migrate/model-refs.ts";
 import { describe, expect, it } from "vitest";
-import { findLegacy, migrateCronJobs } from "../../../services/config-init/src/migrate.ts";
+import { findLegacy, migrateCronJobs } from "../../../../services/config-init/src/migrate/migrate.ts";
 
 /** What a migration reported, in the order config-init logs it. */
 const reported = (report: RefReport): string[] => [...report.changes, ...report.unmappable];
 
-const ARTICLE_STATE = fileURLToPath(new URL("../../fixtures/article-option2", import.meta.url));
+const ARTICLE_STATE = fileURLToPath(new URL("../../../fixtures/article-option2", import.meta.url));
 
 /** A state dir whose OpenClaw store holds the given cron jobs, in 2026.9.6's table layout. */
 function stateWithJobs(jobs: { id: string; enabled: boolean; model: string; fallbacks?: string[]; state: Record<string, unknown> }[]): string {
@@ -53,7 +53,7 @@ describe("findLegacy", () => {
     expect(findLegacy(ARTICLE_STATE).sort()).toEqual(
       ["agents/lite/agent/auth-profiles.json", "agents/main/agent/auth-profiles.json", "cron/jobs.json", "openclaw.json: agents.list"].sort(),
     );
-    expect(findLegacy(fileURLToPath(new URL("../../fixtures/article-option1", import.meta.url))).sort()).toEqual(
+    expect(findLegacy(fileURLToPath(new URL("../../../fixtures/article-option1", import.meta.url))).sort()).toEqual(
       ["agents/lite/agent/auth-profiles.json", "agents/main/agent/auth-profiles.json", "agents/main/sessions/sessions.json", "cron/jobs.json", "openclaw.json: agents.list"].sort(),
     );
     expect(findLegacy(mkdtempSync(join(tmpdir(), "empty-")))).toEqual([]);

@@ -1,10 +1,10 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { renderOwnedConfig, templateNames } from "../../../services/config-init/src/render-config.ts";
-import { loadSettings } from "../../../services/config-init/src/settings.ts";
-import { BASE_ENV, SETUP_TOKEN } from "../../support/config-init-env.ts";
+import { renderOwnedConfig, templateNames } from "../../../../services/config-init/src/render/render-config.ts";
+import { loadSettings } from "../../../../services/config-init/src/settings.ts";
+import { BASE_ENV, SETUP_TOKEN } from "../../../support/config-init-env.ts";
 
-const TEMPLATES = fileURLToPath(new URL("../../../config-templates/", import.meta.url));
+const TEMPLATES = fileURLToPath(new URL("../../../../config-templates/", import.meta.url));
 
 describe("the rendered openclaw.json", () => {
   it("in max-proxy mode has the shape OpenClaw 2026.9.6 validated (docs/openclaw-2026.9.6.md)", async () => {

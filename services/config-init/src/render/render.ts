@@ -4,6 +4,7 @@
 // the render. `$${NAME}` is written out as `${NAME}`, for OpenClaw's own substitution at run time
 // (how secrets stay out of the file: `apiKey: "$${PROXY_API_KEY}"`).
 import JSON5 from "json5";
+import { isPlainObject, type JsonObject } from "../json.ts";
 
 export class RenderError extends Error {
   readonly problems: string[];
@@ -16,11 +17,6 @@ export class RenderError extends Error {
 }
 
 const PLACEHOLDER = /(\$?)\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-export type JsonObject = Record<string, unknown>;
-
-export const isPlainObject = (value: unknown): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Renders one template into an object; `name` labels error messages (`main.json5:12`). */
 export function renderTemplate(source: string, name: string, variables: Readonly<Record<string, unknown>>): JsonObject {

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import type { RefReport } from "../../../services/config-init/src/model-refs.ts";
+import type { RefReport } from "../../../../services/config-init/src/migrate/model-refs.ts";
 import { describe, expect, it } from "vitest";
-import { migrateSessionPins } from "../../../services/config-init/src/session-pins.ts";
+import { migrateSessionPins } from "../../../../services/config-init/src/migrate/session-pins.ts";
 
 /** What a migration reported, in the order config-init logs it. */
 const reported = (report: RefReport): string[] => [...report.changes, ...report.unmappable];
