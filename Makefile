@@ -5,8 +5,8 @@ SHELL := bash
 
 COMPOSE ?= docker compose
 DEPS := node_modules/.package-lock.json
-# the services import lib/settings compiled, as in their images
-LIB := lib/settings/dist/index.js
+# the services import lib/settings and lib/openai compiled, as in their images
+LIB := lib/settings/dist/index.js lib/openai/dist/index.js
 
 .PHONY: help
 help: ## List the targets
@@ -15,8 +15,8 @@ help: ## List the targets
 $(DEPS): package.json package-lock.json services/*/package.json lib/*/package.json
 	npm ci --no-audit --no-fund
 
-$(LIB): $(DEPS) lib/settings/src/*.ts lib/settings/tsconfig.build.json
-	npm run build --workspace lib/settings
+$(LIB) &: $(DEPS) lib/*/src/*.ts lib/*/tsconfig.build.json
+	npm run build --workspace lib/settings --workspace lib/openai
 
 .PHONY: install
 install: $(DEPS) $(LIB) ## Install the pinned dependencies (npm ci)

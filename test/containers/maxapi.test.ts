@@ -1,6 +1,7 @@
-// maxapi in its container with the real Claude Code CLI, against the mock Anthropic API. Each fix
-// to claude-max-api is a scenario that must pass on the shipped image and fail on the same image
-// with the patches reversed (maxapi-unpatched), which proves the patch is what makes it pass.
+// maxapi in its container with the real Claude Code CLI, against the mock Anthropic API: the
+// acceptance suite. Each behaviour claude-max-api 1.0.0 lacked (and clawbridge once patched into it)
+// is a scenario on the shipped image. In-process tests of the same app on recorded CLI transcripts:
+// test/integration/maxapi-app.test.ts.
 import { spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -21,14 +22,13 @@ interface Target {
 
 let stack: StartedDockerComposeEnvironment;
 let mock: MockAnthropicClient;
-const targets = {} as Record<"patched" | "unpatched" | "noAuth" | "warm", Target>;
+const targets = {} as Record<"shipped" | "noAuth" | "warm", Target>;
 
 beforeAll(async () => {
   stack = await new DockerComposeEnvironment(fileURLToPath(new URL(".", import.meta.url)), "maxapi.compose.yml")
     .withBuild()
     .withWaitStrategy("mock-anthropic-1", Wait.forHealthCheck())
     .withWaitStrategy("maxapi-1", Wait.forHealthCheck())
-    .withWaitStrategy("maxapi-unpatched-1", Wait.forHealthCheck())
     .withWaitStrategy("maxapi-warm-1", Wait.forHealthCheck())
     .withWaitStrategy("maxapi-no-auth-1", Wait.forLogMessage(/no credentials/))
     .up();
@@ -36,8 +36,7 @@ beforeAll(async () => {
     const container = stack.getContainer(name);
     return { url: `http://127.0.0.1:${container.getMappedPort(3456)}`, id: container.getId() };
   };
-  targets.patched = target("maxapi-1");
-  targets.unpatched = target("maxapi-unpatched-1");
+  targets.shipped = target("maxapi-1");
   targets.noAuth = target("maxapi-no-auth-1");
   targets.warm = target("maxapi-warm-1");
   mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
@@ -81,7 +80,7 @@ async function waitHealthy(target: Target): Promise<void> {
   target.url = `http://${docker("port", target.id, "3456/tcp").split("\n")[0] ?? ""}`;
 }
 
-// ---- the five fixes, each a scenario run on both images ----------------------------------------
+// ---- what claude-max-api 1.0.0 got wrong, each a scenario ---------------------------------------
 
 const scenarios: Record<string, (target: Target) => Promise<void>> = {
   async "1. a 300 KB conversation is answered (prompt on stdin, not argv)"(target) {
@@ -170,7 +169,7 @@ const scenarios: Record<string, (target: Target) => Promise<void>> = {
   },
 };
 
-// ---- images (patch 007 + services/maxapi/src/input/) ---------------------------------------------
+// ---- images (services/maxapi/src/cli/input.ts) --------------------------------------------------
 
 const IMAGES = { png: fixtureImage("png"), jpeg: fixtureImage("jpg"), gif: fixtureImage("gif"), webp: fixtureImage("webp") };
 const seen = (bytes: Buffer, mediaType: string) => ({ mediaType, length: bytes.toString("base64").length, fingerprint: fingerprint(bytes.toString("base64")) });
@@ -180,7 +179,7 @@ const imageScenarios: Record<string, (target: Target) => Promise<void>> = {
     const tag = marker();
     const response = await chat(target, {
       messages: [
-        { role: "system", content: `Describe pictures. ${tag}` }, // found at once on the unpatched image, which has no images
+        { role: "system", content: `Describe pictures. ${tag}` },
         { role: "user", content: [{ type: "text", text: "an earlier picture:" }, imagePart(dataUrl(IMAGES.gif, "image/gif"))] },
         { role: "assistant", content: "A gradient." },
         { role: "user", content: [{ type: "text", text: "compare" }, imagePart(dataUrl(IMAGES.png, "image/png")), { type: "text", text: "with" }, imagePart(dataUrl(IMAGES.jpeg, "image/jpeg")), imagePart(dataUrl(IMAGES.webp, "image/webp"))] },
@@ -194,7 +193,7 @@ const imageScenarios: Record<string, (target: Target) => Promise<void>> = {
   },
 };
 
-// ---- client tools (patch 006 + services/maxapi/src/tools/) ----------------------------------------
+// ---- client tools (services/maxapi/src/tools/) -----------------------------------------------------
 
 const EXEC = { type: "function", function: { name: "exec", description: "Run a shell command", parameters: { type: "object", properties: { command: { type: "string" } }, required: ["command"] } } };
 const LS = { type: "function", function: { name: "ls", description: "List files", parameters: { type: "object", properties: {} } } };
@@ -270,29 +269,15 @@ const toolScenarios: Record<string, (target: Target) => Promise<void>> = {
   },
 };
 
-describe("maxapi: claude-max-api's fixes", () => {
+describe("maxapi: what claude-max-api 1.0.0 got wrong", () => {
   for (const [name, scenario] of Object.entries({ ...scenarios, ...toolScenarios, ...imageScenarios })) {
-    it(`${name}: holds on the shipped image, fails on the unpatched one`, async () => {
-      await waitHealthy(targets.patched);
-      await scenario(targets.patched);
-      await setMode("ok");
-      await waitHealthy(targets.unpatched); // a scenario can crash the unpatched server; its restart policy brings it back
-      const failure = await scenario(targets.unpatched).then(
-        () => undefined,
-        (error: unknown) => error as Error & { cause?: unknown },
-      );
-      expect(failure, "the unpatched image passed too").toBeInstanceOf(Error);
-      // it must fail on the bug, not because the container was unreachable
-      const cause = failure?.cause instanceof Error ? ` (${failure.cause.message})` : "";
-      expect(cause).not.toMatch(/ECONNREFUSED/);
-      console.log(`unpatched, "${name}": ${failure?.message.split("\n")[0] ?? ""}${cause}`);
+    it(name, async () => {
+      await waitHealthy(targets.shipped);
+      await scenario(targets.shipped);
       // leave no CLI behind for the next scenario
       await setMode("ok");
-      for (const target of [targets.patched, targets.unpatched]) {
-        await waitHealthy(target); // the unpatched one may still be restarting after a crash
-        const left = cliPids(target);
-        if (left.length > 0) kill(target, left);
-      }
+      const left = cliPids(targets.shipped);
+      if (left.length > 0) kill(targets.shipped, left);
     });
   }
 });
@@ -304,26 +289,26 @@ describe("maxapi: client tools", () => {
   it("a call only (no text first) streams as tool_calls from the first chunk; the instruction and tool_choice reach the model; nothing is left in /tmp", async () => {
     await setMode("ok", { answer: "", toolCalls: [{ name: "exec", input: { command: "pwd" } }] });
     const tag = marker();
-    const response = await chat(targets.patched, ask(`only a call ${tag}`, { stream: true, tools: [EXEC, LS], tool_choice: { type: "function", function: { name: "exec" } } }));
+    const response = await chat(targets.shipped, ask(`only a call ${tag}`, { stream: true, tools: [EXEC, LS], tool_choice: { type: "function", function: { name: "exec" } } }));
     const chunks = sseChunks(await response.text());
     expect(chunks[0]?.choices?.[0]?.delta).toMatchObject({ role: "assistant", tool_calls: [{ index: 0, type: "function", function: { name: "exec" } }] });
     expect(finishReasons(chunks)).toEqual(["tool_calls"]);
     const system = JSON.stringify((await requestsWith(tag))[0]?.body);
     expect(system).toContain("a tool call written as text does nothing");
     expect(system).toContain("Answer this turn by calling the tool mcp__c__exec.");
-    await until("the request's tool definitions removed", () => (toolsDirs(targets.patched) === "" ? true : undefined), 50);
+    await until("the request's tool definitions removed", () => (toolsDirs(targets.shipped) === "" ? true : undefined), 50);
   });
 
   it("a text answer with tools offered ends with finish_reason stop and no tool_calls; tool_choice none offers none", async () => {
     const tag = marker();
-    const chunks = sseChunks(await (await chat(targets.patched, ask(`just talk ${tag}`, { stream: true, tools: [EXEC] }))).text());
+    const chunks = sseChunks(await (await chat(targets.shipped, ask(`just talk ${tag}`, { stream: true, tools: [EXEC] }))).text());
     expect(chunks.map((c) => c.choices?.[0]?.delta.content ?? "").join("")).toBe("Hello from mock!");
     expect(chunks.some((c) => c.choices?.[0]?.delta.tool_calls)).toBe(false);
     expect(finishReasons(chunks)).toEqual(["stop"]);
     expect((await requestsWith(tag))[0]?.tools).toEqual(["mcp__c__exec"]);
 
     const none = marker();
-    expect((await chat(targets.patched, ask(`no tools ${none}`, { tools: [EXEC], tool_choice: "none" }))).status).toBe(200);
+    expect((await chat(targets.shipped, ask(`no tools ${none}`, { tools: [EXEC], tool_choice: "none" }))).status).toBe(200);
     expect((await requestsWith(none))[0]?.tools).toEqual([]);
   });
 
@@ -331,7 +316,7 @@ describe("maxapi: client tools", () => {
     const odd = `${"very_long_tool_name_".repeat(4)}v2.search/web`;
     await setMode("ok", { answer: "", toolCalls: [{ name: mcpToolName(odd), input: { q: "x" } }] });
     const tag = marker();
-    const response = await chat(targets.patched, ask(`odd ${tag}`, { tools: [{ type: "function", function: { name: odd, parameters: { type: "object", properties: { q: { type: "string" } } } } }] }));
+    const response = await chat(targets.shipped, ask(`odd ${tag}`, { tools: [{ type: "function", function: { name: odd, parameters: { type: "object", properties: { q: { type: "string" } } } } }] }));
     expect(response.status).toBe(200);
     const body = (await response.json()) as { choices: { message: { tool_calls: { function: { name: string } }[] }; finish_reason: string }[] };
     expect(body.choices[0]?.finish_reason).toBe("tool_calls");
@@ -344,9 +329,9 @@ describe("maxapi: client tools", () => {
   it("refuses bad tools with a 400 naming the field", async () => {
     for (const [tools, param] of [
       [[{ type: "function", function: { description: "no name" } }], "tools[0].function.name"],
-      [[{ type: "function", function: { name: "x", parameters: { type: "array" } } }], "tools[0].function.parameters"],
+      [[{ type: "function", function: { name: "x", parameters: { type: "array" } } }], "tools[0].function.parameters.type"],
     ] as const) {
-      const response = await chat(targets.patched, ask("x", { tools }));
+      const response = await chat(targets.shipped, ask("x", { tools }));
       expect(response.status).toBe(400);
       expect(((await response.json()) as { error: { param: string; type: string } }).error).toMatchObject({ param, type: "invalid_request_error" });
     }
@@ -354,20 +339,20 @@ describe("maxapi: client tools", () => {
 
   it("keeps errors' meaning in a tool turn: 401 and 429 as such; a CLI killed mid-turn ends the stream with an error event and [DONE]", async () => {
     await setMode("expired");
-    expect((await chat(targets.patched, ask("x", { tools: [EXEC], stream: true }))).status).toBe(401);
+    expect((await chat(targets.shipped, ask("x", { tools: [EXEC], stream: true }))).status).toBe(401);
     await setMode("rate-limited", { retryAfterSeconds: 1 });
-    expect((await chat(targets.patched, ask("x", { tools: [EXEC] }))).status).toBe(429);
+    expect((await chat(targets.shipped, ask("x", { tools: [EXEC] }))).status).toBe(429);
 
     await setMode("slow", { answer: "one two three four five six seven eight", chunks: 8, chunkDelayMs: 300, toolCalls: [{ name: "exec", input: { command: "ls" } }] });
-    const response = await chat(targets.patched, ask("x", { tools: [EXEC], stream: true }));
+    const response = await chat(targets.shipped, ask("x", { tools: [EXEC], stream: true }));
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain('"content"');
-    kill(targets.patched, cliPids(targets.patched));
+    kill(targets.shipped, cliPids(targets.shipped));
     let rest = "";
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
     expect(rest).toMatch(/data: \{"error":\{"message":"Claude CLI ended without a result/);
     expect(rest.trimEnd().endsWith("data: [DONE]")).toBe(true);
-    await until("the killed turn's tool definitions removed", () => (toolsDirs(targets.patched) === "" ? true : undefined), 50);
+    await until("the killed turn's tool definitions removed", () => (toolsDirs(targets.shipped) === "" ? true : undefined), 50);
   });
 });
 
@@ -380,18 +365,18 @@ describe("maxapi: images", () => {
 
   it("streams an answer to a request with an image; the error paths keep their statuses (401, 429, mid-stream)", async () => {
     const tag = marker();
-    const streamed = await chat(targets.patched, withImage(`look ${tag}`, { stream: true }));
+    const streamed = await chat(targets.shipped, withImage(`look ${tag}`, { stream: true }));
     expect(streamed.status).toBe(200);
     expect(sseChunks(await streamed.text()).map((c) => c.choices?.[0]?.delta.content ?? "").join("")).toBe("Hello from mock!");
     expect((await receivedWith(tag)).images).toEqual([seen(PNG, "image/png")]);
 
     await setMode("expired");
-    const expired = await chat(targets.patched, withImage("look", { stream: true }));
+    const expired = await chat(targets.shipped, withImage("look", { stream: true }));
     expect(expired.status).toBe(401);
     await setMode("rate-limited", { retryAfterSeconds: 1 });
-    expect((await chat(targets.patched, withImage("look"))).status).toBe(429);
+    expect((await chat(targets.shipped, withImage("look"))).status).toBe(429);
     await setMode("fail-mid-stream", { answer: "one two three four" });
-    const failed = await (await chat(targets.patched, withImage("look", { stream: true }))).text();
+    const failed = await (await chat(targets.shipped, withImage("look", { stream: true }))).text();
     expect(failed).toMatch(/data: \{"error":\{"message":"API Error: 529 Overloaded/);
     expect(failed.trimEnd().endsWith("data: [DONE]")).toBe(true);
   });
@@ -407,7 +392,7 @@ describe("maxapi: images", () => {
       ],
     };
     expect(JSON.stringify(body).length).toBeGreaterThan(4_500_000);
-    const response = await chat(targets.patched, body);
+    const response = await chat(targets.shipped, body);
     expect(response.status).toBe(200);
     const request = await receivedWith(tag);
     expect(request.text).toContain(history.trim());
@@ -419,7 +404,7 @@ describe("maxapi: images", () => {
     const tag = marker();
     const large = png(600, 600, { noise: true }); // ~1.08 MB of incompressible pixels
     expect(large.length).toBeGreaterThan(1_000_000);
-    const response = await chat(targets.patched, { messages: [{ role: "user", content: [{ type: "text", text: `large ${tag}` }, imagePart(dataUrl(large, "image/png"))] }] });
+    const response = await chat(targets.shipped, { messages: [{ role: "user", content: [{ type: "text", text: `large ${tag}` }, imagePart(dataUrl(large, "image/png"))] }] });
     expect(response.status).toBe(200);
     const [image] = (await receivedWith(tag)).images;
     expect(image?.mediaType).toBe("image/jpeg");
@@ -427,7 +412,7 @@ describe("maxapi: images", () => {
   });
 
   it("refuses with a 400 naming the part what it cannot carry (requests that bypass the normalizer)", async () => {
-    const response = await chat(targets.patched, { messages: [{ role: "user", content: [{ type: "text", text: "see" }, imagePart("https://example.com/cat.png")] }] });
+    const response = await chat(targets.shipped, { messages: [{ role: "user", content: [{ type: "text", text: "see" }, imagePart("https://example.com/cat.png")] }] });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { type: "invalid_request_error", code: "unsupported_content", param: "messages[0].content[1]" } });
   });
@@ -436,13 +421,13 @@ describe("maxapi: images", () => {
 describe("maxapi", () => {
   it("answers non-streaming and streaming through the real CLI; the model saw the user's text", async () => {
     const tag = marker();
-    const plain = await chat(targets.patched, ask(`plain ${tag}`));
+    const plain = await chat(targets.shipped, ask(`plain ${tag}`));
     expect(plain.status).toBe(200);
     expect(await plain.json()).toMatchObject({ object: "chat.completion", choices: [{ message: { role: "assistant", content: "Hello from mock!" } }] });
     expect((await receivedWith(tag)).text).toContain(`plain ${tag}`);
 
     await setMode("slow", { chunks: 5, chunkDelayMs: 50, answer: "one two three four five" });
-    const streamed = await chat(targets.patched, ask(`streamed ${tag}`, { stream: true }));
+    const streamed = await chat(targets.shipped, ask(`streamed ${tag}`, { stream: true }));
     expect(streamed.status).toBe(200);
     expect(streamed.headers.get("content-type")).toMatch(/text\/event-stream/);
     const text = await streamed.text();
@@ -454,12 +439,12 @@ describe("maxapi", () => {
 
   it("ends a stream whose CLI is killed mid-answer with an error event and [DONE]", async () => {
     await setMode("slow", { chunks: 40, chunkDelayMs: 100 });
-    const response = await chat(targets.patched, ask("tell me a long story", { stream: true }));
+    const response = await chat(targets.shipped, ask("tell me a long story", { stream: true }));
     expect(response.status).toBe(200);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toContain('"content"');
-    kill(targets.patched, cliPids(targets.patched));
+    kill(targets.shipped, cliPids(targets.shipped));
     let rest = "";
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
     expect(rest).toMatch(/data: \{"error":\{"message":"Claude CLI ended without a result/);
@@ -467,10 +452,28 @@ describe("maxapi", () => {
   });
 
   it("answers 8 concurrent requests", async () => {
-    const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => chat(targets.patched, ask(`concurrent ${i}`))));
+    const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => chat(targets.shipped, ask(`concurrent ${i}`))));
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
     const bodies = (await Promise.all(responses.map((r) => r.json()))) as { choices: { message: { content: string } }[] }[];
     expect(bodies.every((b) => b.choices[0]?.message.content === "Hello from mock!")).toBe(true);
+  });
+
+  it("`claude-max-api 3459` starts the same server on that port, as the seed runs it", async () => {
+    const container = docker("run", "-d", "--rm", "--init", "--network", "none", "-e", "CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-clawbridge-test-token-0123456789", "clawbridge/maxapi:test", "claude-max-api", "3459");
+    try {
+      const probe = "fetch('http://127.0.0.1:3459/v1/models').then(r => r.json()).then(b => console.log(b.data.map(m => m.id).join(' ')))";
+      const models = await until("claude-max-api on port 3459", () => {
+        try {
+          return docker("exec", container, "node", "-e", probe);
+        } catch {
+          return undefined;
+        }
+      }, 50);
+      expect(models).toBe("claude-opus-4 claude-sonnet-4 claude-haiku-4");
+      expect(docker("logs", container)).toMatch(/"port":3459.*"msg":"maxapi listening"/);
+    } finally {
+      docker("rm", "-f", container);
+    }
   });
 
   it("refuses to start with ANTHROPIC_API_KEY set, saying why", () => {
@@ -507,12 +510,12 @@ describe("maxapi", () => {
   });
 
   it("comes back by its restart policy after its process is killed, and answers", async () => {
-    const restarts = () => Number(docker("inspect", "--format", "{{.RestartCount}}", targets.patched.id));
+    const restarts = () => Number(docker("inspect", "--format", "{{.RestartCount}}", targets.shipped.id));
     const before = restarts();
-    killIn(targets.patched.id, pidsIn(targets.patched.id, "services/maxapi/dist/main.js"), { containerMayExit: true });
+    killIn(targets.shipped.id, pidsIn(targets.shipped.id, "services/maxapi/dist/main.js"), { containerMayExit: true });
     await until("a restart", () => (restarts() > before ? true : undefined), 100);
-    await waitHealthy(targets.patched); // and reads its new host port
-    const response = await chat(targets.patched, ask("are you back?"));
+    await waitHealthy(targets.shipped); // and reads its new host port
+    const response = await chat(targets.shipped, ask("are you back?"));
     expect(response.status).toBe(200);
   });
 });
@@ -644,10 +647,10 @@ describe("maxapi: warm CLI processes", () => {
   });
 
   it("pool off (WARM_POOL_SIZE=0): every request starts its own process and none is left waiting", async () => {
-    for (let i = 0; i < 2; i++) expect((await chat(targets.patched, ask(`cold ${marker()}`))).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await chat(targets.shipped, ask(`cold ${marker()}`))).status).toBe(200);
     await sleep(1000);
-    expect(cliPids(targets.patched)).toEqual([]);
-    const m = await metrics(targets.patched);
+    expect(cliPids(targets.shipped)).toEqual([]);
+    const m = await metrics(targets.shipped);
     expect(m).toMatchObject({ maxapi_warm_hits_total: 0, maxapi_warm_idle: 0 });
     expect(m.maxapi_warm_misses_total).toBeGreaterThanOrEqual(2);
   });

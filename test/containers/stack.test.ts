@@ -132,6 +132,36 @@ describe("an OpenAI SDK client through the normalizer", () => {
     expect(chunks).toBeGreaterThan(1);
   });
 
+  it("streams with the client's x-request-id, which comes back and is in both services' log line for the request; usage and the model asked for arrive", async () => {
+    const requestId = marker("trace");
+    const { data: stream, response } = await client()
+      .chat.completions.create(
+        { model: "claude-opus-4", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: marker("traced") }] },
+        { headers: { "x-request-id": requestId } },
+      )
+      .withResponse();
+    expect(response.headers.get("x-request-id")).toBe(requestId);
+    const models = new Set<string>();
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) {
+      models.add(chunk.model);
+      usage = chunk.usage ?? usage;
+    }
+    expect([...models]).toEqual(["claude-opus-4"]);
+    expect(usage?.completion_tokens).toBeGreaterThan(0);
+    expect(usage?.total_tokens).toBe((usage?.prompt_tokens ?? 0) + (usage?.completion_tokens ?? 0));
+    const requestLine = (service: string) =>
+      docker("logs", id(service))
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((line) => line.reqId === requestId && line.msg === "request completed");
+    for (const service of ["normalizer", "maxapi"]) {
+      const line = await until(`${service}'s log line for ${requestId}`, () => requestLine(service), 25);
+      expect(line, service).toMatchObject({ status: 200, path: "/v1/chat/completions" });
+    }
+  });
+
   it("is refused with 401 with a wrong key, or without one", async () => {
     const error: unknown = await client("wrong-key-0123456789abcdef")
       .chat.completions.create({ model: "claude-sonnet-4", messages: [{ role: "user", content: "hi" }] })

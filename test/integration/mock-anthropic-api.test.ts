@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { MockAnthropicApi, type Mode, type ModeSettings } from "../support/mock-anthropic-api.ts";
 import { freePort } from "../support/ports.ts";
+import { ApiError, type Tool } from "@clawbridge/openai";
 import { clientTools } from "../../services/maxapi/src/tools/client-tools.ts";
 
 const CLAUDE = new URL("../../node_modules/.bin/claude", import.meta.url).pathname;
@@ -53,7 +54,7 @@ async function startMock(mode: Mode, options: Partial<Omit<ModeSettings, "mode">
 }
 
 /** Runs the CLI as claude-max-api does, in a fresh config dir (also its cwd, so it reads no project). */
-function runClaude(mock: MockAnthropicApi, prompt: string, extraArgs: string[] = [], extraEnv: Record<string, string> = {}) {
+function runClaude(mock: MockAnthropicApi, prompt: string, extraArgs: readonly string[] = [], extraEnv: Readonly<Record<string, string>> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "claude-cli-"));
   dirs.push(dir);
   const env = {
@@ -239,8 +240,8 @@ describe("the real Claude Code CLI against the mock Anthropic API", { timeout: 6
 });
 
 describe("the real Claude Code CLI, client tools from clawbridge's stub MCP server, and the mock's tool_use answers", { timeout: 60_000 }, () => {
-  const PARAMETERS = { type: "object", properties: { command: { type: "string" } }, required: ["command"] };
-  const TOOLS = [
+  const PARAMETERS = { type: "object" as const, properties: { command: { type: "string" } }, required: ["command"] };
+  const TOOLS: Tool[] = [
     { type: "function", function: { name: "exec", description: "Run a shell command", parameters: PARAMETERS } },
     { type: "function", function: { name: "ls", description: "List files", parameters: { type: "object", properties: {} } } },
   ];
@@ -252,9 +253,9 @@ describe("the real Claude Code CLI, client tools from clawbridge's stub MCP serv
   /** The CLI as maxapi runs a turn with client tools: the flags and environment clientTools() gives. */
   function runWithTools(mock: MockAnthropicApi, prompt: string) {
     const tools = clientTools({ tools: TOOLS });
-    if (!tools || "error" in tools) throw new Error(`clientTools refused the test's tools: ${JSON.stringify(tools)}`);
+    if (!tools || tools instanceof ApiError) throw new Error(`clientTools refused the test's tools: ${JSON.stringify(tools)}`);
     disposers.push(() => tools.dispose());
-    return runClaude(mock, prompt, tools.extraArgs, tools.env);
+    return runClaude(mock, prompt, tools.flags.args, tools.flags.env);
   }
 
   it("two calls in one turn: one request offering exactly the client's tools, input in fragments, nothing run, the CLI stops (error_max_turns)", async () => {

@@ -106,6 +106,11 @@ export function printRefusal(service: string, error: SettingsError, stream: Node
 
 // ---- variables several services share ---------------------------------------------------------
 
+/** maxapi stops a CLI run after CLI_TIMEOUT_MS (this by default). */
+export const CLI_TIMEOUT_DEFAULT_MS = 300_000;
+/** The normalizer waits for maxapi a little longer than maxapi waits for the CLI, so maxapi's 504 gets through. */
+export const UPSTREAM_TIMEOUT_MARGIN_MS = 10_000;
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 export const common = {

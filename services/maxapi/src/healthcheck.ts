@@ -1,7 +1,7 @@
 // Container healthcheck: healthy when the server answers and the CLI has credentials. Prints the
 // fix when it has none (shown by `docker inspect` and `make verify`).
-import { AUTH_FIX, cliAuthStatus } from "./cli-auth.ts";
-import { loadSettings } from "./config.ts";
+import { AUTH_FIX, cliAuthStatus } from "./cli/auth.ts";
+import { loadSettings } from "./settings.ts";
 
 const port = process.env.PORT || "3456";
 try {

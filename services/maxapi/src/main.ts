@@ -1,36 +1,57 @@
-// maxapi launcher: checks the environment, then starts claude-max-api's own server bound to all
-// interfaces (its `claude-max-api` command binds 127.0.0.1 only, unreachable in a container).
-import { pino } from "pino";
-import { startServer, stopServer } from "claude-max-api-proxy";
-import { AUTH_FIX, cliAuthStatus } from "./cli-auth.ts";
+#!/usr/bin/env node
+// maxapi's process: settings, the Claude login check, the warm pool, listen, SIGTERM. Also the
+// image's `claude-max-api [port]` command (claude-max-api 1.0.0's), which starts the same server.
+import { createServer } from "node:http";
 import { printRefusal } from "@clawbridge/settings";
-import { loadSettings, SettingsError } from "./config.ts";
-import { registerHooks } from "./hooks.ts";
+import { createApp } from "./app.ts";
+import { AUTH_FIX, cliAuthStatus } from "./cli/auth.ts";
+import { createLogger } from "./logging.ts";
+import { loadSettings, SettingsError, type Settings } from "./settings.ts";
+import { holdToolsFileAgain, sweepToolsDirs } from "./tools/tool-files.ts";
+import { loginVersion } from "./warm/login-version.ts";
+import { WarmPool } from "./warm/pool.ts";
 
-const logger = pino({ base: { service: "maxapi" }, level: process.env.LOG_LEVEL || "info" });
+// `claude-max-api 3459`: the port as claude-max-api's command took it
+const [portArgument] = process.argv.slice(2);
+const env = portArgument === undefined ? process.env : { ...process.env, PORT: portArgument };
 
-let settings;
+let settings: Settings;
 try {
-  settings = loadSettings();
+  settings = loadSettings(env);
 } catch (error) {
   if (!(error instanceof SettingsError)) throw error;
   printRefusal("maxapi", error);
-  logger.fatal({ problems: error.problems }, error.message);
+  createLogger("info").fatal({ problems: error.problems }, error.message);
   process.exit(1);
 }
+const logger = createLogger(settings.LOG_LEVEL);
 
 // Every CLI process inherits this environment: the token from a file reaches them as the variable.
 if (settings.CLAUDE_CODE_OAUTH_TOKEN) process.env.CLAUDE_CODE_OAUTH_TOKEN = settings.CLAUDE_CODE_OAUTH_TOKEN;
 delete process.env.CLAUDE_CODE_OAUTH_TOKEN_FILE;
-process.chdir(settings.CLI_WORKDIR);
 
 const auth = await cliAuthStatus(process.env);
 if (auth.loggedIn) logger.info({ authMethod: auth.method }, "Claude CLI credentials found");
 else logger.error({ authMethod: auth.method }, AUTH_FIX);
 
-const pool = registerHooks(settings, logger);
-await startServer({ port: settings.PORT, host: settings.HOST });
-logger.info({ port: settings.PORT, host: settings.HOST, warmPoolSize: settings.WARM_POOL_SIZE }, "maxapi listening");
+sweepToolsDirs(); // what a killed predecessor left in /tmp
+const pool = new WarmPool({
+  size: settings.WARM_POOL_SIZE,
+  capacity: settings.MAX_CONCURRENCY,
+  idleMs: settings.WARM_IDLE_MS,
+  cwd: settings.CLI_WORKDIR,
+  hold: (command) => holdToolsFileAgain(command.toolsFile),
+  credentials: loginVersion,
+  log: (level, entry, message) => logger[level](entry, message),
+});
+const server = createServer(createApp(settings, pool, logger));
+server.on("error", (error) => {
+  logger.fatal({ err: error.message }, `cannot listen on ${settings.HOST}:${settings.PORT}`);
+  process.exit(1);
+});
+server.listen(settings.PORT, settings.HOST, () => {
+  logger.info({ port: settings.PORT, host: settings.HOST, warmPoolSize: settings.WARM_POOL_SIZE, cliTimeoutMs: settings.CLI_TIMEOUT_MS }, "maxapi listening");
+});
 
 let stopping = false;
 const stop = (signal: string) => {
@@ -38,7 +59,8 @@ const stop = (signal: string) => {
   stopping = true;
   logger.info({ signal }, "stopping: finishing in-flight requests");
   pool.close(); // warm processes serve nobody now
-  void stopServer().then(() => process.exit(0));
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
   // CLI runs can take minutes; compose's stop_grace_period is the hard bound, this one is ours
   setTimeout(() => {
     logger.warn(`in-flight requests cut after ${settings.SHUTDOWN_TIMEOUT_MS} ms`);

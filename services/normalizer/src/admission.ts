@@ -3,7 +3,7 @@
 // each for at most `queueTimeoutMs`; beyond that the client gets 429 with a Retry-After estimate.
 import type { RequestHandler, Response } from "express";
 import PQueue from "p-queue";
-import { ApiError, sendError } from "./errors.ts";
+import { ApiError, sendError } from "@clawbridge/openai";
 
 export interface AdmissionOptions {
   concurrency: number;

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { AdmissionGate } from "./admission.ts";
 import { requireApiKey } from "./auth.ts";
 import { normalizeChatBody, parseJsonBody } from "./chat-request.ts";
-import { ApiError, invalidRequest, sendError } from "./errors.ts";
+import { ApiError, bodyParserError, sendError } from "@clawbridge/openai";
 import { PROBE_PATHS, requestLogger } from "./logging.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { probes } from "./probes.ts";
@@ -43,30 +43,15 @@ function countRequests(metrics: Metrics): RequestHandler {
   };
 }
 
-/** body-parser's errors (they carry `type`) and our ApiErrors become OpenAI error bodies. */
+/** body-parser's errors and our ApiErrors become OpenAI error bodies; anything else is a 500 whose detail stays in the log. */
 function errorHandler(maxBodyBytes: number, logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
-    if (error instanceof ApiError) {
-      sendError(res, error);
-      return;
+    const known = error instanceof ApiError ? error : bodyParserError(error, maxBodyBytes);
+    if (known === "aborted") res.locals.error = "client aborted the upload";
+    else if (known) sendError(res, known);
+    else {
+      logger.error({ reqId: res.locals.requestId, err: error }, "unexpected error");
+      sendError(res, new ApiError(500, "api_error", "internal_error", "the normalizer failed unexpectedly; see its log"));
     }
-    const parserError = error as { type?: string; status?: number };
-    switch (parserError.type) {
-      case "entity.too.large":
-        sendError(res, new ApiError(413, "invalid_request_error", "request_too_large", `request body is over ${maxBodyBytes} bytes (MAX_BODY_BYTES)`));
-        return;
-      case "entity.parse.failed": // the parser's message quotes the body, so it is not repeated
-        sendError(res, invalidRequest("request body is not valid JSON", null, "invalid_json"));
-        return;
-      case "request.aborted":
-        res.locals.error = "client aborted the upload";
-        return;
-    }
-    if (parserError.status && parserError.status >= 400 && parserError.status < 500) {
-      sendError(res, new ApiError(parserError.status, "invalid_request_error", parserError.type ?? "bad_request", (error as Error).message));
-      return;
-    }
-    logger.error({ reqId: res.locals.requestId, err: error }, "unexpected error");
-    sendError(res, new ApiError(500, "api_error", "internal_error", "the normalizer failed unexpectedly; see its log"));
   };
 }

@@ -2,7 +2,7 @@
 // timingSafeEqual, so neither the content nor the length of the key leaks through timing.
 import { hash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
-import { ApiError, sendError } from "./errors.ts";
+import { ApiError, sendError } from "@clawbridge/openai";
 
 const digest = (value: string) => hash("sha256", value, "buffer");
 

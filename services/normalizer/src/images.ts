@@ -3,7 +3,7 @@
 // "[Image could not be processed]" note). Remote URLs are never fetched: no request can make the
 // stack reach an address of its choosing.
 import { imageSize } from "image-size";
-import { invalidRequest } from "./errors.ts";
+import { invalidRequest } from "@clawbridge/openai";
 
 const MB = 1024 * 1024;
 

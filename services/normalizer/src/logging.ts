@@ -3,14 +3,13 @@
 // conversation). One plain pino call per request: pino-http's per-request child logger cost
 // ~100 µs of CPU per request, a quarter of the proxy's budget (see bench/).
 import { randomUUID } from "node:crypto";
+import { clientRequestId } from "@clawbridge/openai";
 import type { RequestHandler } from "express";
 import { pino, type Level, type Logger } from "pino";
 import "./locals.ts";
 
 export const PROBE_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
-// A client's x-request-id is kept when it is a plausible id, so traces join across services.
-const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export function createLogger(level: string): Logger {
   return pino({ level, base: { service: "normalizer" } });
@@ -19,8 +18,7 @@ export function createLogger(level: string): Logger {
 /** Gives each request an id (`res.locals.requestId`, `x-request-id`) and logs it once when it ends. */
 export function requestLogger(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const given = req.headers["x-request-id"];
-    const requestId = typeof given === "string" && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+    const requestId = clientRequestId(req.headers["x-request-id"]) ?? randomUUID();
     res.locals.requestId = requestId;
     res.setHeader("x-request-id", requestId);
     if (PROBE_PATHS.has(req.path)) {

@@ -4,10 +4,10 @@
 // counted by kind, for the request's log line and the metrics. Client tools (`tools`, `tool_choice`) pass
 // on to maxapi, which offers them to the model; `tool_choice: "none"` drops them. Earlier calls and
 // their results become plain sentences (not a syntax the model could imitate instead of calling).
-import { invalidRequest } from "./errors.ts";
+import { invalidRequest, isSessionUser, mostSpecificIssue, paramName } from "@clawbridge/openai";
 import { checkImage, IMAGE_LIMITS } from "./images.ts";
 import { resolveModel, UPSTREAM_MODELS, type ModelAliases } from "./models.ts";
-import { chatRequestSchema, mostSpecificIssue, paramName, type ChatRequest, type Content, type ContentPart, type Message } from "./request-schema.ts";
+import { chatRequestSchema, type ChatRequest, type Content, type ContentPart, type Message } from "./request-schema.ts";
 
 /** send: images go to the model; placeholder: a text note instead; reject: a 400. */
 export type ImagePolicy = "send" | "placeholder" | "reject";
@@ -51,8 +51,6 @@ export interface NormalizedRequest {
 // model decides how many calls it makes).
 const IGNORED_FIELDS = ["parallel_tool_calls", "functions", "function_call"] as const;
 
-// The Claude Code CLI accepts only a UUID as session id.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Validates and normalizes a parsed JSON body; throws an ApiError (400) naming the bad field. */
 export function normalizeChatRequest(raw: unknown, options: NormalizeOptions): NormalizedRequest {
@@ -102,7 +100,7 @@ export function normalizeChatRequest(raw: unknown, options: NormalizeOptions): N
     else passed[field] = value;
   }
   const body: NormalizedRequest["body"] = { ...passed, model, messages };
-  if (typeof user === "string" && UUID.test(user)) body.user = user;
+  if (isSessionUser(user)) body.user = user;
   else if (user != null) count("user_dropped");
 
   return { body, normalizations: counts };

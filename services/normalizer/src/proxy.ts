@@ -7,7 +7,7 @@ import { ServerResponse } from "node:http";
 import type { Response } from "express";
 import { createProxyMiddleware, proxyEventsPlugin } from "http-proxy-middleware";
 import type { Logger } from "pino";
-import { ApiError, sendError, sseErrorEvent } from "./errors.ts";
+import { ApiError, sendError, sseErrorEvent } from "@clawbridge/openai";
 import type { Metrics } from "./metrics.ts";
 
 export interface ProxyOptions {

@@ -1,6 +1,7 @@
 // The shape of an OpenAI chat completion request, as far as the normalizer reads it. Top level and
 // message objects are loose (unknown fields pass through); content parts are strict, because a part
 // we do not know cannot be turned into text safely.
+import { toolChoiceSchema, toolSchema, toolSetIssues } from "@clawbridge/openai";
 import { z } from "zod";
 
 const textPart = z.object({ type: z.literal("text"), text: z.string() });
@@ -41,58 +42,16 @@ const message = z.discriminatedUnion("role", [
 ]);
 export type Message = z.infer<typeof message>;
 
-// A client tool: a name and a JSON Schema object for its arguments (Anthropic's input_schema is
-// always an object schema). maxapi maps names the model's API cannot take.
-const tool = z.looseObject({
-  type: z.literal("function"),
-  function: z.looseObject({
-    name: z.string().min(1, "a tool needs a name"),
-    description: z.string().nullish(),
-    parameters: z
-      .looseObject({ type: z.literal("object", { error: 'must be a JSON Schema object ({"type": "object", ...})' }).optional() })
-      .nullish(),
-  }),
-});
-
-const toolChoice = z.union([
-  z.enum(["none", "auto", "required"]),
-  z.looseObject({ type: z.literal("function"), function: z.looseObject({ name: z.string().min(1) }) }),
-]);
-
 export const chatRequestSchema = z
   .looseObject({
     model: z.string().min(1),
     messages: z.array(message).min(1),
     stream: z.boolean().nullish(),
     user: z.string().nullish(),
-    tools: z.array(tool).nullish(),
-    tool_choice: toolChoice.nullish(),
+    tools: z.array(toolSchema).nullish(),
+    tool_choice: toolChoiceSchema.nullish(),
   })
   .superRefine((request, context) => {
-    const names = (request.tools ?? []).map((t) => t.function.name);
-    names.forEach((name, i) => {
-      if (names.indexOf(name) !== i) context.addIssue({ code: "custom", path: ["tools", i, "function", "name"], message: `"${name}" is offered twice` });
-    });
-    const chosen = typeof request.tool_choice === "object" ? request.tool_choice?.function.name : undefined;
-    if (chosen !== undefined && !names.includes(chosen)) {
-      context.addIssue({ code: "custom", path: ["tool_choice", "function", "name"], message: `"${chosen}" is not among the tools offered` });
-    }
+    for (const issue of toolSetIssues(request.tools ?? [], request.tool_choice)) context.addIssue({ code: "custom", ...issue });
   });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
-
-/**
- * The issue to report: for a union (content is a string, null or parts) the branch issue that got
- * deepest into the value, so the error names `messages[0].content[1].text`, not `messages[0].content`.
- */
-export function mostSpecificIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
-  if (issue.code !== "invalid_union" || issue.errors.length === 0) return issue;
-  const candidates = issue.errors.flat().map((branch) => mostSpecificIssue({ ...branch, path: [...issue.path, ...branch.path] }));
-  return candidates.reduce((deepest, next) => (next.path.length > deepest.path.length ? next : deepest));
-}
-
-/** `["messages", 2, "content", 0, "type"]` → `messages[2].content[0].type`, as OpenAI names params. */
-export function paramName(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
-    .join("");
-}

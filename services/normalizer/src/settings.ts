@@ -1,6 +1,6 @@
 // Environment → typed settings, parsed once at start (lib/settings: every problem in one plain
 // sentence, all of them on the first start).
-import { common, commonHelp, readSettings, SettingsError, type Help } from "@clawbridge/settings";
+import { CLI_TIMEOUT_DEFAULT_MS, common, commonHelp, readSettings, SettingsError, type Help, UPSTREAM_TIMEOUT_MARGIN_MS } from "@clawbridge/settings";
 import { z } from "zod";
 import { parseModelAliases, type ModelAliases } from "./models.ts";
 import type { ImagePolicy } from "./normalize.ts";
@@ -33,8 +33,10 @@ const shape = {
   MAX_CONCURRENCY: common.positiveInt(4),
   MAX_QUEUE: common.nonNegativeInt(64),
   QUEUE_TIMEOUT_MS: common.positiveInt(60_000),
-  // claude-max-api gives each CLI run 5 minutes; a silent upstream is cut a little after that.
-  UPSTREAM_TIMEOUT_MS: common.positiveInt(310_000),
+  // maxapi stops a CLI run after CLI_TIMEOUT_MS; a silent upstream is cut a little after that, so
+  // maxapi's own 504 gets through (unset: CLI_TIMEOUT_MS + 10 s)
+  CLI_TIMEOUT_MS: common.positiveInt(CLI_TIMEOUT_DEFAULT_MS),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   SHUTDOWN_TIMEOUT_MS: common.nonNegativeInt(25_000),
   LOG_LEVEL: common.logLevel(),
 };
@@ -49,7 +51,8 @@ const help: Help<typeof shape> = {
   MAX_CONCURRENCY: { expected: "a whole number of 1 or more" },
   MAX_QUEUE: { expected: "a whole number of 0 or more" },
   QUEUE_TIMEOUT_MS: { expected: "a number of milliseconds (1 or more)" },
-  UPSTREAM_TIMEOUT_MS: { expected: "a number of milliseconds (1 or more)" },
+  CLI_TIMEOUT_MS: { expected: "a number of milliseconds (1 or more), the same as maxapi's" },
+  UPSTREAM_TIMEOUT_MS: { expected: "a number of milliseconds (1 or more), or empty for CLI_TIMEOUT_MS + 10000" },
 };
 
 export interface Settings {
@@ -91,7 +94,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     maxConcurrency: e.MAX_CONCURRENCY,
     maxQueue: e.MAX_QUEUE,
     queueTimeoutMs: e.QUEUE_TIMEOUT_MS,
-    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS ?? e.CLI_TIMEOUT_MS + UPSTREAM_TIMEOUT_MARGIN_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
   };

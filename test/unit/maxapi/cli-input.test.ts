@@ -1,24 +1,28 @@
-import { messagesToPrompt } from "claude-max-api-proxy/dist/adapter/openai-to-cli.js";
 import { describe, expect, it } from "vitest";
-import { cliInput, type CliInput, type ContentBlock, type InputError } from "../../../services/maxapi/src/input/cli-input.ts";
+import { ApiError } from "@clawbridge/openai";
+import { cliInput, type CliInput, type ContentBlock } from "../../../services/maxapi/src/cli/input.ts";
 
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 const image = (data = PNG, type = "image/png") => ({ type: "image_url", image_url: { url: `data:${type};base64,${data}` } });
 
-const asInput = (result: CliInput | InputError) => {
-  if ("error" in result) throw new Error(`expected input, got ${JSON.stringify(result)}`);
+const asInput = (result: CliInput | ApiError) => {
+  if (result instanceof ApiError) throw new Error(`expected input, got ${JSON.stringify(result)}`);
   return result;
 };
 /** The user message the CLI reads: one JSON line. */
-function stdinMessage(result: CliInput | InputError): { type: string; message: { role: string; content: string | ContentBlock[] } } {
+function stdinMessage(result: CliInput | ApiError): { type: string; message: { role: string; content: string | ContentBlock[] } } {
   const { stdin } = asInput(result);
   expect(stdin.endsWith("\n")).toBe(true);
   expect(stdin.trimEnd()).not.toContain("\n"); // one line: newlines inside are escaped
   return JSON.parse(stdin) as ReturnType<typeof stdinMessage>;
 }
 
+// The prompt claude-max-api 1.0.0 made of a conversation (its messagesToPrompt): system in <system>,
+// earlier answers in <previous_response>, the parts joined by newlines, the whole trimmed.
+const PROMPT = "<system>\nBe brief.\n</system>\n\nhi\n<previous_response>\nHello.\n</previous_response>\n\n  two\nlines";
+
 describe("cliInput", () => {
-  it("text only: the prompt claude-max-api's messagesToPrompt makes, as one string in one user message", () => {
+  it("text only: the prompt claude-max-api 1.0.0 made, as one string in one user message", () => {
     const messages = [
       { role: "system", content: "Be brief." },
       { role: "user", content: "hi" },
@@ -26,8 +30,7 @@ describe("cliInput", () => {
       { role: "user", content: "  two\nlines  " },
     ];
     const line = stdinMessage(cliInput({ messages }));
-    expect(line).toEqual({ type: "user", message: { role: "user", content: messagesToPrompt(messages as never) } });
-    expect(asInput(cliInput({ messages })).extraArgs).toEqual(["--input-format", "stream-json"]);
+    expect(line).toEqual({ type: "user", message: { role: "user", content: PROMPT } });
   });
 
   it("an image becomes an image block where it stood, with its bytes and media type; the text around it is unchanged", () => {
@@ -45,8 +48,7 @@ describe("cliInput", () => {
     expect(asInput(cliInput({ messages })).images).toBe(2);
     // the text the model reads is what the same conversation without images gives
     const text = (content as ContentBlock[]).flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
-    const withoutImages = messages.map((m) => ({ ...m, content: typeof m.content === "string" ? m.content : "what is this?\n\nand this?\n" }));
-    expect(text.trim()).toBe(messagesToPrompt(withoutImages as never));
+    expect(text.trim()).toBe("<system>\nBe brief.\n</system>\n\nwhat is this?\n\nand this?");
   });
 
   it("keeps images of earlier messages in order, and an image-only message", () => {
@@ -73,7 +75,8 @@ describe("cliInput", () => {
       { type: "input_audio", input_audio: { data: "AAAA", format: "wav" } },
     ]) {
       const result = cliInput({ messages: [{ role: "user", content: "hi" }, { role: "user", content: [{ type: "text", text: "see" }, part] }] });
-      expect(result).toEqual({ error: { message: expect.stringContaining("messages[1].content[1]") as string, param: "messages[1].content[1]", code: "unsupported_content" } });
+      expect(result).toBeInstanceOf(ApiError);
+      expect((result as ApiError).body.error).toEqual({ message: expect.stringContaining("messages[1].content[1]") as string, type: "invalid_request_error", param: "messages[1].content[1]", code: "unsupported_content" });
     }
   });
 });

@@ -1,15 +1,18 @@
 // The warm pool's rules (services/maxapi/src/warm/pool.ts, handover.ts) with a stand-in for node's
 // spawn: which process a request gets, the bounds, recycling, and the fall-back when a warm process
 // dies. The real CLI in a real pool is test/containers/maxapi.test.ts's "warm CLI processes".
+// The pool's timers (quiet time, idle time, forgetting) run on vitest's fake clock, so no test waits
+// on real time; the last test runs real processes on real pipes.
 import type { ChildProcess, SpawnOptions } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { spawn as nodeSpawn } from "node:child_process";
-import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { CliCommand } from "../../../services/maxapi/src/cli/command.ts";
 import { FORGET_MS, WarmPool, type PoolOptions } from "../../../services/maxapi/src/warm/pool.ts";
+import { until } from "../../support/until.ts";
 
-/** Lets the pool's quiet-time refill (quietMs 0 here) and the fake processes' exits run. */
-const tick = () => sleep(5);
+/** Runs the pool's quiet-time refill (quietMs 0 here) and the fake processes' exits. */
+const tick = (ms = 5) => vi.advanceTimersByTimeAsync(ms);
 
 let nextPid = 100;
 
@@ -32,10 +35,12 @@ class FakeCli extends EventEmitter {
   });
 
   readonly args: readonly string[];
+  readonly options: SpawnOptions;
 
-  constructor(args: readonly string[]) {
+  constructor(args: readonly string[], options: SpawnOptions = {}) {
     super();
     this.args = args;
+    this.options = options;
   }
 
   answer(text: string): void {
@@ -57,8 +62,8 @@ class FakeCli extends EventEmitter {
 }
 
 const spawned: FakeCli[] = [];
-const spawn = vi.fn((_command: string, args: readonly string[], _options: SpawnOptions) => {
-  const child = new FakeCli(args);
+const spawn = vi.fn((_program: string, args: readonly string[], options: SpawnOptions) => {
+  const child = new FakeCli(args, options);
   spawned.push(child);
   return child as unknown as ChildProcess;
 });
@@ -70,6 +75,10 @@ function pool(options: Partial<PoolOptions> = {}): WarmPool {
   return created;
 }
 
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
 afterEach(() => {
   const busy = pools.map((p) => p.stats.busy);
   for (const p of pools.splice(0)) p.close();
@@ -79,20 +88,20 @@ afterEach(() => {
   expect(busy.every((n) => n === 0), "every request's process counted out again").toBe(true);
 });
 
-/** Polls `check` every 10 ms for up to 2 s (the pool's timers run meanwhile). */
-async function eventually(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await sleep(10);
-  expect(check()).toBe(true);
-}
+const command = (model: CliCommand["model"], extra: Partial<CliCommand> = {}): CliCommand => ({
+  model,
+  args: ["--print", "--model", model, "--input-format", "stream-json"],
+  env: {},
+  toolsFile: undefined,
+  ...extra,
+});
+const SONNET = command("sonnet");
+const HAIKU = command("haiku");
+const WITH_TOOLS = command("sonnet", { args: [...SONNET.args, "--mcp-config", '{"mcpServers":{}}'], env: { ENABLE_TOOL_SEARCH: "false" }, toolsFile: "/tmp/tools.json" });
 
-const SONNET = ["--print", "--model", "sonnet", "--input-format", "stream-json"];
-const HAIKU = ["--print", "--model", "haiku", "--input-format", "stream-json"];
-const WITH_TOOLS = [...SONNET, "--mcp-config", '{"mcpServers":{}}'];
-const OPTIONS: SpawnOptions = { cwd: "/srv", env: { A: "1" }, stdio: ["pipe", "pipe", "pipe"] };
-
-/** What claude-max-api's runner does with the process: listens, writes the request, reads the answer. */
-function request(p: WarmPool, args = SONNET, options = OPTIONS, input = '{"type":"user"}\n') {
-  const child = p.spawnCli("claude", args, options) as unknown as FakeCli;
+/** What the chat route does with the process: listens, writes the request, reads the answer. */
+function request(p: WarmPool, cli = SONNET, input = '{"type":"user"}\n') {
+  const child = p.start(cli) as unknown as FakeCli;
   const seen = { output: "", closed: undefined as number | null | undefined, errors: 0 };
   child.stdout.on("data", (data: Buffer) => (seen.output += data.toString()));
   child.on("close", (code: number | null) => (seen.closed = code));
@@ -110,11 +119,11 @@ async function poolWithOneWaiting(options: Partial<PoolOptions> = {}): Promise<W
   return p;
 }
 
-/** A `hold` that counts, per command line, the holds taken and not yet released. */
+/** A `hold` that counts, per command, the holds taken and not yet released. */
 function holds() {
   const held = new Map<string, number>();
-  const hold = (args: readonly string[]) => {
-    const key = args.join(" ");
+  const hold = (cli: CliCommand) => {
+    const key = cli.args.join(" ");
     held.set(key, (held.get(key) ?? 0) + 1);
     return () => held.set(key, (held.get(key) ?? 0) - 1);
   };
@@ -136,7 +145,7 @@ describe("warm pool", () => {
     expect(first.seen).toMatchObject({ output: "one", closed: 0 });
     expect(idle()).toHaveLength(1);
 
-    const second = request(p, SONNET, OPTIONS, "second input");
+    const second = request(p, SONNET, "second input");
     const warm = processOf(second.child.pid);
     expect(warm, "served by the warm process").toBe(spawned[1]);
     expect(warm?.input).toEqual(["second input"]);
@@ -146,22 +155,24 @@ describe("warm pool", () => {
     expect(p.stats).toMatchObject({ hits: 1, misses: 1 });
   });
 
-  it("a process fits only the same command line, environment and directory", async () => {
+  it("a process fits only the same command: arguments and environment", async () => {
     const p = await poolWithOneWaiting();
     expect(idle()).toHaveLength(1);
     const waiting = idle()[0];
-    for (const [args, options] of [
-      [HAIKU, OPTIONS],
-      [WITH_TOOLS, OPTIONS],
-      [SONNET, { ...OPTIONS, env: { A: "2" } }],
-      [SONNET, { ...OPTIONS, cwd: "/elsewhere" }],
-    ] as const) {
-      const { child } = request(p, args, options);
-      expect(child.pid, `${args.join(" ")} ${JSON.stringify(options)}`).not.toBe(waiting?.pid);
-      expect(processOf(child.pid)?.args).toEqual(args);
+    for (const cli of [HAIKU, WITH_TOOLS, { ...SONNET, env: { A: "2" } }]) {
+      const { child } = request(p, cli);
+      expect(child.pid, JSON.stringify(cli)).not.toBe(waiting?.pid);
+      expect(processOf(child.pid)?.args).toEqual(cli.args);
       processOf(child.pid)?.exit(0);
     }
     expect(p.stats.hits).toBe(0);
+  });
+
+  it("starts the CLI in the pool's directory with maxapi's environment plus the command's", () => {
+    const p = pool({ cwd: "/srv/claude-work", program: "claude" });
+    processOf(request(p, WITH_TOOLS).child.pid)?.exit(0);
+    expect(spawn).toHaveBeenCalledWith("claude", WITH_TOOLS.args, expect.objectContaining({ cwd: "/srv/claude-work" }));
+    expect(spawned[0]?.options.env).toMatchObject({ ...process.env, ENABLE_TOOL_SEARCH: "false" });
   });
 
   it("keeps warm what the last requests used: two tool sets, one process each", async () => {
@@ -171,12 +182,12 @@ describe("warm pool", () => {
       processOf(child.pid)?.exit(0);
     }
     await tick();
-    expect(idle().map((c) => c.args).sort()).toEqual([SONNET, WITH_TOOLS].sort());
+    expect(idle().map((c) => c.args).sort()).toEqual([SONNET.args, WITH_TOOLS.args].sort());
     const a = request(p, WITH_TOOLS);
     const b = request(p, SONNET);
     expect(p.stats.hits).toBe(2);
-    expect(processOf(a.child.pid)?.args).toEqual(WITH_TOOLS);
-    expect(processOf(b.child.pid)?.args).toEqual(SONNET);
+    expect(processOf(a.child.pid)?.args).toEqual(WITH_TOOLS.args);
+    expect(processOf(b.child.pid)?.args).toEqual(SONNET.args);
     processOf(a.child.pid)?.exit(0);
     processOf(b.child.pid)?.exit(0);
   });
@@ -197,7 +208,7 @@ describe("warm pool", () => {
     processOf(haiku.child.pid)?.exit(0);
     processOf(tools.child.pid)?.exit(0);
     await tick();
-    expect(alive().map((c) => c.args).sort(), "then the last two command lines, within the capacity").toEqual([HAIKU, WITH_TOOLS].sort());
+    expect(alive().map((c) => c.args).sort(), "then the last two commands, within the capacity").toEqual([HAIKU.args, WITH_TOOLS.args].sort());
   });
 
   it("size 0: every request starts its own process, is counted a miss, and nothing is started ahead", async () => {
@@ -223,7 +234,7 @@ describe("warm pool", () => {
 
   it("a warm process killed before its first output: the request runs on a fresh process with the same input, and never sees the failure", async () => {
     const p = await poolWithOneWaiting();
-    const { child, seen } = request(p, SONNET, OPTIONS, "the input");
+    const { child, seen } = request(p, SONNET, "the input");
     const warm = processOf(child.pid);
     warm?.exit(null, "SIGKILL"); // e.g. the OOM killer, before it read anything
     expect(seen.closed).toBeUndefined();
@@ -264,8 +275,8 @@ describe("warm pool", () => {
   it("a warm process that cannot be started is logged and skipped; requests start their own", async () => {
     const logged: string[] = [];
     const p = pool({ size: 1, log: (_level, _entry, message) => logged.push(message) });
-    spawn.mockImplementationOnce((_c, args) => {
-      const child = new FakeCli(args);
+    spawn.mockImplementationOnce((_c, args, options) => {
+      const child = new FakeCli(args, options);
       spawned.push(child);
       return child as unknown as ChildProcess;
     });
@@ -302,21 +313,26 @@ describe("warm pool", () => {
   it("starts nothing while requests go on: used processes are replaced once it has been quiet for quietMs", async () => {
     const p = pool({ size: 2, quietMs: 60 });
     processOf(request(p).child.pid)?.exit(0);
-    await sleep(100);
+    await tick(100);
     expect(idle()).toHaveLength(1);
     const count = spawned.length;
     const { child } = request(p);
     processOf(child.pid)?.exit(0);
-    await tick();
-    expect(spawned, "not right after the request").toHaveLength(count);
-    await sleep(100);
+    await tick(59);
+    expect(spawned, "not within quietMs of the request").toHaveLength(count);
+    await tick(2);
     expect(idle()).toHaveLength(2);
   });
 
   it("replaces a warm process that waited idleMs by a fresh one", async () => {
-    const p = await poolWithOneWaiting({ idleMs: 50 });
+    const p = await poolWithOneWaiting({ idleMs: 50 }); // it started within the last 5 ms
     const first = idle()[0];
-    await eventually(() => first?.killed === true && idle().length === 1);
+    await tick(40);
+    expect(first?.killed, "not before idleMs").toBe(false);
+    await tick(10);
+    expect(first?.killed).toBe(true);
+    await tick(); // the replacement, after quietMs
+    expect(idle()).toHaveLength(1);
     expect(idle()[0]).not.toBe(first);
     expect(p.stats.recycled).toBeGreaterThanOrEqual(1);
   });
@@ -333,8 +349,7 @@ describe("warm pool", () => {
     processOf(child.pid)?.exit(0);
   });
 
-  it("lets a command line go when it has not been used for FORGET_MS, with its warm process", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
+  it("lets a command go when it has not been used for FORGET_MS, with its warm process", async () => {
     const p = pool({ size: 2 });
     processOf(request(p, WITH_TOOLS).child.pid)?.exit(0);
     await tick();
@@ -343,7 +358,7 @@ describe("warm pool", () => {
     processOf(request(p, HAIKU).child.pid)?.exit(0);
     await tick();
     expect(waiting?.killed).toBe(true);
-    expect(idle().map((c) => c.args)).toEqual([HAIKU]);
+    expect(idle().map((c) => c.args)).toEqual([HAIKU.args]);
   });
 
   it("close ends every warm process, releases what it held and starts no more", async () => {
@@ -360,17 +375,17 @@ describe("warm pool", () => {
     expect([...held.values()].every((n) => n === 0), JSON.stringify([...held])).toBe(true);
   });
 
-  it("holds a command line's tool definitions while it is remembered and while a warm process of it lives", async () => {
+  it("holds a command's tool definitions while it is remembered and while a warm process of it lives", async () => {
     const { held, hold } = holds();
     const p = pool({ size: 1, hold });
     processOf(request(p, WITH_TOOLS).child.pid)?.exit(0);
     await tick();
-    expect(held.get(WITH_TOOLS.join(" ")), "the remembered line and its warm process").toBe(2);
+    expect(held.get(WITH_TOOLS.args.join(" ")), "the remembered line and its warm process").toBe(2);
     const haiku = request(p, HAIKU); // the tool set drops out of the last 1; its warm process still lives
-    expect(held.get(WITH_TOOLS.join(" "))).toBe(1);
+    expect(held.get(WITH_TOOLS.args.join(" "))).toBe(1);
     processOf(haiku.child.pid)?.exit(0);
     await tick(); // the refill ends the tools process (no longer wanted)
-    expect(held.get(WITH_TOOLS.join(" "))).toBe(0);
+    expect(held.get(WITH_TOOLS.args.join(" "))).toBe(0);
   });
 });
 
@@ -379,15 +394,17 @@ describe("warm pool with real processes", () => {
   const ECHO = ["-e", 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{process.stdout.write("answer:"+s);process.exit(0)})'];
 
   it("a warm process killed just before the hand-over (its exit not seen yet): the request is answered by a fresh one, with its input", async () => {
+    vi.useRealTimers(); // real processes on real pipes
     const real: ChildProcess[] = [];
-    const p = pool({ size: 1, spawn: (command, args, options) => {
-      const child = nodeSpawn(command, args, options);
+    const p = pool({ size: 1, program: process.execPath, spawn: (program, args, options) => {
+      const child = nodeSpawn(program, args, options);
       real.push(child);
       return child;
     } });
+    const echo: CliCommand = { model: "sonnet", args: ECHO, env: {}, toolsFile: undefined };
     const run = (input: string) =>
       new Promise<{ output: string; code: number | null }>((resolve) => {
-        const child = p.spawnCli(process.execPath, ECHO, { stdio: ["pipe", "pipe", "pipe"] });
+        const child = p.start(echo);
         let output = "";
         child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
         child.on("close", (code: number | null) => resolve({ output, code }));
@@ -395,7 +412,7 @@ describe("warm pool with real processes", () => {
         child.stdin?.end(input);
       });
     expect(await run("first")).toEqual({ output: "answer:first", code: 0 });
-    await sleep(300); // the refill starts a warm one
+    await until("a warm process started", () => (p.stats.idle === 1 ? true : undefined), 100, 20);
     const warm = real.at(-1);
     expect(warm?.exitCode).toBeNull();
     process.kill(warm?.pid ?? 0, "SIGKILL"); // gone, but node has not told the pool yet

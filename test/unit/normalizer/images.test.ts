@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../../services/normalizer/src/errors.ts";
+import { ApiError } from "@clawbridge/openai";
 import { checkImage, IMAGE_LIMITS } from "../../../services/normalizer/src/images.ts";
 import { dataUrl, fixtureImage, png } from "../../support/images.ts";
 

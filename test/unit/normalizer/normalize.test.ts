@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../../services/normalizer/src/errors.ts";
+import { ApiError } from "@clawbridge/openai";
 import { normalizeChatRequest, type NormalizeOptions } from "../../../services/normalizer/src/normalize.ts";
 import { IMAGE_LIMITS } from "../../../services/normalizer/src/images.ts";
 import { dataUrl, fixtureImage, imagePart } from "../../support/images.ts";

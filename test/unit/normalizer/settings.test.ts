@@ -28,6 +28,12 @@ describe("loadSettings", () => {
     });
   });
 
+  it("waits for maxapi 10 s longer than maxapi waits for the CLI, unless UPSTREAM_TIMEOUT_MS says otherwise", () => {
+    expect(loadSettings({}).upstreamTimeoutMs).toBe(310_000);
+    expect(loadSettings({ CLI_TIMEOUT_MS: "60000", UPSTREAM_TIMEOUT_MS: "" }).upstreamTimeoutMs).toBe(70_000);
+    expect(loadSettings({ CLI_TIMEOUT_MS: "60000", UPSTREAM_TIMEOUT_MS: "5000" }).upstreamTimeoutMs).toBe(5000);
+  });
+
   it("treats empty variables (compose's ${VAR:-}) as unset", () => {
     expect(loadSettings({ PROXY_API_KEY: "", MAX_CONCURRENCY: "" })).toMatchObject({ apiKey: undefined, maxConcurrency: 4 });
   });

@@ -10,6 +10,8 @@
 //                                     the denial: one request to Anthropic per turn
 //   ENABLE_TOOL_SEARCH=false          every tool offered as it is, none deferred behind a search
 import { fileURLToPath } from "node:url";
+import { chosenTool, invalidRequest, type ApiError, type Tool, type ToolChoice } from "@clawbridge/openai";
+import type { ToolFlags } from "../cli/command.ts";
 import { holdToolsFile } from "./tool-files.ts";
 import { MODEL_PREFIX, mcpToolName, STUB_SERVER_NAME, ToolNames } from "./tool-names.ts";
 import { ToolTurn } from "./tool-turn.ts";
@@ -23,80 +25,48 @@ export const TOOL_INSTRUCTIONS =
   "Use a tool by calling it through the tool interface; a tool call written as text does nothing. " +
   'Sentences such as "I called the tool …" and "The tool … returned:" in this conversation are records of calls already made and their results.';
 
-interface OpenAiTool {
-  type?: unknown;
-  function?: { name?: unknown; description?: unknown; parameters?: unknown };
-}
-
-export interface ToolsError {
-  error: { message: string; param: string };
-}
-
 export interface ClientTools {
-  extraArgs: string[];
-  env: Record<string, string>;
+  flags: ToolFlags;
   turn: ToolTurn;
-  /** Puts the calls and the text before them into a non-streamed response. */
-  complete(response: { choices: { message: Record<string, unknown>; finish_reason: string | null }[] }): void;
   /** Releases this request's hold on the tool definitions (removed with the last holder). */
   dispose(): void;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-
-/** The request's tools for the CLI, a 400's message, or undefined when the turn has no tools. */
-export function clientTools(body: { tools?: unknown; tool_choice?: unknown }): ClientTools | ToolsError | undefined {
-  if (body.tools === undefined || body.tools === null || body.tool_choice === "none") return undefined;
-  if (!Array.isArray(body.tools)) return { error: { message: "tools must be an array", param: "tools" } };
-  if (body.tools.length === 0) return undefined;
+/**
+ * The request's tools for the CLI, a 400, or undefined when the turn has no tools. The tools are
+ * already valid by lib/openai's rules (chat/request.ts); what is left is the names the model sees.
+ */
+export function clientTools(request: { tools?: Tool[] | null | undefined; tool_choice?: ToolChoice | null | undefined }): ClientTools | ApiError | undefined {
+  const tools = request.tools ?? [];
+  if (tools.length === 0 || request.tool_choice === "none") return undefined;
   const definitions: { name: string; description: string; inputSchema: Record<string, unknown> }[] = [];
-  const names: string[] = [];
-  for (const [i, raw] of (body.tools as unknown[]).entries()) {
-    if (!isObject(raw) || raw.type !== "function") return { error: { message: `tools[${i}].type: must be "function"`, param: `tools[${i}].type` } };
-    const fn: NonNullable<OpenAiTool["function"]> = isObject(raw.function) ? raw.function : {};
-    const name = fn.name;
-    if (typeof name !== "string" || name === "") return { error: { message: `tools[${i}].function.name: a tool needs a name`, param: `tools[${i}].function.name` } };
+  for (const [i, { function: fn }] of tools.entries()) {
+    const name = mcpToolName(fn.name);
     // two client names may map to one the model sees (a.b and a_b_<hash>): refused like a duplicate
-    if (definitions.some((d) => d.name === mcpToolName(name))) return { error: { message: `tools[${i}].function.name: "${name}" is offered twice`, param: `tools[${i}].function.name` } };
-    const parameters = fn.parameters ?? { type: "object", properties: {} };
-    if (!isObject(parameters) || (parameters.type !== undefined && parameters.type !== "object")) {
-      return { error: { message: `tools[${i}].function.parameters: must be a JSON Schema object ({"type": "object", ...})`, param: `tools[${i}].function.parameters` } };
-    }
-    names.push(name);
-    definitions.push({ name: mcpToolName(name), description: typeof fn.description === "string" ? fn.description : "", inputSchema: { type: "object", ...parameters } });
+    if (definitions.some((d) => d.name === name)) return invalidRequest(`tools[${i}].function.name: "${fn.name}" is offered twice`, `tools[${i}].function.name`, "invalid_tools");
+    definitions.push({ name, description: fn.description ?? "", inputSchema: fn.parameters ? { type: "object", ...fn.parameters } : { type: "object", properties: {} } });
   }
-
-  const chosen = namedChoice(body.tool_choice);
-  if (chosen !== undefined && !names.includes(chosen)) return { error: { message: `tool_choice.function.name: "${chosen}" is not among the tools offered`, param: "tool_choice.function.name" } };
 
   const { file, release } = holdToolsFile(definitions);
   const mcpConfig = { mcpServers: { [STUB_SERVER_NAME]: { type: "stdio", command: process.execPath, args: [STUB, file] } } };
-  const turn = new ToolTurn(new ToolNames(names));
   return {
-    extraArgs: [
-      "--mcp-config", JSON.stringify(mcpConfig), "--strict-mcp-config",
-      "--max-turns", "1", "--permission-mode", "dontAsk",
-      "--append-system-prompt", [TOOL_INSTRUCTIONS, choiceInstruction(body.tool_choice)].filter(Boolean).join(" "),
-    ],
-    env: { ENABLE_TOOL_SEARCH: "false" },
-    turn,
-    complete(response) {
-      const choice = response.choices[0];
-      if (!choice || turn.toolCalls.length === 0) return;
-      choice.message.content = turn.content || null;
-      choice.message.tool_calls = turn.toolCalls;
-      choice.finish_reason = turn.finishReason;
+    flags: {
+      args: [
+        "--mcp-config", JSON.stringify(mcpConfig), "--strict-mcp-config",
+        "--max-turns", "1", "--permission-mode", "dontAsk",
+        "--append-system-prompt", [TOOL_INSTRUCTIONS, choiceInstruction(request.tool_choice)].filter(Boolean).join(" "),
+      ],
+      env: { ENABLE_TOOL_SEARCH: "false" },
+      file,
     },
+    turn: new ToolTurn(new ToolNames(tools.map((tool) => tool.function.name))),
     dispose: release,
   };
 }
 
-const namedChoice = (choice: unknown): string | undefined =>
-  isObject(choice) && isObject(choice.function) && typeof choice.function.name === "string" ? choice.function.name : undefined;
-
 /** `required` and a named function have no CLI flag: said to the model, naming the tool as it sees it. */
-function choiceInstruction(choice: unknown): string {
+function choiceInstruction(choice: ToolChoice | null | undefined): string {
   if (choice === "required") return "Answer this turn by calling one or more of the tools.";
-  const named = namedChoice(choice);
+  const named = chosenTool(choice);
   return named === undefined ? "" : `Answer this turn by calling the tool ${MODEL_PREFIX}${mcpToolName(named)}.`;
 }

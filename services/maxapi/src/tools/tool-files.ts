@@ -24,11 +24,11 @@ export function holdToolsFile(definitions: unknown): { file: string; release: ()
   return { file, release: once(() => release(file)) };
 }
 
-/** Holds every tools file that the CLI arguments name (a warm process started with them will read it). */
-export function holdToolsFilesIn(args: readonly string[]): () => void {
-  const named = [...holds.keys()].filter((file) => args.some((arg) => arg.includes(file)));
-  for (const file of named) holds.set(file, (holds.get(file) ?? 0) + 1);
-  return once(() => named.forEach(release));
+/** Holds a tools file someone holds already (a warm process started for the same tools will read it). */
+export function holdToolsFileAgain(file: string | undefined): () => void {
+  if (file === undefined || !holds.has(file)) return () => {};
+  holds.set(file, (holds.get(file) ?? 0) + 1);
+  return once(() => release(file));
 }
 
 function release(file: string): void {

@@ -23,7 +23,7 @@ export interface ToolCall {
 interface StreamLine {
   type?: string;
   subtype?: string;
-  stop_reason?: string;
+  stop_reason?: string | null;
   event?: {
     type?: string;
     index?: number;

@@ -1,13 +1,10 @@
 // GET /metrics (Prometheus text): the warm pool's hits, misses, fallbacks and processes, read
-// from the pool when scraped. Added to claude-max-api's app through the `routes` hook (patch 009).
+// from the pool when scraped.
+import type { RequestHandler } from "express";
 import { Counter, Gauge, Registry } from "prom-client";
 import type { PoolStats } from "./pool.ts";
 
-interface App {
-  get(path: string, handler: (req: unknown, res: { set(name: string, value: string): void; send(body: string): void }) => void): void;
-}
-
-export function metricsRoute(stats: () => PoolStats): (app: App) => void {
+export function metricsRoute(stats: () => PoolStats): RequestHandler {
   const registry = new Registry();
   const counter = (name: string, help: string, read: (s: PoolStats) => number) =>
     new Counter({
@@ -34,11 +31,7 @@ export function metricsRoute(stats: () => PoolStats): (app: App) => void {
   counter("maxapi_warm_recycled_total", "Warm CLI processes ended unused (idle too long, login changed, room needed, no longer wanted)", (s) => s.recycled);
   gauge("maxapi_warm_idle", "Warm CLI processes waiting for a request", (s) => s.idle);
   gauge("maxapi_cli_busy", "CLI processes serving a request", (s) => s.busy);
-  return (app) =>
-    app.get("/metrics", (_req, res) => {
-      void registry.metrics().then((text) => {
-        res.set("content-type", registry.contentType);
-        res.send(text);
-      });
-    });
+  return (_req, res, next) => {
+    registry.metrics().then((text) => res.type(registry.contentType).send(text), next);
+  };
 }

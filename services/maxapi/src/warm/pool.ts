@@ -1,11 +1,11 @@
 // Warm Claude Code CLI processes: started ahead of need, each waiting on stdin for one request, so a
-// request skips the CLI's start-up (~300 ms of the ~400 ms to a first token). claude-max-api starts
-// its CLI through `spawnCli` (patch 009), with the full command line of the request: model, input
-// format, tool flags. A process started with exactly that command line (and environment and
-// directory) fits; the stub tool server of a tool turn is then connected already. Each process
-// serves one request and is gone, so nothing passes from one request to the next.
+// request skips the CLI's start-up (~300 ms of the ~400 ms to a first token). The chat route starts
+// every CLI through `start`, with the request's command (cli/command.ts: model, tool flags, their
+// environment). A process started with exactly that command (in the same directory) fits; the stub
+// tool server of a tool turn is then connected already. Each process serves one request and is
+// gone, so nothing passes from one request to the next.
 //
-// What to keep warm is learnt from the traffic: the command lines of the last `size` requests
+// What to keep warm is learnt from the traffic: the commands of the last `size` requests
 // (OpenClaw sends the same model and tools on every request of an agent, so two of one agent's).
 // Bounds: at most `size` warm processes, and busy plus warm (plus ones still ending) never above
 // `capacity` (MAX_CONCURRENCY: the memory budget counts warm processes too); on a miss at the bound,
@@ -13,12 +13,19 @@
 // a CLI starting up beside a busy one (and OpenClaw, between an agent's tool round trips) would
 // slow the very answers the pool is for. A warm process is replaced by a fresh one after `idleMs`,
 // and when the CLI's login file changes (a new login must not be served by a process that read the
-// old one); a command line unused for FORGET_MS is let go.
+// old one); a command unused for FORGET_MS is let go.
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { createHash } from "node:crypto";
+import type { CliCommand } from "../cli/command.ts";
+import type { CliProcess } from "../cli/run.ts";
 import { HandedOver } from "./handover.ts";
 
 export type Spawn = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
+
+/** What the chat route starts its CLI with. */
+export interface CliStarter {
+  start(command: CliCommand, requestId?: string): CliProcess;
+}
 
 export interface PoolOptions {
   /** Warm processes at most (WARM_POOL_SIZE); 0: none, every request starts its own. */
@@ -30,19 +37,20 @@ export interface PoolOptions {
   /** How long no request may have started or ended before used processes are replaced. */
   quietMs?: number;
   spawn?: Spawn;
-  /** Holds what a process of this command line needs (its tool definitions) until released. */
-  hold?: (args: readonly string[]) => () => void;
+  /** The CLI program (`claude`) and the directory it runs in (CLI_WORKDIR). */
+  program?: string;
+  cwd?: string;
+  /** Holds what a process of this command needs (its tool definitions) until released. */
+  hold?: (command: CliCommand) => () => void;
   /** Changes when the CLI's credentials change. */
   credentials?: () => string;
   log?: (level: "info" | "warn" | "debug", entry: Record<string, unknown>, message: string) => void;
 }
 
-/** A command line remembered from a request. */
+/** A command remembered from a request. */
 interface Shape {
   key: string;
-  command: string;
-  args: readonly string[];
-  options: SpawnOptions;
+  command: CliCommand;
   usedAt: number;
   release: () => void;
 }
@@ -65,12 +73,12 @@ export interface PoolStats {
   busy: number;
 }
 
-/** A command line not used for an hour is not kept warm any longer. */
+/** A command not used for an hour is not kept warm any longer. */
 export const FORGET_MS = 60 * 60 * 1000;
 /** An ended warm process that has not exited after this long is killed. */
 const KILL_AFTER_MS = 5000;
 
-export class WarmPool {
+export class WarmPool implements CliStarter {
   private readonly shapes: Shape[] = [];
   private readonly idle: Warm[] = [];
   /** Warm processes told to end that have not exited yet: they still take memory. */
@@ -91,31 +99,39 @@ export class WarmPool {
     return { ...this.counts, idle: this.idle.length, busy: this.busy };
   }
 
-  /** claude-max-api's spawn: a warm process that fits, or a fresh one. */
-  readonly spawnCli = (command: string, args: readonly string[], options: SpawnOptions): ChildProcess => {
-    const detail = describe(args);
+  /** A request's CLI: a warm process that fits, or a fresh one. */
+  start(command: CliCommand, requestId?: string): CliProcess {
+    const detail = { reqId: requestId, model: command.model, tools: command.toolsFile !== undefined };
     const off = this.closed || this.options.size === 0;
-    const key = shapeKey(command, args, options);
-    if (!off) this.remember({ key, command, args, options });
+    const key = shapeKey(command, this.options.cwd);
+    if (!off) this.remember(key, command);
     const warm = off ? undefined : this.take(key);
     if (!warm) {
       this.counts.misses++;
       this.makeRoom(1);
-      const child = this.spawn(command, args, options); // a throw here is the runner's, as before the pool
+      const child = this.spawnFor(command); // a throw here is the caller's, as without the pool
       this.log("info", { warm: false, ...detail, pid: child.pid }, "CLI process for a request");
       this.track(child);
       return child;
     }
     this.counts.hits++;
-    const handed = new HandedOver(warm.child, () => this.spawn(command, args, options));
+    const handed = new HandedOver(warm.child, () => this.spawnFor(command));
     handed.once("fallback", () => {
       this.counts.fallbacks++;
       this.log("warn", { ...detail, pid: warm.child.pid, replacement: handed.pid }, "warm CLI process was gone when handed over: the request runs on a fresh one");
     });
     this.log("info", { warm: true, ...detail, pid: warm.child.pid }, "CLI process for a request");
     this.track(handed);
-    return handed as unknown as ChildProcess;
-  };
+    return handed;
+  }
+
+  private spawnFor(command: CliCommand): ChildProcess {
+    return this.spawn(this.options.program ?? "claude", command.args, {
+      cwd: this.options.cwd ?? process.cwd(),
+      env: { ...process.env, ...command.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+  }
 
   /** Ends every warm process at once and starts no more (SIGTERM). */
   close(): void {
@@ -125,9 +141,9 @@ export class WarmPool {
     for (const shape of this.shapes.splice(0)) shape.release();
   }
 
-  private remember(shape: Omit<Shape, "release" | "usedAt">): void {
-    const release = this.options.hold?.(shape.args) ?? (() => {});
-    this.shapes.push({ ...shape, release, usedAt: Date.now() });
+  private remember(key: string, command: CliCommand): void {
+    const release = this.options.hold?.(command) ?? (() => {});
+    this.shapes.push({ key, command, release, usedAt: Date.now() });
     while (this.shapes.length > this.options.size) this.shapes.shift()?.release();
   }
 
@@ -167,7 +183,7 @@ export class WarmPool {
     this.quietTimer.unref();
   }
 
-  /** Starts what the remembered command lines want warm, within the bounds. */
+  /** Starts what the remembered commands want warm, within the bounds. */
   private refill(): void {
     if (this.closed) return;
     const now = Date.now();
@@ -177,7 +193,7 @@ export class WarmPool {
     }
     const wanted = new Map<string, number>();
     for (const shape of this.shapes) wanted.set(shape.key, (wanted.get(shape.key) ?? 0) + 1);
-    // warm processes of a command line no longer remembered (or more of one than wanted) go first
+    // warm processes of a command no longer remembered (or more of one than wanted) go first
     for (const warm of [...this.idle]) {
       const left = wanted.get(warm.key) ?? 0;
       if (left > 0) wanted.set(warm.key, left - 1);
@@ -189,7 +205,7 @@ export class WarmPool {
       if (this.processes() >= this.options.capacity || this.idle.length >= this.options.size) return;
       wanted.set(shape.key, (wanted.get(shape.key) ?? 0) - 1);
       try {
-        this.start(shape);
+        this.startWarm(shape);
       } catch (error) {
         this.log("warn", { err: (error as Error).message }, "warm CLI process could not be started");
         return;
@@ -197,9 +213,9 @@ export class WarmPool {
     }
   }
 
-  private start(shape: Shape): void {
-    const child = this.spawn(shape.command, shape.args, shape.options);
-    const release = this.options.hold?.(shape.args) ?? (() => {}); // its tool definitions, until it exits
+  private startWarm(shape: Shape): void {
+    const child = this.spawnFor(shape.command);
+    const release = this.options.hold?.(shape.command) ?? (() => {}); // its tool definitions, until it exits
     child.once("close", release);
     const warm: Warm = {
       key: shape.key,
@@ -219,7 +235,7 @@ export class WarmPool {
       if (this.remove(warm)) this.log("warn", { pid: child.pid, code, signal }, "warm CLI process ended while waiting: discarded");
     });
     this.idle.push(warm);
-    this.log("debug", { ...describe(shape.args), pid: child.pid }, "warm CLI process started");
+    this.log("debug", { model: shape.command.model, tools: shape.command.toolsFile !== undefined, pid: child.pid }, "warm CLI process started");
   }
 
   private processes(): number {
@@ -271,15 +287,9 @@ export class WarmPool {
 }
 
 /** Two requests fit the same process when everything the CLI is started with is the same. */
-function shapeKey(command: string, args: readonly string[], options: SpawnOptions): string {
+function shapeKey(command: CliCommand, cwd: string | undefined): string {
   return createHash("sha256")
-    .update(JSON.stringify([command, args, options.cwd ?? "", options.env ?? {}]))
+    .update(JSON.stringify([command.args, command.env, cwd ?? ""]))
     .digest("hex")
     .slice(0, 16);
-}
-
-/** For the log: the model and whether tools are offered, never the arguments themselves. */
-function describe(args: readonly string[]): { model: string | undefined; tools: boolean } {
-  const model = args.indexOf("--model");
-  return { model: model >= 0 ? args[model + 1] : undefined, tools: args.includes("--mcp-config") };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadSettings, SettingsError } from "../../../services/maxapi/src/config.ts";
+import { loadSettings, SettingsError } from "../../../services/maxapi/src/settings.ts";
 
 const TOKEN = "sk-ant-oat01-abcdefghijklmnopqrstuvwxyz0123456789";
 

@@ -1,6 +1,6 @@
-// Environment → settings for the launcher, parsed once (lib/settings: every problem in one plain
-// sentence, all of them at once).
-import { common, commonHelp, readSettings, SettingsError, type Help } from "@clawbridge/settings";
+// Environment → maxapi's settings, parsed once (lib/settings: every problem in one plain sentence,
+// all of them at once).
+import { CLI_TIMEOUT_DEFAULT_MS, common, commonHelp, readSettings, SettingsError, type Help } from "@clawbridge/settings";
 import { z } from "zod";
 
 export { SettingsError };
@@ -12,6 +12,10 @@ const shape = {
   HOST: z.string().default("0.0.0.0"),
   // an empty directory the CLI runs in: no project files for it to read
   CLI_WORKDIR: z.string().default("/srv/claude-work"),
+  // a CLI run still going after this long is stopped: 504, or an error event mid-stream
+  CLI_TIMEOUT_MS: common.positiveInt(CLI_TIMEOUT_DEFAULT_MS),
+  // Retry-After on a 429 from the subscription
+  RATE_LIMIT_RETRY_AFTER_SECONDS: common.positiveInt(30),
   // the normalizer's MAX_BODY_BYTES (Anthropic's 32 MB request limit), so what it passes is parsed here
   MAX_BODY_BYTES: common.positiveInt(32 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: common.nonNegativeInt(25_000),
@@ -38,6 +42,8 @@ const shape = {
 const help: Help<typeof shape> = {
   ...commonHelp,
   CLI_WORKDIR: { expected: "a directory" },
+  CLI_TIMEOUT_MS: { expected: "a number of milliseconds (1 or more); the normalizer's UPSTREAM_TIMEOUT_MS should be longer" },
+  RATE_LIMIT_RETRY_AFTER_SECONDS: { expected: "a number of seconds (1 or more)" },
   WARM_POOL_SIZE: { expected: "a number of processes (0 or more; 0 turns warm processes off)" },
   WARM_IDLE_MS: { expected: "a number of milliseconds, 10000 or more" },
   MAX_CONCURRENCY: { expected: "a number of requests (1 or more), the same as the normalizer's" },
@@ -49,7 +55,7 @@ const help: Help<typeof shape> = {
 
 export type Settings = z.infer<z.ZodObject<typeof shape>>;
 
-/** Parses the launcher's settings; refuses ANTHROPIC_API_KEY, which would bill the API instead of the subscription. */
+/** Parses maxapi's settings; refuses ANTHROPIC_API_KEY, which would bill the API instead of the subscription. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return readSettings(shape, help, env, {
     fileSecrets: ["CLAUDE_CODE_OAUTH_TOKEN"],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { explainAuthError } from "../../../services/maxapi/src/cli-auth.ts";
+import { explainAuthError } from "../../../services/maxapi/src/cli/auth.ts";
 
 describe("explainAuthError", () => {
   it("says in plain words that the login is missing and how to add it (not the CLI's /login, which means nothing here)", () => {

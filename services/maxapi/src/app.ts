@@ -1,0 +1,51 @@
+// maxapi as an express app, without a port: tests mount it in-process with a stand-in CLI, main.ts
+// listens. claude-max-api 1.0.0's API: POST /v1/chat/completions, GET /v1/models, GET /health;
+// and GET /metrics (the warm pool's figures).
+import { ApiError, bodyParserError, sendError } from "@clawbridge/openai";
+import express, { type ErrorRequestHandler } from "express";
+import type { Logger } from "pino";
+import { chatRoute } from "./chat/route.ts";
+import { MODELS } from "./cli/command.ts";
+import { requestLog } from "./logging.ts";
+import type { Settings } from "./settings.ts";
+import { metricsRoute } from "./warm/metrics.ts";
+import type { WarmPool } from "./warm/pool.ts";
+
+export type AppSettings = Pick<Settings, "MAX_BODY_BYTES" | "CLI_TIMEOUT_MS" | "RATE_LIMIT_RETRY_AFTER_SECONDS">;
+
+export function createApp(settings: AppSettings, pool: WarmPool, logger: Logger) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(requestLog(logger));
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok", provider: "claude-code-cli", timestamp: new Date().toISOString() });
+  });
+  app.get("/v1/models", (_req, res) => {
+    const created = Math.floor(Date.now() / 1000);
+    res.json({ object: "list", data: Object.keys(MODELS).map((id) => ({ id, object: "model", owned_by: "anthropic", created })) });
+  });
+  app.get("/metrics", metricsRoute(() => pool.stats));
+  app.post(
+    "/v1/chat/completions",
+    express.json({ limit: settings.MAX_BODY_BYTES }),
+    chatRoute({ cli: pool, cliTimeoutMs: settings.CLI_TIMEOUT_MS, retryAfterSeconds: settings.RATE_LIMIT_RETRY_AFTER_SECONDS }),
+  );
+  app.use((req, res) => {
+    sendError(res, new ApiError(404, "invalid_request_error", "not_found", `no route ${req.method} ${req.path}`));
+  });
+  app.use(errorHandler(settings.MAX_BODY_BYTES, logger));
+  return app;
+}
+
+/** The body parser's errors become OpenAI error bodies; anything else is a 500 whose detail stays in the log. */
+function errorHandler(maxBodyBytes: number, logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    const known = bodyParserError(error, maxBodyBytes);
+    if (known === "aborted") res.locals.error = "client aborted the upload";
+    else if (known) sendError(res, known);
+    else {
+      logger.error({ reqId: res.locals.requestId, err: error }, "unexpected error");
+      sendError(res, new ApiError(500, "api_error", "internal_error", "maxapi failed unexpectedly; see its log"));
+    }
+  };
+}

@@ -1,0 +1,78 @@
+// What the CLI's lines mean for one answer: the text and tool-call deltas to stream, and at the end
+// the whole message, its finish reason, its usage, or the error it stands for. Streamed and whole
+// responses read the same lines through this one reader.
+//   text:        content_block_delta text_delta → {content}; a message the CLI got without a stream
+//                (its fall-back after a failed stream) arrives only as an `assistant` line: its text
+//                then, once. The CLI's own error text (`<synthetic>` messages) is never content.
+//   tool calls:  tools/tool-turn.ts
+//   thinking:    not passed on (yet)
+import type { ToolCall, ToolCallDelta, ToolTurn } from "../tools/tool-turn.ts";
+import { isResult, type AssistantLine, type CliLine, type ResultLine, type StreamEventLine } from "../cli/stream-json.ts";
+
+export type Delta = { content: string } | { tool_calls: ToolCallDelta[] };
+
+export type FinishReason = "stop" | "length" | "tool_calls";
+
+export class Answer {
+  private readonly tools: ToolTurn | undefined;
+  /** Messages whose blocks arrived as stream events. */
+  private readonly streamedMessages = new Set<string>();
+  private ended: ResultLine | undefined;
+
+  constructor(tools?: ToolTurn) {
+    this.tools = tools;
+  }
+
+  /** The deltas one line gives; every line goes through here, streamed response or not. */
+  read(line: CliLine): Delta[] {
+    if (isResult(line)) {
+      this.ended = line;
+      return [];
+    }
+    const deltas: Delta[] = [];
+    if (line.type === "stream_event") {
+      const event = (line as StreamEventLine).event;
+      if (event?.type === "message_start" && event.message?.id) this.streamedMessages.add(event.message.id);
+      if (event?.type === "content_block_delta" && event.delta?.type === "text_delta" && event.delta.text) deltas.push({ content: event.delta.text });
+    } else if (line.type === "assistant") {
+      const text = this.unstreamedText(line as AssistantLine);
+      if (text) deltas.push({ content: text });
+    }
+    if (this.tools) {
+      this.tools.collect(line);
+      const calls = this.tools.deltas(line);
+      if (calls.length > 0) deltas.push({ tool_calls: calls });
+    }
+    return deltas;
+  }
+
+  private unstreamedText(line: AssistantLine): string {
+    const message = line.message;
+    if (!message || line.error !== undefined || message.model === "<synthetic>" || this.streamedMessages.has(message.id ?? "")) return "";
+    return (message.content ?? []).map((block) => (block.type === "text" ? (block.text ?? "") : "")).join("");
+  }
+
+  /** The CLI's result line, once it came. */
+  get result(): ResultLine | undefined {
+    return this.ended;
+  }
+
+  /** Whether the run ended well: a success, or a tool turn's stop after the model's calls. */
+  get succeeded(): boolean {
+    const result = this.ended;
+    if (!result) return false;
+    return !result.is_error || (this.tools?.succeeded(result) ?? false);
+  }
+
+  get finishReason(): FinishReason {
+    if (this.tools) return this.tools.finishReason;
+    return this.ended?.stop_reason === "max_tokens" ? "length" : "stop";
+  }
+
+  /** The whole message, for a response that is not streamed. */
+  get message(): { role: "assistant"; content: string | null; tool_calls?: readonly ToolCall[] } {
+    const calls = this.tools?.toolCalls ?? [];
+    if (this.tools && calls.length > 0) return { role: "assistant", content: this.tools.content || null, tool_calls: calls };
+    return { role: "assistant", content: this.ended?.result ?? "" };
+  }
+}

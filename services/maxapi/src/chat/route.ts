@@ -1,0 +1,89 @@
+// POST /v1/chat/completions: the request → the CLI's command and input → a CLI process (warm or
+// fresh) → its lines read into an answer → streamed or whole. A client that hangs up stops its CLI.
+import { ApiError, sendError } from "@clawbridge/openai";
+import type { RequestHandler, Response } from "express";
+import { cliCommand, type CliCommand } from "../cli/command.ts";
+import { cliExited, cliFailedToStart, cliTimedOut, resultError } from "../cli/errors.ts";
+import { cliInput } from "../cli/input.ts";
+import { CliRun, type CliEnd } from "../cli/run.ts";
+import { Completion } from "../openai/completion.ts";
+import { clientTools, type ClientTools } from "../tools/client-tools.ts";
+import type { CliStarter } from "../warm/pool.ts";
+import { Answer } from "./answer.ts";
+import { parseChatRequest, type ChatRequest } from "./request.ts";
+import { streamed, whole, type Responder } from "./respond.ts";
+
+export interface ChatOptions {
+  cli: CliStarter;
+  cliTimeoutMs: number;
+  retryAfterSeconds: number;
+}
+
+/** What a valid request becomes before any process starts. */
+interface Turn {
+  request: ChatRequest;
+  command: CliCommand;
+  stdin: string;
+  tools: ClientTools | undefined;
+}
+
+export function chatRoute(options: ChatOptions): RequestHandler {
+  return (req, res) => {
+    const turn = prepare(req.body, res);
+    if (turn instanceof ApiError) sendError(res, turn);
+    else run(turn, res, options);
+  };
+}
+
+/** The request checked and turned into the CLI's command and input, or the 400 it gets. */
+function prepare(body: unknown, res: Response): Turn | ApiError {
+  const request = parseChatRequest(body);
+  if (request instanceof ApiError) return request;
+  res.locals.model = request.model;
+  const input = cliInput(request);
+  if (input instanceof ApiError) return input;
+  const tools = clientTools(request);
+  if (tools instanceof ApiError) return tools;
+  res.locals.images = input.images;
+  res.locals.tools = request.tools?.length ?? 0;
+  return { request, command: cliCommand(request, tools?.flags), stdin: input.stdin, tools };
+}
+
+function run({ request, command, stdin, tools }: Turn, res: Response, options: ChatOptions): void {
+  const completion = new Completion(request.model);
+  const respond: Responder = request.stream ? streamed(res, completion, request.stream_options?.include_usage === true) : whole(res, completion);
+  res.once("close", () => tools?.dispose());
+  let child;
+  try {
+    child = options.cli.start(command, res.locals.requestId);
+  } catch (error) {
+    respond.fail(cliFailedToStart(error as Error));
+    return;
+  }
+  res.locals.cliPid = child.pid;
+
+  const answer = new Answer(tools?.turn);
+  const cli = new CliRun(child, stdin, {
+    timeoutMs: options.cliTimeoutMs,
+    line(line) {
+      for (const delta of answer.read(line)) respond.delta(delta);
+      if (line.type !== "result") return;
+      if (answer.succeeded) respond.finish(answer);
+      else if (answer.result) {
+        res.locals.cliStderr = cli.stderr || undefined;
+        respond.fail(resultError(answer.result, options.retryAfterSeconds));
+      }
+    },
+    end(end: CliEnd) {
+      if (answer.result) return; // answered already
+      res.locals.cliExit = end.kind === "closed" ? (end.code ?? end.signal) : end.kind;
+      res.locals.cliStderr = cli.stderr || undefined;
+      if (end.kind === "timeout") respond.fail(cliTimedOut(options.cliTimeoutMs));
+      else if (end.kind === "failed") respond.fail(cliFailedToStart(end.error));
+      else respond.fail(cliExited(end.code, end.signal));
+    },
+  });
+  res.once("close", () => {
+    if (!res.writableFinished) cli.kill(); // the client hung up
+  });
+}

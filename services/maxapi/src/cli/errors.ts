@@ -1,0 +1,26 @@
+// How a CLI run that went wrong reaches the client: an error result as the status it stands for
+// (401 a refused login, 429 a rate limit, 502 anything else), a run that ended without a result as
+// 502, one stopped at CLI_TIMEOUT_MS as 504. Never a hung response or an empty 200.
+import { ApiError } from "@clawbridge/openai";
+import { explainAuthError } from "./auth.ts";
+import type { ResultLine } from "./stream-json.ts";
+
+export function resultError(result: ResultLine, retryAfterSeconds: number): ApiError {
+  const message = result.result || "Claude CLI failed";
+  const status = result.api_error_status;
+  if (status === 401 || status === 403 || /not logged in|authenticat|api key|oauth token/i.test(message)) {
+    return new ApiError(401, "authentication_error", "cli_auth_failed", explainAuthError(message));
+  }
+  if (status === 429) return new ApiError(429, "rate_limit_error", "rate_limited", message, null, { "Retry-After": String(retryAfterSeconds) });
+  return new ApiError(502, "api_error", result.api_error_type ?? "cli_error", message);
+}
+
+/** The CLI ended without a result: it died, was killed, or could not start. */
+export const cliExited = (code: number | null, signal: NodeJS.Signals | null) =>
+  new ApiError(502, "api_error", "cli_exited", `Claude CLI ended without a result (exit code ${code ?? `none: ${signal ?? "killed"}`})`);
+
+export const cliFailedToStart = (error: Error) =>
+  new ApiError(502, "api_error", "cli_failed_to_start", `Claude CLI could not be started: ${error.message}`);
+
+export const cliTimedOut = (timeoutMs: number) =>
+  new ApiError(504, "api_error", "cli_timeout", `Claude CLI did not finish in time (CLI_TIMEOUT_MS=${timeoutMs})`);

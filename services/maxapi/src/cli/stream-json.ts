@@ -1,0 +1,91 @@
+// The CLI's output (`--output-format stream-json --verbose --include-partial-messages`): one JSON
+// object a line. The lines maxapi reads, as far as it reads them; the rest pass by.
+
+export interface ContentBlock {
+  type?: string;
+  text?: string;
+  id?: string;
+  name?: string;
+  input?: unknown;
+}
+
+/** An Anthropic streaming event, wrapped: text and tool-argument deltas, block starts and stops. */
+export interface StreamEventLine {
+  type: "stream_event";
+  event?: {
+    type?: string;
+    index?: number;
+    message?: { id?: string };
+    content_block?: ContentBlock;
+    delta?: { type?: string; text?: string; partial_json?: string; stop_reason?: string | null };
+  };
+}
+
+/** A complete message block; `<synthetic>` ones carry the CLI's own error text. */
+export interface AssistantLine {
+  type: "assistant";
+  error?: string;
+  message?: { id?: string; model?: string; content?: ContentBlock[] };
+}
+
+export interface Usage {
+  input_tokens?: number;
+  cache_creation_input_tokens?: number;
+  cache_read_input_tokens?: number;
+  output_tokens?: number;
+}
+
+/** The run's end: its text, usage, and, when is_error, what went wrong. */
+export interface ResultLine {
+  type: "result";
+  subtype?: string;
+  is_error?: boolean;
+  result?: string;
+  stop_reason?: string | null;
+  api_error_status?: number | null;
+  api_error_type?: string | null;
+  usage?: Usage;
+}
+
+export type CliLine = StreamEventLine | AssistantLine | ResultLine | { type?: string };
+
+/** Splits a byte stream into parsed lines; a line that is not JSON is handed to `other` (the CLI's rare plain text). */
+export class LineReader {
+  private buffer = "";
+  private readonly decoder = new TextDecoder();
+  private readonly onLine: (line: CliLine) => void;
+  private readonly other: (text: string) => void;
+
+  constructor(onLine: (line: CliLine) => void, other: (text: string) => void) {
+    this.onLine = onLine;
+    this.other = other;
+  }
+
+  push(chunk: Uint8Array): void {
+    this.buffer += this.decoder.decode(chunk, { stream: true });
+    const lines = this.buffer.split("\n");
+    this.buffer = lines.pop() ?? "";
+    for (const line of lines) this.parse(line);
+  }
+
+  end(): void {
+    this.buffer += this.decoder.decode();
+    this.parse(this.buffer);
+    this.buffer = "";
+  }
+
+  private parse(line: string): void {
+    const text = line.trim();
+    if (!text) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      this.other(text);
+      return;
+    }
+    if (typeof parsed === "object" && parsed !== null) this.onLine(parsed);
+  }
+}
+
+export const isResult = (line: CliLine): line is ResultLine => line.type === "result";

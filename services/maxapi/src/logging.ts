@@ -1,0 +1,40 @@
+// pino JSON logs, one line per request when it ends: its id (the client's x-request-id, which the
+// normalizer sends, so one request's lines join across both services), status, duration, the model,
+// what the request carried, and on failure the error and what the CLI said on stderr. Never message
+// content, never a token. The probes are not logged.
+import { randomUUID } from "node:crypto";
+import { clientRequestId } from "@clawbridge/openai";
+import type { RequestHandler } from "express";
+import { pino, type Level, type Logger } from "pino";
+
+const UNLOGGED = new Set(["/health", "/metrics"]);
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: "maxapi" } });
+}
+
+/** Gives each request an id (`res.locals.requestId`, the `x-request-id` response header) and logs it once it ends. */
+export function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const requestId = clientRequestId(req.headers["x-request-id"]) ?? randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader("x-request-id", requestId);
+    if (UNLOGGED.has(req.path)) {
+      next();
+      return;
+    }
+    const started = performance.now();
+    res.once("close", () => {
+      const { model, images, tools, cliPid, cliExit, cliStderr, error } = res.locals as Record<string, unknown>;
+      const complete = res.writableFinished;
+      // an error event after the stream began leaves status 200: still an error
+      const failed = res.statusCode >= 500 || (error !== undefined && res.statusCode < 400);
+      const level: Level = failed ? "error" : res.statusCode >= 400 || !complete ? "warn" : "info";
+      logger[level](
+        { reqId: requestId, method: req.method, path: req.originalUrl, status: res.statusCode, durationMs: Math.round(performance.now() - started), model, images, tools, cliPid, cliExit, cliStderr, error },
+        complete ? "request completed" : "request aborted by the client",
+      );
+    });
+    next();
+  };
+}

@@ -1,0 +1,322 @@
+// maxapi's whole app in-process, over real sockets, its CLI replaced by recorded transcripts of the
+// real Claude Code CLI 2.1.330 (test/support/fake-cli.ts): the statuses each CLI outcome becomes,
+// SSE framing, the usage chunk, model names, request ids, tool deltas, kills on hang-up and timeout.
+// The same promises on the real CLI in its container: test/containers/maxapi.test.ts.
+import OpenAI from "openai";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Fixture } from "../support/fake-cli.ts";
+import { startMaxapi, type Maxapi } from "../support/maxapi-harness.ts";
+
+let maxapi: Maxapi | undefined;
+const start = async (env: Record<string, string> = {}) => (maxapi = await startMaxapi(env));
+afterEach(async () => {
+  await maxapi?.close();
+  maxapi = undefined;
+});
+
+const ask = (extra: Record<string, unknown> = {}) => ({ model: "claude-opus-4", messages: [{ role: "user", content: "hello" }], ...extra });
+
+function chat(url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) {
+  return fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+interface Chunk {
+  id: string;
+  object: string;
+  model: string;
+  choices?: { index: number; delta: { role?: string; content?: string; tool_calls?: { index: number; id?: string; type?: string; function: { name?: string; arguments?: string } }[] }; finish_reason: string | null }[];
+  usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number; prompt_tokens_details: { cached_tokens: number } };
+  error?: { message: string; type: string; code: string };
+}
+
+/** An SSE body as its events: each `data: ...` followed by a blank line, `[DONE]` last and once. */
+function events(body: string): Chunk[] {
+  const blocks = body.split("\n\n").filter((block) => block.trim() !== "");
+  for (const block of blocks) expect(block.trim(), "every event is one data line").toMatch(/^data: /);
+  const data = blocks.map((block) => block.trim().slice("data: ".length));
+  expect(data.at(-1)).toBe("[DONE]");
+  expect(data.filter((d) => d === "[DONE]")).toHaveLength(1);
+  return data.slice(0, -1).map((d) => JSON.parse(d) as Chunk);
+}
+
+const text = (chunks: Chunk[]) => chunks.map((c) => c.choices?.[0]?.delta.content ?? "").join("");
+
+async function errorOf(response: Response) {
+  expect(response.headers.get("content-type")).toMatch(/application\/json/);
+  const body = (await response.json()) as { error: Record<string, unknown> };
+  expect(Object.keys(body.error).sort()).toEqual(["code", "message", "param", "type"]);
+  return body.error;
+}
+
+describe("an answer", () => {
+  it("whole: a chat.completion naming the model asked for, with usage; the CLI ran as claude-max-api ran it, with the conversation on stdin", async () => {
+    const { url, cli } = await start();
+    const response = await chat(url, ask({ messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hello" }] }));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      object: "chat.completion",
+      model: "claude-opus-4",
+      choices: [{ index: 0, message: { role: "assistant", content: "Hello from mock!" }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17, prompt_tokens_details: { cached_tokens: 0 } },
+    });
+    expect(body.id).toMatch(/^chatcmpl-[0-9a-f]{24}$/);
+    const args = cli.last.args;
+    expect(args.slice(0, 5)).toEqual(["--print", "--output-format", "stream-json", "--verbose", "--include-partial-messages"]);
+    expect(args).toEqual(expect.arrayContaining(["--input-format", "stream-json", "--model", "opus", "--no-session-persistence"]));
+    expect(args[args.indexOf("--tools") + 1]).toBe("");
+    expect(cli.last.options.cwd).toBe("/srv/claude-work");
+    expect(cli.last.message).toEqual({ role: "user", content: "<system>\nBe brief.\n</system>\n\nhello" });
+  });
+
+  it("streamed: SSE events, the role first, each text delta, the finish chunk, [DONE]; one id and the model asked for on every chunk", async () => {
+    const { url } = await start();
+    const response = await chat(url, ask({ model: "claude-haiku-4", stream: true }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const chunks = events(await response.text());
+    expect(chunks.map((c) => c.choices?.[0]?.delta.content)).toEqual(["Hello", " from", " mock!", undefined]);
+    expect(chunks[0]?.choices?.[0]?.delta.role).toBe("assistant");
+    expect(chunks.slice(1).every((c) => c.choices?.[0]?.delta.role === undefined)).toBe(true);
+    expect(chunks.map((c) => c.choices?.[0]?.finish_reason)).toEqual([null, null, null, "stop"]);
+    expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
+    expect(chunks.every((c) => c.model === "claude-haiku-4" && c.object === "chat.completion.chunk")).toBe(true);
+    expect(chunks.some((c) => c.usage)).toBe(false); // not asked for
+  });
+
+  it("stream_options.include_usage: a last chunk with usage and no choices; prompt tokens count the cached ones", async () => {
+    const { url, cli } = await start();
+    cli.script = { fixture: "ok-warning-cache-usage" };
+    const chunks = events(await (await chat(url, ask({ stream: true, stream_options: { include_usage: true } }))).text());
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 12 + 3000 + 45000, completion_tokens: 7, total_tokens: 48019, prompt_tokens_details: { cached_tokens: 45000 } } });
+    expect(chunks.at(-2)?.choices?.[0]?.finish_reason).toBe("stop");
+    expect(chunks.filter((c) => c.usage)).toHaveLength(1);
+  });
+
+  it("thinking is not passed on as content", async () => {
+    const { url, cli } = await start();
+    cli.script = { fixture: "thinking" };
+    expect(text(events(await (await chat(url, ask({ stream: true }))).text()))).toBe("Hello.");
+  });
+
+  it("an unknown model id runs Opus (claude-max-api's rule) and the answer names the id asked for; a UUID user becomes the CLI's session id", async () => {
+    const { url, cli } = await start();
+    const user = "8c9521a7-ce25-4057-af7e-0d6ae2855f38";
+    const body = (await (await chat(url, ask({ model: "gpt-4o", user }))).json()) as { model: string };
+    expect(body.model).toBe("gpt-4o");
+    expect(cli.last.args[cli.last.args.indexOf("--model") + 1]).toBe("opus");
+    expect(cli.last.args[cli.last.args.indexOf("--session-id") + 1]).toBe(user);
+    await chat(url, ask({ model: "sonnet", user: "telegram:alice" }));
+    expect(cli.last.args).not.toContain("--session-id");
+    expect(cli.last.args[cli.last.args.indexOf("--model") + 1]).toBe("sonnet");
+  });
+});
+
+describe("the official OpenAI client library", () => {
+  it("streamed with include_usage: every chunk names the model asked for, and the final usage arrives", async () => {
+    const { url } = await start();
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "unused" });
+    const stream = await client.chat.completions.create({ model: "claude-opus-4", messages: [{ role: "user", content: "hello" }], stream: true, stream_options: { include_usage: true } });
+    const models = new Set<string>();
+    let content = "";
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) {
+      models.add(chunk.model);
+      content += chunk.choices[0]?.delta.content ?? "";
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect([...models]).toEqual(["claude-opus-4"]);
+    expect(content).toBe("Hello from mock!");
+    expect(usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 });
+  });
+
+  it("tool calls, streamed and whole, as the library assembles them", async () => {
+    const { url, cli } = await start();
+    cli.script = { fixture: "tool-turn-two-calls" };
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "unused" });
+    const tools: OpenAI.ChatCompletionTool[] = [
+      { type: "function", function: { name: "exec", parameters: { type: "object", properties: { command: { type: "string" } } } } },
+      { type: "function", function: { name: "ls", parameters: { type: "object", properties: {} } } },
+    ];
+    const whole = await client.chat.completions.create({ model: "claude-sonnet-4", messages: [{ role: "user", content: "check" }], tools });
+    expect(whole.choices[0]?.finish_reason).toBe("tool_calls");
+    expect(whole.choices[0]?.message.content).toBe("Let me check.");
+    expect(whole.choices[0]?.message.tool_calls?.map((call) => call.type === "function" && [call.function.name, JSON.parse(call.function.arguments) as unknown])).toEqual([
+      ["exec", { command: "echo hi" }],
+      ["ls", {}],
+    ]);
+    const runner = client.chat.completions.stream({ model: "claude-sonnet-4", messages: [{ role: "user", content: "check" }], tools });
+    const final = await runner.finalChatCompletion();
+    expect(final.choices[0]?.finish_reason).toBe("tool_calls");
+    expect(final.choices[0]?.message.tool_calls?.map((call) => call.type === "function" && [call.function.name, JSON.parse(call.function.arguments) as unknown])).toEqual([
+      ["exec", { command: "echo hi" }],
+      ["ls", {}],
+    ]);
+  });
+});
+
+describe("tool deltas", () => {
+  it("text first, then each call: id and name once, arguments in the model's fragments, then {} for a call without; finish_reason tool_calls", async () => {
+    const { url, cli } = await start();
+    cli.script = { fixture: "tool-turn-two-calls" };
+    const tools = [{ type: "function", function: { name: "exec" } }, { type: "function", function: { name: "ls" } }];
+    const chunks = events(await (await chat(url, ask({ stream: true, tools }))).text());
+    expect(text(chunks)).toBe("Let me check.");
+    const deltas = chunks.flatMap((c) => c.choices?.[0]?.delta.tool_calls ?? []);
+    const exec = deltas.filter((d) => d.index === 0);
+    expect(exec[0]).toMatchObject({ id: expect.stringMatching(/^toolu_/) as string, type: "function", function: { name: "exec", arguments: "" } });
+    expect(exec.filter((d) => d.function.name !== undefined)).toHaveLength(1);
+    expect(exec.length).toBeGreaterThan(2);
+    expect(JSON.parse(exec.map((d) => d.function.arguments).join(""))).toEqual({ command: "echo hi" });
+    expect(deltas.filter((d) => d.index === 1).map((d) => d.function.arguments).join("")).toBe("{}");
+    expect(chunks.map((c) => c.choices?.[0]?.finish_reason).filter(Boolean)).toEqual(["tool_calls"]);
+    expect(cli.last.args).toEqual(expect.arrayContaining(["--strict-mcp-config", "--max-turns", "1"]));
+  });
+});
+
+describe("CLI outcomes as HTTP statuses", () => {
+  const cases: [Fixture, number, string, RegExp][] = [
+    ["api-401", 401, "authentication_error", /^Invalid API key.*The Claude login was refused: make a new setup token/],
+    ["oauth-expired", 401, "authentication_error", /OAuth token has expired.*claude setup-token/],
+    ["not-logged-in", 401, "authentication_error", /^The Claude login is missing: set CLAUDE_SETUP_TOKEN in \.env .* or run make login once\.$/],
+    ["rate-limited-429", 429, "rate_limit_error", /temporarily limiting requests/],
+    ["usage-limit-5h", 429, "rate_limit_error", /5-hour limit/],
+    ["prompt-too-long", 502, "api_error", /^Prompt is too long/],
+  ];
+  it.each(cases)("%s → %i %s, whole and streamed (before the first token)", async (fixture, status, type, message) => {
+    const { url, cli } = await start({ RATE_LIMIT_RETRY_AFTER_SECONDS: "7" });
+    cli.script = { fixture };
+    for (const stream of [false, true]) {
+      const response = await chat(url, ask({ stream }));
+      expect(response.status).toBe(status);
+      const error = await errorOf(response);
+      expect(error).toMatchObject({ type });
+      expect(error.message).toMatch(message);
+      expect(response.headers.get("retry-after")).toBe(status === 429 ? "7" : null);
+    }
+  });
+
+  it("an error after the first token: the text so far, an error event with the CLI's message, [DONE]; whole: 502", async () => {
+    const { url, cli, requestLog } = await start();
+    cli.script = { fixture: "fail-mid-stream", stderr: "diagnostic from the CLI" };
+    const response = await chat(url, ask({ stream: true }), { "x-request-id": "mid-stream-1" });
+    expect(response.status).toBe(200);
+    const chunks = events(await response.text());
+    expect(text(chunks)).toBe("one two");
+    expect(chunks.at(-1)?.error).toMatchObject({ type: "api_error", message: expect.stringMatching(/^API Error: 529 Overloaded/) as string });
+    expect(requestLog("mid-stream-1")).toMatchObject({ level: 50, status: 200, error: expect.stringMatching(/529/) as string, cliStderr: "diagnostic from the CLI" });
+    expect((await chat(url, ask())).status).toBe(502);
+  });
+
+  it("a CLI that dies: before any output 502 cli_exited, whole or streamed; after the first token an error event and [DONE]", async () => {
+    const { url, cli } = await start();
+    cli.script = { then: "die" };
+    expect(await errorOf(await chat(url, ask()))).toMatchObject({ code: "cli_exited", message: expect.stringMatching(/^Claude CLI ended without a result/) as string });
+    const streamed = await chat(url, ask({ stream: true }));
+    expect(streamed.status).toBe(502);
+    cli.script = { fixture: "ok", upTo: 6, then: "die" };
+    const chunks = events(await (await chat(url, ask({ stream: true }))).text());
+    expect(text(chunks)).toBe("Hello from");
+    expect(chunks.at(-1)?.error).toMatchObject({ code: "cli_exited" });
+  });
+
+  it("a CLI still running at CLI_TIMEOUT_MS is stopped: 504, or an error event mid-stream", async () => {
+    const { url, cli } = await start({ CLI_TIMEOUT_MS: "300" });
+    cli.script = { fixture: "ok", upTo: 0, then: "hang" };
+    expect(await errorOf(await chat(url, ask()))).toMatchObject({ type: "api_error", code: "cli_timeout" });
+    expect(cli.last.killedBy).toBe("SIGTERM");
+    cli.script = { fixture: "ok", upTo: 5, then: "hang" };
+    const chunks = events(await (await chat(url, ask({ stream: true }))).text());
+    expect(text(chunks)).toBe("Hello");
+    expect(chunks.at(-1)?.error).toMatchObject({ code: "cli_timeout" });
+    expect(cli.last.killedBy).toBe("SIGTERM");
+  });
+});
+
+describe("a client that hangs up", () => {
+  it.each([false, true])("stops its CLI (stream %s)", async (stream) => {
+    const { url, cli, requestLog } = await start();
+    cli.script = { fixture: "ok", upTo: stream ? 5 : 0, then: "hang" };
+    const abort = new AbortController();
+    const response = chat(url, ask({ stream }), { "x-request-id": `hang-up-${stream}` }, abort.signal);
+    if (stream) {
+      const reader = ((await response).body as ReadableStream<Uint8Array>).getReader();
+      expect(new TextDecoder().decode((await reader.read()).value)).toContain('"content":"Hello"');
+    } else {
+      while (cli.started.length === 0 || cli.last.input === "") await new Promise((resolve) => setImmediate(resolve));
+    }
+    abort.abort();
+    await response.catch(() => undefined);
+    await expect.poll(() => cli.last.killedBy).toBe("SIGTERM");
+    await expect.poll(() => requestLog(`hang-up-${stream}`)?.msg).toBe("request aborted by the client");
+  });
+});
+
+describe("request ids and logs", () => {
+  it("keeps the client's x-request-id on a streamed answer and logs one JSON line with it; a new id for a request without one", async () => {
+    const { url, logs, requestLog } = await start();
+    const response = await chat(url, ask({ stream: true }), { "x-request-id": "trace-7f3a" });
+    expect(response.headers.get("x-request-id")).toBe("trace-7f3a");
+    await response.text();
+    await expect.poll(() => requestLog("trace-7f3a")).toMatchObject({ service: "maxapi", status: 200, model: "claude-opus-4", path: "/v1/chat/completions", msg: "request completed" });
+    expect(logs.find((line) => line.msg === "CLI process for a request")).toMatchObject({ reqId: "trace-7f3a", warm: false, model: "opus", tools: false });
+    expect(JSON.stringify(logs)).not.toContain("hello"); // never the conversation
+    const other = await chat(url, ask(), { "x-request-id": "not a plain id!" });
+    expect(other.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("a warm process serves the next request of the same kind, and its log line says so", async () => {
+    const { url, cli, logs, pool } = await start({ WARM_POOL_SIZE: "1" });
+    await (await chat(url, ask())).json();
+    await expect.poll(() => pool.stats.idle).toBe(1);
+    const started = cli.started.length;
+    await (await chat(url, ask(), { "x-request-id": "warm-1" })).json();
+    expect(cli.started.indexOf(cli.last), "served by a process started before the request").toBeLessThan(started);
+    expect(logs.find((line) => line.reqId === "warm-1" && line.msg === "CLI process for a request")).toMatchObject({ warm: true });
+    expect(pool.stats).toMatchObject({ hits: 1, misses: 1 });
+  });
+});
+
+describe("bad requests", () => {
+  it.each([
+    ["not JSON", "{", 400, "invalid_json", null],
+    ["no messages", { model: "claude-opus-4" }, 400, "invalid_messages", "messages"],
+    ["empty messages", { model: "claude-opus-4", messages: [] }, 400, "invalid_messages", "messages"],
+    ["no model", { messages: [{ role: "user", content: "hi" }] }, 400, "invalid_request", "model"],
+    ["a tool without a name", ask({ tools: [{ type: "function", function: {} }] }), 400, "invalid_tools", "tools[0].function.name"],
+    ["tool_choice naming no tool", ask({ tools: [{ type: "function", function: { name: "a" } }], tool_choice: { type: "function", function: { name: "b" } } }), 400, "invalid_tools", "tool_choice.function.name"],
+    ["a remote image", ask({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/a.png" } }] }] }), 400, "unsupported_content", "messages[0].content[0]"],
+  ])("%s → %s %s, and no CLI starts", async (_name, body, status, code, param) => {
+    const { url, cli } = await start();
+    const response = await chat(url, body);
+    expect(response.status).toBe(status);
+    expect(await errorOf(response)).toMatchObject({ type: "invalid_request_error", code, param });
+    expect(cli.started).toHaveLength(0);
+  });
+
+  it("a body over MAX_BODY_BYTES → 413; an unknown path → 404, both OpenAI error bodies", async () => {
+    const { url } = await start({ MAX_BODY_BYTES: "1000" });
+    const large = await chat(url, ask({ messages: [{ role: "user", content: "x".repeat(2000) }] }));
+    expect(large.status).toBe(413);
+    expect(await errorOf(large)).toMatchObject({ code: "request_too_large" });
+    const missing = await fetch(`${url}/v1/completions`, { method: "POST" });
+    expect(missing.status).toBe(404);
+    expect(await errorOf(missing)).toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("the other endpoints", () => {
+  it("GET /v1/models lists claude-max-api's three ids; GET /health answers ok; GET /metrics gives the pool's figures", async () => {
+    const { url } = await start();
+    const models = (await (await fetch(`${url}/v1/models`)).json()) as { object: string; data: { id: string; object: string }[] };
+    expect(models.object).toBe("list");
+    expect(models.data.map((m) => m.id)).toEqual(["claude-opus-4", "claude-sonnet-4", "claude-haiku-4"]);
+    expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: "ok", provider: "claude-code-cli" });
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^maxapi_warm_misses_total 0$/m);
+  });
+});

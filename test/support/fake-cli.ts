@@ -1,0 +1,122 @@
+// A stand-in for the Claude Code CLI in maxapi's in-process tests: it replays a recorded stream-json
+// transcript of the real CLI 2.1.330 (test/fixtures/cli/) once its stdin ends, then exits as the
+// real one did. It records what it was started with and what it read. Used as the warm pool's spawn.
+import type { ChildProcess, SpawnOptions } from "node:child_process";
+import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
+
+export type Fixture =
+  | "ok"
+  | "ok-warning-cache-usage"
+  | "thinking"
+  | "tool-turn-two-calls"
+  | "fail-mid-stream"
+  | "api-401"
+  | "oauth-expired"
+  | "not-logged-in"
+  | "rate-limited-429"
+  | "usage-limit-5h"
+  | "prompt-too-long";
+
+export const fixtureLines = (name: Fixture): string[] =>
+  readFileSync(new URL(`../fixtures/cli/${name}.jsonl`, import.meta.url), "utf8").split("\n").filter(Boolean);
+
+export interface Script {
+  /** The transcript to replay; none: the CLI writes nothing. */
+  fixture?: Fixture;
+  /** Lines of the transcript to write before dying (killed by a signal) or hanging. */
+  upTo?: number;
+  /** After the lines: exit with the transcript's code (default), hang until killed, or die by SIGKILL. */
+  then?: "exit" | "hang" | "die";
+  stderr?: string;
+}
+
+let nextPid = 50_000;
+
+export class FakeCliProcess extends EventEmitter {
+  readonly pid = nextPid++;
+  readonly stdout = new EventEmitter();
+  readonly stderr = new EventEmitter();
+  readonly args: readonly string[];
+  readonly options: SpawnOptions;
+  input = "";
+  killedBy: NodeJS.Signals | undefined;
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  readonly stdin = Object.assign(new EventEmitter(), {
+    write: (chunk: string) => {
+      this.input += chunk;
+      return true;
+    },
+    end: (chunk?: string) => {
+      if (chunk !== undefined) this.input += chunk;
+      setImmediate(() => this.play());
+    },
+  });
+  private readonly script: Script;
+
+  constructor(args: readonly string[], options: SpawnOptions, script: Script) {
+    super();
+    this.args = args;
+    this.options = options;
+    this.script = script;
+  }
+
+  /** The request's user message, as the CLI read it on stdin. */
+  get message(): { role: string; content: unknown } {
+    return (JSON.parse(this.input) as { message: { role: string; content: unknown } }).message;
+  }
+
+  kill(signal: NodeJS.Signals = "SIGTERM"): boolean {
+    if (this.exitCode !== null || this.signalCode !== null) return false;
+    this.killedBy = signal;
+    setImmediate(() => this.exit(null, signal));
+    return true;
+  }
+
+  private play(): void {
+    if (this.killedBy) return;
+    const lines = this.script.fixture ? fixtureLines(this.script.fixture) : [];
+    const shown = this.script.upTo === undefined ? lines : lines.slice(0, this.script.upTo);
+    if (this.script.stderr) this.stderr.emit("data", Buffer.from(this.script.stderr));
+    // one line a chunk, and the last one split in two: the reader must join them
+    for (const line of shown.slice(0, -1)) this.stdout.emit("data", Buffer.from(`${line}\n`));
+    const last = shown.at(-1);
+    if (last) {
+      this.stdout.emit("data", Buffer.from(last.slice(0, 10)));
+      this.stdout.emit("data", Buffer.from(`${last.slice(10)}\n`));
+    }
+    const then = this.script.then ?? "exit";
+    if (then === "hang") return;
+    if (then === "die") this.exit(null, "SIGKILL");
+    else this.exit(lines.some((line) => /"is_error":true/.test(line)) ? 1 : 0, null);
+  }
+
+  private exit(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.exitCode !== null || this.signalCode !== null) return;
+    this.exitCode = code;
+    this.signalCode = signal;
+    this.emit("exit", code, signal);
+    this.emit("close", code, signal);
+  }
+}
+
+/** A spawn for the warm pool: each process plays `script` (the test changes it between requests). */
+export class FakeCli {
+  script: Script = { fixture: "ok" };
+  readonly started: FakeCliProcess[] = [];
+
+  readonly spawn = (_program: string, args: readonly string[], options: SpawnOptions): ChildProcess => {
+    const child = new FakeCliProcess(args, options, this.script);
+    this.started.push(child);
+    return child as unknown as ChildProcess;
+  };
+
+  /** The process that served the last request (its stdin was written). */
+  get last(): FakeCliProcess {
+    const served = this.started.filter((child) => child.input !== "");
+    const last = served.at(-1);
+    if (!last) throw new Error("no CLI process has served a request");
+    return last;
+  }
+}

@@ -1,0 +1,54 @@
+// Runs maxapi's app in-process on a loopback port, its CLI replaced by FakeCli (recorded transcripts
+// of the real one), and collects its log lines for assertions.
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { createApp } from "../../services/maxapi/src/app.ts";
+import { loadSettings } from "../../services/maxapi/src/settings.ts";
+import { WarmPool } from "../../services/maxapi/src/warm/pool.ts";
+import { FakeCli } from "./fake-cli.ts";
+
+export type LogLine = Record<string, unknown> & { msg?: string };
+
+export async function startMaxapi(env: Record<string, string> = {}) {
+  const cli = new FakeCli();
+  const logs: LogLine[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) logs.push(JSON.parse(line) as LogLine);
+      done();
+    },
+  });
+  const settings = loadSettings({ WARM_POOL_SIZE: "0", ...env });
+  const logger = pino({ level: "debug", base: { service: "maxapi" } }, sink);
+  const pool = new WarmPool({
+    size: settings.WARM_POOL_SIZE,
+    capacity: settings.MAX_CONCURRENCY,
+    idleMs: settings.WARM_IDLE_MS,
+    quietMs: 0,
+    cwd: "/srv/claude-work",
+    spawn: cli.spawn,
+    log: (level, entry, message) => logger[level](entry, message),
+  });
+  const server = createServer(createApp(settings, pool, logger)).listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    cli,
+    pool,
+    logs,
+    /** The request's own log line (the one written when it ended). */
+    requestLog: (requestId: string) => logs.find((line) => line.reqId === requestId && (line.msg === "request completed" || line.msg === "request aborted by the client")),
+    async close() {
+      pool.close();
+      server.closeAllConnections();
+      server.close();
+      await once(server, "close");
+    },
+  };
+}
+
+export type Maxapi = Awaited<ReturnType<typeof startMaxapi>>;
