@@ -461,7 +461,7 @@ describe("maxapi", () => {
   it("`claude-max-api 3459` starts the same server on that port, as the seed runs it", async () => {
     const container = docker("run", "-d", "--rm", "--init", "--network", "none", "-e", "CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-clawbridge-test-token-0123456789", "clawbridge/maxapi:test", "claude-max-api", "3459");
     try {
-      const probe = "fetch('http://127.0.0.1:3459/v1/models').then(r => r.json()).then(b => console.log(b.data.map(m => m.id).join(' ')))";
+      const probe = "fetch('http://127.0.0.1:3459/v1/models').then(r => r.json()).then(b => console.log(b.data.map(m => m.id).join(' ')), () => process.exit(1))";
       const models = await until("claude-max-api on port 3459", () => {
         try {
           return docker("exec", container, "node", "-e", probe);

@@ -97,7 +97,7 @@ describe("streaming", () => {
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(text).toContain("part0");
-    expect(text).toMatch(/data: \{"error":\{"message":"claude-max-api \(upstream\) sent nothing for 300 ms","type":"api_error"/);
+    expect(text).toMatch(/data: \{"error":\{"message":"maxapi \(upstream\) sent nothing for 300 ms","type":"api_error"/);
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
     await upstream.until(() => upstream.abandoned === 1);
   });
@@ -108,7 +108,7 @@ describe("streaming", () => {
     expect(response.status).toBe(200);
     const text = await response.text(); // rejects ("terminated") if the connection is cut
     expect(text).toContain("part0");
-    expect(text).toMatch(/data: \{"error":\{"message":"claude-max-api \(upstream\) went away in the middle of the answer","type":"api_error"/);
+    expect(text).toMatch(/data: \{"error":\{"message":"maxapi \(upstream\) went away in the middle of the answer","type":"api_error"/);
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
   });
 });

@@ -3,24 +3,18 @@
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Writable } from "node:stream";
 import { pino } from "pino";
+import { logSink, type LogLine } from "./log-sink.ts";
 import { createApp } from "../../services/maxapi/src/app.ts";
 import { loadSettings } from "../../services/maxapi/src/settings.ts";
 import { WarmPool } from "../../services/maxapi/src/warm/pool.ts";
 import { FakeCli } from "./fake-cli.ts";
 
-export type LogLine = Record<string, unknown> & { msg?: string };
+export type { LogLine };
 
 export async function startMaxapi(env: Record<string, string> = {}) {
   const cli = new FakeCli();
-  const logs: LogLine[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) logs.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  });
+  const { sink, logs } = logSink();
   const settings = loadSettings({ WARM_POOL_SIZE: "0", ...env });
   const logger = pino({ level: "debug", base: { service: "maxapi" } }, sink);
   const pool = new WarmPool({

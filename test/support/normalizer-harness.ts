@@ -3,23 +3,17 @@
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Writable } from "node:stream";
 import { pino } from "pino";
+import { logSink, type LogLine } from "./log-sink.ts";
 import { createApp } from "../../services/normalizer/src/app.ts";
 import { loadSettings } from "../../services/normalizer/src/settings.ts";
 import { MockOpenAIUpstream } from "./mock-openai-upstream.ts";
 
-export type LogLine = Record<string, unknown> & { msg?: string };
+export type { LogLine };
 
 export async function startNormalizer(env: Record<string, string> = {}, options: { upstream?: MockOpenAIUpstream } = {}) {
   const upstream = options.upstream ?? (await new MockOpenAIUpstream().start());
-  const logs: LogLine[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) logs.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  });
+  const { sink, logs } = logSink();
   const settings = loadSettings({ UPSTREAM_URL: upstream.url, ...env });
   const { app, gate, metrics } = createApp(settings, pino({ level: "info" }, sink));
   const server = createServer(app).listen(0, "127.0.0.1");

@@ -1,4 +1,4 @@
-// The pass-through to claude-max-api (http-proxy-middleware). Responses are piped, so SSE chunks
+// The pass-through to maxapi (http-proxy-middleware). Responses are piped, so SSE chunks
 // reach the client as they arrive; a client that hangs up destroys the upstream request (httpxy
 // does that on `res` close). What this module adds: the normalized body, no client key upstream,
 // an idle timeout that ends the exchange with a clear error, and OpenAI error bodies for 502/504.
@@ -18,13 +18,13 @@ export interface ProxyOptions {
 class UpstreamTimeout extends Error {}
 
 const upstreamTimeout = (ms: number) =>
-  new ApiError(504, "api_error", "upstream_timeout", `claude-max-api (upstream) sent nothing for ${ms} ms`);
+  new ApiError(504, "api_error", "upstream_timeout", `maxapi (upstream) sent nothing for ${ms} ms`);
 
 const upstreamUnreachable = (cause: string) =>
-  new ApiError(502, "api_error", "upstream_unreachable", `claude-max-api (upstream) is unreachable (${cause})`);
+  new ApiError(502, "api_error", "upstream_unreachable", `maxapi (upstream) is unreachable (${cause})`);
 
 const upstreamLost = () =>
-  new ApiError(502, "api_error", "upstream_lost", "claude-max-api (upstream) went away in the middle of the answer");
+  new ApiError(502, "api_error", "upstream_lost", "maxapi (upstream) went away in the middle of the answer");
 
 const isEventStream = (res: ServerResponse) => String(res.getHeader("content-type")).includes("text/event-stream");
 
@@ -85,7 +85,7 @@ export function createUpstreamProxy(options: ProxyOptions, metrics: Metrics, log
         });
       },
       proxyRes(proxyRes) {
-        // claude-max-api allows any origin; this proxy serves programs, not web pages
+        // claude-max-api 1.0.0 allowed any origin; this proxy serves programs, not web pages
         delete proxyRes.headers["access-control-allow-origin"];
       },
       error(error, _req, res) {

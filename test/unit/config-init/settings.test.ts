@@ -3,19 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { familyOf, modelChain, modelRef } from "../../../services/config-init/src/models.ts";
-import { loadSettings, SettingsError } from "../../../services/config-init/src/settings.ts";
+import { loadSettings } from "../../../services/config-init/src/settings.ts";
 import { BASE_ENV, SETUP_TOKEN } from "../../support/config-init-env.ts";
+import { problemsWith } from "../../support/settings.ts";
 
-
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    if (error instanceof SettingsError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = problemsWith(loadSettings);
 
 describe("config-init settings", () => {
   it("defaults to max-proxy with main on Opus and lite on Sonnet", () => {

@@ -2,19 +2,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadSettings, SettingsError } from "../../../services/maxapi/src/settings.ts";
+import { loadSettings } from "../../../services/maxapi/src/settings.ts";
+import { problemsWith } from "../../support/settings.ts";
 
 const TOKEN = "sk-ant-oat01-abcdefghijklmnopqrstuvwxyz0123456789";
 
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    if (error instanceof SettingsError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = problemsWith(loadSettings);
 
 describe("maxapi settings", () => {
   it("has the documented defaults and no token when none is set (the volume's login is used)", () => {

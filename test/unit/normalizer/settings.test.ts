@@ -3,16 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSettings, SettingsError } from "../../../services/normalizer/src/settings.ts";
+import { problemsWith } from "../../support/settings.ts";
 
-const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    if (error instanceof SettingsError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+const problemsOf = problemsWith(loadSettings);
 
 describe("loadSettings", () => {
   it("has the documented defaults", () => {

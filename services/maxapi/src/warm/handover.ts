@@ -1,4 +1,4 @@
-// A warm CLI process handed to a request, as the ChildProcess claude-max-api's runner expects
+// A warm CLI process handed to a request, as the ChildProcess the chat route's CLI run expects
 // (stdin, stdout and stderr data, error, close, kill, pid, exitCode), with one difference: if the
 // warm process turns out to have been gone when it was handed over (its stdin pipe broken, killed
 // by a signal, or failed, all before any output), the request is not told. A fresh process is
