@@ -492,6 +492,12 @@ describe("maxapi", () => {
     expect(output).not.toContain("not-a-real-key");
   });
 
+  it("refuses to start when CLI_WORKDIR is not a directory, naming it", () => {
+    const run = spawnSync("docker", ["run", "--rm", "--network", "none", "-e", "CLI_WORKDIR=/srv/no-such-dir", "clawbridge/maxapi:test"], { encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("CLI_WORKDIR is /srv/no-such-dir, which is not a directory");
+  });
+
   it("without credentials answers a chat with 401 saying in plain words that the Claude login is missing and how to add it", async () => {
     const response = await chat(targets.noAuth, ask("hello"));
     expect(response.status).toBe(401);

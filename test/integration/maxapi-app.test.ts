@@ -2,6 +2,7 @@
 // real Claude Code CLI 2.1.330 (test/support/fake-cli.ts): the statuses each CLI outcome becomes,
 // SSE framing, the usage chunk, model names, request ids, tool deltas, kills on hang-up and timeout.
 // The same promises on the real CLI in its container: test/containers/maxapi.test.ts.
+import { existsSync } from "node:fs";
 import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Fixture } from "../support/fake-cli.ts";
@@ -55,7 +56,7 @@ async function errorOf(response: Response) {
 
 describe("an answer", () => {
   it("whole: a chat.completion naming the model asked for, with usage; the CLI ran as claude-max-api ran it, with the conversation on stdin", async () => {
-    const { url, cli } = await start();
+    const { url, cli } = await start({ CLI_WORKDIR: "/var/lib/claude-empty" });
     const response = await chat(url, ask({ messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hello" }] }));
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
@@ -70,8 +71,31 @@ describe("an answer", () => {
     expect(args.slice(0, 5)).toEqual(["--print", "--output-format", "stream-json", "--verbose", "--include-partial-messages"]);
     expect(args).toEqual(expect.arrayContaining(["--input-format", "stream-json", "--model", "opus", "--no-session-persistence"]));
     expect(args[args.indexOf("--tools") + 1]).toBe("");
-    expect(cli.last.options.cwd).toBe("/srv/claude-work");
+    expect(cli.last.options.cwd).toBe("/var/lib/claude-empty");
     expect(cli.last.message).toEqual({ role: "user", content: "<system>\nBe brief.\n</system>\n\nhello" });
+    expect(cli.last.killedBy, "a CLI that answered and exited is not killed").toBeUndefined();
+  });
+
+  it("whole: answered at the result line, though the CLI is still running", async () => {
+    const { url, cli } = await start();
+    cli.script = { fixture: "ok", then: "hang" };
+    const body = (await (await chat(url, ask())).json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]?.message.content).toBe("Hello from mock!");
+    expect(cli.last.exitCode).toBeNull();
+  });
+
+  it("reads output cut anywhere, inside lines and inside UTF-8 characters", async () => {
+    const { url, cli } = await start();
+    cli.script = { fixture: "ok", chunkBytes: 7, transform: (line) => line.replaceAll("Hello", "Grüße €🎉") };
+    expect(text(events(await (await chat(url, ask({ stream: true }))).text()))).toBe("Grüße €🎉 from mock!");
+    const whole = (await (await chat(url, ask())).json()) as { choices: { message: { content: string } }[] };
+    expect(whole.choices[0]?.message.content).toBe("Grüße €🎉 from mock!");
+  });
+
+  it("passes over lines of shapes it does not know, and lines that are not JSON", async () => {
+    const { url, cli } = await start();
+    cli.script = { fixture: "ok", before: ['{"type":"assistant","message":{"content":{}}}', '{"type":"stream_event","event":null}', "42", "null", "plain text from the CLI"] };
+    expect(text(events(await (await chat(url, ask({ stream: true, tools: [{ type: "function", function: { name: "exec" } }] }))).text()))).toBe("Hello from mock!");
   });
 
   it("streamed: SSE events, the role first, each text delta, the finish chunk, [DONE]; one id and the model asked for on every chunk", async () => {
@@ -175,7 +199,11 @@ describe("tool deltas", () => {
     expect(JSON.parse(exec.map((d) => d.function.arguments).join(""))).toEqual({ command: "echo hi" });
     expect(deltas.filter((d) => d.index === 1).map((d) => d.function.arguments).join("")).toBe("{}");
     expect(chunks.map((c) => c.choices?.[0]?.finish_reason).filter(Boolean)).toEqual(["tool_calls"]);
-    expect(cli.last.args).toEqual(expect.arrayContaining(["--strict-mcp-config", "--max-turns", "1"]));
+    const args = cli.last.args;
+    expect(args).toEqual(expect.arrayContaining(["--strict-mcp-config", "--max-turns", "1"]));
+    const toolsFile = (JSON.parse(args[args.indexOf("--mcp-config") + 1] ?? "{}") as { mcpServers: { c: { args: string[] } } }).mcpServers.c.args[1] ?? "";
+    expect(toolsFile).toMatch(/tools\.json$/);
+    await expect.poll(() => existsSync(toolsFile)).toBe(false); // the tool definitions go with the request (pool off)
   });
 });
 
@@ -225,6 +253,18 @@ describe("CLI outcomes as HTTP statuses", () => {
     expect(chunks.at(-1)?.error).toMatchObject({ code: "cli_exited" });
   });
 
+  it("a CLI that cannot be started: 502 cli_failed_to_start, whether spawn throws or the process reports an error", async () => {
+    const { url, cli } = await start();
+    for (const spawnError of ["throw", "error"] as const) {
+      cli.script = { spawnError };
+      for (const stream of [false, true]) {
+        const response = await chat(url, ask({ stream }));
+        expect(response.status).toBe(502);
+        expect(await errorOf(response)).toMatchObject({ type: "api_error", code: "cli_failed_to_start", message: expect.stringMatching(/^Claude CLI could not be started: spawn/) as string });
+      }
+    }
+  });
+
   it("a CLI still running at CLI_TIMEOUT_MS is stopped: 504, or an error event mid-stream", async () => {
     const { url, cli } = await start({ CLI_TIMEOUT_MS: "300" });
     cli.script = { fixture: "ok", upTo: 0, then: "hang" };
@@ -254,11 +294,14 @@ describe("a client that hangs up", () => {
     await response.catch(() => undefined);
     await expect.poll(() => cli.last.killedBy).toBe("SIGTERM");
     await expect.poll(() => requestLog(`hang-up-${stream}`)?.msg).toBe("request aborted by the client");
+    const line = requestLog(`hang-up-${stream}`);
+    expect(line).toMatchObject({ level: 40, cliExit: "SIGTERM" });
+    expect(line?.status, "a status only when one was sent").toBe(stream ? 200 : undefined);
   });
 });
 
 describe("request ids and logs", () => {
-  it("keeps the client's x-request-id on a streamed answer and logs one JSON line with it; a new id for a request without one", async () => {
+  it("keeps the client's x-request-id on a streamed answer and logs one JSON line with it; a new id for a request without a plain one", async () => {
     const { url, logs, requestLog } = await start();
     const response = await chat(url, ask({ stream: true }), { "x-request-id": "trace-7f3a" });
     expect(response.headers.get("x-request-id")).toBe("trace-7f3a");
@@ -266,8 +309,10 @@ describe("request ids and logs", () => {
     await expect.poll(() => requestLog("trace-7f3a")).toMatchObject({ service: "maxapi", status: 200, model: "claude-opus-4", path: "/v1/chat/completions", msg: "request completed" });
     expect(logs.find((line) => line.msg === "CLI process for a request")).toMatchObject({ reqId: "trace-7f3a", warm: false, model: "opus", tools: false });
     expect(JSON.stringify(logs)).not.toContain("hello"); // never the conversation
-    const other = await chat(url, ask(), { "x-request-id": "not a plain id!" });
-    expect(other.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    for (const headers of [{}, { "x-request-id": "not a plain id!" }]) {
+      const other = await chat(url, ask(), headers);
+      expect(other.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 
   it("a warm process serves the next request of the same kind, and its log line says so", async () => {

@@ -29,6 +29,14 @@ export interface Script {
   /** After the lines: exit with the transcript's code (default), hang until killed, or die by SIGKILL. */
   then?: "exit" | "hang" | "die";
   stderr?: string;
+  /** Lines written before the transcript's. */
+  before?: string[];
+  /** Changes each transcript line (its text, say). */
+  transform?: (line: string) => string;
+  /** Writes stdout in pieces of this many bytes, cutting lines and UTF-8 characters anywhere. */
+  chunkBytes?: number;
+  /** The process cannot be started: spawn throws, or it emits `error` (as for a missing program). */
+  spawnError?: "throw" | "error";
 }
 
 let nextPid = 50_000;
@@ -75,16 +83,22 @@ export class FakeCliProcess extends EventEmitter {
   }
 
   private play(): void {
-    if (this.killedBy) return;
-    const lines = this.script.fixture ? fixtureLines(this.script.fixture) : [];
-    const shown = this.script.upTo === undefined ? lines : lines.slice(0, this.script.upTo);
-    if (this.script.stderr) this.stderr.emit("data", Buffer.from(this.script.stderr));
-    // one line a chunk, and the last one split in two: the reader must join them
-    for (const line of shown.slice(0, -1)) this.stdout.emit("data", Buffer.from(`${line}\n`));
-    const last = shown.at(-1);
-    if (last) {
-      this.stdout.emit("data", Buffer.from(last.slice(0, 10)));
-      this.stdout.emit("data", Buffer.from(`${last.slice(10)}\n`));
+    if (this.killedBy || this.exitCode !== null) return;
+    const { fixture, upTo, stderr, before = [], transform = (line: string) => line, chunkBytes } = this.script;
+    const lines = fixture ? fixtureLines(fixture).map(transform) : [];
+    const shown = [...before, ...(upTo === undefined ? lines : lines.slice(0, upTo))];
+    if (stderr) this.stderr.emit("data", Buffer.from(stderr));
+    if (chunkBytes) {
+      const bytes = Buffer.from(shown.map((line) => `${line}\n`).join(""));
+      for (let at = 0; at < bytes.length; at += chunkBytes) this.stdout.emit("data", bytes.subarray(at, at + chunkBytes));
+    } else {
+      // one line a chunk, and the last one split in two: the reader must join them
+      for (const line of shown.slice(0, -1)) this.stdout.emit("data", Buffer.from(`${line}\n`));
+      const last = shown.at(-1);
+      if (last) {
+        this.stdout.emit("data", Buffer.from(last.slice(0, 10)));
+        this.stdout.emit("data", Buffer.from(`${last.slice(10)}\n`));
+      }
     }
     const then = this.script.then ?? "exit";
     if (then === "hang") return;
@@ -107,8 +121,15 @@ export class FakeCli {
   readonly started: FakeCliProcess[] = [];
 
   readonly spawn = (_program: string, args: readonly string[], options: SpawnOptions): ChildProcess => {
+    if (this.script.spawnError === "throw") throw new Error("spawn EAGAIN");
     const child = new FakeCliProcess(args, options, this.script);
     this.started.push(child);
+    if (this.script.spawnError === "error") {
+      setImmediate(() => {
+        child.emit("error", Object.assign(new Error("spawn claude ENOENT"), { code: "ENOENT" }));
+        child.emit("close", -2, null);
+      });
+    }
     return child as unknown as ChildProcess;
   };
 

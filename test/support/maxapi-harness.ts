@@ -5,9 +5,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { logSink, type LogLine } from "./log-sink.ts";
-import { createApp } from "../../services/maxapi/src/app.ts";
+import { createApp, createPool } from "../../services/maxapi/src/app.ts";
 import { loadSettings } from "../../services/maxapi/src/settings.ts";
-import { WarmPool } from "../../services/maxapi/src/warm/pool.ts";
 import { FakeCli } from "./fake-cli.ts";
 
 export type { LogLine };
@@ -17,15 +16,7 @@ export async function startMaxapi(env: Record<string, string> = {}) {
   const { sink, logs } = logSink();
   const settings = loadSettings({ WARM_POOL_SIZE: "0", ...env });
   const logger = pino({ level: "debug", base: { service: "maxapi" } }, sink);
-  const pool = new WarmPool({
-    size: settings.WARM_POOL_SIZE,
-    capacity: settings.MAX_CONCURRENCY,
-    idleMs: settings.WARM_IDLE_MS,
-    quietMs: 0,
-    cwd: "/srv/claude-work",
-    spawn: cli.spawn,
-    log: (level, entry, message) => logger[level](entry, message),
-  });
+  const pool = createPool(settings, logger, { spawn: cli.spawn, quietMs: 0 });
   const server = createServer(createApp(settings, pool, logger)).listen(0, "127.0.0.1");
   await once(server, "listening");
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

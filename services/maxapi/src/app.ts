@@ -8,10 +8,27 @@ import { chatRoute } from "./chat/route.ts";
 import { MODELS } from "./cli/command.ts";
 import { requestLog } from "./logging.ts";
 import type { Settings } from "./settings.ts";
+import { holdToolsFileAgain } from "./tools/tool-files.ts";
+import { loginVersion } from "./warm/login-version.ts";
 import { metricsRoute } from "./warm/metrics.ts";
-import type { WarmPool } from "./warm/pool.ts";
+import { WarmPool, type Spawn } from "./warm/pool.ts";
 
 export type AppSettings = Pick<Settings, "MAX_BODY_BYTES" | "CLI_TIMEOUT_MS" | "RATE_LIMIT_RETRY_AFTER_SECONDS">;
+export type PoolSettings = Pick<Settings, "WARM_POOL_SIZE" | "MAX_CONCURRENCY" | "WARM_IDLE_MS" | "CLI_WORKDIR">;
+
+/** The CLI processes' pool as maxapi runs it; tests give it a stand-in spawn (and a short quiet time). */
+export function createPool(settings: PoolSettings, logger: Logger, test: { spawn?: Spawn; quietMs?: number } = {}): WarmPool {
+  return new WarmPool({
+    size: settings.WARM_POOL_SIZE,
+    capacity: settings.MAX_CONCURRENCY,
+    idleMs: settings.WARM_IDLE_MS,
+    cwd: settings.CLI_WORKDIR,
+    hold: (command) => holdToolsFileAgain(command.toolsFile),
+    credentials: loginVersion,
+    log: (level, entry, message) => logger[level](entry, message),
+    ...test,
+  });
+}
 
 export function createApp(settings: AppSettings, pool: WarmPool, logger: Logger) {
   const app = express();

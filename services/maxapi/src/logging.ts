@@ -24,16 +24,35 @@ export function requestLog(logger: Logger): RequestHandler {
       return;
     }
     const started = performance.now();
-    res.once("close", () => {
+    const write = () => {
       const { model, images, tools, cliPid, cliExit, cliStderr, error } = res.locals as Record<string, unknown>;
       const complete = res.writableFinished;
       // an error event after the stream began leaves status 200: still an error
       const failed = res.statusCode >= 500 || (error !== undefined && res.statusCode < 400);
       const level: Level = failed ? "error" : res.statusCode >= 400 || !complete ? "warn" : "info";
       logger[level](
-        { reqId: requestId, method: req.method, path: req.originalUrl, status: res.statusCode, durationMs: Math.round(performance.now() - started), model, images, tools, cliPid, cliExit, cliStderr, error },
+        {
+          reqId: requestId,
+          method: req.method,
+          path: req.originalUrl,
+          status: res.headersSent ? res.statusCode : undefined, // none was sent to a client that left first
+          durationMs: Math.round(performance.now() - started),
+          model,
+          images,
+          tools,
+          cliPid,
+          cliExit,
+          cliStderr,
+          error,
+        },
         complete ? "request completed" : "request aborted by the client",
       );
+    };
+    res.once("close", () => {
+      // a client that left: the line waits for its CLI to be stopped, so it can say how that went
+      const cliEnded = res.locals.cliEnded as Promise<void> | undefined;
+      if (!res.writableFinished && cliEnded) void cliEnded.then(write);
+      else write();
     });
     next();
   };

@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 // maxapi's process: settings, the Claude login check, the warm pool, listen, SIGTERM. Also the
 // image's `claude-max-api [port]` command (claude-max-api 1.0.0's), which starts the same server.
+import { statSync } from "node:fs";
 import { createServer } from "node:http";
-import { printRefusal } from "@clawbridge/settings";
-import { createApp } from "./app.ts";
+import { printRefusal, problem } from "@clawbridge/settings";
+import { createApp, createPool } from "./app.ts";
 import { AUTH_FIX, cliAuthStatus } from "./cli/auth.ts";
 import { createLogger } from "./logging.ts";
 import { loadSettings, SettingsError, type Settings } from "./settings.ts";
-import { holdToolsFileAgain, sweepToolsDirs } from "./tools/tool-files.ts";
-import { loginVersion } from "./warm/login-version.ts";
-import { WarmPool } from "./warm/pool.ts";
+import { sweepToolsDirs } from "./tools/tool-files.ts";
 
 // `claude-max-api 3459`: the port as claude-max-api's command took it
 const [portArgument] = process.argv.slice(2);
@@ -18,6 +17,10 @@ const env = portArgument === undefined ? process.env : { ...process.env, PORT: p
 let settings: Settings;
 try {
   settings = loadSettings(env);
+  // every CLI starts there: a missing one would fail each request as if the CLI were missing
+  if (!statSync(settings.CLI_WORKDIR, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new SettingsError([problem("CLI_WORKDIR", `is ${settings.CLI_WORKDIR}, which is not a directory`, "create it, or set CLI_WORKDIR to an empty directory the CLI may run in")]);
+  }
 } catch (error) {
   if (!(error instanceof SettingsError)) throw error;
   printRefusal("maxapi", error);
@@ -35,15 +38,7 @@ if (auth.loggedIn) logger.info({ authMethod: auth.method }, "Claude CLI credenti
 else logger.error({ authMethod: auth.method }, AUTH_FIX);
 
 sweepToolsDirs(); // what a killed predecessor left in /tmp
-const pool = new WarmPool({
-  size: settings.WARM_POOL_SIZE,
-  capacity: settings.MAX_CONCURRENCY,
-  idleMs: settings.WARM_IDLE_MS,
-  cwd: settings.CLI_WORKDIR,
-  hold: (command) => holdToolsFileAgain(command.toolsFile),
-  credentials: loginVersion,
-  log: (level, entry, message) => logger[level](entry, message),
-});
+const pool = createPool(settings, logger);
 const server = createServer(createApp(settings, pool, logger));
 server.on("error", (error) => {
   logger.fatal({ err: error.message }, `cannot listen on ${settings.HOST}:${settings.PORT}`);

@@ -30,7 +30,7 @@ describe("tool names", () => {
 describe("ToolTurn", () => {
   it("streams each call as OpenAI tool_calls deltas: name once, arguments as they come, {} when there are none", () => {
     const turn = new ToolTurn(new ToolNames(["exec", "ls"]));
-    const deltas: ToolCallDelta[] = lines.flatMap((line) => turn.deltas(line));
+    const deltas: ToolCallDelta[] = lines.flatMap((line) => turn.read(line));
     const exec = deltas.filter((d) => d.index === 0);
     expect(exec[0]).toEqual({ index: 0, id: expect.stringMatching(/^toolu_/) as string, type: "function", function: { name: "exec", arguments: "" } });
     expect(exec.length).toBeGreaterThan(2); // fragments, not one piece
@@ -46,7 +46,7 @@ describe("ToolTurn", () => {
 
   it("collects the calls and the text before them for a whole message", () => {
     const turn = new ToolTurn(new ToolNames(["exec", "ls"]));
-    for (const line of lines) turn.collect(line);
+    for (const line of lines) turn.read(line);
     expect(turn.content).toBe("Let me check.");
     expect(turn.toolCalls.map((call) => [call.function.name, JSON.parse(call.function.arguments) as unknown])).toEqual([
       ["exec", { command: "echo hi" }],
@@ -58,25 +58,25 @@ describe("ToolTurn", () => {
   it("streams calls that arrive only as a whole message (the CLI's fallback after a failed stream), once", () => {
     const turn = new ToolTurn(new ToolNames(["exec"]));
     const message = { type: "assistant", message: { content: [{ type: "tool_use", id: "toolu_1", name: "mcp__c__exec", input: { command: "ls" } }] } };
-    expect(turn.deltas(message)).toEqual([{ index: 0, id: "toolu_1", type: "function", function: { name: "exec", arguments: '{"command":"ls"}' } }]);
-    expect(turn.deltas(message)).toEqual([]);
+    expect(turn.read(message)).toEqual([{ index: 0, id: "toolu_1", type: "function", function: { name: "exec", arguments: '{"command":"ls"}' } }]);
+    expect(turn.read(message)).toEqual([]);
     expect(turn.finishReason).toBe("tool_calls");
     // a call already streamed is not sent again by its assistant line
     const streamed = new ToolTurn(new ToolNames(["exec", "ls"]));
-    const all = lines.flatMap((line) => streamed.deltas(line));
+    const all = lines.flatMap((line) => streamed.read(line));
     expect(all.filter((d) => d.function.name !== undefined).map((d) => d.function.name)).toEqual(["exec", "ls"]);
   });
 
   it("an answer cut at max_tokens ends with finish_reason length, not tool_calls", () => {
     const turn = new ToolTurn(new ToolNames(["exec"]));
-    turn.deltas({ type: "stream_event", event: { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_1", name: "mcp__c__exec" } } });
-    turn.deltas({ type: "stream_event", event: { type: "message_delta", delta: { stop_reason: "max_tokens" } } });
+    turn.read({ type: "stream_event", event: { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_1", name: "mcp__c__exec" } } });
+    turn.read({ type: "stream_event", event: { type: "message_delta", delta: { stop_reason: "max_tokens" } } });
     expect(turn.finishReason).toBe("length");
   });
 
   it("a text answer with tools offered stops as usual; a real error stays an error", () => {
     const turn = new ToolTurn(new ToolNames(["exec"]));
-    turn.collect({ type: "assistant", message: { content: [{ type: "text", text: "Just text." }] } });
+    turn.read({ type: "assistant", message: { content: [{ type: "text", text: "Just text." }] } });
     expect(turn.finishReason).toBe("stop");
     expect(turn.succeeded({ type: "result", subtype: "success", is_error: false })).toBe(true);
     expect(turn.succeeded({ type: "result", subtype: "success", is_error: true })).toBe(false);

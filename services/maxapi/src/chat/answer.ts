@@ -3,7 +3,8 @@
 // responses read the same lines through this one reader.
 //   text:        content_block_delta text_delta → {content}; a message the CLI got without a stream
 //                (its fall-back after a failed stream) arrives only as an `assistant` line: its text
-//                then, once. The CLI's own error text (`<synthetic>` messages) is never content.
+//                then, once, if no text went out before it. The CLI's own error text (`<synthetic>`
+//                messages) is never content.
 //   tool calls:  tools/tool-turn.ts
 //   thinking:    not passed on (yet)
 import type { ToolCall, ToolCallDelta, ToolTurn } from "../tools/tool-turn.ts";
@@ -18,6 +19,7 @@ export class Answer {
   /** Messages whose blocks arrived as stream events. */
   private readonly streamedMessages = new Set<string>();
   private ended: ResultLine | undefined;
+  private textSent = false;
 
   constructor(tools?: ToolTurn) {
     this.tools = tools;
@@ -38,18 +40,21 @@ export class Answer {
       const text = this.unstreamedText(line as AssistantLine);
       if (text) deltas.push({ content: text });
     }
-    if (this.tools) {
-      this.tools.collect(line);
-      const calls = this.tools.deltas(line);
-      if (calls.length > 0) deltas.push({ tool_calls: calls });
-    }
+    if (deltas.some((delta) => "content" in delta)) this.textSent = true;
+    const calls = this.tools?.read(line) ?? [];
+    if (calls.length > 0) deltas.push({ tool_calls: calls });
     return deltas;
   }
 
+  /**
+   * Text the CLI got without a stream. Only when none was sent yet: after a stream that broke off
+   * mid-answer, the fall-back's whole answer cannot be spliced onto the part already sent.
+   */
   private unstreamedText(line: AssistantLine): string {
     const message = line.message;
-    if (!message || line.error !== undefined || message.model === "<synthetic>" || this.streamedMessages.has(message.id ?? "")) return "";
-    return (message.content ?? []).map((block) => (block.type === "text" ? (block.text ?? "") : "")).join("");
+    if (!message || this.textSent || line.error !== undefined || message.model === "<synthetic>" || this.streamedMessages.has(message.id ?? "")) return "";
+    const content = Array.isArray(message.content) ? message.content : [];
+    return content.map((block) => (block.type === "text" ? (block.text ?? "") : "")).join("");
   }
 
   /** The CLI's result line, once it came. */

@@ -3,7 +3,7 @@
 import { ApiError, sendError } from "@clawbridge/openai";
 import type { RequestHandler, Response } from "express";
 import { cliCommand, type CliCommand } from "../cli/command.ts";
-import { cliExited, cliFailedToStart, cliTimedOut, resultError } from "../cli/errors.ts";
+import { cliExited, cliFailedToStart, cliTimedOut, cliUnreadable, resultError } from "../cli/errors.ts";
 import { cliInput } from "../cli/input.ts";
 import { CliRun, type CliEnd } from "../cli/run.ts";
 import { Completion } from "../openai/completion.ts";
@@ -62,28 +62,50 @@ function run({ request, command, stdin, tools }: Turn, res: Response, options: C
   }
   res.locals.cliPid = child.pid;
 
+  let runEnded = () => {};
+  res.locals.cliEnded = new Promise<void>((resolve) => (runEnded = resolve)); // the log line of an aborted request waits for it
   const answer = new Answer(tools?.turn);
+  let settled = false; // the response is finished or failed: what comes after only ends the run
+  let clientGone = false;
   const cli = new CliRun(child, stdin, {
     timeoutMs: options.cliTimeoutMs,
     line(line) {
       for (const delta of answer.read(line)) respond.delta(delta);
-      if (line.type !== "result") return;
+      if (line.type !== "result" || settled) return;
+      settled = true;
+      cli.resultGiven();
       if (answer.succeeded) respond.finish(answer);
-      else if (answer.result) {
-        res.locals.cliStderr = cli.stderr || undefined;
-        respond.fail(resultError(answer.result, options.retryAfterSeconds));
+      else {
+        res.locals.cliStderr = cli.diagnostics || undefined;
+        respond.fail(resultError(answer.result ?? {}, options.retryAfterSeconds));
       }
     },
     end(end: CliEnd) {
-      if (answer.result) return; // answered already
       res.locals.cliExit = end.kind === "closed" ? (end.code ?? end.signal) : end.kind;
-      res.locals.cliStderr = cli.stderr || undefined;
-      if (end.kind === "timeout") respond.fail(cliTimedOut(options.cliTimeoutMs));
-      else if (end.kind === "failed") respond.fail(cliFailedToStart(end.error));
-      else respond.fail(cliExited(end.code, end.signal));
+      runEnded();
+      if (settled || clientGone) return;
+      settled = true;
+      res.locals.cliStderr = cli.diagnostics || undefined;
+      respond.fail(runError(end, options.cliTimeoutMs));
     },
   });
   res.once("close", () => {
-    if (!res.writableFinished) cli.kill(); // the client hung up
+    if (res.writableFinished) return;
+    clientGone = true; // the client hung up: stop its CLI, and answer nobody
+    cli.kill();
   });
+}
+
+/** A run that ended without a result, as the client's error. */
+function runError(end: CliEnd, cliTimeoutMs: number): ApiError {
+  switch (end.kind) {
+    case "timeout":
+      return cliTimedOut(cliTimeoutMs);
+    case "failed":
+      return cliFailedToStart(end.error);
+    case "unreadable":
+      return cliUnreadable(end.error);
+    case "closed":
+      return cliExited(end.code, end.signal);
+  }
 }

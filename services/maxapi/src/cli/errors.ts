@@ -5,7 +5,7 @@ import { ApiError } from "@clawbridge/openai";
 import { explainAuthError } from "./auth.ts";
 import type { ResultLine } from "./stream-json.ts";
 
-export function resultError(result: ResultLine, retryAfterSeconds: number): ApiError {
+export function resultError(result: Omit<ResultLine, "type">, retryAfterSeconds: number): ApiError {
   const message = result.result || "Claude CLI failed";
   const status = result.api_error_status;
   if (status === 401 || status === 403 || /not logged in|authenticat|api key|oauth token/i.test(message)) {
@@ -21,6 +21,10 @@ export const cliExited = (code: number | null, signal: NodeJS.Signals | null) =>
 
 export const cliFailedToStart = (error: Error) =>
   new ApiError(502, "api_error", "cli_failed_to_start", `Claude CLI could not be started: ${error.message}`);
+
+/** A line of the CLI's output maxapi could not take (a shape this CLI version never printed). */
+export const cliUnreadable = (error: Error) =>
+  new ApiError(502, "api_error", "cli_output_unreadable", `maxapi could not read the Claude CLI's output: ${error.message}`);
 
 export const cliTimedOut = (timeoutMs: number) =>
   new ApiError(504, "api_error", "cli_timeout", `Claude CLI did not finish in time (CLI_TIMEOUT_MS=${timeoutMs})`);

@@ -17,6 +17,7 @@ export interface CliProcess {
 export type CliEnd =
   | { kind: "closed"; code: number | null; signal: NodeJS.Signals | null }
   | { kind: "failed"; error: Error }
+  | { kind: "unreadable"; error: Error }
   | { kind: "timeout" };
 
 export interface RunHandlers {
@@ -29,19 +30,21 @@ export interface RunHandlers {
 const DIAGNOSTICS_KEPT = 2000;
 /** A CLI told to stop that has not exited after this long is killed. */
 const KILL_AFTER_MS = 5000;
+/** A CLI that gave its result exits at once; one still there after this long is stopped. */
+const EXIT_AFTER_RESULT_MS = 10_000;
 
 export class CliRun {
   private readonly child: CliProcess;
   private readonly handlers: RunHandlers;
-  private readonly timer: NodeJS.Timeout;
-  private diagnostics = "";
+  private timer: NodeJS.Timeout;
+  private kept = "";
   private ended = false;
   private exited = false;
 
   constructor(child: CliProcess, input: string, handlers: RunHandlers) {
     this.child = child;
     this.handlers = handlers;
-    const reader = new LineReader((line) => handlers.line(line), (text) => this.note(text));
+    const reader = new LineReader((line) => this.read(line), (text) => this.note(text));
     child.stdout?.on("data", (chunk) => reader.push(chunk));
     child.stderr?.on("data", (chunk) => this.note(chunk.toString()));
     child.on("error", (error) => this.end({ kind: "failed", error }));
@@ -59,9 +62,16 @@ export class CliRun {
     child.stdin?.end(input);
   }
 
-  /** What the CLI wrote besides its stream-json: stderr and stray text, the last 2000 characters. */
-  get stderr(): string {
-    return this.diagnostics;
+  /** What the CLI wrote besides its stream-json: stderr and stray stdout text, the last 2000 characters. */
+  get diagnostics(): string {
+    return this.kept;
+  }
+
+  /** The CLI gave its result: it has this long to exit (it counts toward MAX_CONCURRENCY until then). */
+  resultGiven(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.kill(), EXIT_AFTER_RESULT_MS);
+    this.timer.unref();
   }
 
   /** Stops the CLI (the client hung up, the time ran out, maxapi is stopping): SIGTERM, then SIGKILL. */
@@ -73,13 +83,24 @@ export class CliRun {
     }, KILL_AFTER_MS).unref();
   }
 
+  /** A line the handler cannot take (a shape this CLI version never printed) ends the run, not maxapi. */
+  private read(line: CliLine): void {
+    if (this.ended) return;
+    try {
+      this.handlers.line(line);
+    } catch (error) {
+      this.end({ kind: "unreadable", error: error as Error });
+      this.kill();
+    }
+  }
+
   private note(text: string): void {
-    this.diagnostics = (this.diagnostics + text).slice(-DIAGNOSTICS_KEPT);
+    this.kept = (this.kept + text).slice(-DIAGNOSTICS_KEPT);
   }
 
   private end(end: CliEnd): void {
-    clearTimeout(this.timer);
     if (this.ended) return;
+    clearTimeout(this.timer);
     this.ended = true;
     this.handlers.end(end);
   }

@@ -2,8 +2,9 @@
 // streams a tool_use block as content_block_start (id, name), input_json_delta fragments and
 // content_block_stop; then, stopped by --max-turns 1 before running anything, it ends with a result
 // of subtype error_max_turns. That result is this turn's success: the calls go to the client.
-//   streaming:     tool_use blocks → delta.tool_calls [{index, id, type, function: {name, arguments}}]
-//   non-streaming: message.tool_calls, arguments as one JSON string
+// `read` takes every line once and gives both forms:
+//   streamed:  tool_use blocks → delta.tool_calls [{index, id, type, function: {name, arguments}}]
+//   whole:     `toolCalls`, arguments as one JSON string, and the text before them (`content`)
 // A call without arguments carries "{}" (OpenClaw drops calls whose arguments are empty).
 import type { ToolNames } from "./tool-names.ts";
 
@@ -48,8 +49,13 @@ export class ToolTurn {
     this.names = names;
   }
 
-  /** The deltas one CLI line gives (streaming). */
-  deltas(line: StreamLine): ToolCallDelta[] {
+  /** Reads one CLI line: keeps its complete calls and text, and gives its deltas for a stream. */
+  read(line: StreamLine): ToolCallDelta[] {
+    this.collect(line);
+    return this.deltas(line);
+  }
+
+  private deltas(line: StreamLine): ToolCallDelta[] {
     if (line.type === "assistant") return this.unstreamed(line);
     this.noteStopReason(line);
     const event = line.type === "stream_event" ? line.event : undefined;
@@ -81,7 +87,7 @@ export class ToolTurn {
    */
   private unstreamed(line: StreamLine): ToolCallDelta[] {
     const deltas: ToolCallDelta[] = [];
-    for (const block of line.message?.content ?? []) {
+    for (const block of blocksOf(line)) {
       if (block.type !== "tool_use" || this.startedIds.has(block.id ?? "")) continue;
       this.startedIds.add(block.id ?? "");
       deltas.push({ index: this.started++, ...this.callOf(block) });
@@ -99,11 +105,11 @@ export class ToolTurn {
     if (line.type === "stream_event" && line.event?.type === "message_delta" && line.event.delta?.stop_reason) this.stopReason = line.event.delta.stop_reason;
   }
 
-  /** Collects the complete blocks of an `assistant` line (non-streaming, and the text before calls). */
-  collect(line: StreamLine): void {
+  /** Collects the complete blocks of an `assistant` line: the calls and the text before them. */
+  private collect(line: StreamLine): void {
     this.noteStopReason(line);
     if (line.type !== "assistant") return;
-    for (const block of line.message?.content ?? []) {
+    for (const block of blocksOf(line)) {
       if (block.type === "text" && block.text) this.text += block.text;
       if (block.type === "tool_use") this.calls.push(this.callOf(block));
     }
@@ -135,3 +141,6 @@ export class ToolTurn {
     return result.subtype === "error_max_turns" && result.stop_reason === "tool_use" && this.called;
   }
 }
+
+/** A message's content blocks; anything else (a line of a shape this CLI version does not print) has none. */
+const blocksOf = (line: StreamLine) => (Array.isArray(line.message?.content) ? line.message.content : []);
