@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { clientRequestId } from "@clawbridge/openai";
 import type { RequestHandler } from "express";
 import { pino, type Level, type Logger } from "pino";
+import "./locals.ts";
 
 const UNLOGGED = new Set(["/health", "/metrics"]);
 
@@ -25,7 +26,7 @@ export function requestLog(logger: Logger): RequestHandler {
     }
     const started = performance.now();
     const write = () => {
-      const { model, images, tools, cliPid, cliExit, cliStderr, error } = res.locals as Record<string, unknown>;
+      const { model, images, tools, cliPid, cliExit, cliStderr, error } = res.locals;
       const complete = res.writableFinished;
       // an error event after the stream began leaves status 200: still an error
       const failed = res.statusCode >= 500 || (error !== undefined && res.statusCode < 400);
@@ -50,7 +51,7 @@ export function requestLog(logger: Logger): RequestHandler {
     };
     res.once("close", () => {
       // a client that left: the line waits for its CLI to be stopped, so it can say how that went
-      const cliEnded = res.locals.cliEnded as Promise<void> | undefined;
+      const { cliEnded } = res.locals;
       if (!res.writableFinished && cliEnded) void cliEnded.then(write);
       else write();
     });

@@ -81,7 +81,7 @@ function run({ request, command, stdin, tools }: Turn, res: Response, options: C
       }
     },
     end(end: CliEnd) {
-      res.locals.cliExit = end.kind === "closed" ? (end.code ?? end.signal) : end.kind;
+      res.locals.cliExit = end.kind === "closed" ? (end.code ?? end.signal ?? "unknown") : end.kind;
       runEnded();
       if (settled || clientGone) return;
       settled = true;
