@@ -64,7 +64,7 @@ describe("an answer", () => {
       object: "chat.completion",
       model: "claude-opus-4",
       choices: [{ index: 0, message: { role: "assistant", content: "Hello from mock!" }, finish_reason: "stop" }],
-      usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17, prompt_tokens_details: { cached_tokens: 0 } },
+      usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17, prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 } },
     });
     expect(body.id).toMatch(/^chatcmpl-[0-9a-f]{24}$/);
     const args = cli.last.args;
@@ -117,7 +117,7 @@ describe("an answer", () => {
     const { url, cli } = await start();
     cli.script = { fixture: "ok-warning-cache-usage" };
     const chunks = events(await (await chat(url, ask({ stream: true, stream_options: { include_usage: true } }))).text());
-    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 12 + 3000 + 45000, completion_tokens: 7, total_tokens: 48019, prompt_tokens_details: { cached_tokens: 45000 } } });
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 12 + 3000 + 45000, completion_tokens: 7, total_tokens: 48019, prompt_tokens_details: { cached_tokens: 45000, cache_write_tokens: 3000 } } });
     expect(chunks.at(-2)?.choices?.[0]?.finish_reason).toBe("stop");
     expect(chunks.filter((c) => c.usage)).toHaveLength(1);
   });
@@ -214,16 +214,17 @@ describe("CLI outcomes as HTTP statuses", () => {
     ["not-logged-in", 401, "authentication_error", /^The Claude login is missing: set CLAUDE_SETUP_TOKEN in \.env .* or run make login once\.$/],
     ["rate-limited-429", 429, "rate_limit_error", /temporarily limiting requests/],
     ["usage-limit-5h", 429, "rate_limit_error", /5-hour limit/],
-    ["prompt-too-long", 502, "api_error", /^Prompt is too long/],
+    ["prompt-too-long", 400, "invalid_request_error", /^prompt is too long: 215000 tokens > 200000 maximum \(Claude CLI: Prompt is too long · the request is ~215000 tokens/],
   ];
   it.each(cases)("%s → %i %s, whole and streamed (before the first token)", async (fixture, status, type, message) => {
+    const codes: Partial<Record<Fixture, string>> = { "prompt-too-long": "context_length_exceeded", "rate-limited-429": "rate_limited", "not-logged-in": "cli_auth_failed" };
     const { url, cli } = await start({ RATE_LIMIT_RETRY_AFTER_SECONDS: "7" });
     cli.script = { fixture };
     for (const stream of [false, true]) {
       const response = await chat(url, ask({ stream }));
       expect(response.status).toBe(status);
       const error = await errorOf(response);
-      expect(error).toMatchObject({ type });
+      expect(error).toMatchObject({ type, ...(codes[fixture] ? { code: codes[fixture] } : {}) });
       expect(error.message).toMatch(message);
       expect(response.headers.get("retry-after")).toBe(status === 429 ? "7" : null);
     }

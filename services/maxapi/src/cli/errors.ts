@@ -12,7 +12,19 @@ export function resultError(result: Omit<ResultLine, "type">, retryAfterSeconds:
     return new ApiError(401, "authentication_error", "cli_auth_failed", explainAuthError(message));
   }
   if (status === 429) return new ApiError(429, "rate_limit_error", "rate_limited", message, null, { "Retry-After": String(retryAfterSeconds) });
+  if (result.terminal_reason === "prompt_too_long") return contextOverflow(message);
   return new ApiError(502, "api_error", result.api_error_type ?? "cli_error", message);
+}
+
+/**
+ * A conversation over the context window, as Anthropic's API words it ("prompt is too long: N tokens >
+ * M maximum"), rebuilt from the CLI's figures: clients (OpenClaw) compact on that wording and read the
+ * count from it; the CLI's own sentence follows.
+ */
+function contextOverflow(message: string): ApiError {
+  const figures = /~?(\d+) tokens \(limit (\d+)\)/.exec(message);
+  const anthropic = figures ? `prompt is too long: ${figures[1] ?? ""} tokens > ${figures[2] ?? ""} maximum` : "prompt is too long";
+  return new ApiError(400, "invalid_request_error", "context_length_exceeded", `${anthropic} (Claude CLI: ${message})`);
 }
 
 /** The CLI ended without a result: it died, was killed, or could not start. */

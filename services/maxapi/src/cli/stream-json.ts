@@ -44,6 +44,8 @@ export interface ResultLine {
   stop_reason?: string | null;
   api_error_status?: number | null;
   api_error_type?: string | null;
+  /** Why the run ended: `prompt_too_long` when the conversation is over the model's context window. */
+  terminal_reason?: string;
   usage?: Usage;
 }
 

@@ -8,15 +8,24 @@ export interface CompletionUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  prompt_tokens_details: { cached_tokens: number };
+  prompt_tokens_details: { cached_tokens: number; cache_write_tokens: number };
 }
 
-/** The CLI's usage in OpenAI's terms: prompt tokens include the cached ones, as OpenAI counts them. */
+/**
+ * The CLI's usage in OpenAI's terms: prompt tokens include the ones read from and written to the
+ * cache, as OpenAI counts them; the details give both (OpenClaw reads cache_write_tokens).
+ */
 export function completionUsage(usage: Usage | undefined): CompletionUsage {
-  const cached = usage?.cache_read_input_tokens ?? 0;
-  const prompt = (usage?.input_tokens ?? 0) + (usage?.cache_creation_input_tokens ?? 0) + cached;
+  const cacheRead = usage?.cache_read_input_tokens ?? 0;
+  const cacheWrite = usage?.cache_creation_input_tokens ?? 0;
+  const prompt = (usage?.input_tokens ?? 0) + cacheRead + cacheWrite;
   const completion = usage?.output_tokens ?? 0;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: cached } };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: cacheRead, cache_write_tokens: cacheWrite },
+  };
 }
 
 export class Completion {
