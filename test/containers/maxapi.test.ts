@@ -579,8 +579,12 @@ describe("maxapi: warm CLI processes", () => {
   it("keeps two tool sets on two models warm, and each request gets the process of its own (its model, its tools)", async () => {
     const withExec = (tag: string) => ask(`exec turn ${tag}`, { model: "claude-sonnet-4", tools: [EXEC] });
     const withLs = (tag: string) => ask(`ls turn ${tag}`, { model: "claude-haiku-4", tools: [LS] });
+    const primed = new Date().toISOString();
     await streamedText(targets.warm, withExec(marker()));
     await streamedText(targets.warm, withLs(marker()));
+    // a process of each kind started since (the pool may still hold an earlier test's kind: a count of waiting processes would not do)
+    const startedKinds = () => new Set(logLines(targets.warm, primed).filter((line) => line.msg === "warm CLI process started" && line.tools === true).map((line) => line.model));
+    await until("a warm process for each tool set", () => (startedKinds().has("sonnet") && startedKinds().has("haiku") ? true : undefined), 60, 200);
     await warmIdle(targets.warm, 2);
     const since = new Date().toISOString();
     const [a, b] = [marker(), marker()];
