@@ -4,12 +4,11 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
-import { logSink, type LogLine } from "./log-sink.ts";
+import { logSink } from "./log-sink.ts";
 import { createApp, createPool } from "../../services/maxapi/src/app.ts";
 import { loadSettings } from "../../services/maxapi/src/settings.ts";
 import { FakeCli } from "./fake-cli.ts";
 
-export type { LogLine };
 
 export async function startMaxapi(env: Record<string, string> = {}) {
   const cli = new FakeCli();

@@ -4,12 +4,11 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
-import { logSink, type LogLine } from "./log-sink.ts";
+import { logSink } from "./log-sink.ts";
 import { createApp } from "../../services/normalizer/src/app.ts";
 import { loadSettings } from "../../services/normalizer/src/settings.ts";
 import { MockOpenAIUpstream } from "./mock-openai-upstream.ts";
 
-export type { LogLine };
 
 export async function startNormalizer(env: Record<string, string> = {}, options: { upstream?: MockOpenAIUpstream } = {}) {
   const upstream = options.upstream ?? (await new MockOpenAIUpstream().start());

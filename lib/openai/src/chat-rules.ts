@@ -1,5 +1,6 @@
 // The rules for a chat request's tools and `user` that the normalizer and maxapi both apply: the
 // normalizer to refuse a bad request before it queues, maxapi for a client that reaches it directly.
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 
 // A client tool: a name and a JSON Schema object for its arguments (Anthropic's input_schema is
@@ -57,5 +58,5 @@ export function paramName(path: readonly PropertyKey[]): string {
 // A client's x-request-id is kept when it is a plausible id, so one request's log lines join across services.
 const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** The client's x-request-id when it is a plain id, else none. */
-export const clientRequestId = (header: unknown): string | undefined => (typeof header === "string" && SAFE_REQUEST_ID.test(header) ? header : undefined);
+/** The request's id: the client's x-request-id when it is a plain id, else a new UUID. */
+export const requestIdFrom = (header: unknown): string => (typeof header === "string" && SAFE_REQUEST_ID.test(header) ? header : randomUUID());

@@ -2,8 +2,7 @@
 // normalizer sends, so one request's lines join across both services), status, duration, the model,
 // what the request carried, and on failure the error and what the CLI said on stderr. Never message
 // content, never a token. The probes are not logged.
-import { randomUUID } from "node:crypto";
-import { clientRequestId } from "@clawbridge/openai";
+import { requestIdFrom } from "@clawbridge/openai";
 import type { RequestHandler } from "express";
 import { pino, type Level, type Logger } from "pino";
 import "./locals.ts";
@@ -17,7 +16,7 @@ export function createLogger(level: string): Logger {
 /** Gives each request an id (`res.locals.requestId`, the `x-request-id` response header) and logs it once it ends. */
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const requestId = clientRequestId(req.headers["x-request-id"]) ?? randomUUID();
+    const requestId = requestIdFrom(req.headers["x-request-id"]);
     res.locals.requestId = requestId;
     res.setHeader("x-request-id", requestId);
     if (UNLOGGED.has(req.path)) {

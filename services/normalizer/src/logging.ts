@@ -2,8 +2,7 @@
 // normalizations applied. Request headers and bodies are never logged (they hold the key and the
 // conversation). One plain pino call per request: pino-http's per-request child logger cost
 // ~100 µs of CPU per request, a quarter of the proxy's budget (see bench/).
-import { randomUUID } from "node:crypto";
-import { clientRequestId } from "@clawbridge/openai";
+import { requestIdFrom } from "@clawbridge/openai";
 import type { RequestHandler } from "express";
 import { pino, type Level, type Logger } from "pino";
 import "./locals.ts";
@@ -18,7 +17,7 @@ export function createLogger(level: string): Logger {
 /** Gives each request an id (`res.locals.requestId`, `x-request-id`) and logs it once when it ends. */
 export function requestLogger(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const requestId = clientRequestId(req.headers["x-request-id"]) ?? randomUUID();
+    const requestId = requestIdFrom(req.headers["x-request-id"]);
     res.locals.requestId = requestId;
     res.setHeader("x-request-id", requestId);
     if (PROBE_PATHS.has(req.path)) {
