@@ -9,7 +9,7 @@ import type { Fixture } from "../support/fake-cli.ts";
 import { startMaxapi, type Maxapi } from "../support/maxapi-harness.ts";
 
 let maxapi: Maxapi | undefined;
-const start = async (env: Record<string, string> = {}) => (maxapi = await startMaxapi(env));
+const start = async (env: Record<string, string> = {}, now?: () => number) => (maxapi = await startMaxapi(env, now));
 afterEach(async () => {
   await maxapi?.close();
   maxapi = undefined;
@@ -213,7 +213,6 @@ describe("CLI outcomes as HTTP statuses", () => {
     ["oauth-expired", 401, "authentication_error", /OAuth token has expired.*claude setup-token/],
     ["not-logged-in", 401, "authentication_error", /^The Claude login is missing: set CLAUDE_SETUP_TOKEN in \.env .* or run make login once\.$/],
     ["rate-limited-429", 429, "rate_limit_error", /temporarily limiting requests/],
-    ["usage-limit-5h", 429, "rate_limit_error", /5-hour limit/],
     ["prompt-too-long", 400, "invalid_request_error", /^prompt is too long: 215000 tokens > 200000 maximum \(Claude CLI: Prompt is too long · the request is ~215000 tokens/],
   ];
   it.each(cases)("%s → %i %s, whole and streamed (before the first token)", async (fixture, status, type, message) => {
@@ -353,6 +352,99 @@ describe("bad requests", () => {
     const missing = await fetch(`${url}/v1/completions`, { method: "POST" });
     expect(missing.status).toBe(404);
     expect(await errorOf(missing)).toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("the subscription's usage windows", () => {
+  const RESET = Date.parse("2026-12-03T09:31:32Z"); // usage-limit-5h.jsonl's resetsAt
+  const WAIT_S = 2 * 3600 + 3 * 60;
+  let clock = 0;
+  const now = () => clock;
+  const spentLines = (logs: { msg: string }[], what: RegExp) => logs.filter((line) => what.test(line.msg));
+
+  it("a spent 5-hour window: 429 with Retry-After to the reset, worded as the subscription's usage limit; then every model is refused at once, with no CLI process, until the reset", async () => {
+    clock = RESET - WAIT_S * 1000;
+    const { url, cli, logs } = await start({ RATE_LIMIT_RETRY_AFTER_SECONDS: "7" }, now);
+    cli.script = { fixture: "usage-limit-5h" };
+    const first = await chat(url, ask());
+    expect(first.status).toBe(429);
+    expect(first.headers.get("retry-after")).toBe(String(WAIT_S));
+    expect(first.headers.get("retry-after-ms")).toBe(String(WAIT_S * 1000));
+    const error = await errorOf(first);
+    expect(error).toMatchObject({ type: "rate_limit_error", code: "usage_limit_reached" });
+    expect(error.message).toBe("Claude subscription usage limit reached: the 5-hour window is spent until 09:31 UTC (in 2 h 3 min). Claude CLI: You've hit your 5-hour limit · resets 9:31am (UTC).");
+    expect(spentLines(logs, /the 5-hour window is spent, resets 09:31 UTC/)).toHaveLength(1);
+
+    clock += 60_000;
+    for (const model of ["claude-opus-4", "claude-sonnet-4", "claude-haiku-4"]) {
+      for (const stream of [false, true]) {
+        const refused = await chat(url, ask({ model, stream }));
+        expect(refused.status).toBe(429);
+        expect(refused.headers.get("retry-after")).toBe(String(WAIT_S - 60));
+        expect((await errorOf(refused)).message).toMatch(/spent until 09:31 UTC \(in 2 h 2 min\)\. maxapi refuses requests it applies to until then, without calling Anthropic\.$/);
+      }
+    }
+    expect(cli.started, "no CLI process while the window is spent").toHaveLength(1);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^maxapi_usage_window_spent\{window="five_hour"\} 1$/m);
+    expect(metrics).toMatch(/^maxapi_usage_window_refused_locally_total\{window="five_hour"\} 6$/m);
+    expect(metrics).toMatch(/^maxapi_usage_window_resets_at_seconds\{window="five_hour"\} 1796290292$/m);
+    expect(metrics).toMatch(/^maxapi_usage_window_utilization\{window="seven_day"\} 0.42$/m);
+
+    clock = RESET;
+    cli.script = { fixture: "ok" };
+    expect((await chat(url, ask())).status, "at the reset the CLI runs again").toBe(200);
+    expect(cli.started).toHaveLength(2);
+    expect(spentLines(logs, /the 5-hour window has reset/)).toHaveLength(1);
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^maxapi_usage_window_spent\{window="five_hour"\} 0$/m);
+  });
+
+  it("a spent weekly Opus window holds back Opus only: Sonnet still runs", async () => {
+    clock = RESET - 3600_000;
+    const { url, cli } = await start({}, now);
+    // the CLI's report with the Opus week as the window that refused (the 5-hour one open)
+    cli.script = {
+      fixture: "usage-limit-5h",
+      transform: (line) =>
+        line.includes('"rate_limit_event"')
+          ? line.replace('"rateLimitType":"five_hour"', '"rateLimitType":"seven_day_opus"').replace('"five_hour":{"utilization":1,"resetsAt":1796290292,"status":"rejected"}', '"five_hour":{"utilization":0.3,"resetsAt":1796290292,"status":"allowed"}')
+          : line,
+    };
+    const first = await chat(url, ask());
+    expect(first.status).toBe(429);
+    expect((await errorOf(first)).message).toMatch(/^Claude subscription usage limit reached: the weekly Opus window is spent until 09:31 UTC \(in 1 h\)/);
+    expect((await chat(url, ask())).status).toBe(429);
+    expect(cli.started).toHaveLength(1);
+    cli.script = { fixture: "ok" };
+    expect((await chat(url, ask({ model: "claude-sonnet-4" }))).status).toBe(200);
+    expect(cli.started).toHaveLength(2);
+  });
+
+  it("an answer past the warning threshold: one log line the first time; /metrics gives each window's use and reset", async () => {
+    clock = Date.parse("2026-12-03T07:30:54Z");
+    const { url, cli, logs } = await start({}, now);
+    cli.script = { fixture: "ok-warning-cache-usage" };
+    expect((await chat(url, ask())).status).toBe(200);
+    expect((await chat(url, ask())).status).toBe(200);
+    expect(spentLines(logs, /the 5-hour window is 91 % used, resets 08:30 UTC$/)).toHaveLength(1);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^maxapi_usage_window_utilization\{window="five_hour"\} 0.91$/m);
+    expect(metrics).toMatch(/^maxapi_usage_window_resets_at_seconds\{window="five_hour"\} 1796286654$/m);
+    expect(metrics).toMatch(/^maxapi_usage_window_spent\{window="five_hour"\} 0$/m);
+    expect(cli.started).toHaveLength(2);
+  });
+
+  it("Anthropic's short rate limit (no window named) keeps RATE_LIMIT_RETRY_AFTER_SECONDS and refuses nothing ahead", async () => {
+    const { url, cli } = await start({ RATE_LIMIT_RETRY_AFTER_SECONDS: "7" });
+    cli.script = { fixture: "rate-limited-429" };
+    for (let i = 0; i < 2; i++) {
+      const response = await chat(url, ask());
+      expect(response.status).toBe(429);
+      expect(response.headers.get("retry-after")).toBe("7");
+      expect(await errorOf(response)).toMatchObject({ code: "rate_limited" });
+    }
+    expect(cli.started).toHaveLength(2);
+    expect(await (await fetch(`${url}/metrics`)).text()).not.toMatch(/^maxapi_usage_window_spent/m);
   });
 });
 

@@ -6,17 +6,20 @@ import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { logSink } from "./log-sink.ts";
 import { createApp, createPool } from "../../services/maxapi/src/app.ts";
+import { createLimits } from "../../services/maxapi/src/limits/limits.ts";
 import { loadSettings } from "../../services/maxapi/src/settings.ts";
 import { FakeCli } from "./fake-cli.ts";
 
 
-export async function startMaxapi(env: Record<string, string> = {}) {
+/** `now`: the clock the usage windows' resets are measured on (a test moves it past a reset). */
+export async function startMaxapi(env: Record<string, string> = {}, now: () => number = Date.now) {
   const cli = new FakeCli();
   const { sink, logs } = logSink();
   const settings = loadSettings({ WARM_POOL_SIZE: "0", ...env });
   const logger = pino({ level: "debug", base: { service: "maxapi" } }, sink);
   const pool = createPool(settings, logger, { spawn: cli.spawn, quietMs: 0 });
-  const server = createServer(createApp(settings, pool, logger)).listen(0, "127.0.0.1");
+  const limits = createLimits((level, entry, message) => logger[level](entry, message), now);
+  const server = createServer(createApp(settings, pool, logger, limits)).listen(0, "127.0.0.1");
   await once(server, "listening");
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -28,6 +31,7 @@ export async function startMaxapi(env: Record<string, string> = {}) {
     requestLog: (requestId: string) => logs.find((line) => line.reqId === requestId && (line.msg === "request completed" || line.msg === "request aborted by the client")),
     async close() {
       pool.close();
+      limits.windows.close();
       server.closeAllConnections();
       server.close();
       await once(server, "close");

@@ -1,7 +1,8 @@
 // OpenAI-style errors: every failure the normalizer or maxapi produces itself has this body, so any
 // OpenAI client (and OpenClaw's failover, which reads the status) understands it.
 
-export type OpenAIErrorType = "invalid_request_error" | "authentication_error" | "rate_limit_error" | "api_error";
+// billing_error: Anthropic refused on billing grounds (extra usage), which is neither a rate limit nor a fault
+export type OpenAIErrorType = "invalid_request_error" | "authentication_error" | "rate_limit_error" | "billing_error" | "api_error";
 
 export interface OpenAIErrorBody {
   error: { message: string; type: OpenAIErrorType; param: string | null; code: string | null };

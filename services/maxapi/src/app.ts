@@ -1,16 +1,17 @@
 // maxapi as an express app, without a port: tests mount it in-process with a stand-in CLI, main.ts
 // listens. claude-max-api 1.0.0's API: POST /v1/chat/completions, GET /v1/models, GET /health;
-// and GET /metrics (the warm pool's figures).
+// and GET /metrics (the warm pool's figures, the subscription's usage windows and billing refusals).
 import { ApiError, bodyParserError, sendError } from "@clawbridge/openai";
 import express, { type ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 import { chatRoute } from "./chat/route.ts";
 import { MODELS } from "./cli/command.ts";
+import { createLimits, type Limits } from "./limits/limits.ts";
 import { requestLog } from "./logging.ts";
+import { metricsRoute } from "./metrics.ts";
 import type { Settings } from "./settings.ts";
 import { holdToolsFileAgain } from "./tools/tool-files.ts";
 import { loginVersion } from "./warm/login-version.ts";
-import { metricsRoute } from "./warm/metrics.ts";
 import { WarmPool, type Spawn } from "./warm/pool.ts";
 
 export type AppSettings = Pick<Settings, "MAX_BODY_BYTES" | "CLI_TIMEOUT_MS" | "RATE_LIMIT_RETRY_AFTER_SECONDS">;
@@ -30,7 +31,8 @@ export function createPool(settings: PoolSettings, logger: Logger, test: { spawn
   });
 }
 
-export function createApp(settings: AppSettings, pool: WarmPool, logger: Logger) {
+/** `limits`: what the subscription's windows and refusals are known to be; tests give it their own clock. */
+export function createApp(settings: AppSettings, pool: WarmPool, logger: Logger, limits: Limits = createLimits((level, entry, message) => logger[level](entry, message))) {
   const app = express();
   app.disable("x-powered-by");
   app.use(requestLog(logger));
@@ -41,11 +43,11 @@ export function createApp(settings: AppSettings, pool: WarmPool, logger: Logger)
     const created = Math.floor(Date.now() / 1000);
     res.json({ object: "list", data: Object.keys(MODELS).map((id) => ({ id, object: "model", owned_by: "anthropic", created })) });
   });
-  app.get("/metrics", metricsRoute(() => pool.stats));
+  app.get("/metrics", metricsRoute(() => pool.stats, limits));
   app.post(
     "/v1/chat/completions",
     express.json({ limit: settings.MAX_BODY_BYTES }),
-    chatRoute({ cli: pool, cliTimeoutMs: settings.CLI_TIMEOUT_MS, retryAfterSeconds: settings.RATE_LIMIT_RETRY_AFTER_SECONDS }),
+    chatRoute({ cli: pool, limits, cliTimeoutMs: settings.CLI_TIMEOUT_MS, retryAfterSeconds: settings.RATE_LIMIT_RETRY_AFTER_SECONDS }),
   );
   app.use((req, res) => {
     sendError(res, new ApiError(404, "invalid_request_error", "not_found", `no route ${req.method} ${req.path}`));

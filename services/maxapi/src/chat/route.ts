@@ -1,11 +1,14 @@
-// POST /v1/chat/completions: the request → the CLI's command and input → a CLI process (warm or
-// fresh) → its lines read into an answer → streamed or whole. A client that hangs up stops its CLI.
+// POST /v1/chat/completions: the request → the CLI's command and input → refused at once while a
+// usage window it needs is spent → a CLI process (warm or fresh) → its lines read into an answer (and
+// the usage windows they report) → streamed or whole. A client that hangs up stops its CLI.
 import { ApiError, sendError } from "@clawbridge/openai";
 import type { RequestHandler, Response } from "express";
 import { cliCommand, type CliCommand } from "../cli/command.ts";
 import { cliExited, cliFailedToStart, cliTimedOut, cliUnreadable, resultError } from "../cli/errors.ts";
 import { cliInput } from "../cli/input.ts";
 import { CliRun, type CliEnd } from "../cli/run.ts";
+import { isRateLimitEvent, type RateLimitInfo } from "../cli/stream-json.ts";
+import type { Limits } from "../limits/limits.ts";
 import { Completion } from "../openai/completion.ts";
 import { clientTools, type ClientTools } from "../tools/client-tools.ts";
 import type { CliStarter } from "../warm/pool.ts";
@@ -15,6 +18,7 @@ import { streamed, whole, type Responder } from "./respond.ts";
 
 export interface ChatOptions {
   cli: CliStarter;
+  limits: Limits;
   cliTimeoutMs: number;
   retryAfterSeconds: number;
 }
@@ -30,7 +34,12 @@ interface Turn {
 export function chatRoute(options: ChatOptions): RequestHandler {
   return (req, res) => {
     const turn = prepare(req.body, res);
-    if (turn instanceof ApiError) sendError(res, turn);
+    if (turn instanceof ApiError) {
+      sendError(res, turn);
+      return;
+    }
+    const spent = options.limits.windows.spentFor(turn.command.model);
+    if (spent) sendError(res, options.limits.windows.refuse(spent));
     else run(turn, res, options);
   };
 }
@@ -65,11 +74,16 @@ function run({ request, command, stdin, tools }: Turn, res: Response, options: C
   let runEnded = () => {};
   res.locals.cliEnded = new Promise<void>((resolve) => (runEnded = resolve)); // the log line of an aborted request waits for it
   const answer = new Answer(tools?.turn);
+  let rateLimit: RateLimitInfo | undefined;
   let settled = false; // the response is finished or failed: what comes after only ends the run
   let clientGone = false;
   const cli = new CliRun(child, stdin, {
     timeoutMs: options.cliTimeoutMs,
     line(line) {
+      if (isRateLimitEvent(line) && line.rate_limit_info) {
+        rateLimit = line.rate_limit_info;
+        options.limits.windows.record(rateLimit);
+      }
       for (const delta of answer.read(line)) respond.delta(delta);
       if (line.type !== "result" || settled) return;
       settled = true;
@@ -77,7 +91,7 @@ function run({ request, command, stdin, tools }: Turn, res: Response, options: C
       if (answer.succeeded) respond.finish(answer);
       else {
         res.locals.cliStderr = cli.diagnostics || undefined;
-        respond.fail(resultError(answer.result ?? {}, options.retryAfterSeconds));
+        respond.fail(resultError(answer.result ?? {}, { rateLimit, limits: options.limits, retryAfterSeconds: options.retryAfterSeconds }));
       }
     },
     end(end: CliEnd) {

@@ -1,17 +1,32 @@
 // How a CLI run that went wrong reaches the client: an error result as the status it stands for
-// (401 a refused login, 429 a rate limit, 502 anything else), a run that ended without a result as
+// (402 a billing refusal, 401 a refused login, 429 a spent usage window or a short rate limit, 400 a
+// conversation over the context window, 502 anything else), a run that ended without a result as
 // 502, one stopped at CLI_TIMEOUT_MS as 504. Never a hung response or an empty 200.
 import { ApiError } from "@clawbridge/openai";
+import type { Limits } from "../limits/limits.ts";
 import { explainAuthError } from "./auth.ts";
-import type { ResultLine } from "./stream-json.ts";
+import type { RateLimitInfo, ResultLine } from "./stream-json.ts";
 
-export function resultError(result: Omit<ResultLine, "type">, retryAfterSeconds: number): ApiError {
+export interface RunReport {
+  /** The run's last `rate_limit_event`: which window refused it, and until when. */
+  rateLimit: RateLimitInfo | undefined;
+  limits: Limits;
+  /** Retry-After of a short rate limit, which names no reset. */
+  retryAfterSeconds: number;
+}
+
+export function resultError(result: Omit<ResultLine, "type">, run: RunReport): ApiError {
   const message = result.result || "Claude CLI failed";
   const status = result.api_error_status;
+  const billing = run.limits.billing.check(message);
+  if (billing) return billing;
   if (status === 401 || status === 403 || /not logged in|authenticat|api key|oauth token/i.test(message)) {
     return new ApiError(401, "authentication_error", "cli_auth_failed", explainAuthError(message));
   }
-  if (status === 429) return new ApiError(429, "rate_limit_error", "rate_limited", message, null, { "Retry-After": String(retryAfterSeconds) });
+  if (status === 429) {
+    const spent = run.limits.windows.spentError(run.rateLimit, message);
+    return spent ?? new ApiError(429, "rate_limit_error", "rate_limited", message, null, { "Retry-After": String(run.retryAfterSeconds) });
+  }
   if (result.terminal_reason === "prompt_too_long") return contextOverflow(message);
   return new ApiError(502, "api_error", result.api_error_type ?? "cli_error", message);
 }

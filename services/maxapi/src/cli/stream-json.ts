@@ -44,12 +44,39 @@ export interface ResultLine {
   stop_reason?: string | null;
   api_error_status?: number | null;
   api_error_type?: string | null;
+  /** Anthropic's error, as the CLI names it (`usage_limit_reached`, ...). */
+  api_error?: string | null;
   /** Why the run ended: `prompt_too_long` when the conversation is over the model's context window. */
   terminal_reason?: string;
   usage?: Usage;
 }
 
-export type CliLine = StreamEventLine | AssistantLine | ResultLine | { type?: string };
+export type WindowStatus = "allowed" | "allowed_warning" | "rejected";
+
+/** One usage window of the subscription; `resetsAt` in epoch seconds. */
+export interface WindowReport {
+  status?: WindowStatus;
+  utilization?: number;
+  resetsAt?: number;
+  surpassedThreshold?: number;
+}
+
+/**
+ * What Anthropic's `anthropic-ratelimit-unified-*` headers said, on answers and refusals alike: the
+ * status of the window that decided (`rateLimitType`: five_hour, seven_day, seven_day_opus, ...),
+ * and each window's own figures. A rejection without a `rateLimitType` is a short rate limit.
+ */
+export interface RateLimitInfo extends WindowReport {
+  rateLimitType?: string;
+  unifiedWindows?: Record<string, WindowReport>;
+}
+
+export interface RateLimitEventLine {
+  type: "rate_limit_event";
+  rate_limit_info?: RateLimitInfo;
+}
+
+export type CliLine = StreamEventLine | AssistantLine | ResultLine | RateLimitEventLine | { type?: string };
 
 /** Splits a byte stream into parsed lines; a line that is not JSON is handed to `other` (the CLI's rare plain text). */
 export class LineReader {
@@ -91,3 +118,4 @@ export class LineReader {
 }
 
 export const isResult = (line: CliLine): line is ResultLine => line.type === "result";
+export const isRateLimitEvent = (line: CliLine): line is RateLimitEventLine => line.type === "rate_limit_event";

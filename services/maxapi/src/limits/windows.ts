@@ -1,0 +1,143 @@
+// The subscription's usage windows (5-hour, weekly, weekly per model family), as the CLI reports them
+// in its `rate_limit_event` lines on every answer, refusals included. What maxapi knows of each: how
+// much is used, when it resets, whether it is spent. While a window is spent, requests it applies to
+// are refused here at once (no CLI process, no call to Anthropic) until its reset; the state then
+// expires by itself. Nothing is stored: after a restart the first request learns it again, at the
+// cost of one refused call.
+import { ApiError } from "@clawbridge/openai";
+import type { CliModel } from "../cli/command.ts";
+import type { RateLimitInfo, WindowStatus } from "../cli/stream-json.ts";
+import { percent, resetTime, waitFor, windowName } from "./wording.ts";
+
+export interface WindowState {
+  status: WindowStatus;
+  /** 0..1, as last reported. */
+  utilization: number | undefined;
+  /** Epoch milliseconds. */
+  resetsAt: number | undefined;
+  /** Requests refused here, without a CLI process, while it was spent. */
+  refusedLocally: number;
+}
+
+export type LimitsLog = (level: "info" | "warn", entry: Record<string, unknown>, message: string) => void;
+
+/** Weekly windows of one model family hold back only that family: the other models still answer. */
+const FAMILY_OF_WINDOW: Readonly<Record<string, CliModel>> = { seven_day_opus: "opus", seven_day_sonnet: "sonnet" };
+
+/** setTimeout's longest delay (~24.8 days); a reset further away is looked at again when it is due. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class UsageWindows {
+  private readonly windows = new Map<string, WindowState>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly log: LimitsLog;
+  private readonly now: () => number;
+
+  constructor(log: LimitsLog, now: () => number = Date.now) {
+    this.log = log;
+    this.now = now;
+  }
+
+  /** A `rate_limit_event`: each window it reports, and the one it names (the one that decided). */
+  record(info: RateLimitInfo): void {
+    for (const [window, report] of Object.entries(info.unifiedWindows ?? {})) {
+      this.update(window, report.status, report.utilization, report.resetsAt);
+    }
+    // without a window's name a rejection is Anthropic's short rate limit, not a spent window
+    if (info.rateLimitType) this.update(info.rateLimitType, info.status, info.utilization, info.resetsAt);
+  }
+
+  /** The spent window that holds back a request for this model (the one that resets last), if any. */
+  spentFor(model: CliModel): { window: string; state: WindowState } | undefined {
+    this.expire();
+    let found: { window: string; state: WindowState } | undefined;
+    for (const [window, state] of this.windows) {
+      const family = FAMILY_OF_WINDOW[window];
+      if (state.status !== "rejected" || (family !== undefined && family !== model)) continue;
+      if (!found || (state.resetsAt ?? 0) > (found.state.resetsAt ?? 0)) found = { window, state };
+    }
+    return found;
+  }
+
+  /** The 429 a request gets here while a window is spent, counted. */
+  refuse(spent: { window: string; state: WindowState }): ApiError {
+    spent.state.refusedLocally++;
+    return windowSpent(spent.window, spent.state.resetsAt ?? this.now(), this.now(), "maxapi refuses requests it applies to until then, without calling Anthropic");
+  }
+
+  /** The 429 for a run the CLI ended on a spent window, from what the run reported; undefined when it named none. */
+  spentError(info: RateLimitInfo | undefined, cliText: string): ApiError | undefined {
+    const window = info?.rateLimitType;
+    if (info?.status !== "rejected" || !window || info.resetsAt === undefined) return undefined;
+    return windowSpent(window, info.resetsAt * 1000, this.now(), `Claude CLI: ${cliText}`);
+  }
+
+  /** Every window seen since start, resets that passed applied first. */
+  get snapshot(): ReadonlyMap<string, Readonly<WindowState>> {
+    this.expire();
+    return this.windows;
+  }
+
+  close(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private update(window: string, status: WindowStatus | undefined, utilization: number | undefined, resetsAtSeconds: number | undefined): void {
+    const state = this.windows.get(window) ?? { status: "allowed", utilization: undefined, resetsAt: undefined, refusedLocally: 0 };
+    this.windows.set(window, state);
+    const before = state.status;
+    const resetsAt = resetsAtSeconds === undefined ? state.resetsAt : resetsAtSeconds * 1000;
+    state.utilization = utilization ?? (status === "rejected" ? 1 : state.utilization);
+    state.resetsAt = resetsAt;
+    if (!status || status === before) return;
+    state.status = status;
+    const detail = { window, utilization: state.utilization, resetsAt: resetsAt && new Date(resetsAt).toISOString() };
+    const when = resetsAt ? `, resets ${resetTime(resetsAt, this.now())}` : "";
+    if (status === "rejected") {
+      this.log("warn", detail, `Claude subscription: the ${windowName(window)} is spent${when}; requests it applies to are refused until then`);
+      this.scheduleReset(window, resetsAt);
+    } else if (status === "allowed_warning" && before === "allowed") {
+      this.log("warn", detail, `Claude subscription: the ${windowName(window)} is ${percent(state.utilization ?? 0)} used${when}`);
+    } else if (before === "rejected") {
+      this.log("info", detail, `Claude subscription: the ${windowName(window)} is open again`);
+    }
+  }
+
+  private scheduleReset(window: string, resetsAt: number | undefined): void {
+    clearTimeout(this.timers.get(window));
+    if (resetsAt === undefined) return;
+    const timer = setTimeout(() => this.expire(), Math.min(Math.max(resetsAt - this.now(), 0), MAX_TIMER_MS));
+    timer.unref();
+    this.timers.set(window, timer);
+  }
+
+  /** Windows whose reset time has passed start afresh: open, nothing used. */
+  private expire(): void {
+    const now = this.now();
+    for (const [window, state] of this.windows) {
+      if (state.resetsAt === undefined || state.resetsAt > now) continue;
+      const wasSpent = state.status === "rejected";
+      Object.assign(state, { status: "allowed", utilization: 0, resetsAt: undefined });
+      clearTimeout(this.timers.get(window));
+      this.timers.delete(window);
+      if (wasSpent) this.log("info", { window }, `Claude subscription: the ${windowName(window)} has reset; requests go to Anthropic again`);
+    }
+  }
+}
+
+/**
+ * A spent window as the client's 429: Retry-After is the time to the reset, and the message reads as
+ * a long-window limit ("subscription", "usage limit"), which is what stops OpenClaw retrying the same
+ * model every half minute and lets it move to its fallbacks.
+ */
+export function windowSpent(window: string, resetsAtMs: number, nowMs: number, after: string): ApiError {
+  const waitMs = Math.max(resetsAtMs - nowMs, 0);
+  const message =
+    `Claude subscription usage limit reached: the ${windowName(window)} is spent until ${resetTime(resetsAtMs, nowMs)} ` +
+    `(in ${waitFor(waitMs)}). ${after}.`;
+  return new ApiError(429, "rate_limit_error", "usage_limit_reached", message, null, {
+    "Retry-After": String(Math.max(Math.ceil(waitMs / 1000), 1)),
+    "retry-after-ms": String(Math.max(Math.ceil(waitMs), 1000)),
+  });
+}

@@ -1,0 +1,84 @@
+// GET /metrics (Prometheus text), read from the live objects when scraped: the warm pool's hits,
+// misses, fallbacks and processes; the subscription's usage windows (used share, reset time, spent or
+// not, requests refused here while spent); Anthropic's billing refusals.
+import type { RequestHandler } from "express";
+import { Counter, Gauge, Registry } from "prom-client";
+import type { Limits } from "./limits/limits.ts";
+import type { WindowState } from "./limits/windows.ts";
+import type { PoolStats } from "./warm/pool.ts";
+
+export function metricsRoute(stats: () => PoolStats, limits: Limits): RequestHandler {
+  const registry = new Registry();
+  const counter = (name: string, help: string, read: (s: PoolStats) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read(stats()));
+      },
+    });
+  const gauge = (name: string, help: string, read: (s: PoolStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read(stats()));
+      },
+    });
+  counter("maxapi_warm_hits_total", "Requests served by a warm CLI process", (s) => s.hits);
+  counter("maxapi_warm_misses_total", "Requests that started a CLI process of their own (none warm fitted, or the pool is off)", (s) => s.misses);
+  counter("maxapi_warm_fallbacks_total", "Warm CLI processes that ended before answering; the request ran on a fresh one", (s) => s.fallbacks);
+  counter("maxapi_warm_recycled_total", "Warm CLI processes ended unused (idle too long, login changed, room needed, no longer wanted)", (s) => s.recycled);
+  gauge("maxapi_warm_idle", "Warm CLI processes waiting for a request", (s) => s.idle);
+  gauge("maxapi_cli_busy", "CLI processes serving a request", (s) => s.busy);
+  limitsMetrics(registry, limits);
+  return (_req, res, next) => {
+    registry.metrics().then((text) => res.type(registry.contentType).send(text), next);
+  };
+}
+
+type Window = Readonly<WindowState>;
+
+/** One sample per window seen since start, labelled with the CLI's name of it (five_hour, seven_day, ...). */
+function limitsMetrics(registry: Registry, limits: Limits): void {
+  const windowGauge = (name: string, help: string, read: (w: Window) => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["window"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [window, state] of limits.windows.snapshot) {
+          const value = read(state);
+          if (value !== undefined) this.set({ window }, value);
+        }
+      },
+    });
+  windowGauge("maxapi_usage_window_utilization", "Share of the subscription's usage window used (0-1), as Anthropic last reported it", (w) => w.utilization);
+  windowGauge("maxapi_usage_window_resets_at_seconds", "When the window resets (epoch seconds)", (w) => (w.resetsAt === undefined ? undefined : Math.round(w.resetsAt / 1000)));
+  windowGauge("maxapi_usage_window_spent", "1 while the window is spent: requests it applies to are refused without calling Anthropic", (w) => (w.status === "rejected" ? 1 : 0));
+  new Counter({
+    name: "maxapi_usage_window_refused_locally_total",
+    help: "Requests maxapi refused while the window was spent (no CLI process, no call to Anthropic)",
+    labelNames: ["window"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [window, state] of limits.windows.snapshot) this.inc({ window }, state.refusedLocally);
+    },
+  });
+  new Counter({
+    name: "maxapi_billing_refusals_total",
+    help: "Requests Anthropic refused on billing grounds (extra usage), by code",
+    labelNames: ["code"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [code, count] of limits.billing.counts) this.inc({ code }, count);
+    },
+  });
+}
