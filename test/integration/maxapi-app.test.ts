@@ -360,7 +360,7 @@ describe("the subscription's usage windows", () => {
   const WAIT_S = 2 * 3600 + 3 * 60;
   let clock = 0;
   const now = () => clock;
-  const spentLines = (logs: { msg: string }[], what: RegExp) => logs.filter((line) => what.test(line.msg));
+  const spentLines = (logs: { msg?: unknown }[], what: RegExp) => logs.filter((line) => typeof line.msg === "string" && what.test(line.msg));
 
   it("a spent 5-hour window: 429 with Retry-After to the reset, worded as the subscription's usage limit; then every model is refused at once, with no CLI process, until the reset", async () => {
     clock = RESET - WAIT_S * 1000;

@@ -8,10 +8,12 @@ import { CHAT_PROBE_SCRIPT, CHAT_TIMEOUT_MS, chatRow } from "./chat.ts";
 import { runFailure, type RunResult, type Target } from "./compose.ts";
 import { credentialRows } from "./credentials.ts";
 import { cronRows, heartbeatModels, parseCronList } from "./cron.ts";
+import { FALLBACK_CHECK, fallbackOn, fallbackRow } from "./fallback.ts";
 import { parseModelsStatus, type ModelPolicy } from "./model-policy.ts";
 import { fail, skip, type Row } from "./row.ts";
 import { configInitRow, serviceRows, type Container } from "./services.ts";
 import { CONFIG_INIT, envValue, has, type Stack } from "./stack.ts";
+import { BILLING_CHECK, USAGE_CHECK, usageRows } from "./usage.ts";
 import { METRICS_SCRIPT, WARM_POOL_CHECK, warmPoolRow } from "./warm-pool.ts";
 
 export interface Context {
@@ -185,16 +187,24 @@ export const CHECKS: Check[] = [
     },
   },
   {
-    name: "warm pool",
+    // one read of maxapi's /metrics: the warm pool, the usage windows, the billing refusals
+    name: "maxapi metrics",
     live: false,
     last: true,
     async run(ctx) {
       if (!has(ctx.stack, "maxapi")) return [];
-      if (mine(ctx, "maxapi").every((c) => c.elsewhere)) return [skip(WARM_POOL_CHECK, "maxapi runs on another node: run make verify there")];
-      if (!healthy(ctx, "maxapi")) return [skip(WARM_POOL_CHECK, "maxapi not healthy (see above)")];
+      const without = (why: string) => [WARM_POOL_CHECK, USAGE_CHECK, BILLING_CHECK].map((check) => skip(check, why));
+      if (mine(ctx, "maxapi").every((c) => c.elsewhere)) return without("maxapi runs on another node: run make verify there");
+      if (!healthy(ctx, "maxapi")) return without("maxapi not healthy (see above)");
       const result = await ctx.target.exec("maxapi", ["node", "-e", METRICS_SCRIPT]);
-      return [warmPoolRow(envValue(ctx.stack, "maxapi", "WARM_POOL_SIZE"), result, ctx.target.commands)];
+      const dc = ctx.target.commands;
+      return [warmPoolRow(envValue(ctx.stack, "maxapi", "WARM_POOL_SIZE"), result, dc), ...usageRows(result, Date.now(), dc, fallbackOn(ctx.stack))];
     },
+  },
+  {
+    name: FALLBACK_CHECK,
+    live: false,
+    run: (ctx) => Promise.resolve([fallbackRow(ctx.stack, ctx.target.commands)]),
   },
   {
     name: "credentials",

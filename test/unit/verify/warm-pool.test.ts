@@ -12,6 +12,12 @@ describe("poolFigures", () => {
     expect(figures).toEqual({ hits: 4, misses: 2, fallbacks: 0, recycled: 0, idle: 2, busy: 0 });
   });
 
+  it("reads them among labelled and decimal samples (the usage windows' and billing refusals' names)", () => {
+    const usage = ['maxapi_usage_window_utilization{window="five_hour"} 0.91', 'maxapi_billing_refusals_total{code="extra_usage_required"} 2', "process_cpu_seconds_total 0.53"].join("\n");
+    expect(poolFigures(`${body}\n${usage}\n`)).toEqual({ hits: 4, misses: 2, fallbacks: 0, recycled: 0, idle: 2, busy: 0 });
+    expect(warmPoolRow("2", result(`${probed}\n${usage}\n`), DC).status).toBe("ok");
+  });
+
   it("is undefined when a figure is missing", () => {
     expect(poolFigures(body.replace(/^maxapi_warm_idle .*$/m, ""))).toBeUndefined();
     expect(poolFigures("")).toBeUndefined();

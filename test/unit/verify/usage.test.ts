@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import * as maxapiWording from "../../../services/maxapi/src/limits/wording.ts";
+import { swarmCommands } from "../../../services/verify/src/commands.ts";
+import { parseMetrics } from "../../../services/verify/src/metrics.ts";
+import { billingRow, percent, resetTime, usageRows, waitFor, windowName } from "../../../services/verify/src/usage.ts";
+import { DC, fixture, result } from "./fixtures.ts";
+
+// maxapi's /metrics as prom-client 15 prints it (a labelled metric with no sample yet keeps its HELP and TYPE lines)
+const captured = fixture("max-proxy/maxapi-metrics.txt");
+const declared = (name: string, type: "gauge" | "counter") => `# HELP ${name} …\n# TYPE ${name} ${type}\n`;
+const USAGE_NAMES =
+  declared("maxapi_usage_window_utilization", "gauge") +
+  declared("maxapi_usage_window_resets_at_seconds", "gauge") +
+  declared("maxapi_usage_window_spent", "gauge") +
+  declared("maxapi_usage_window_refused_locally_total", "counter");
+const BILLING_NAME = declared("maxapi_billing_refusals_total", "counter");
+/** The probe's output: the captured pool figures, the usage names, then these samples. */
+const probed = (...samples: string[]) => result(`${captured}\n${USAGE_NAMES}${BILLING_NAME}${samples.join("\n")}\n`);
+
+// 2 h 3 min before the five_hour window's reset (09:31:32 UTC)
+const NOW = Date.parse("2026-12-03T07:28:32Z");
+const RESET = 'maxapi_usage_window_resets_at_seconds{window="five_hour"} 1796290292';
+
+const rows = (...samples: string[]) => usageRows(probed(...samples), NOW, DC, false);
+const row = (check: string, ...samples: string[]) => rows(...samples).find((r) => r.check === check);
+
+describe("usageRows: the windows", () => {
+  it("a spent window fails: until when maxapi refuses, how many it refused without calling Anthropic, and the fix", () => {
+    const spent = row("5-hour window", 'maxapi_usage_window_utilization{window="five_hour"} 1', RESET, 'maxapi_usage_window_spent{window="five_hour"} 1', 'maxapi_usage_window_refused_locally_total{window="five_hour"} 3');
+    expect(spent).toEqual({
+      check: "5-hour window",
+      status: "FAIL",
+      detail: "spent: requests are refused until 09:31 UTC (in 2 h 3 min); 3 refused so far without calling Anthropic",
+      fix: 'wait for the reset at 09:31 UTC, or set the optional FALLBACK_ANTHROPIC_API_KEY in .env (the metered API, paid) and run docker compose up -d; see README, Troubleshooting, "Usage limits"',
+    });
+  });
+
+  it("a spent window with the fallback on says OpenClaw uses it meanwhile; on Swarm the fix deploys", () => {
+    const samples = [RESET, 'maxapi_usage_window_spent{window="five_hour"} 1'];
+    const [withFallback] = usageRows(probed(...samples), NOW, DC, true);
+    expect(withFallback?.detail).toBe("spent: requests are refused until 09:31 UTC (in 2 h 3 min); none refused so far without calling Anthropic");
+    expect(withFallback?.fix).toBe('wait for the reset at 09:31 UTC; meanwhile OpenClaw uses the metered fallback (FALLBACK_ANTHROPIC_API_KEY is set, paid); see README, Troubleshooting, "Usage limits"');
+    const [swarm] = usageRows(probed(...samples), NOW, swarmCommands("clawbridge"), false);
+    expect(swarm?.fix).toContain("and run make deploy;");
+  });
+
+  it("a spent weekly window of one model family names that family's requests", () => {
+    const opus = row("weekly Opus window", 'maxapi_usage_window_spent{window="seven_day_opus"} 1', 'maxapi_usage_window_resets_at_seconds{window="seven_day_opus"} 1796290292');
+    expect(opus?.detail).toBe("spent: Opus requests are refused until 09:31 UTC (in 2 h 3 min); none refused so far without calling Anthropic");
+  });
+
+  it("a spent window without a reset time, and one whose reset has passed", () => {
+    const noTime = row("weekly window", 'maxapi_usage_window_spent{window="seven_day"} 1');
+    expect(noTime).toMatchObject({ status: "FAIL", detail: "spent: requests are refused until it resets (Anthropic gave no time); none refused so far without calling Anthropic" });
+    expect(noTime?.fix).toMatch(/^wait for the reset, or set the optional FALLBACK_ANTHROPIC_API_KEY/);
+    const passed = usageRows(probed(RESET, 'maxapi_usage_window_spent{window="five_hour"} 1'), Date.parse("2026-12-03T09:40:00Z"), DC, false)[0];
+    expect(passed).toMatchObject({ status: "ok", detail: "was spent until 09:31 UTC, which has passed: requests go to Anthropic again" });
+  });
+
+  it("a window at 90 % or more stays ok but says it is nearly spent", () => {
+    const warning = row("5-hour window", 'maxapi_usage_window_utilization{window="five_hour"} 0.91', RESET, 'maxapi_usage_window_spent{window="five_hour"} 0');
+    expect(warning).toEqual({ check: "5-hour window", status: "ok", detail: "91 % used: nearly spent; resets 09:31 UTC (in 2 h 3 min)", fix: "" });
+  });
+
+  it("fine windows: one row each, in the apps' order, the date when the reset is more than a day away; unknown names as given", () => {
+    const fine = rows(
+      'maxapi_usage_window_utilization{window="seven_day_opus"} 0.05',
+      'maxapi_usage_window_utilization{window="five_hour"} 0.42',
+      'maxapi_usage_window_utilization{window="seven_day"} 0.42',
+      'maxapi_usage_window_utilization{window="next_thing"} 0.1',
+      RESET,
+      'maxapi_usage_window_resets_at_seconds{window="seven_day"} 1796635892',
+    );
+    expect(fine.map((r) => [r.check, r.status, r.detail])).toEqual([
+      ["5-hour window", "ok", "42 % used, resets 09:31 UTC"],
+      ["weekly window", "ok", "42 % used, resets 09:31 UTC on 2026-12-07"],
+      ["weekly Opus window", "ok", "5 % used"],
+      ["next_thing window", "ok", "10 % used"],
+      ["billing refusals", "ok", "none since maxapi started"],
+    ]);
+  });
+
+  it("a fine window whose reset has passed says its figure is from before it", () => {
+    const [stale] = usageRows(probed('maxapi_usage_window_utilization{window="five_hour"} 0.42', RESET), Date.parse("2026-12-03T12:00:00Z"), DC, false);
+    expect(stale).toMatchObject({ status: "ok", detail: "42 % used before its reset at 09:31 UTC (the next answer updates it)" });
+  });
+
+  it("none seen yet: one skip row", () => {
+    expect(rows()).toEqual([
+      { check: "usage windows", status: "skip", detail: "no usage reported since maxapi started (it learns it from the first answer)", fix: "" },
+      { check: "billing refusals", status: "ok", detail: "none since maxapi started", fix: "" },
+    ]);
+  });
+
+  it("an image without the names: the windows row fails with the rebuild, once; the warm pool's figures are still read", () => {
+    const old = usageRows(result(captured), NOW, DC, false);
+    expect(old).toEqual([
+      { check: "usage windows", status: "FAIL", detail: "maxapi's /metrics lacks the usage windows: its image is older than this checkout", fix: "docker compose build maxapi && docker compose up -d" },
+      { check: "billing refusals", status: "skip", detail: "not reported: maxapi's /metrics lacks them too (see above)", fix: "" },
+    ]);
+  });
+
+  it("skips when /metrics could not be read (the warm pool row says why)", () => {
+    for (const output of [result("404\nCannot GET /metrics"), result("", 126, "OCI runtime exec failed")]) {
+      expect(usageRows(output, NOW, DC, false).map((r) => [r.check, r.status, r.detail])).toEqual([
+        ["usage windows", "skip", "maxapi's /metrics could not be read (see maxapi warm pool)"],
+        ["billing refusals", "skip", "maxapi's /metrics could not be read (see maxapi warm pool)"],
+      ]);
+    }
+  });
+});
+
+describe("billingRow", () => {
+  const billing = (...samples: string[]) => billingRow(parseMetrics(`${BILLING_NAME}${samples.join("\n")}`), DC);
+
+  it("none: declared without a sample, or at 0", () => {
+    expect(billing()).toMatchObject({ status: "ok", detail: "none since maxapi started" });
+    expect(billing('maxapi_billing_refusals_total{code="extra_usage_required"} 0')).toMatchObject({ status: "ok", detail: "none since maxapi started" });
+  });
+
+  it("N refusals fail, by code, most first, with what the user can do", () => {
+    const refused = billing('maxapi_billing_refusals_total{code="extra_usage_exhausted"} 1', 'maxapi_billing_refusals_total{code="extra_usage_required"} 2');
+    expect(refused).toMatchObject({ status: "FAIL", detail: "3 refused by Anthropic since maxapi started (extra_usage_required: 2, extra_usage_exhausted: 1)" });
+    expect(refused.fix).toContain("draw on extra usage");
+    expect(refused.fix).toContain("claude.ai/settings/usage");
+    expect(refused.fix).toContain("FALLBACK_ANTHROPIC_API_KEY");
+    expect(refused.fix).toContain("Option 1 (AUTH_MODE=setup-token)");
+    expect(refused.fix).toContain('See README, Troubleshooting, "Billing refusals"');
+  });
+
+  it("fails an image without the name when the windows row did not already say so", () => {
+    expect(billingRow(parseMetrics(USAGE_NAMES), DC)).toMatchObject({ status: "FAIL", detail: "maxapi's /metrics lacks the billing refusals: its image is older than this checkout" });
+  });
+});
+
+describe("wording", () => {
+  it("says windows, resets and waits as maxapi's errors do (services/maxapi/src/limits/wording.ts)", () => {
+    for (const window of ["five_hour", "seven_day", "seven_day_opus", "seven_day_sonnet", "seven_day_overage_included", "other"]) expect(windowName(window)).toBe(maxapiWording.windowName(window));
+    for (const [reset, now] of [[1796290292000, NOW], [1796635892000, NOW], [NOW + 30_000, NOW]] as const) expect(resetTime(reset, now)).toBe(maxapiWording.resetTime(reset, now));
+    for (const ms of [0, 59_999, 60_000, 7_380_000, 90_000_000, 400_000_000]) expect(waitFor(ms)).toBe(maxapiWording.waitFor(ms));
+    for (const u of [0, 0.005, 0.42, 0.91, 1]) expect(percent(u)).toBe(maxapiWording.percent(u));
+  });
+});
