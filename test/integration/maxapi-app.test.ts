@@ -372,7 +372,7 @@ describe("the subscription's usage windows", () => {
     expect(first.headers.get("retry-after-ms")).toBe(String(WAIT_S * 1000));
     const error = await errorOf(first);
     expect(error).toMatchObject({ type: "rate_limit_error", code: "usage_limit_reached" });
-    expect(error.message).toBe("Claude subscription usage limit reached: the 5-hour window is spent until 09:31 UTC (in 2 h 3 min). Claude CLI: You've hit your 5-hour limit · resets 9:31am (UTC).");
+    expect(error.message).toBe("Claude subscription usage limit reached: the 5-hour window is spent and resets at 09:31 UTC (in 2 h 3 min). Claude CLI: You've hit your 5-hour limit · resets 9:31am (UTC).");
     expect(spentLines(logs, /the 5-hour window is spent, resets 09:31 UTC/)).toHaveLength(1);
 
     clock += 60_000;
@@ -381,7 +381,7 @@ describe("the subscription's usage windows", () => {
         const refused = await chat(url, ask({ model, stream }));
         expect(refused.status).toBe(429);
         expect(refused.headers.get("retry-after")).toBe(String(WAIT_S - 60));
-        expect((await errorOf(refused)).message).toMatch(/spent until 09:31 UTC \(in 2 h 2 min\)\. maxapi refuses requests it applies to until then, without calling Anthropic\.$/);
+        expect((await errorOf(refused)).message).toMatch(/spent and resets at 09:31 UTC \(in 2 h 2 min\)\. maxapi refuses requests it applies to until then, without calling Anthropic\.$/);
       }
     }
     expect(cli.started, "no CLI process while the window is spent").toHaveLength(1);
@@ -412,7 +412,7 @@ describe("the subscription's usage windows", () => {
     };
     const first = await chat(url, ask());
     expect(first.status).toBe(429);
-    expect((await errorOf(first)).message).toMatch(/^Claude subscription usage limit reached: the weekly Opus window is spent until 09:31 UTC \(in 1 h\)/);
+    expect((await errorOf(first)).message).toMatch(/^Claude subscription usage limit reached: the weekly Opus window is spent and resets at 09:31 UTC \(in 1 h\)/);
     expect((await chat(url, ask())).status).toBe(429);
     expect(cli.started).toHaveLength(1);
     cli.script = { fixture: "ok" };

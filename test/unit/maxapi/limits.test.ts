@@ -36,7 +36,7 @@ describe("billing refusals", () => {
       'API Error: 400 {"type":"error","error":{"type":"invalid_request_error","message":"Third-party apps now draw from your extra usage, not your plan limits. We\'ve added a $200 credit to get you started. Claim it at claude.ai/settings/usage and keep going."},"request_id":"req_011CZqh4woGUoytNUERuMS3X"}';
     const error = billing.check(cli);
     expect(error).toMatchObject({ status: 402, type: "billing_error", code: "extra_usage_required" });
-    expect(error?.message).toMatch(/^Anthropic refused this request on billing grounds: "Third-party apps now draw from your extra usage, not your plan limits\. .* keep going\." This is Anthropic's decision about the account, not a usage limit, so it is not retried\. Options: /);
+    expect(error?.message).toMatch(/^Anthropic refused this request on billing grounds: "Third-party apps now draw from your extra usage, not your plan limits\. .* keep going\." This is Anthropic's decision about the account, so maxapi does not repeat the request\. Options: /);
     expect(error?.message).not.toContain("req_011");
     expect(billing.check("You're out of extra usage · add more at claude.ai/settings/usage")).toMatchObject({ code: "extra_usage_exhausted" });
     expect(billing.check("Usage credits required for 1M context · turn on extra usage")).toMatchObject({ code: "extra_usage_required" });

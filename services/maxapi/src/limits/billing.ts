@@ -31,7 +31,8 @@ export class BillingRefusals {
     const refusal = REFUSALS.find(({ pattern }) => pattern.test(anthropic));
     if (!refusal) return undefined;
     this.counts.set(refusal.code, (this.counts.get(refusal.code) ?? 0) + 1);
-    const message = `Anthropic refused this request on billing grounds: "${anthropic}" This is Anthropic's decision about the account, not a usage limit, so it is not retried. ${OPTIONS}.`;
+    // no "rate limit", "try again" or a period's name here: OpenClaw would take the 402 for a rate limit
+    const message = `Anthropic refused this request on billing grounds: "${anthropic}" This is Anthropic's decision about the account, so maxapi does not repeat the request. ${OPTIONS}.`;
     return new ApiError(402, "billing_error", refusal.code, message);
   }
 }

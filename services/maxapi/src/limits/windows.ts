@@ -129,12 +129,13 @@ export class UsageWindows {
 /**
  * A spent window as the client's 429: Retry-After is the time to the reset, and the message reads as
  * a long-window limit ("subscription", "usage limit"), which is what stops OpenClaw retrying the same
- * model every half minute and lets it move to its fallbacks.
+ * model every half minute and lets it move to its fallbacks; "resets" makes OpenClaw show the
+ * message itself rather than its generic rate-limit sentence (test/containers/openclaw-errors.test.ts).
  */
 export function windowSpent(window: string, resetsAtMs: number, nowMs: number, after: string): ApiError {
   const waitMs = Math.max(resetsAtMs - nowMs, 0);
   const message =
-    `Claude subscription usage limit reached: the ${windowName(window)} is spent until ${resetTime(resetsAtMs, nowMs)} ` +
+    `Claude subscription usage limit reached: the ${windowName(window)} is spent and resets at ${resetTime(resetsAtMs, nowMs)} ` +
     `(in ${waitFor(waitMs)}). ${after}.`;
   return new ApiError(429, "rate_limit_error", "usage_limit_reached", message, null, {
     "Retry-After": String(Math.max(Math.ceil(waitMs / 1000), 1)),
