@@ -3,7 +3,11 @@
 import { fileURLToPath } from "node:url";
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiError } from "@clawbridge/openai";
+import { resultError } from "../../services/maxapi/src/cli/errors.ts";
+import { createLimits } from "../../services/maxapi/src/limits/limits.ts";
 import { docker, environOf, pidsIn } from "../support/containers.ts";
+import { openclawReads, type ProviderError } from "../support/openclaw-classifier.ts";
 
 const TOKEN = "gateway-test-token-0123456789abcdef";
 
@@ -77,5 +81,56 @@ describe("gateway image", () => {
       refused = (error as { stderr: string }).stderr;
     }
     expect(refused).not.toBe("");
+  });
+});
+
+describe("OpenClaw's own reading of maxapi's errors (its classifier, run in the gateway)", () => {
+  const now = Date.parse("2026-12-03T07:28:32Z");
+  const limits = createLimits(() => undefined, () => now);
+  const asSent = (error: ApiError): ProviderError => ({
+    status: error.status,
+    type: error.type,
+    code: error.code,
+    message: error.message,
+    ...(error.headers["Retry-After"] ? { retryAfterSeconds: Number(error.headers["Retry-After"]) } : {}),
+  });
+  const run = { rateLimit: undefined, limits, retryAfterSeconds: 30 };
+  const fiveHours = { status: "rejected", rateLimitType: "five_hour", resetsAt: 1796290292 } as const;
+
+  it("a spent window, as the CLI ended it and as refused ahead: a long-window limit, shown in maxapi's words; the CLI's own wording is not", () => {
+    const cliText = "You've hit your 5-hour limit · resets 9:31am (UTC)";
+    const ended = resultError({ is_error: true, api_error_status: 429, result: cliText }, { ...run, rateLimit: fiveHours });
+    limits.windows.record(fiveHours);
+    const spent = limits.windows.spentFor("opus");
+    expect(spent).toBeDefined();
+    const refused = limits.windows.refuse(spent as NonNullable<typeof spent>);
+    const weekly = limits.windows.spentError({ status: "rejected", rateLimitType: "seven_day", resetsAt: 1796683092 }, "You've hit your weekly limit · resets Dec 7, 10:38pm (UTC)");
+    const errors = [ended, refused, weekly as ApiError].map(asSent);
+    const readings = openclawReads(id, [...errors, { status: 429, type: "rate_limit_error", code: "rate_limited", message: cliText, retryAfterSeconds: 30 }]);
+    for (const [index, reading] of readings.slice(0, 3).entries()) {
+      expect(reading, errors[index]?.message).toMatchObject({ reason: "rate_limit", longWindow: true });
+      expect(reading.userText).toContain(errors[index]?.message);
+    }
+    expect(readings[3], "the CLI's sentence alone reads as a short limit: OpenClaw would retry it 9 times").toMatchObject({ reason: "rate_limit", longWindow: false });
+  });
+
+  it("billing refusals: billing (no retries, no rate-limit cool-down), never a long-window limit", () => {
+    const texts = [
+      'API Error: 400 {"type":"error","error":{"type":"invalid_request_error","message":"Third-party apps now draw from your extra usage, not your plan limits. We\'ve added a $200 credit to get you started. Claim it at claude.ai/settings/usage and keep going."}}',
+      "You're out of extra usage · add more at claude.ai/settings/usage",
+      "Usage credits required for 1M context · turn on extra usage at claude.ai/settings/usage",
+    ];
+    const errors = texts.map((text) => resultError({ is_error: true, api_error_status: 400, result: text }, run));
+    expect(errors.map((error) => error.status)).toEqual([402, 402, 402]);
+    for (const reading of openclawReads(id, errors.map(asSent))) {
+      expect(reading).toMatchObject({ reason: "billing", longWindow: false });
+      expect(reading.userText).toMatch(/billing error/);
+    }
+  });
+
+  it("a conversation over the context window: an overflow, with the CLI's token count", () => {
+    const error = resultError({ is_error: true, terminal_reason: "prompt_too_long", result: "Prompt is too long · the request is ~215000 tokens (limit 200000) · run /compact" }, run);
+    const [reading] = openclawReads(id, [asSent(error)]);
+    expect(reading).toMatchObject({ reason: "context_overflow", overflowTokens: 215000 });
   });
 });
