@@ -399,25 +399,24 @@ describe("the subscription's usage windows", () => {
     expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^maxapi_usage_window_spent\{window="five_hour"\} 0$/m);
   });
 
-  it("a spent weekly Opus window holds back Opus only: Sonnet still runs", async () => {
-    clock = RESET - 3600_000;
+  it("a spent weekly Opus window holds back Opus only: Sonnet still runs; a spent week, every model", async () => {
+    const weekReset = Date.parse("2026-12-06T13:00:00Z"); // the fixtures' resetsAt
+    clock = weekReset - 3600_000;
     const { url, cli } = await start({}, now);
-    // the CLI's report with the Opus week as the window that refused (the 5-hour one open)
-    cli.script = {
-      fixture: "usage-limit-5h",
-      transform: (line) =>
-        line.includes('"rate_limit_event"')
-          ? line.replace('"rateLimitType":"five_hour"', '"rateLimitType":"seven_day_opus"').replace('"five_hour":{"utilization":1,"resetsAt":1796290292,"status":"rejected"}', '"five_hour":{"utilization":0.3,"resetsAt":1796290292,"status":"allowed"}')
-          : line,
-    };
+    cli.script = { fixture: "usage-limit-7d-opus" };
     const first = await chat(url, ask());
     expect(first.status).toBe(429);
-    expect((await errorOf(first)).message).toMatch(/^Claude subscription usage limit reached: the weekly Opus window is spent and resets at 09:31 UTC \(in 1 h\)/);
+    expect((await errorOf(first)).message).toBe("Claude subscription usage limit reached: the weekly Opus window is spent and resets at 13:00 UTC (in 1 h). Claude CLI: You've hit your Opus limit · resets Dec 6, 1pm (UTC).");
     expect((await chat(url, ask())).status).toBe(429);
     expect(cli.started).toHaveLength(1);
     cli.script = { fixture: "ok" };
     expect((await chat(url, ask({ model: "claude-sonnet-4" }))).status).toBe(200);
     expect(cli.started).toHaveLength(2);
+
+    cli.script = { fixture: "usage-limit-7d" };
+    expect((await chat(url, ask({ model: "claude-sonnet-4" }))).status).toBe(429);
+    expect((await chat(url, ask({ model: "claude-haiku-4" }))).status).toBe(429);
+    expect(cli.started, "the week's refusal holds back the other models without a CLI").toHaveLength(3);
   });
 
   it("an answer past the warning threshold: one log line the first time; /metrics gives each window's use and reset", async () => {
@@ -445,6 +444,31 @@ describe("the subscription's usage windows", () => {
     }
     expect(cli.started).toHaveLength(2);
     expect(await (await fetch(`${url}/metrics`)).text()).not.toMatch(/^maxapi_usage_window_spent/m);
+  });
+});
+
+describe("Anthropic's billing refusals", () => {
+  const cases: [Fixture, string, RegExp][] = [
+    ["billing-third-party", "extra_usage_required", /^Anthropic refused this request on billing grounds: "Third-party apps now draw from your extra usage, not your plan limits\. .*keep going\." This is Anthropic's decision/],
+    ["billing-out-of-extra-usage", "extra_usage_exhausted", /^Anthropic refused this request on billing grounds: "You're out of extra usage\. Add more at claude\.ai\/settings\/usage and keep going\."/],
+    ["billing-long-context", "extra_usage_required", /^Anthropic refused this request on billing grounds: "Usage credits required for 1M context · turn on usage credits/],
+  ];
+  it.each(cases)("%s → 402 billing_error %s, whole and streamed, with the options; counted in /metrics; nothing refused ahead", async (fixture, code, message) => {
+    const { url, cli } = await start();
+    cli.script = { fixture };
+    for (const stream of [false, true]) {
+      const response = await chat(url, ask({ stream }));
+      expect(response.status).toBe(402);
+      expect(response.headers.get("retry-after")).toBeNull();
+      const error = await errorOf(response);
+      expect(error).toMatchObject({ type: "billing_error", code });
+      expect(error.message).toMatch(message);
+      expect(error.message).toMatch(/Options: turn on extra usage .*\(FALLBACK_ANTHROPIC_API_KEY\).* Option 1/);
+    }
+    expect(cli.started, "each request went to the CLI: a billing refusal is not cooled down").toHaveLength(2);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`^maxapi_billing_refusals_total\\{code="${code}"\\} 2$`, "m"));
+    expect(metrics).not.toMatch(/^maxapi_usage_window_spent\{[^}]*\} 1$/m);
   });
 });
 

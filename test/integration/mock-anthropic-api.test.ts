@@ -4,6 +4,13 @@
 // Observed with CLAUDE_CODE_MAX_RETRIES=1: the CLI calls only POST /v1/messages?beta=true, always
 // twice on an error (one retry; after a 401 it re-reads its credentials and tries once more), waits
 // `retry-after` before retrying a 429, and never retries a subscription usage limit.
+// The subscription's limits are measured with CLAUDE_CODE_MAX_RETRIES=2, as maxapi's image sets it
+// (test/fixtures/cli/usage-limit-7d*.jsonl, billing-*.jsonl, prompt-too-long-mock.jsonl,
+// ok-warning-cache-usage-mock.jsonl are these runs): the CLI prints the subscription's headers as a
+// `rate_limit_event` line after every answer and 429 (none after a 400); a spent window is one call, never retried,
+// and names its window and reset; a 400 billing refusal is three calls with no api_retry line (the CLI
+// sends the request again twice at once, each time without one more beta, whatever
+// CLAUDE_CODE_MAX_RETRIES says); the long-context refusal is one call.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -11,8 +18,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { MockAnthropicApi, type Mode, type ModeSettings } from "../support/mock-anthropic-api.ts";
+import { MockAnthropicApi, type Mode, type ModeOptions, type ModeSettings } from "../support/mock-anthropic-api.ts";
 import { freePort } from "../support/ports.ts";
+import { until } from "../support/until.ts";
 import { ApiError, type Tool } from "@clawbridge/openai";
 import { clientTools } from "../../services/maxapi/src/tools/client-tools.ts";
 
@@ -23,6 +31,17 @@ const EXPIRED = "Failed to authenticate. API Error: 401 OAuth token has expired.
 const RATE_LIMITED =
   "API Error: Server is temporarily limiting requests (not your usage limit) · This request would exceed your account's rate limit. Please try again later.";
 
+interface RateLimitInfo {
+  status: string;
+  resetsAt?: number;
+  rateLimitType?: string;
+  utilization?: number;
+  surpassedThreshold?: number;
+  overageStatus?: string;
+  isUsingOverage: boolean;
+  unifiedWindows?: Record<string, { utilization: number; resetsAt: number; status?: string; surpassedThreshold?: number }>;
+}
+
 interface Line {
   type: string;
   subtype?: string;
@@ -30,9 +49,13 @@ interface Line {
   is_error?: boolean;
   api_error_status?: number | null;
   api_error_type?: string;
+  api_error?: string;
+  terminal_reason?: string;
   result?: string;
+  usage?: Record<string, unknown>;
   error_status?: number;
   retry_delay_ms?: number;
+  rate_limit_info?: RateLimitInfo;
   /** Which read of the CLI's stdout brought the line (0 for the first); added here. */
   read: number;
 }
@@ -46,17 +69,22 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function startMock(mode: Mode, options: Partial<Omit<ModeSettings, "mode">> = {}) {
+async function startMock(mode: Mode, options: ModeOptions = {}) {
   const mock = await new MockAnthropicApi().start();
   mocks.push(mock);
   mock.setMode(mode, options);
   return mock;
 }
 
-/** Runs the CLI as claude-max-api does, in a fresh config dir (also its cwd, so it reads no project). */
-function runClaude(mock: MockAnthropicApi, prompt: string, extraArgs: readonly string[] = [], extraEnv: Readonly<Record<string, string>> = {}) {
+/** A config dir for the CLI (also its cwd, so it reads no project), removed after the test. */
+function configDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "claude-cli-"));
   dirs.push(dir);
+  return dir;
+}
+
+/** Runs the CLI as claude-max-api does, in a fresh config dir unless given one. */
+function runClaude(mock: MockAnthropicApi, prompt: string, extraArgs: readonly string[] = [], extraEnv: Readonly<Record<string, string>> = {}, dir = configDir()) {
   const env = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: dir,
@@ -101,6 +129,10 @@ async function finish(run: ReturnType<typeof runClaude>) {
 const streamEvents = (lines: Line[]) => lines.filter((line) => line.type === "stream_event").map((line) => line.event?.type);
 const textDeltas = (lines: Line[]) => lines.filter((line) => line.event?.delta?.type === "text_delta");
 const retries = (lines: Line[]) => lines.filter((line) => line.subtype === "api_retry");
+const rateLimitEvents = (lines: Line[]) => lines.flatMap((line) => (line.type === "rate_limit_event" && line.rate_limit_info ? [line.rate_limit_info] : []));
+/** What maxapi's image sets. */
+const MAXAPI_RETRIES = { CLAUDE_CODE_MAX_RETRIES: "2" };
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 describe("the real Claude Code CLI against the mock Anthropic API", { timeout: 60_000 }, () => {
   it("ok: streams the answer, and the mock records the prompt and the redacted OAuth token", async () => {
@@ -239,6 +271,160 @@ describe("the real Claude Code CLI against the mock Anthropic API", { timeout: 6
   });
 });
 
+describe("the real Claude Code CLI against the subscription's limits (CLAUDE_CODE_MAX_RETRIES=2, as maxapi runs it)", { timeout: 60_000 }, () => {
+  const run = (mock: MockAnthropicApi, extraArgs: readonly string[] = [], dir?: string) => runClaude(mock, "hello", extraArgs, MAXAPI_RETRIES, dir);
+
+  it("ok: a healthy subscription's headers become a rate_limit_event on a normal answer", async () => {
+    const mock = await startMock("ok");
+    const run1 = run(mock);
+    const { code, result } = await finish(run1);
+
+    expect(code).toBe(0);
+    expect(result).toMatchObject({ is_error: false, result: "Hello from mock!" });
+    const [event, ...more] = rateLimitEvents(run1.lines);
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({ status: "allowed", rateLimitType: "five_hour", overageStatus: "rejected", isUsingOverage: false });
+    expect(event?.unifiedWindows).toMatchObject({ five_hour: { utilization: 0.15, status: "allowed" }, seven_day: { utilization: 0.08, status: "allowed" } });
+    expect(event?.resetsAt).toBe(event?.unifiedWindows?.five_hour?.resetsAt);
+    expect(event?.resetsAt).toBeGreaterThan(nowSeconds());
+    expect(event?.surpassedThreshold).toBeUndefined();
+  });
+
+  it("ok at 91 % of the 5-hour window, with cache usage: allowed_warning and the exact figures, as ok-warning-cache-usage.jsonl", async () => {
+    const usage = { input_tokens: 12, cache_creation_input_tokens: 3000, cache_read_input_tokens: 45000, output_tokens: 7 };
+    const mock = await startMock("ok", { answer: "Hello.", windows: { five_hour: 0.91, seven_day: 0.42 }, usage });
+    const run1 = run(mock);
+    const { code, result } = await finish(run1);
+
+    expect(code).toBe(0);
+    expect(result).toMatchObject({ is_error: false, result: "Hello.", terminal_reason: "completed" });
+    expect(result.usage).toMatchObject(usage);
+    expect(rateLimitEvents(run1.lines)).toEqual([
+      expect.objectContaining({
+        status: "allowed_warning",
+        rateLimitType: "five_hour",
+        utilization: 0.91,
+        surpassedThreshold: 0.9,
+        unifiedWindows: {
+          five_hour: expect.objectContaining({ utilization: 0.91, status: "allowed_warning", surpassedThreshold: 0.9 }) as unknown,
+          seven_day: expect.objectContaining({ utilization: 0.42, status: "allowed" }) as unknown,
+        },
+      }) as unknown,
+    ]);
+  });
+
+  const SPENT = [
+    { window: "five_hour", args: [], name: "5-hour limit" },
+    { window: "seven_day", args: [], name: "weekly limit" },
+    { window: "seven_day_opus", args: ["--model", "opus"], name: "Opus limit" },
+    { window: "seven_day_sonnet", args: [], name: "Sonnet limit" },
+  ] as const;
+  it.each(SPENT)("usage-limit $window: one call, not retried, a rejected rate_limit_event with the window and its resetsAt", async ({ window, args, name }) => {
+    const resetsAt = nowSeconds() + 3 * 86_400;
+    const mock = await startMock("usage-limit", { window, resetsAt });
+    const run1 = run(mock, args);
+    const { code, result } = await finish(run1);
+
+    expect(code).toBe(1);
+    expect(result).toMatchObject({ is_error: true, api_error_status: 429, api_error_type: "rate_limit_error", api_error: "usage_limit_reached", terminal_reason: "api_error" });
+    expect(result.result).toMatch(new RegExp(`^You've hit your ${name} · resets `));
+    expect(mock.requests).toHaveLength(1);
+    expect(retries(run1.lines)).toEqual([]);
+    const [event, ...more] = rateLimitEvents(run1.lines);
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({ status: "rejected", resetsAt, rateLimitType: window, overageStatus: "rejected", isUsingOverage: false });
+    // the 5-hour and 7-day windows carry their own state; the per-model ones have no headers of their own
+    const own = window === "five_hour" || window === "seven_day" ? window : undefined;
+    for (const [name, reading] of Object.entries(event?.unifiedWindows ?? {})) {
+      expect(reading).toMatchObject(name === own ? { utilization: 1, resetsAt, status: "rejected" } : { status: "allowed" });
+    }
+  });
+
+  it("usage-limit seven_day_opus refuses opus only: a sonnet request is answered", async () => {
+    const mock = await startMock("usage-limit", { window: "seven_day_opus", resetsAt: nowSeconds() + 86_400 });
+    const sonnet = await finish(run(mock));
+    expect(sonnet.result).toMatchObject({ is_error: false, result: "Hello from mock!" });
+    const opus = await finish(run(mock, ["--model", "opus"]));
+    expect(opus.result.result).toMatch(/^You've hit your Opus limit/);
+    expect(mock.requests.map((request) => (request.body as { model: string }).model)).toEqual([expect.stringMatching(/^claude-sonnet-/), expect.stringMatching(/^claude-opus-/)]);
+  });
+
+  it("usage-limit resets by itself: the same CLI config is refused, then answered once resetsAt has passed", async () => {
+    const mock = await startMock("usage-limit", { resetsAt: nowSeconds() + 3600 });
+    const dir = configDir(); // maxapi keeps one config dir across runs: nothing in it may hold the refusal
+    const refused = await finish(run(mock, [], dir));
+    expect(refused.result).toMatchObject({ is_error: true, api_error: "usage_limit_reached" });
+
+    mock.setMode("usage-limit", { resetsAt: nowSeconds() + 2 });
+    expect(mock.settings.mode).toBe("usage-limit");
+    await until("the mock's window to reset", () => mock.settings.mode === "ok", 100, 100);
+    const answered = run(mock, [], dir);
+    const { code, result } = await finish(answered);
+    expect(code).toBe(0);
+    expect(result).toMatchObject({ is_error: false, result: "Hello from mock!" });
+    expect(rateLimitEvents(answered.lines)).toEqual([expect.objectContaining({ status: "allowed" }) as unknown]);
+    expect(mock.requests).toHaveLength(2);
+  });
+
+  it("prompt-too-long: one call, terminal_reason prompt_too_long with the figures of the message", async () => {
+    const mock = await startMock("prompt-too-long", { promptTokens: 312_345, promptLimit: 200_000 });
+    const run1 = run(mock);
+    const { code, result } = await finish(run1);
+
+    expect(code).toBe(1);
+    expect(result).toMatchObject({ is_error: true, api_error_status: 400, api_error_type: "invalid_request_error", terminal_reason: "prompt_too_long" });
+    expect(result.result).toMatch(/^Prompt is too long · the request is ~312345 tokens \(limit 200000\)/);
+    expect(mock.requests).toHaveLength(1);
+    expect(retries(run1.lines)).toEqual([]);
+    expect(rateLimitEvents(run1.lines)).toEqual([]);
+  });
+
+  it.each([
+    ["billing-third-party", "API Error: 400 Third-party apps now draw from your extra usage, not your plan limits. We've added a $200 credit to get you started. Claim it at claude.ai/settings/usage and keep going."],
+    ["billing-out-of-extra-usage", "API Error: 400 You're out of extra usage. Add more at claude.ai/settings/usage and keep going."],
+  ] as const)("%s: three calls without an api_retry line, the 400 message as the result", async (mode, text) => {
+    const mock = await startMock(mode);
+    const run1 = run(mock);
+    const { code, result } = await finish(run1);
+
+    expect(code).toBe(1);
+    expect(result).toMatchObject({ is_error: true, api_error_status: 400, api_error_type: "invalid_request_error", terminal_reason: "api_error", result: text });
+    expect(result.api_error).toBeUndefined();
+    // not retries: the same request again at once, each time with one beta fewer
+    expect(mock.requests).toHaveLength(3);
+    expect(retries(run1.lines)).toEqual([]);
+    const betas = mock.requests.map((request) => String(request.headers["anthropic-beta"]).split(","));
+    expect(betas[1]?.length).toBeLessThan(betas[0]?.length ?? 0);
+    expect(betas[2]?.length).toBeLessThan(betas[1]?.length ?? 0);
+    expect(rateLimitEvents(run1.lines)).toEqual([]); // none after a 400
+  });
+
+  it("billing-long-context: one call, rewritten as Usage credits required for 1M context", async () => {
+    const mock = await startMock("billing-long-context");
+    const run1 = run(mock);
+    const { code, result } = await finish(run1);
+
+    expect(code).toBe(1);
+    expect(result).toMatchObject({ is_error: true, api_error_status: 429, api_error_type: "rate_limit_error", api_error: "long_context_credits_required", terminal_reason: "api_error" });
+    expect(result.result).toMatch(/^API Error: Usage credits required for 1M context · /);
+    expect(mock.requests).toHaveLength(1);
+    expect(retries(run1.lines)).toEqual([]);
+    // without the representative claim no window is named
+    expect(rateLimitEvents(run1.lines)).toEqual([expect.objectContaining({ status: "rejected" }) as unknown]);
+    expect(rateLimitEvents(run1.lines)[0]?.rateLimitType).toBeUndefined();
+  });
+
+  it("rate-limited: Anthropic's short-term 429 (no representative claim) still reads as not the usage limit", async () => {
+    const mock = await startMock("rate-limited", { retryAfterSeconds: 1 });
+    const run1 = run(mock);
+    const { result } = await finish(run1);
+
+    expect(result).toMatchObject({ is_error: true, api_error_status: 429, result: RATE_LIMITED });
+    expect(retries(run1.lines).map((line) => line.error_status)).toEqual([429, 429]);
+    expect(mock.requests).toHaveLength(3);
+  });
+});
+
 describe("the real Claude Code CLI, client tools from clawbridge's stub MCP server, and the mock's tool_use answers", { timeout: 60_000 }, () => {
   const PARAMETERS = { type: "object" as const, properties: { command: { type: "string" } }, required: ["command"] };
   const TOOLS: Tool[] = [
@@ -299,7 +485,23 @@ describe("the mock's own HTTP surface", () => {
     expect(await (await admin("GET", "/health")).json()).toEqual({ status: "ok" });
     let response = await admin("PUT", "/__mock/mode", { mode: "slow", chunks: 3, chunkDelayMs: 0 });
     expect(response.status).toBe(200);
-    const slow = { mode: "slow", answer: "Hello from mock!", chunks: 3, chunkDelayMs: 0, retryAfterSeconds: 7, toolCalls: [], inputFragments: 3, echo: "", next: [] };
+    const slow = {
+      mode: "slow",
+      answer: "Hello from mock!",
+      chunks: 3,
+      chunkDelayMs: 0,
+      retryAfterSeconds: 7,
+      toolCalls: [],
+      inputFragments: 3,
+      echo: "",
+      usage: {},
+      windows: { five_hour: 0.15, seven_day: 0.08 },
+      window: "five_hour",
+      resetsAt: null,
+      promptTokens: 215000,
+      promptLimit: 200000,
+      next: [],
+    };
     expect(await response.json()).toEqual(slow);
     expect(await (await admin("GET", "/__mock/mode")).json()).toEqual(slow);
 
@@ -345,6 +547,192 @@ describe("the mock's own HTTP surface", () => {
 
     mock.setMode("ok");
     expect(await (await post("/v1/messages/count_tokens")).json()).toEqual({ input_tokens: expect.any(Number) as number });
+  });
+
+  const post = (mock: MockAnthropicApi, body: Record<string, unknown> = {}, path = "/v1/messages") =>
+    fetch(`${mock.url}${path}`, { method: "POST", body: JSON.stringify({ model: "claude-sonnet-5-5", messages: [{ role: "user", content: "hi" }], ...body }) });
+  const limitHeaders = (response: Response) =>
+    Object.fromEntries([...response.headers].filter(([name]) => name.startsWith("anthropic-ratelimit-unified-")).map(([name, value]) => [name.replace("anthropic-ratelimit-unified-", ""), value]));
+
+  it("sends the subscription's headers on answers and errors: healthy by default, a warning from 90 %", async () => {
+    const mock = await startMock("ok");
+    let response = await post(mock);
+    expect(response.status).toBe(200);
+    const healthy = limitHeaders(response);
+    expect(healthy).toEqual({
+      status: "allowed",
+      reset: healthy["5h-reset"],
+      "representative-claim": "five_hour",
+      "5h-status": "allowed",
+      "5h-reset": expect.stringMatching(/^\d{10}$/) as unknown,
+      "5h-utilization": "0.15",
+      "7d-status": "allowed",
+      "7d-reset": expect.stringMatching(/^\d{10}$/) as unknown,
+      "7d-utilization": "0.08",
+      "overage-status": "rejected",
+      "overage-disabled-reason": "org_level_disabled",
+    });
+    expect(Number(healthy["5h-reset"])).toBeGreaterThan(nowSeconds());
+    expect(Number(healthy["7d-reset"])).toBeGreaterThan(Number(healthy["5h-reset"]));
+
+    mock.setMode("ok", { windows: { five_hour: 0.91, seven_day: 0.42 } });
+    expect(limitHeaders(await post(mock))).toMatchObject({ status: "allowed_warning", "representative-claim": "five_hour", "5h-status": "allowed_warning", "5h-utilization": "0.91", "5h-surpassed-threshold": "0.9", "7d-status": "allowed", "7d-utilization": "0.42" });
+    mock.setMode("ok", { windows: { seven_day: 0.95 } }); // the 5-hour window keeps its default
+    const weekly = limitHeaders(await post(mock));
+    expect(weekly).toMatchObject({ status: "allowed_warning", "representative-claim": "seven_day", "5h-utilization": "0.15", "7d-surpassed-threshold": "0.9" });
+    expect(weekly.reset).toBe(weekly["7d-reset"]);
+
+    // errors carry them too, but a 401 (no subscription known), and the short-term 429 and the
+    // long-context refusal leave out the claim and the overage headers
+    for (const mode of ["overloaded", "prompt-too-long", "billing-third-party", "billing-out-of-extra-usage"] as const) {
+      mock.setMode(mode);
+      expect(limitHeaders(await post(mock))).toMatchObject({ status: "allowed", "representative-claim": "five_hour", "overage-status": "rejected" });
+    }
+    for (const mode of ["rate-limited", "billing-long-context"] as const) {
+      mock.setMode(mode);
+      response = await post(mock);
+      expect(response.status).toBe(429);
+      const headers = limitHeaders(response);
+      expect(headers).toMatchObject({ status: "allowed", "5h-utilization": "0.15" });
+      expect(Object.keys(headers).filter((name) => name.startsWith("representative") || name.startsWith("overage"))).toEqual([]);
+    }
+    mock.setMode("expired");
+    expect(limitHeaders(await post(mock))).toEqual({});
+  });
+
+  it("usage-limit: 429 rejected with the spent window's headers and retry-after until resetsAt; a per-model window refuses its model only", async () => {
+    const resetsAt = nowSeconds() + 7200;
+    const mock = await startMock("usage-limit", { resetsAt, windows: { seven_day: 0.42 } });
+    let response = await post(mock);
+    expect(response.status).toBe(429);
+    expect(await response.json()).toMatchObject({ type: "error", error: { type: "rate_limit_error" } });
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(7000);
+    expect(Number(response.headers.get("retry-after"))).toBeLessThanOrEqual(7200);
+    expect(limitHeaders(response)).toMatchObject({
+      status: "rejected",
+      reset: String(resetsAt),
+      "representative-claim": "five_hour",
+      "5h-status": "rejected",
+      "5h-reset": String(resetsAt),
+      "5h-utilization": "1",
+      "7d-status": "allowed",
+      "7d-utilization": "0.42",
+    });
+
+    mock.setMode("usage-limit", { window: "seven_day", resetsAt });
+    expect(limitHeaders(await post(mock))).toMatchObject({ "representative-claim": "seven_day", "7d-status": "rejected", "7d-reset": String(resetsAt), "7d-utilization": "1", "5h-status": "allowed" });
+
+    mock.setMode("usage-limit", { window: "seven_day_opus", resetsAt });
+    response = await post(mock, { model: "claude-opus-5-5" });
+    expect(response.status).toBe(429);
+    expect(limitHeaders(response)).toMatchObject({ status: "rejected", reset: String(resetsAt), "representative-claim": "seven_day_opus", "5h-status": "allowed", "7d-status": "allowed" });
+    response = await post(mock, { model: "claude-sonnet-5-5" });
+    expect(response.status).toBe(200);
+    expect(limitHeaders(response)).toMatchObject({ status: "allowed", "representative-claim": "five_hour" });
+    mock.setMode("usage-limit", { window: "seven_day_sonnet", resetsAt });
+    expect((await post(mock, { model: "claude-sonnet-5-5" })).status).toBe(429);
+    expect((await post(mock, { model: "claude-opus-5-5" })).status).toBe(200);
+    expect(mock.settings).toMatchObject({ mode: "usage-limit", window: "seven_day_sonnet", resetsAt }); // answering others resets nothing
+
+    // resetsAt defaults to now + retryAfterSeconds
+    const before = nowSeconds();
+    mock.setMode("usage-limit", { retryAfterSeconds: 600 });
+    expect(mock.settings.resetsAt).toBeGreaterThanOrEqual(before + 600);
+    expect(mock.settings.resetsAt).toBeLessThanOrEqual(nowSeconds() + 601);
+    expect(mock.setMode("ok").resetsAt).toBeNull();
+  });
+
+  it("usage-limit goes back to ok by itself once resetsAt has passed, as GET /__mock/mode shows", { timeout: 15_000 }, async () => {
+    const mock = await startMock("ok", { answer: "Back again." });
+    const mode = async () => (await (await fetch(`${mock.url}/__mock/mode`)).json()) as ModeSettings;
+    const response = await fetch(`${mock.url}/__mock/mode`, { method: "PUT", body: JSON.stringify({ mode: "usage-limit", answer: "Back again.", resetsAt: nowSeconds() + 2 }) });
+    expect(await response.json()).toMatchObject({ mode: "usage-limit", window: "five_hour" });
+    expect((await post(mock)).status).toBe(429);
+
+    const after = await until(
+      "the window to reset",
+      async () => {
+        const settings = await mode();
+        return settings.mode === "ok" && settings;
+      },
+      100,
+      100,
+    );
+    expect(after).toMatchObject({ mode: "ok", answer: "Back again.", window: "five_hour", resetsAt: null });
+    const answer = await post(mock);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ content: [{ type: "text", text: "Back again." }] });
+    expect(limitHeaders(answer)).toMatchObject({ status: "allowed", "5h-utilization": "0.15" });
+
+    // a scripted usage-limit is one refusal, whatever its reset time
+    mock.setMode("ok", { next: [{ mode: "usage-limit", window: "seven_day" }] });
+    const scripted = await post(mock);
+    expect(scripted.status).toBe(429);
+    expect(limitHeaders(scripted)).toMatchObject({ "representative-claim": "seven_day", "7d-status": "rejected" });
+    expect((await post(mock)).status).toBe(200);
+  });
+
+  it("reports the usage figures it is given, streamed and not", async () => {
+    const usage = { input_tokens: 12, cache_creation_input_tokens: 3000, cache_read_input_tokens: 45000, output_tokens: 7 };
+    const mock = await startMock("ok", { usage });
+    expect(await (await post(mock)).json()).toMatchObject({ usage });
+
+    const events = (await (await post(mock, { stream: true })).text())
+      .split("\n")
+      .filter((line) => line.startsWith("data: "))
+      .map((line) => JSON.parse(line.slice(6)) as { type: string; usage?: unknown; message?: { usage: unknown } });
+    expect(events.find((event) => event.type === "message_start")?.message?.usage).toEqual({ ...usage, output_tokens: 1 });
+    expect(events.find((event) => event.type === "message_delta")?.usage).toEqual(usage);
+
+    // by default: a quarter of the request's characters, no cache, a token per chunk ("Hello", " from", " mock!")
+    mock.setMode("ok", { usage: { cache_read_input_tokens: 5 } });
+    expect(await (await post(mock, { messages: [{ role: "user", content: "x".repeat(40) }] })).json()).toMatchObject({
+      usage: { input_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 5, output_tokens: 3 },
+    });
+  });
+
+  it("answers prompt-too-long and the billing refusals with Anthropic's bodies", async () => {
+    const mock = await startMock("prompt-too-long");
+    const refusal = async () => {
+      const response = await post(mock);
+      const body = (await response.json()) as { type: string; error: { type: string; message: string }; request_id: string };
+      expect(body.request_id).toMatch(/^req_/);
+      expect(response.headers.get("request-id")).toBe(body.request_id);
+      return { status: response.status, retryAfter: response.headers.get("retry-after"), body: { ...body, request_id: "(id)" } };
+    };
+    const error = (type: string, message: string) => ({ type: "error", error: { type, message }, request_id: "(id)" });
+    expect(await refusal()).toEqual({ status: 400, retryAfter: null, body: error("invalid_request_error", "prompt is too long: 215000 tokens > 200000 maximum") });
+    mock.setMode("prompt-too-long", { promptTokens: 1_000_001, promptLimit: 1_000_000 });
+    expect((await refusal()).body.error.message).toBe("prompt is too long: 1000001 tokens > 1000000 maximum");
+    mock.setMode("billing-third-party");
+    expect(await refusal()).toEqual({
+      status: 400,
+      retryAfter: null,
+      body: error(
+        "invalid_request_error",
+        "Third-party apps now draw from your extra usage, not your plan limits. We've added a $200 credit to get you started. Claim it at claude.ai/settings/usage and keep going.",
+      ),
+    });
+    mock.setMode("billing-out-of-extra-usage");
+    expect(await refusal()).toEqual({ status: 400, retryAfter: null, body: error("invalid_request_error", "You're out of extra usage. Add more at claude.ai/settings/usage and keep going.") });
+    mock.setMode("billing-long-context");
+    expect(await refusal()).toEqual({ status: 429, retryAfter: "7", body: error("rate_limit_error", "Extra usage is required for long context requests.") });
+  });
+
+  it("refuses bad limit options with a 400", async () => {
+    const mock = await startMock("ok");
+    const put = async (body: unknown) => {
+      const response = await fetch(`${mock.url}/__mock/mode`, { method: "PUT", body: JSON.stringify(body) });
+      return { status: response.status, error: ((await response.json()) as { error?: string }).error };
+    };
+    expect(await put({ mode: "usage-limit", window: "monthly" })).toEqual({ status: 400, error: expect.stringMatching(/^unknown window "monthly"; expected one of: five_hour, seven_day, seven_day_opus, seven_day_sonnet/) as unknown });
+    expect(await put({ mode: "ok", windows: { five_hour: 1.5 } })).toEqual({ status: 400, error: "windows.five_hour must be a utilization from 0 to 1" });
+    expect(await put({ mode: "ok", windows: { seven_day_opus: 0.5 } })).toMatchObject({ status: 400 });
+    expect(await put({ mode: "ok", usage: { input_tokens: -1 } })).toEqual({ status: 400, error: "usage.input_tokens must be an integer >= 0" });
+    expect(await put({ mode: "ok", usage: { total_tokens: 1 } })).toMatchObject({ status: 400 });
+    expect(await put({ mode: "usage-limit", resetsAt: "tomorrow" })).toMatchObject({ status: 400 });
+    expect(await put({ mode: "prompt-too-long", promptTokens: 0 })).toEqual({ status: 400, error: "promptTokens must be an integer >= 1" });
+    expect(mock.settings.mode).toBe("ok");
   });
 
   it("runs standalone as a process and exits 0 on SIGTERM", async () => {

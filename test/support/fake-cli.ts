@@ -16,6 +16,11 @@ export type Fixture =
   | "not-logged-in"
   | "rate-limited-429"
   | "usage-limit-5h"
+  | "usage-limit-7d"
+  | "usage-limit-7d-opus"
+  | "billing-third-party"
+  | "billing-out-of-extra-usage"
+  | "billing-long-context"
   | "prompt-too-long";
 
 export const fixtureLines = (name: Fixture): string[] =>

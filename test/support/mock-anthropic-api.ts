@@ -6,12 +6,41 @@
 //   hang          accepts the request and never answers (until the client goes away)
 //   expired       401 authentication_error "OAuth token has expired. ..."
 //   invalid-key   401 authentication_error "invalid x-api-key"
-//   rate-limited  429 rate_limit_error with retry-after: `retryAfterSeconds` (default 7)
-//   usage-limit   the same 429 plus `anthropic-ratelimit-unified-status: rejected`: the subscription's
-//                 own 5-hour limit, resetting in `retryAfterSeconds`
+//   rate-limited  429 rate_limit_error with retry-after: `retryAfterSeconds` (default 7); Anthropic's
+//                 short-term limit, not the subscription's (no representative claim: see below)
+//   usage-limit   a spent subscription window: 429 rate_limit_error, `anthropic-ratelimit-unified-status:
+//                 rejected`, `-reset: resetsAt`, `-representative-claim: window` (five_hour, seven_day,
+//                 seven_day_opus or seven_day_sonnet; default five_hour: the CLI's `rateLimitType`) and
+//                 `retry-after` until `resetsAt` (epoch seconds; default now + `retryAfterSeconds`, fixed
+//                 when the mode is set). A spent five_hour / seven_day window also reports itself
+//                 rejected at utilization 1 in its `-5h-` / `-7d-` headers; the per-model windows have
+//                 no headers of their own. At `resetsAt` the mode goes back to ok by itself, keeping the
+//                 other options (GET /__mock/mode shows it); a usage-limit step in `next` is one refusal.
+//                 seven_day_opus / seven_day_sonnet refuse only requests whose `model` names opus /
+//                 sonnet (the CLI sends claude-opus-..., claude-sonnet-...) and answer the others as ok
 //   overloaded    529 overloaded_error "Overloaded"
 //   fail-mid-stream  streams two text deltas, then an overloaded_error event in the stream, and ends;
 //                 a non-streamed request (the CLI's fallback after a failed stream) gets 529
+//   prompt-too-long  400 invalid_request_error "prompt is too long: `promptTokens` tokens > `promptLimit`
+//                 maximum" (default 215000 and 200000)
+//   billing-third-party         400 invalid_request_error "Third-party apps now draw from your extra
+//                               usage, not your plan limits. ..."
+//   billing-out-of-extra-usage  400 invalid_request_error "You're out of extra usage. ..."
+//   billing-long-context        429 rate_limit_error "Extra usage is required for long context
+//                               requests.", without representative claim or overage status (with
+//                               them the CLI reads it as a spent window instead of "Usage credits
+//                               required for 1M context")
+//                 (the bodies Anthropic sends to a subscription, as users quote them)
+// Every answer and error (but the 401s: no subscription known) carries the subscription's headers, as
+// Anthropic sends them to a subscription (header names as the CLI 2.1.330 reads them): `anthropic-ratelimit-unified-status` (allowed | allowed_warning |
+// rejected), `-reset` (epoch seconds), `-representative-claim` (the spent window, else the fullest),
+// per window `-5h-` and `-7d-` `status`, `reset`, `utilization` (and `surpassed-threshold` 0.9 from
+// 90 % used: allowed_warning), and `-overage-status: rejected`, `-overage-disabled-reason:
+// org_level_disabled` (no extra usage). rate-limited and billing-long-context leave out the claim and
+// the overage headers. The windows' utilization comes from `windows` (default five_hour 0.15,
+// seven_day 0.08); their reset times roll forward by the window's length (5 h, 7 d) from 2 h and 3 days
+// after the mock started. The CLI prints them as a `rate_limit_event` line after an answer and after a
+// 429 (not after a 400 or 529; test/integration/mock-anthropic-api.test.ts measures each mode).
 // Options of ok and slow mode:
 //   answer        the assistant's text ("" with toolCalls: calls only)
 //   toolCalls     [{name, input}]: after the text, one tool_use block per call, its input streamed as
@@ -20,15 +49,22 @@
 //                 and a call of a tool not offered becomes text saying so
 //   echo          a regular expression: `$1` in the answer becomes its first group in the request's text
 //                 ("(no match)" without one), so an answer can repeat what a tool returned
+//   usage         {input_tokens, cache_creation_input_tokens, cache_read_input_tokens, output_tokens},
+//                 any of them: the figures message_start, message_delta and a non-streamed answer
+//                 report (default: input a quarter of the request's characters, no cache, output one
+//                 per chunk and tool call)
+// Options of every mode:
+//   windows       {five_hour, seven_day}: utilization 0..1 of the subscription's windows
 //   next          settings for the following requests, one each, before these apply again
 // The mode applies to POST /v1/messages (the error modes to /v1/messages/count_tokens too, which
 // otherwise answers {"input_tokens": N}); other paths are recorded and answered 404.
 // Admin API (not recorded):
 //   GET /health                 {"status":"ok"}
 //   GET /__mock/requests        recorded requests, oldest first; DELETE clears them
-//   GET /__mock/mode            current settings {mode, answer, chunks, chunkDelayMs, retryAfterSeconds}
+//   GET /__mock/mode            current settings {mode, answer, chunks, chunkDelayMs, retryAfterSeconds, ...}
 //   PUT /__mock/mode            {"mode": "...", "answer"?, "chunks"?, "chunkDelayMs"?, "retryAfterSeconds"?,
-//                                "toolCalls"?, "inputFragments"?, "echo"?, "next"?};
+//                                "toolCalls"?, "inputFragments"?, "echo"?, "usage"?, "windows"?, "window"?,
+//                                "resetsAt"?, "promptTokens"?, "promptLimit"?, "next"?};
 //                               options left out go back to their defaults; 400 on an unknown mode
 // Node builtins only: `node test/support/mock-anthropic-api.ts [port] [host]` (default 8080 0.0.0.0).
 import { createHash, randomBytes } from "node:crypto";
@@ -37,8 +73,40 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
-export const MODES = ["ok", "slow", "hang", "expired", "invalid-key", "rate-limited", "usage-limit", "overloaded", "fail-mid-stream"] as const;
+export const MODES = [
+  "ok",
+  "slow",
+  "hang",
+  "expired",
+  "invalid-key",
+  "rate-limited",
+  "usage-limit",
+  "overloaded",
+  "fail-mid-stream",
+  "prompt-too-long",
+  "billing-third-party",
+  "billing-out-of-extra-usage",
+  "billing-long-context",
+] as const;
 export type Mode = (typeof MODES)[number];
+
+/** The subscription's windows a usage-limit can spend: the representative claim the CLI reads as `rateLimitType`. */
+export const WINDOWS = ["five_hour", "seven_day", "seven_day_opus", "seven_day_sonnet"] as const;
+export type Window = (typeof WINDOWS)[number];
+
+/** Utilization (0..1) of the two windows Anthropic reports in headers (`-5h-`, `-7d-`). */
+export interface Windows {
+  five_hour: number;
+  seven_day: number;
+}
+
+/** Token figures of an answer, as Anthropic reports them in `usage`. */
+export interface Usage {
+  input_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  output_tokens: number;
+}
 
 export interface ToolCall {
   /** The tool's name as the client named it (matched against the offered tools). */
@@ -60,9 +128,23 @@ export interface ModeSettings {
   inputFragments: number;
   /** A regular expression whose first group replaces `$1` in the answer. */
   echo: string;
+  /** Token figures an answer reports; those left out are computed (see the header). */
+  usage: Partial<Usage>;
+  /** Utilization of the subscription's windows, sent in every answer's headers. */
+  windows: Windows;
+  /** usage-limit: the spent window. */
+  window: Window;
+  /** usage-limit: when the window resets (epoch seconds); null in the other modes. */
+  resetsAt: number | null;
+  /** prompt-too-long: the request's size and the model's limit the message names. */
+  promptTokens: number;
+  promptLimit: number;
   /** Settings for the following requests, one each. */
   next: Partial<Omit<ModeSettings, "next">>[];
 }
+
+/** What a test sets: any settings but the mode; `windows` may name one window only. */
+export type ModeOptions = Partial<Omit<ModeSettings, "mode" | "windows">> & { windows?: Partial<Windows> };
 
 const DEFAULTS: Omit<ModeSettings, "mode"> = {
   answer: "Hello from mock!",
@@ -72,8 +154,20 @@ const DEFAULTS: Omit<ModeSettings, "mode"> = {
   toolCalls: [],
   inputFragments: 3,
   echo: "",
+  usage: {},
+  windows: { five_hour: 0.15, seven_day: 0.08 },
+  window: "five_hour",
+  resetsAt: null,
+  promptTokens: 215_000,
+  promptLimit: 200_000,
   next: [],
 };
+
+/** From this utilization a window is allowed_warning, with this surpassed threshold. */
+export const WARNING_THRESHOLD = 0.9;
+const WINDOW_SECONDS = { five_hour: 5 * 3600, seven_day: 7 * 86_400 } as const;
+/** Header infix of each window the CLI reads (`anthropic-ratelimit-unified-5h-utilization`). */
+const WINDOW_HEADER = { five_hour: "5h", seven_day: "7d" } as const;
 
 export interface RecordedRequest {
   /** Names of the tools the request offered the model (`mcp__srv__name` for the CLI's MCP tools). */
@@ -98,14 +192,29 @@ export interface RecordedImage {
   fingerprint: string;
 }
 
-// [status, error type, message] as Anthropic answers them
+// [status, error type, message] as Anthropic answers them; the billing ones as users quote them
+// (anthropics/claude-code#45027, #45144, #50784)
 const ERRORS: Partial<Record<Mode, [number, string, string]>> = {
   expired: [401, "authentication_error", "OAuth token has expired. Please obtain a new token or refresh your existing token."],
   "invalid-key": [401, "authentication_error", "invalid x-api-key"],
   "rate-limited": [429, "rate_limit_error", "This request would exceed your account's rate limit. Please try again later."],
   "usage-limit": [429, "rate_limit_error", "This request would exceed your account's rate limit. Please try again later."],
   overloaded: [529, "overloaded_error", "Overloaded"],
+  "billing-third-party": [
+    400,
+    "invalid_request_error",
+    "Third-party apps now draw from your extra usage, not your plan limits. We've added a $200 credit to get you started. Claim it at claude.ai/settings/usage and keep going.",
+  ],
+  "billing-out-of-extra-usage": [400, "invalid_request_error", "You're out of extra usage. Add more at claude.ai/settings/usage and keep going."],
+  "billing-long-context": [429, "rate_limit_error", "Extra usage is required for long context requests."],
 };
+
+/** Whether a spent `window` refuses a request for `model`: the per-model weekly windows only their own models. */
+export function refuses(window: Window, model: string): boolean {
+  if (window === "seven_day_opus") return /opus/i.test(model);
+  if (window === "seven_day_sonnet") return /sonnet/i.test(model);
+  return true;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const requestId = () => `req_mock${randomBytes(12).toString("hex")}`;
@@ -160,6 +269,8 @@ function split(text: string, count: number): string[] {
   return Array.from({ length: n }, (_, i) => chars.slice(Math.floor((i * chars.length) / n), Math.floor(((i + 1) * chars.length) / n)).join(""));
 }
 
+const USAGE_KEYS = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens"] as const;
+
 /** Validates an admin PUT body (or a test's call) into full settings; throws a message for a 400. */
 export function parseSettings(input: unknown): ModeSettings {
   if (!isRecord(input)) throw new Error("expected a JSON object like {\"mode\": \"ok\"}");
@@ -180,10 +291,10 @@ export function parseSettings(input: unknown): ModeSettings {
     if (typeof input.answer !== "string" || (input.answer === "" && settings.toolCalls.length === 0)) throw new Error("answer must be a non-empty string (empty only with toolCalls)");
     settings.answer = input.answer;
   }
-  for (const key of ["chunks", "chunkDelayMs", "retryAfterSeconds", "inputFragments"] as const) {
+  for (const key of ["chunks", "chunkDelayMs", "retryAfterSeconds", "inputFragments", "promptTokens", "promptLimit"] as const) {
     const value = input[key];
     if (value === undefined) continue;
-    const min = key === "chunks" || key === "inputFragments" ? 1 : 0;
+    const min = key === "chunkDelayMs" || key === "retryAfterSeconds" ? 0 : 1;
     if (typeof value !== "number" || !Number.isInteger(value) || value < min) throw new Error(`${key} must be an integer >= ${min}`);
     settings[key] = value;
   }
@@ -192,12 +303,44 @@ export function parseSettings(input: unknown): ModeSettings {
     new RegExp(input.echo); // throws on a bad one
     settings.echo = input.echo;
   }
+  if (input.usage !== undefined) {
+    if (!isRecord(input.usage)) throw new Error(`usage must be an object with any of ${USAGE_KEYS.join(", ")}`);
+    const usage: Partial<Usage> = {};
+    for (const [key, value] of Object.entries(input.usage)) {
+      const name = USAGE_KEYS.find((known) => known === key);
+      if (!name) throw new Error(`usage: unknown figure ${key}; expected: ${USAGE_KEYS.join(", ")}`);
+      if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`usage.${key} must be an integer >= 0`);
+      usage[name] = value;
+    }
+    settings.usage = usage;
+  }
+  if (input.windows !== undefined) {
+    if (!isRecord(input.windows)) throw new Error('windows must be an object like {"five_hour": 0.91, "seven_day": 0.42}');
+    const windows: Windows = { ...DEFAULTS.windows };
+    for (const [key, value] of Object.entries(input.windows)) {
+      if (key !== "five_hour" && key !== "seven_day") throw new Error(`windows: unknown window ${key}; expected: five_hour, seven_day`);
+      if (typeof value !== "number" || !(value >= 0 && value <= 1)) throw new Error(`windows.${key} must be a utilization from 0 to 1`);
+      windows[key] = value;
+    }
+    settings.windows = windows;
+  }
+  if (input.window !== undefined) {
+    const window = WINDOWS.find((known) => known === input.window);
+    if (!window) throw new Error(`unknown window ${JSON.stringify(input.window)}; expected one of: ${WINDOWS.join(", ")}`);
+    settings.window = window;
+  }
+  if (input.resetsAt !== undefined && input.resetsAt !== null) {
+    if (typeof input.resetsAt !== "number" || !Number.isInteger(input.resetsAt) || input.resetsAt < 0) throw new Error("resetsAt must be epoch seconds (an integer)");
+    settings.resetsAt = input.resetsAt;
+  } else if (settings.mode === "usage-limit") settings.resetsAt = Math.ceil(Date.now() / 1000) + settings.retryAfterSeconds;
   if (input.next !== undefined) {
     if (!Array.isArray(input.next)) throw new Error("next must be an array of settings");
     settings.next = input.next.map((step: unknown) => {
       if (!isRecord(step) || "next" in step) throw new Error("next: each is an object of settings (without next)");
       const parsed = parseSettings({ mode: settings.mode, ...step }); // validated; only what the step sets applies
-      return Object.fromEntries(Object.keys(step).map((key) => [key, parsed[key as keyof ModeSettings]]));
+      const keys = Object.keys(step);
+      if (keys.includes("mode") && parsed.mode === "usage-limit") keys.push("resetsAt"); // its default, fixed now
+      return Object.fromEntries(keys.map((key) => [key, parsed[key as keyof ModeSettings]]));
     });
   }
   return settings;
@@ -213,6 +356,8 @@ export class MockAnthropicApi {
   private current: ModeSettings = { mode: "ok", ...DEFAULTS };
   private readonly server: Server;
   private readonly waiters = new Set<() => void>();
+  /** When the mock started (ms): the windows' reset times count from it. */
+  private readonly started = Date.now();
 
   constructor() {
     this.server = createServer((req, res) => {
@@ -239,11 +384,12 @@ export class MockAnthropicApi {
   }
 
   get settings(): ModeSettings {
+    this.refresh();
     return { ...this.current };
   }
 
   /** Sets the mode for all following requests; options left out go back to their defaults. */
-  setMode(mode: Mode, options: Partial<Omit<ModeSettings, "mode">> = {}): ModeSettings {
+  setMode(mode: Mode, options: ModeOptions = {}): ModeSettings {
     this.current = parseSettings({ ...options, mode });
     return this.settings;
   }
@@ -292,27 +438,90 @@ export class MockAnthropicApi {
     if (!isRecord(body)) return void this.error(res, 400, "invalid_request_error", "request body must be a JSON object");
 
     // a request keeps the settings it arrived with; scripted ones (`next`) first, one per request
+    this.refresh();
     const [scripted, ...rest] = isMessages ? this.current.next : [];
     if (scripted) this.current = { ...this.current, next: rest };
-    const settings: ModeSettings = scripted ? { ...this.current, ...scripted, next: [] } : this.current;
+    const arrived: ModeSettings = scripted ? { ...this.current, ...scripted, next: [] } : this.current;
+    const now = Date.now();
+    const resetsAt = arrived.resetsAt ?? Math.ceil(now / 1000) + arrived.retryAfterSeconds;
+    // a spent per-model window (seven_day_opus, seven_day_sonnet) refuses only its own model
+    const spent = arrived.mode === "usage-limit" && refuses(arrived.window, typeof body.model === "string" ? body.model : "") ? arrived.window : null;
+    const settings: ModeSettings = arrived.mode === "usage-limit" && !spent ? { ...arrived, mode: "ok" } : { ...arrived, resetsAt };
     const failure = ERRORS[settings.mode];
+    // an unknown credential has no subscription; Anthropic's short-term 429 and the long-context
+    // refusal come without the claim (the CLI would read them as a spent window)
+    const limits =
+      failure?.[0] === 401 ? {} : this.limitHeaders(settings, spent, now, settings.mode !== "rate-limited" && settings.mode !== "billing-long-context");
+    if (settings.mode === "prompt-too-long") {
+      const message = `prompt is too long: ${settings.promptTokens} tokens > ${settings.promptLimit} maximum`;
+      return void this.error(res, 400, "invalid_request_error", message, limits);
+    }
     if (failure) {
       const [status, type, message] = failure;
-      const headers: Record<string, string> = status === 429 ? { "retry-after": String(settings.retryAfterSeconds) } : {};
-      if (settings.mode === "usage-limit") {
-        headers["anthropic-ratelimit-unified-status"] = "rejected";
-        headers["anthropic-ratelimit-unified-reset"] = String(Math.ceil(Date.now() / 1000) + settings.retryAfterSeconds);
-        headers["anthropic-ratelimit-unified-representative-claim"] = "five_hour";
-      }
+      const headers: Record<string, string> = { ...limits };
+      if (status === 429) headers["retry-after"] = String(spent ? Math.max(1, resetsAt - Math.floor(now / 1000)) : settings.retryAfterSeconds);
       return void this.error(res, status, type, message, headers);
     }
     const inputTokens = Math.max(1, Math.ceil(requestText(body).length / 4));
-    if (isCount) return void this.json(res, 200, { input_tokens: inputTokens });
+    if (isCount) return void this.json(res, 200, { input_tokens: inputTokens }, limits);
     if (settings.mode === "hang") return; // the socket stays open; stop() or the client ends it
-    await this.answer(res, body, settings, inputTokens, tools);
+    await this.answer(res, body, settings, inputTokens, tools, limits);
   }
 
-  private async answer(res: ServerResponse, body: Record<string, unknown>, settings: ModeSettings, inputTokens: number, offered: string[]) {
+  /** A spent usage-limit window is over at its reset time: the mode goes back to ok by itself. */
+  private refresh(now = Date.now()): void {
+    const { mode, resetsAt } = this.current;
+    if (mode === "usage-limit" && resetsAt !== null && now >= resetsAt * 1000) {
+      this.current = { ...this.current, mode: "ok", window: DEFAULTS.window, resetsAt: null };
+    }
+  }
+
+  /** When a window (as of `now`, ms) resets next: 2 h / 3 days after the mock started, then every 5 h / 7 days. */
+  private windowReset(window: keyof Windows, now: number): number {
+    const length = WINDOW_SECONDS[window];
+    const first = Math.ceil(this.started / 1000) + (window === "five_hour" ? 2 * 3600 : 3 * 86_400);
+    const seconds = Math.floor(now / 1000);
+    return seconds < first ? first : first + (Math.floor((seconds - first) / length) + 1) * length;
+  }
+
+  /** The subscription's `anthropic-ratelimit-unified-*` headers, with `spent` rejected until `settings.resetsAt`. */
+  private limitHeaders(settings: ModeSettings, spent: Window | null, now: number, claim: boolean): Record<string, string> {
+    const headers: Record<string, string> = {};
+    const readings = (["five_hour", "seven_day"] as const).map((name) => {
+      const rejected = spent === name;
+      const utilization = rejected ? 1 : settings.windows[name];
+      const reset = rejected && settings.resetsAt !== null ? settings.resetsAt : this.windowReset(name, now);
+      const warning = !rejected && utilization >= WARNING_THRESHOLD;
+      const status = rejected ? "rejected" : warning ? "allowed_warning" : "allowed";
+      const prefix = `anthropic-ratelimit-unified-${WINDOW_HEADER[name]}`;
+      headers[`${prefix}-status`] = status;
+      headers[`${prefix}-reset`] = String(reset);
+      headers[`${prefix}-utilization`] = String(utilization);
+      if (warning) headers[`${prefix}-surpassed-threshold`] = String(WARNING_THRESHOLD);
+      return { name, utilization, reset, status };
+    });
+    // the representative claim: the spent window, else the fullest (the 5-hour one on a tie)
+    const fullest = readings.reduce((a, b) => (b.utilization > a.utilization ? b : a));
+    const status = spent ? "rejected" : readings.some((window) => window.status === "allowed_warning") ? "allowed_warning" : "allowed";
+    headers["anthropic-ratelimit-unified-status"] = status;
+    headers["anthropic-ratelimit-unified-reset"] = String(spent && settings.resetsAt !== null ? settings.resetsAt : fullest.reset);
+    if (claim) {
+      headers["anthropic-ratelimit-unified-representative-claim"] = spent ?? fullest.name;
+      // a subscription without extra usage
+      headers["anthropic-ratelimit-unified-overage-status"] = "rejected";
+      headers["anthropic-ratelimit-unified-overage-disabled-reason"] = "org_level_disabled";
+    }
+    return headers;
+  }
+
+  private async answer(
+    res: ServerResponse,
+    body: Record<string, unknown>,
+    settings: ModeSettings,
+    inputTokens: number,
+    offered: string[],
+    limits: Record<string, string>,
+  ) {
     const id = `msg_mock${randomBytes(12).toString("hex")}`;
     const model = typeof body.model === "string" ? body.model : "claude-sonnet-4-5";
     const slow = settings.mode === "slow";
@@ -323,9 +532,13 @@ export class MockAnthropicApi {
     if (missing.length > 0) text += `${text ? " " : ""}(mock: tool ${missing.join(", ")} was not offered; offered: ${offered.join(", ") || "none"})`;
     // ok: word by word like the API ("Hello", " from", " mock!"); slow: `chunks` even pieces
     const pieces = text === "" ? [] : slow ? split(text, settings.chunks) : (text.match(/\s*\S+|\s+$/g) ?? [text]);
-    const outputTokens = pieces.length + made.length;
-    const usage = { input_tokens: inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
-    const headers = { "request-id": requestId() };
+    const usage: Usage = {
+      input_tokens: settings.usage.input_tokens ?? inputTokens,
+      cache_creation_input_tokens: settings.usage.cache_creation_input_tokens ?? 0,
+      cache_read_input_tokens: settings.usage.cache_read_input_tokens ?? 0,
+      output_tokens: settings.usage.output_tokens ?? pieces.length + made.length,
+    };
+    const headers = { ...limits, "request-id": requestId() };
     const stopReason = made.length > 0 ? "tool_use" : "end_turn";
     const blocks = [
       ...(text === "" ? [] : [{ type: "text", text }]),
@@ -334,10 +547,10 @@ export class MockAnthropicApi {
 
     if (!body.stream) {
       // the CLI falls back to a non-streamed request after a failed stream; still overloaded
-      if (settings.mode === "fail-mid-stream") return void this.error(res, 529, "overloaded_error", "Overloaded");
+      if (settings.mode === "fail-mid-stream") return void this.error(res, 529, "overloaded_error", "Overloaded", limits);
       res.writeHead(200, { ...headers, "content-type": "application/json" });
       res.end(
-        JSON.stringify({ id, type: "message", role: "assistant", model, content: blocks, stop_reason: stopReason, stop_sequence: null, usage: { ...usage, output_tokens: outputTokens } }),
+        JSON.stringify({ id, type: "message", role: "assistant", model, content: blocks, stop_reason: stopReason, stop_sequence: null, usage }),
       );
       return;
     }
@@ -345,7 +558,7 @@ export class MockAnthropicApi {
     res.writeHead(200, { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" });
     const send = (event: Record<string, unknown> & { type: string }) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     const message = { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null };
-    send({ type: "message_start", message: { ...message, usage: { ...usage, output_tokens: 1 } } });
+    send({ type: "message_start", message: { ...message, usage: { ...usage, output_tokens: Math.min(1, usage.output_tokens) } } });
     let index = 0;
     if (pieces.length > 0) {
       send({ type: "content_block_start", index, content_block: { type: "text", text: "" } });
@@ -375,7 +588,7 @@ export class MockAnthropicApi {
       send({ type: "content_block_stop", index });
       index += 1;
     }
-    send({ type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: outputTokens } });
+    send({ type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage });
     send({ type: "message_stop" });
     res.end();
   }
@@ -386,7 +599,7 @@ export class MockAnthropicApi {
       this.requests.length = 0;
       return this.json(res, 200, { cleared: true });
     }
-    if (pathname === "/__mock/mode" && method === "GET") return this.json(res, 200, this.settings);
+    if (pathname === "/__mock/mode" && method === "GET") return this.json(res, 200, this.settings); // after a reset: ok
     if (pathname === "/__mock/mode" && method === "PUT") {
       try {
         this.current = parseSettings(body);

@@ -1,5 +1,5 @@
 // The container tests' side of the mock Anthropic API's admin endpoints (mock-anthropic-api.ts).
-import type { Mode, ModeSettings, RecordedRequest } from "./mock-anthropic-api.ts";
+import type { Mode, ModeOptions, ModeSettings, RecordedRequest, Window } from "./mock-anthropic-api.ts";
 import { until } from "./until.ts";
 
 export class MockAnthropicClient {
@@ -9,10 +9,29 @@ export class MockAnthropicClient {
     this.url = url;
   }
 
-  /** Switches the mode; options left out go back to their defaults. */
-  async setMode(mode: Mode, options: Partial<Omit<ModeSettings, "mode">> = {}): Promise<void> {
+  /** Switches the mode; options left out go back to their defaults. Resolves to the settings now in force. */
+  async setMode(mode: Mode, options: ModeOptions = {}): Promise<ModeSettings> {
     const response = await fetch(`${this.url}/__mock/mode`, { method: "PUT", body: JSON.stringify({ mode, ...options }) });
     if (response.status !== 200) throw new Error(`mock refused mode ${mode}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as ModeSettings;
+  }
+
+  /** The settings in force: after a spent window's `resetsAt`, mode ok again. */
+  async settings(): Promise<ModeSettings> {
+    return (await (await fetch(`${this.url}/__mock/mode`)).json()) as ModeSettings;
+  }
+
+  /** Spends a subscription window (`usage-limit`) until `resetsAt` (epoch seconds), then the mock answers by itself again. */
+  async spendWindow(window: Window, resetsAt: number, options: Omit<ModeOptions, "window" | "resetsAt"> = {}): Promise<ModeSettings> {
+    return this.setMode("usage-limit", { ...options, window, resetsAt });
+  }
+
+  /** Resolves once a spent window has reset (the mock is back in ok mode); polls every `everyMs`. */
+  async untilReset(attempts = 600, everyMs = 1000): Promise<ModeSettings> {
+    return until("the mock's spent window to reset", async () => {
+      const settings = await this.settings();
+      return settings.mode !== "usage-limit" && settings;
+    }, attempts, everyMs);
   }
 
   /** Every request received so far, oldest first. */

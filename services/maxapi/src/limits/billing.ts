@@ -37,7 +37,7 @@ export class BillingRefusals {
   }
 }
 
-/** Anthropic's own sentence out of the CLI's "API Error: 400 {json}" text; the text itself otherwise. */
+/** Anthropic's own sentence out of the CLI's "API Error: 400 …" text (the JSON body, when it quotes one). */
 function anthropicMessage(cliText: string): string {
   const start = cliText.indexOf("{");
   if (start !== -1) {
@@ -48,5 +48,5 @@ function anthropicMessage(cliText: string): string {
       // not JSON after all: the text as it is
     }
   }
-  return cliText.trim();
+  return cliText.replace(/^API Error:\s*(\d{3}\s+)?/, "").trim();
 }
