@@ -686,3 +686,86 @@ describe("maxapi: warm CLI processes", () => {
     await waitHealthy(targets.warm);
   });
 });
+
+describe("maxapi: the subscription's limits, on the real CLI", () => {
+  const callsSoFar = async () => (await mock.messages()).length;
+  const metricsText = async (target: Target) => (await fetch(`${target.url}/metrics`)).text();
+
+  it("a spent 5-hour window: one call to Anthropic, a 429 with Retry-After to the reset; then none while spent; at the reset the next request goes through", async () => {
+    await waitHealthy(targets.shipped);
+    const resetsAt = Math.ceil(Date.now() / 1000) + 20;
+    await mock.spendWindow("five_hour", resetsAt);
+    const before = await callsSoFar();
+    const first = await chat(targets.shipped, ask(`spent ${marker()}`));
+    expect(first.status).toBe(429);
+    const retryAfter = Number(first.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(20);
+    const error = ((await first.json()) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe("usage_limit_reached");
+    expect(error.message).toMatch(/^Claude subscription usage limit reached: the 5-hour window is spent and resets at \d\d:\d\d UTC \(in .*\)\. Claude CLI: You've hit your 5-hour limit/);
+    expect(await callsSoFar()).toBe(before + 1);
+
+    for (const model of ["claude-sonnet-4", "claude-opus-4"]) {
+      const refused = await chat(targets.shipped, ask(`refused ${marker()}`, { model, stream: true }));
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/without calling Anthropic\.$/);
+    }
+    expect(await callsSoFar(), "no call to Anthropic while the window is spent").toBe(before + 1);
+    expect(await metricsText(targets.shipped)).toMatch(/^maxapi_usage_window_spent\{window="five_hour"\} 1$/m);
+
+    await mock.untilReset(60, 500);
+    await until("maxapi to see the reset", async () => /^maxapi_usage_window_spent\{window="five_hour"\} 0$/m.test(await metricsText(targets.shipped)) || undefined, 60, 500);
+    expect((await chat(targets.shipped, ask(`after the reset ${marker()}`))).status).toBe(200);
+    expect(await callsSoFar()).toBe(before + 2);
+  });
+
+  it("a spent weekly Opus window refuses Opus only: Sonnet still answers", async () => {
+    await waitHealthy(targets.shipped);
+    await mock.spendWindow("seven_day_opus", Math.ceil(Date.now() / 1000) + 15);
+    const opus = await chat(targets.shipped, ask(`opus ${marker()}`, { model: "claude-opus-4" }));
+    expect(opus.status).toBe(429);
+    expect(((await opus.json()) as { error: { message: string } }).error.message).toMatch(/the weekly Opus window is spent/);
+    expect((await chat(targets.shipped, ask(`sonnet ${marker()}`, { model: "claude-sonnet-4" }))).status).toBe(200);
+    await mock.untilReset(60, 500);
+    await until("maxapi to see the Opus week reset", async () => /^maxapi_usage_window_spent\{window="seven_day_opus"\} 0$/m.test(await metricsText(targets.shipped)) || undefined, 60, 500);
+  });
+
+  it("an answer reports the windows: /metrics has their use and reset, and one log line says when the 5-hour window passes its warning threshold", async () => {
+    const since = new Date().toISOString();
+    await setMode("ok", { windows: { five_hour: 0.91, seven_day: 0.42 }, usage: { input_tokens: 12, cache_creation_input_tokens: 3000, cache_read_input_tokens: 45000, output_tokens: 7 } });
+    const body = (await (await chat(targets.shipped, ask(`warning ${marker()}`))).json()) as { usage: Record<string, unknown> };
+    expect(body.usage).toEqual({ prompt_tokens: 48012, completion_tokens: 7, total_tokens: 48019, prompt_tokens_details: { cached_tokens: 45000, cache_write_tokens: 3000 } });
+    expect((await chat(targets.shipped, ask(`warning again ${marker()}`))).status).toBe(200);
+    const text = await metricsText(targets.shipped);
+    expect(text).toMatch(/^maxapi_usage_window_utilization\{window="five_hour"\} 0.91$/m);
+    expect(text).toMatch(/^maxapi_usage_window_utilization\{window="seven_day"\} 0.42$/m);
+    expect(text).toMatch(/^maxapi_usage_window_resets_at_seconds\{window="five_hour"\} \d{10}$/m);
+    const warnings = logLines(targets.shipped, since).filter((line) => typeof line.msg === "string" && /the 5-hour window is 91 % used/.test(line.msg));
+    expect(warnings).toHaveLength(1);
+    await setMode("ok"); // back under the threshold, for the tests after
+    expect((await chat(targets.shipped, ask(`fine ${marker()}`))).status).toBe(200);
+  });
+
+  it("billing refusals: 402 billing_error in plain words, never refused ahead; the only calls to Anthropic are the CLI's own (3 for a 400: it resends with fewer betas)", async () => {
+    await waitHealthy(targets.shipped);
+    const cases = [
+      ["billing-third-party", "extra_usage_required", /Third-party apps now draw from your extra usage/, 3],
+      ["billing-out-of-extra-usage", "extra_usage_exhausted", /You're out of extra usage/, 3],
+      ["billing-long-context", "extra_usage_required", /Usage credits required for 1M context/, 1],
+    ] as const;
+    for (const [mode, code, words, calls] of cases) {
+      await setMode(mode);
+      for (let i = 0; i < 2; i++) {
+        const before = await callsSoFar();
+        const response = await chat(targets.shipped, ask(`${mode} ${marker()}`, { stream: i === 1 }));
+        expect(response.status, mode).toBe(402);
+        const error = ((await response.json()) as { error: { type: string; code: string; message: string } }).error;
+        expect(error).toMatchObject({ type: "billing_error", code });
+        expect(error.message).toMatch(words);
+        expect(await callsSoFar(), `${mode}: calls to Anthropic`).toBe(before + calls);
+      }
+    }
+    expect(await metricsText(targets.shipped)).toMatch(/^maxapi_billing_refusals_total\{code="extra_usage_exhausted"\} 2$/m);
+  });
+});
