@@ -2,6 +2,9 @@
 // with no network at all; the pinned OpenClaw validates what it renders.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docker } from "../support/containers.ts";
@@ -25,8 +28,13 @@ function configInit(env: Record<string, string>, ...args: string[]): Run {
 }
 
 function configInitOn(volume: string, env: Record<string, string>, ...args: string[]): Run {
+  return configInitWith(volume, env, [], ...args);
+}
+
+/** config-init on `volume` with more `docker run` options (a mounted secret). */
+function configInitWith(volume: string, env: Record<string, string>, dockerArgs: string[], ...args: string[]): Run {
   const envArgs = Object.entries(env).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
-  const result = spawnSync("docker", ["run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`, ...envArgs, IMAGE, ...args], {
+  const result = spawnSync("docker", ["run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`, ...envArgs, ...dockerArgs, IMAGE, ...args], {
     encoding: "utf8",
   });
   const output = result.stdout + result.stderr;
@@ -47,7 +55,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  docker("volume", "rm", "-f", VOLUME, `${VOLUME}-setup-token`, `${VOLUME}-legacy`, `${VOLUME}-channel`);
+  docker("volume", "rm", "-f", VOLUME, `${VOLUME}-setup-token`, `${VOLUME}-legacy`, `${VOLUME}-channel`, `${VOLUME}-api-fallback`);
 });
 
 describe("config-init", () => {
@@ -55,8 +63,13 @@ describe("config-init", () => {
     const run = configInit(ENV);
     expect(run.status).toBe(0);
     expect(run.lines.at(-1)?.msg).toBe("openclaw.json written and valid");
-    const config = JSON.parse(inVolume("cat /s/openclaw.json")) as { models: { providers: Record<string, { apiKey: string }> } };
+    const config = JSON.parse(inVolume("cat /s/openclaw.json")) as { models: { providers: Record<string, { apiKey: string; models: { compat: object }[] }> } };
     expect(config.models.providers["claude-max-proxy"]?.apiKey).toBe("${PROXY_API_KEY}");
+    // OpenClaw asks the normalizer for usage in its streams (stream_options.include_usage)
+    expect(config.models.providers["claude-max-proxy"]?.models.map((row) => row.compat)).toEqual(
+      Array(3).fill({ requiresStringContent: true, supportsUsageInStreaming: true }),
+    );
+    expect(Object.keys(config.models.providers)).toEqual(["claude-max-proxy"]); // no metered fallback unless asked for
     const text = inVolume("cat /s/openclaw.json");
     expect(text).not.toContain(ENV.PROXY_API_KEY);
     expect(text).not.toContain(ENV.OPENCLAW_GATEWAY_TOKEN);
@@ -125,12 +138,117 @@ describe("config-init", () => {
   });
 });
 
+describe("config-init with the metered API fallback (FALLBACK_ANTHROPIC_API_KEY)", () => {
+  const volume = `${VOLUME}-api-fallback`;
+  const key = `sk-ant-api03-${"z".repeat(95)}`;
+  const env = { ...ENV, FALLBACK_ANTHROPIC_API_KEY: key };
+  const read = () =>
+    docker("run", "--rm", "--network", "none", "-v", `${volume}:/s`, "--entrypoint", "cat", IMAGE, "/s/openclaw.json");
+  type Rows = { id: string; name: string; headers?: object; compat?: { supportsUsageInStreaming?: boolean } }[];
+  const parse = (text: string) =>
+    JSON.parse(text) as {
+      models: { providers: Record<string, { baseUrl: string; apiKey: string; api: string; models: Rows }> };
+      agents: { entries: Record<string, { model: { primary: string; fallbacks: string[] } }> };
+    };
+  /** The real OpenClaw's verdict on the volume's openclaw.json, with these variables set. */
+  const validate = (variables: Record<string, string>) =>
+    JSON.parse(
+      docker(
+        "run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`,
+        ...Object.entries(variables).flatMap(([name, value]) => ["-e", `${name}=${value}`]),
+        "--entrypoint", "openclaw", IMAGE, "config", "validate", "--json",
+      ),
+    ) as { valid: boolean; warnings: unknown[] };
+
+  it("renders the fallback on Anthropic's API after the subscription's models, which the pinned OpenClaw accepts, holding the key as a reference only", () => {
+    docker("volume", "create", volume);
+    const run = configInitOn(volume, env);
+    expect(run.status, run.output).toBe(0);
+    expect(run.lines.map((line) => line.msg)).toEqual([
+      "openclaw.json written and valid",
+      "metered API fallback on: once the subscription's models fail (a spent window, a billing refusal), turns run on anthropic-api/* and are billed to this API key",
+    ]);
+    expect(run.output).toContain(`"key":"sk-ant-api03-…(${key.length} chars)"`);
+    expect(run.output).not.toContain(key.slice(13));
+    const text = read();
+    expect(text).not.toContain(key.slice(13));
+    const config = parse(text);
+    expect(config.models.providers["anthropic-api"]).toMatchObject({ baseUrl: "https://api.anthropic.com", apiKey: "${FALLBACK_ANTHROPIC_API_KEY}", api: "anthropic-messages" });
+    expect(config.models.providers).not.toHaveProperty("anthropic");
+    expect(config.agents.entries.main?.model.fallbacks).toEqual([
+      "claude-max-proxy/claude-sonnet-4",
+      "claude-max-proxy/claude-haiku-4",
+      "anthropic-api/claude-opus-5",
+      "anthropic-api/claude-sonnet-5",
+      "anthropic-api/claude-haiku-4-5",
+    ]);
+    // OpenClaw's own judgement, apart from config-init's: valid, and no variable missing
+    expect(validate({ ...env })).toEqual(expect.objectContaining({ valid: true, warnings: [] }));
+  });
+
+  it("reads the key from FALLBACK_ANTHROPIC_API_KEY_FILE (a docker secret) to the same config", () => {
+    const dir = mkdtempSync(join(tmpdir(), "config-init-secret-"));
+    writeFileSync(join(dir, "fallback_key"), `${key}\n`, { mode: 0o644 });
+    const before = read();
+    const run = configInitWith(volume, { ...ENV, FALLBACK_ANTHROPIC_API_KEY_FILE: "/run/secrets/fallback_key" }, ["-v", `${dir}/fallback_key:/run/secrets/fallback_key:ro`]);
+    expect(run.status, run.output).toBe(0);
+    expect(run.lines[0]?.msg).toBe("openclaw.json already up to date: nothing changed");
+    expect(run.output).not.toContain(key.slice(13));
+    expect(read()).toBe(before);
+  });
+
+  it("brings an existing install's proxy rows up to date (the usage flag), keeping the rows and keys the user added", () => {
+    docker(
+      "run", "--rm", "--network", "none", "-v", `${volume}:/s`, "--entrypoint", "node", IMAGE, "-e",
+      `const f="/s/openclaw.json";const c=JSON.parse(require("fs").readFileSync(f,"utf8"));const p=c.models.providers["claude-max-proxy"];
+       for (const row of p.models) row.compat={requiresStringContent:true};
+       p.models[0].headers={"x-team":"ops"};
+       p.models.push({id:"claude-opus-4-1m",name:"mine",reasoning:false,input:["text"],cost:{input:0,output:0,cacheRead:0,cacheWrite:0},contextWindow:1000000,maxTokens:32000});
+       require("fs").writeFileSync(f,JSON.stringify(c));`,
+    );
+    const run = configInitOn(volume, env);
+    expect(run.status, run.output).toBe(0);
+    expect(run.lines[0]?.msg).toBe("openclaw.json written and valid");
+    const rows = parse(read()).models.providers["claude-max-proxy"]?.models ?? [];
+    expect(rows.map((row) => [row.id, row.compat?.supportsUsageInStreaming ?? null])).toEqual([
+      ["claude-opus-4", true],
+      ["claude-sonnet-4", true],
+      ["claude-haiku-4", true],
+      ["claude-opus-4-1m", null],
+    ]);
+    expect(rows[0]?.headers).toEqual({ "x-team": "ops" });
+  });
+
+  it("turned off: the provider and the API models leave the config, which stays valid", () => {
+    const run = configInitOn(volume, ENV);
+    expect(run.status, run.output).toBe(0);
+    expect(run.lines.map((line) => line.msg)).toEqual(["models.providers.anthropic-api removed: its token is no longer set", "openclaw.json written and valid"]);
+    const text = read();
+    expect(text).not.toContain("anthropic-api");
+    expect(validate(ENV)).toEqual(expect.objectContaining({ valid: true, warnings: [] }));
+  });
+
+  it("refuses a setup token given as the API key, never showing it, and leaves the file alone", () => {
+    const before = read();
+    const run = configInitOn(volume, { ...ENV, FALLBACK_ANTHROPIC_API_KEY: SETUP_TOKEN });
+    expect(run.status).toBe(1);
+    expect(run.lines.at(-1)?.problems?.[0]).toMatch(/^FALLBACK_ANTHROPIC_API_KEY is a setup token \(sk-ant-oat01-…\), not an API key/);
+    expect(run.output).not.toContain(SETUP_TOKEN.slice(13));
+    expect(read()).toBe(before);
+  });
+});
+
 describe("config-init with AUTH_MODE=setup-token", () => {
   const volume = `${VOLUME}-setup-token`;
   const env = { AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN, OPENCLAW_GATEWAY_TOKEN: ENV.OPENCLAW_GATEWAY_TOKEN };
-  const authList = (agent: string) =>
+  /** The agent's stored credentials; `variables`: what the config references (as the gateway has them). */
+  const authList = (agent: string, variables: Record<string, string> = {}) =>
     JSON.parse(
-      docker("run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`, "--entrypoint", "openclaw", IMAGE, "models", "auth", "list", "--agent", agent, "--json"),
+      docker(
+        "run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`,
+        ...Object.entries(variables).flatMap(([name, value]) => ["-e", `${name}=${value}`]),
+        "--entrypoint", "openclaw", IMAGE, "models", "auth", "list", "--agent", agent, "--json",
+      ),
     ) as { profiles: { provider: string; type: string }[] };
 
   it("stores the token in OpenClaw's credential store for every agent, never printing or writing it elsewhere", () => {
@@ -154,6 +272,33 @@ describe("config-init with AUTH_MODE=setup-token", () => {
       "openclaw.json already up to date: nothing changed",
       "setup token already stored: nothing changed",
     ]);
+  });
+
+  it("with the metered API fallback: the token stays the anthropic provider's credential, the key goes to a provider of its own", () => {
+    const key = `sk-ant-api03-${"y".repeat(95)}`;
+    const run = configInitOn(volume, { ...env, FALLBACK_ANTHROPIC_API_KEY: key });
+    expect(run.status, run.output).toBe(0);
+    expect(run.lines.map((line) => line.msg)).toEqual([
+      "openclaw.json written and valid",
+      "metered API fallback on: once the subscription's models fail (a spent window, a billing refusal), turns run on anthropic-api/* and are billed to this API key",
+      "setup token already stored: nothing changed",
+    ]);
+    const config = JSON.parse(docker("run", "--rm", "--network", "none", "-v", `${volume}:/s`, "--entrypoint", "cat", IMAGE, "/s/openclaw.json")) as {
+      models: { providers: Record<string, { apiKey?: string }> };
+      auth: { profiles: Record<string, { provider: string; mode: string }> };
+      agents: { entries: Record<string, { model: { primary: string; fallbacks: string[] } }> };
+    };
+    expect(config.models.providers["anthropic-api"]?.apiKey).toBe("${FALLBACK_ANTHROPIC_API_KEY}");
+    expect(config.models.providers.anthropic?.apiKey).toBeUndefined();
+    expect(Object.values(config.auth.profiles)).toEqual([{ provider: "anthropic", mode: "token" }]);
+    expect(config.agents.entries.main?.model.primary).toBe("anthropic/claude-opus-5");
+    expect(config.agents.entries.main?.model.fallbacks.slice(-3)).toEqual(["anthropic-api/claude-opus-5", "anthropic-api/claude-sonnet-5", "anthropic-api/claude-haiku-4-5"]);
+    // nothing stored for the key: the only credential is still the setup token
+    for (const agent of ["main", "lite"]) {
+      expect(authList(agent, { OPENCLAW_GATEWAY_TOKEN: ENV.OPENCLAW_GATEWAY_TOKEN, FALLBACK_ANTHROPIC_API_KEY: key }).profiles).toEqual([
+        expect.objectContaining({ provider: "anthropic", type: "token" }),
+      ]);
+    }
   });
 
   it("refuses a malformed token, showing neither it nor more than its rule", () => {

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { pino } from "pino";
 import writeFileAtomic from "write-file-atomic";
 import { storeSetupToken } from "./credentials.ts";
-import { findLegacy, migrateCronJobs, runDoctor } from "./migrate/migrate.ts";
+import { cronJobsMissingProvider, findLegacy, migrateCronJobs, runDoctor } from "./migrate/migrate.ts";
+import { API_FALLBACK_PROVIDER } from "./models.ts";
 import { remapConfigModelRefs } from "./migrate/model-refs.ts";
 import { migrateSessionPins } from "./migrate/session-pins.ts";
 import { validateConfig } from "./openclaw-cli.ts";
@@ -69,6 +70,7 @@ async function run(dryRun: boolean): Promise<number> {
       for (const line of report.changes) logger.info(line);
       for (const line of report.unmappable) logger.warn(line);
     }
+    if (settings.FALLBACK_ANTHROPIC_API_KEY) logApiFallback(settings.FALLBACK_ANTHROPIC_API_KEY, stateDir);
   }
   if (dryRun || settings.AUTH_MODE !== "setup-token" || !settings.CLAUDE_SETUP_TOKEN) return 0;
 
@@ -81,6 +83,20 @@ async function run(dryRun: boolean): Promise<number> {
   }
   logger.info({ agents }, "setup token already stored: nothing changed");
   return 0;
+}
+
+/** Says that turns may now be billed per token, and which cron jobs will not use the fallback. */
+function logApiFallback(key: string, stateDir: string): void {
+  logger.info(
+    { provider: API_FALLBACK_PROVIDER, key: `${key.slice(0, 13)}…(${key.length} chars)` },
+    `metered API fallback on: once the subscription's models fail (a spent window, a billing refusal), turns run on ${API_FALLBACK_PROVIDER}/* and are billed to this API key`,
+  );
+  for (const job of cronJobsMissingProvider(stateDir, API_FALLBACK_PROVIDER)) {
+    const own = job.fallbacks.length > 0 ? job.fallbacks.join(", ") : "none: a strict job";
+    logger.warn(
+      `cron job ${job.name} (${job.id}) has fallbacks of its own (${own}) and so never runs on the metered API fallback; to follow its agent's fallbacks: openclaw cron edit ${job.id} --clear-fallbacks`,
+    );
+  }
 }
 
 try {

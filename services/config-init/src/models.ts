@@ -20,10 +20,15 @@ export function modelRef(mode: AuthMode, family: Family): string {
   return mode === "max-proxy" ? `${PROXY_PROVIDER}/${PROXY_MODELS[family]}` : `anthropic/${ANTHROPIC_MODELS[family]}`;
 }
 
-/** `{primary, fallbacks}` for OpenClaw: the family, then every smaller family. */
-export function modelChain(mode: AuthMode, family: Family): { primary: string; fallbacks: string[] } {
-  const smaller = FAMILIES.slice(FAMILIES.indexOf(family) + 1);
-  return { primary: modelRef(mode, family), fallbacks: smaller.map((f) => modelRef(mode, f)) };
+/**
+ * `{primary, fallbacks}` for OpenClaw: the family, then every smaller family. With `apiFallback`
+ * (FALLBACK_ANTHROPIC_API_KEY set) the same families follow on the metered API, after every
+ * subscription entry: the API answers only once the subscription's models have all failed.
+ */
+export function modelChain(mode: AuthMode, family: Family, apiFallback = false): { primary: string; fallbacks: string[] } {
+  const chain = FAMILIES.slice(FAMILIES.indexOf(family));
+  const api = apiFallback ? chain.map(apiFallbackRef) : [];
+  return { primary: modelRef(mode, family), fallbacks: [...chain.slice(1).map((f) => modelRef(mode, f)), ...api] };
 }
 
 // Output limits of the proxy's model rows; the CLI decides the real ones.
@@ -43,8 +48,53 @@ export function proxyModelRows(imagePolicy: ImagePolicy) {
     cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
     contextWindow: 200_000,
     maxTokens: MAX_TOKENS[family],
-    // OpenClaw flattens text-only content itself; the normalizer handles the rest
-    compat: { requiresStringContent: true },
+    compat: {
+      // OpenClaw flattens text-only content itself; the normalizer handles the rest
+      requiresStringContent: true,
+      // stream_options.include_usage: OpenClaw sends it to a custom base URL only when asked, and
+      // without the usage chunk it records no tokens (context tracking and compaction run blind)
+      supportsUsageInStreaming: true,
+    },
+  }));
+}
+
+// The metered fallback (FALLBACK_ANTHROPIC_API_KEY): a provider of its own, not OpenClaw's
+// `anthropic`. An API key on `anthropic` would be preferred over the setup token in setup-token
+// mode (a key in the provider's config wins over stored profiles) or rotated to on any rate limit
+// of it, and OpenClaw would pick it for image and PDF understanding by itself; here the key is
+// reached only through the fallbacks config-init renders. Config-init's model migration leaves the
+// provider alone (it owns only claude-max-proxy and anthropic).
+export const API_FALLBACK_PROVIDER = "anthropic-api";
+export const API_FALLBACK_BASE_URL = "https://api.anthropic.com";
+
+/** The metered fallback of a family: the id of OpenClaw 2026.9.6's anthropic catalog. */
+export const apiFallbackRef = (family: Family): string => `${API_FALLBACK_PROVIDER}/${ANTHROPIC_MODELS[family]}`;
+
+// Anthropic's API prices in USD per million tokens (OpenClaw 2026.9.6's anthropic catalog for opus
+// and sonnet; haiku 4.5 from Anthropic's price list), so OpenClaw's usage shows what the metered
+// turns cost. Context window and output limit as the proxy's rows: a session moves between the two.
+const API_COST: Record<Family, { input: number; output: number; cacheRead: number; cacheWrite: number }> = {
+  opus: { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
+  sonnet: { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5 },
+  haiku: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
+};
+
+/**
+ * The metered fallback provider's model rows. In max-proxy mode they take images exactly when the
+ * proxy's rows do (IMAGE_POLICY), so a turn that moves to the API sees what it would have seen, and
+ * OpenClaw never picks the API on its own to look at an image or a PDF the subscription's models
+ * cannot take. In setup-token mode the anthropic models take images, and so do these.
+ */
+export function apiFallbackModelRows(mode: AuthMode, imagePolicy: ImagePolicy) {
+  const images = mode === "setup-token" || imagePolicy === "send";
+  return FAMILIES.map((family) => ({
+    id: ANTHROPIC_MODELS[family],
+    name: `Claude ${family[0]?.toUpperCase() ?? ""}${family.slice(1)} (metered API, clawbridge fallback)`,
+    reasoning: false,
+    input: images ? ["text", "image"] : ["text"],
+    cost: API_COST[family],
+    contextWindow: 200_000,
+    maxTokens: MAX_TOKENS[family],
   }));
 }
 

@@ -2,7 +2,7 @@
 // every problem in one plain sentence, naming the variable, never its value).
 import { readSettings, SettingsError, type Help } from "@clawbridge/settings";
 import { z } from "zod";
-import { FAMILIES, type Family } from "./models.ts";
+import { API_FALLBACK_BASE_URL, FAMILIES, type Family } from "./models.ts";
 
 export { SettingsError };
 
@@ -63,6 +63,9 @@ const shape = {
   OPENCLAW_GATEWAY_TOKEN: z.string().min(16),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/).optional(),
   DISCORD_BOT_TOKEN: z.string().min(20).optional(),
+  // checked below: the metered fallback's key, off when unset
+  FALLBACK_ANTHROPIC_API_KEY: z.string().optional(),
+  FALLBACK_ANTHROPIC_BASE_URL: z.url({ protocol: /^https?$/ }).default(API_FALLBACK_BASE_URL),
   OPENCLAW_STATE_DIR: z.string().default("/home/node/.openclaw"),
 };
 
@@ -83,13 +86,24 @@ const help: Help<typeof shape> = {
   OPENCLAW_GATEWAY_TOKEN: { expected: "16 or more characters", fix: MAKE_SETUP },
   TELEGRAM_BOT_TOKEN: { expected: "a Telegram bot token (123456:ABC..., from @BotFather)" },
   DISCORD_BOT_TOKEN: { expected: "a Discord bot token (20 or more characters)" },
+  FALLBACK_ANTHROPIC_API_KEY: { expected: "an Anthropic API key" },
+  FALLBACK_ANTHROPIC_BASE_URL: { expected: `an http(s) URL such as ${API_FALLBACK_BASE_URL}` },
   OPENCLAW_STATE_DIR: { expected: "a directory" },
 };
 
 export type Settings = z.infer<z.ZodObject<typeof shape>>;
 
 // Secrets may come as files (docker secrets): NAME_FILE names the file holding NAME.
-const FILE_SECRETS = ["PROXY_API_KEY", "CLAUDE_SETUP_TOKEN", "OPENCLAW_GATEWAY_TOKEN", "TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN"] as const;
+const FILE_SECRETS = [
+  "PROXY_API_KEY",
+  "CLAUDE_SETUP_TOKEN",
+  "OPENCLAW_GATEWAY_TOKEN",
+  "TELEGRAM_BOT_TOKEN",
+  "DISCORD_BOT_TOKEN",
+  "FALLBACK_ANTHROPIC_API_KEY",
+] as const;
+
+const API_KEY_PREFIX = "sk-ant-api";
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return readSettings(shape, help, env, {
@@ -97,6 +111,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     check: (settings, report) => {
       if (settings.AUTH_MODE === "max-proxy" && !settings.PROXY_API_KEY) {
         report("PROXY_API_KEY", "is not set, and AUTH_MODE=max-proxy needs it (the gateway's key to the normalizer)", help.PROXY_API_KEY.fix);
+      }
+      const apiKey = settings.FALLBACK_ANTHROPIC_API_KEY;
+      const getKey = "create an API key at console.anthropic.com (it is billed per token), or leave the variable empty to turn the fallback off";
+      if (apiKey?.startsWith(SETUP_TOKEN_PREFIX)) {
+        report("FALLBACK_ANTHROPIC_API_KEY", `is a setup token (${SETUP_TOKEN_PREFIX}…), not an API key`, `put it in CLAUDE_SETUP_TOKEN; ${getKey}`);
+      } else if (apiKey !== undefined && !apiKey.startsWith(API_KEY_PREFIX)) {
+        report("FALLBACK_ANTHROPIC_API_KEY", `does not start with ${API_KEY_PREFIX} (an Anthropic API key)`, getKey);
+      } else if (apiKey !== undefined && apiKey.length < 40) {
+        report("FALLBACK_ANTHROPIC_API_KEY", `is too short (${apiKey.length} characters; an Anthropic API key has over 100)`, getKey);
       }
       if (settings.AUTH_MODE !== "setup-token") return;
       const token = settings.CLAUDE_SETUP_TOKEN;

@@ -69,6 +69,32 @@ describe("config-init settings", () => {
     expect(problemsOf({ ...BASE_ENV, PROXY_API_KEY_FILE: file })).toContain("PROXY_API_KEY and PROXY_API_KEY_FILE are both set: keep one of them.");
   });
 
+  it("the metered API fallback: off by default, on from FALLBACK_ANTHROPIC_API_KEY or its _FILE, a key of the right kind only", () => {
+    const key = `sk-ant-api03-${"a".repeat(95)}`;
+    expect(loadSettings(BASE_ENV).FALLBACK_ANTHROPIC_API_KEY).toBeUndefined();
+    expect(loadSettings(BASE_ENV).FALLBACK_ANTHROPIC_BASE_URL).toBe("https://api.anthropic.com");
+    // compose passes an unset variable as ""
+    expect(loadSettings({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: "", FALLBACK_ANTHROPIC_BASE_URL: "" }).FALLBACK_ANTHROPIC_API_KEY).toBeUndefined();
+    expect(loadSettings({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: key }).FALLBACK_ANTHROPIC_API_KEY).toBe(key);
+
+    const file = join(mkdtempSync(join(tmpdir(), "config-init-")), "fallback_key");
+    writeFileSync(file, `${key}\n`);
+    expect(loadSettings({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY_FILE: file }).FALLBACK_ANTHROPIC_API_KEY).toBe(key);
+    expect(problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: key, FALLBACK_ANTHROPIC_API_KEY_FILE: file })).toEqual([
+      "FALLBACK_ANTHROPIC_API_KEY and FALLBACK_ANTHROPIC_API_KEY_FILE are both set: keep one of them.",
+    ]);
+
+    // the subscription's token is not an API key (and never becomes one here)
+    const asToken = problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: SETUP_TOKEN });
+    expect(asToken).toEqual([expect.stringMatching(/^FALLBACK_ANTHROPIC_API_KEY is a setup token \(sk-ant-oat01-…\), not an API key: put it in CLAUDE_SETUP_TOKEN; /)]);
+    expect(problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: `sk-ant-admin01-${"a".repeat(90)}` })[0]).toMatch(/^FALLBACK_ANTHROPIC_API_KEY does not start with sk-ant-api /);
+    expect(problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: "sk-ant-api03-short" })[0]).toMatch(/^FALLBACK_ANTHROPIC_API_KEY is too short \(18 characters/);
+    expect(problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_BASE_URL: "api.anthropic.com" })[0]).toMatch(/^FALLBACK_ANTHROPIC_BASE_URL is not an http\(s\) URL/);
+    for (const bad of [SETUP_TOKEN, `sk-ant-admin01-${"a".repeat(90)}`, "sk-ant-api03-short"]) {
+      expect(problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: bad }).join(" ")).not.toContain(bad.slice(12));
+    }
+  });
+
   it("refuses duplicate agents", () => {
     expect(problemsOf({ ...BASE_ENV, AGENTS: "main=opus,main=haiku" })).toEqual([
       "AGENTS is not a list such as main=opus,lite=sonnet (ids of lower-case letters, digits and dashes) (an agent id appears twice): fix it in .env.",
@@ -84,6 +110,15 @@ describe("model references", () => {
     });
     expect(modelChain("setup-token", "sonnet")).toEqual({ primary: "anthropic/claude-sonnet-5", fallbacks: ["anthropic/claude-haiku-4-5"] });
     expect(modelRef("setup-token", "haiku")).toBe("anthropic/claude-haiku-4-5");
+  });
+
+  it("with the metered API fallback, the chain's families follow on the API after the subscription's", () => {
+    expect(modelChain("max-proxy", "sonnet", true)).toEqual({
+      primary: "claude-max-proxy/claude-sonnet-4",
+      fallbacks: ["claude-max-proxy/claude-haiku-4", "anthropic-api/claude-sonnet-5", "anthropic-api/claude-haiku-4-5"],
+    });
+    expect(modelChain("setup-token", "haiku", true)).toEqual({ primary: "anthropic/claude-haiku-4-5", fallbacks: ["anthropic-api/claude-haiku-4-5"] });
+    expect(modelChain("max-proxy", "haiku")).toEqual({ primary: "claude-max-proxy/claude-haiku-4", fallbacks: [] });
   });
 
   it.each([

@@ -40,10 +40,18 @@ export function findLegacy(stateDir: string): string[] {
   return found;
 }
 
+/**
+ * Variables doctor does not get: it copies every provider key it can resolve from openclaw.json into
+ * its SQLite store, in clear (measured: a second doctor run on a config with the metered fallback
+ * wrote the API key there). Unresolved, the reference stays a reference.
+ */
+export const DOCTOR_WITHHELD = ["FALLBACK_ANTHROPIC_API_KEY", "FALLBACK_ANTHROPIC_API_KEY_FILE"] as const;
+
 /** `openclaw doctor --fix` imports and archives the legacy files (7-9 s). */
 export async function runDoctor(stateDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const withheld = new Set<string>(DOCTOR_WITHHELD);
   await promisify(execFile)("openclaw", ["doctor", "--fix", "--yes", "--non-interactive"], {
-    env: { ...env, OPENCLAW_STATE_DIR: stateDir },
+    env: { ...Object.fromEntries(Object.entries(env).filter(([name]) => !withheld.has(name))), OPENCLAW_STATE_DIR: stateDir },
     timeout: 120_000,
   });
 }
@@ -126,6 +134,29 @@ export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date
     }
     db.exec("COMMIT");
     return { changes: [`state/openclaw.sqlite backed up to ${relative(stateDir, backup)}`, ...updates.map((u) => u.line)], unmappable: mapper.unmappable };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Enabled cron jobs with a fallbacks list of their own (`payload.fallbacks`) that names no model of
+ * `provider`: OpenClaw runs such a job on its own list only, never on the agent's fallbacks. Read
+ * only; no store or no jobs: none.
+ */
+export function cronJobsMissingProvider(stateDir: string, provider: string): { id: string; name: string; fallbacks: string[] }[] {
+  const storePath = join(stateDir, "state", "openclaw.sqlite");
+  if (!existsSync(storePath)) return [];
+  const db = new DatabaseSync(storePath, { readOnly: true });
+  try {
+    if (!db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'cron_jobs'").get()) return [];
+    const rows = db.prepare("SELECT job_id, name, job_json FROM cron_jobs WHERE enabled = 1 ORDER BY job_id").all() as { job_id: string; name: string | null; job_json: string }[];
+    return rows.flatMap((row) => {
+      const fallbacks = (JSON.parse(row.job_json) as { payload?: { fallbacks?: unknown } }).payload?.fallbacks;
+      if (!Array.isArray(fallbacks)) return [];
+      const refs = fallbacks.filter((f): f is string => typeof f === "string");
+      return refs.some((ref) => ref.startsWith(`${provider}/`)) ? [] : [{ id: row.job_id, name: row.name ?? row.job_id, fallbacks: refs }];
+    });
   } finally {
     db.close();
   }

@@ -1,19 +1,39 @@
 // Merging what the templates own into an existing openclaw.json: objects merge key by key, anything
 // else the templates set (a scalar, an array) replaces the old value. Keys only the existing file
-// has stay as the user left them.
+// has stay as the user left them. One kind of array merges too: a provider's model rows
+// (`models.providers.<id>.models`), by id, so a row the user added stays, and so do the keys they
+// added to one of ours, while every key the templates set (compat flags, images, limits) is ours.
 import { isPlainObject, type JsonObject } from "../json.ts";
 
-export function mergeOwned(existing: JsonObject, owned: JsonObject): JsonObject {
+export function mergeOwned(existing: JsonObject, owned: JsonObject, path: readonly string[] = []): JsonObject {
   const merged: JsonObject = { ...existing };
   for (const [key, value] of Object.entries(owned)) {
     const current = merged[key];
-    merged[key] = isPlainObject(current) && isPlainObject(value) ? mergeOwned(current, value) : value;
+    const here = [...path, key];
+    if (isPlainObject(current) && isPlainObject(value)) merged[key] = mergeOwned(current, value, here);
+    else if (isModelRows(here) && Array.isArray(current) && Array.isArray(value)) merged[key] = mergeRows(current, value, here);
+    else merged[key] = value;
   }
   return merged;
 }
 
+/** `models.providers.<id>.models` */
+const isModelRows = (path: readonly string[]) => path.length === 4 && path[0] === "models" && path[1] === "providers" && path[3] === "models";
+
+const rowId = (row: unknown): unknown => (isPlainObject(row) ? row.id : undefined);
+
+/** Our rows in our order, each merged over the user's row of the same id; then the user's other rows. */
+function mergeRows(existing: unknown[], owned: unknown[], path: readonly string[]): unknown[] {
+  const ours = new Set<unknown>(owned.map(rowId).filter((id) => id !== undefined));
+  const rows = owned.map((row) => {
+    const theirs = existing.find((old) => rowId(old) !== undefined && rowId(old) === rowId(row));
+    return isPlainObject(theirs) && isPlainObject(row) ? mergeOwned(theirs, row, [...path, "*"]) : row;
+  });
+  return [...rows, ...existing.filter((old) => !ours.has(rowId(old)))];
+}
+
 /** Merges several rendered templates in order (later ones win on the same key). */
-export const mergeAll = (parts: readonly JsonObject[]): JsonObject => parts.reduce<JsonObject>(mergeOwned, {});
+export const mergeAll = (parts: readonly JsonObject[]): JsonObject => parts.reduce<JsonObject>((merged, part) => mergeOwned(merged, part), {});
 
 /** Sections an earlier run rendered for an optional setting; each holds that setting's `${VAR}` reference. */
 const OPTIONAL_SECTIONS = [
@@ -21,6 +41,9 @@ const OPTIONAL_SECTIONS = [
   { path: ["channels", "discord"], key: "token", variable: "DISCORD_BOT_TOKEN" },
   // max-proxy mode's provider, left behind after a switch to setup-token mode without the key
   { path: ["models", "providers", "claude-max-proxy"], key: "apiKey", variable: "PROXY_API_KEY" },
+  // the metered fallback, once FALLBACK_ANTHROPIC_API_KEY is unset (the agents' fallbacks are
+  // rendered anew without it)
+  { path: ["models", "providers", "anthropic-api"], key: "apiKey", variable: "FALLBACK_ANTHROPIC_API_KEY" },
 ] as const;
 
 /** `config` without the object at `path`; unchanged when there is none. */

@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { JsonObject } from "../json.ts";
-import { modelChain, modelRef, proxyModelRows } from "../models.ts";
+import { apiFallbackModelRows, modelChain, modelRef, proxyModelRows } from "../models.ts";
 import type { Settings } from "../settings.ts";
 import { mergeAll } from "./merge.ts";
 import { renderTemplate } from "./render.ts";
@@ -14,6 +14,7 @@ export function templateNames(settings: Settings): string[] {
     ...(settings.AUTH_MODE === "max-proxy" ? ["max-proxy.json5"] : []),
     ...(settings.TELEGRAM_BOT_TOKEN ? ["telegram.json5"] : []),
     ...(settings.DISCORD_BOT_TOKEN ? ["discord.json5"] : []),
+    ...(settings.FALLBACK_ANTHROPIC_API_KEY ? ["api-fallback.json5"] : []),
   ];
 }
 
@@ -21,14 +22,17 @@ export function templateNames(settings: Settings): string[] {
 export function templateVariables(settings: Settings): Record<string, unknown> {
   const mode = settings.AUTH_MODE;
   const [defaultAgent] = settings.AGENTS;
+  const api = Boolean(settings.FALLBACK_ANTHROPIC_API_KEY);
   return {
     DEFAULT_AGENT: defaultAgent?.id,
-    DEFAULT_MODEL: modelChain(mode, settings.DEFAULT_MODEL),
-    AGENT_ENTRIES: Object.fromEntries(settings.AGENTS.map((agent) => [agent.id, { model: modelChain(mode, agent.family) }])),
+    DEFAULT_MODEL: modelChain(mode, settings.DEFAULT_MODEL, api),
+    AGENT_ENTRIES: Object.fromEntries(settings.AGENTS.map((agent) => [agent.id, { model: modelChain(mode, agent.family, api) }])),
     HEARTBEAT: { every: settings.HEARTBEAT_EVERY, model: modelRef(mode, settings.HEARTBEAT_MODEL), agentId: defaultAgent?.id },
     TIMEZONE: settings.TIMEZONE,
     NORMALIZER_URL: settings.NORMALIZER_URL,
     PROXY_MODELS: proxyModelRows(settings.IMAGE_POLICY),
+    FALLBACK_BASE_URL: settings.FALLBACK_ANTHROPIC_BASE_URL,
+    FALLBACK_MODELS: apiFallbackModelRows(mode, settings.IMAGE_POLICY),
   };
 }
 

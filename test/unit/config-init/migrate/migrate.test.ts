@@ -1,11 +1,11 @@
-import { cpSync, mkdirSync, mkdtempSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import type { RefReport } from "../../../../services/config-init/src/migrate/model-refs.ts";
 import { describe, expect, it } from "vitest";
-import { findLegacy, migrateCronJobs } from "../../../../services/config-init/src/migrate/migrate.ts";
+import { cronJobsMissingProvider, findLegacy, migrateCronJobs, runDoctor } from "../../../../services/config-init/src/migrate/migrate.ts";
 
 /** What a migration reported, in the order config-init logs it. */
 const reported = (report: RefReport): string[] => [...report.changes, ...report.unmappable];
@@ -103,5 +103,45 @@ describe("migrateCronJobs", () => {
     const dir = stateWithJobs([{ id: "ok", enabled: true, model: "claude-max-proxy/claude-opus-4", state: { consecutiveErrors: 0 } }]);
     expect(reported(migrateCronJobs(dir, "max-proxy"))).toEqual([]);
     expect(reported(migrateCronJobs(mkdtempSync(join(tmpdir(), "no-store-")), "max-proxy"))).toEqual([]);
+  });
+});
+
+describe("cronJobsMissingProvider", () => {
+  it("names the enabled jobs whose own fallbacks list leaves the metered API out (OpenClaw then never uses the agent's), and changes nothing", () => {
+    const dir = stateWithJobs([
+      { id: "a-own", enabled: true, model: "claude-max-proxy/claude-opus-4", fallbacks: ["claude-max-proxy/claude-sonnet-4"], state: {} },
+      { id: "b-strict", enabled: true, model: "claude-max-proxy/claude-opus-4", fallbacks: [], state: {} },
+      { id: "c-agents", enabled: true, model: "claude-max-proxy/claude-opus-4", state: {} },
+      { id: "d-with-api", enabled: true, model: "claude-max-proxy/claude-opus-4", fallbacks: ["claude-max-proxy/claude-sonnet-4", "anthropic-api/claude-sonnet-5"], state: {} },
+      { id: "e-disabled", enabled: false, model: "claude-max-proxy/claude-opus-4", fallbacks: ["claude-max-proxy/claude-sonnet-4"], state: {} },
+    ]);
+    const before = storedJobs(dir);
+    expect(cronJobsMissingProvider(dir, "anthropic-api")).toEqual([
+      { id: "a-own", name: "a-own", fallbacks: ["claude-max-proxy/claude-sonnet-4"] },
+      { id: "b-strict", name: "b-strict", fallbacks: [] },
+    ]);
+    expect(storedJobs(dir)).toEqual(before);
+    expect(cronJobsMissingProvider(mkdtempSync(join(tmpdir(), "no-store-")), "anthropic-api")).toEqual([]);
+  });
+});
+
+describe("runDoctor", () => {
+  it("keeps the metered fallback's key from doctor, which would copy it into its store in clear; passes everything else", async () => {
+    // a stand-in `openclaw` first on PATH that writes down the environment it got
+    const bin = mkdtempSync(join(tmpdir(), "fake-openclaw-"));
+    writeFileSync(join(bin, "openclaw"), `#!/bin/sh\nenv > "${bin}/env"\n`);
+    chmodSync(join(bin, "openclaw"), 0o755);
+    const key = `sk-ant-api03-${"d".repeat(95)}`;
+    await runDoctor("/state", {
+      PATH: `${bin}:${process.env.PATH ?? ""}`,
+      PROXY_API_KEY: "proxy-key-0123456789abcdef",
+      FALLBACK_ANTHROPIC_API_KEY: key,
+      FALLBACK_ANTHROPIC_API_KEY_FILE: "/run/secrets/fallback",
+    });
+    const seen = readFileSync(join(bin, "env"), "utf8");
+    expect(seen).toContain("OPENCLAW_STATE_DIR=/state\n");
+    expect(seen).toContain("PROXY_API_KEY=proxy-key-0123456789abcdef\n");
+    expect(seen).not.toContain("FALLBACK_ANTHROPIC_API_KEY");
+    expect(seen).not.toContain(key);
   });
 });
