@@ -276,6 +276,65 @@ describe("faults", () => {
   });
 });
 
+describe("the subscription's limits, through OpenClaw", () => {
+  const calls = async () => (await mock.messages()).length;
+  const maxapiMetrics = () => docker("exec", id("maxapi"), "node", "-e", METRICS_SCRIPT);
+  /** Waits until the mock and maxapi both see the window open again, so the tests after run on an open subscription. */
+  async function untilReset(window: string) {
+    await mock.untilReset(120, 1000);
+    await until(`maxapi to see the ${window} window reset`, () => new RegExp(`^maxapi_usage_window_spent\\{window="${window}"\\} 0$`, "m").test(maxapiMetrics()) || undefined, 60);
+  }
+
+  it("after an agent turn, OpenClaw's session holds the token counts Anthropic reported (cache reads and writes included)", async () => {
+    await mock.setMode("ok", { usage: { input_tokens: 1200, cache_creation_input_tokens: 3000, cache_read_input_tokens: 45000, output_tokens: 7 } });
+    const sessionKey = `agent:main:usage-${marker("s")}`;
+    const turn = await agentTurn(id("gateway"), `count my tokens ${marker("usage")}`, { sessionKey });
+    expect(turn.code, turn.output).toBe(0);
+    const meta = turn.reply?.result.meta.agentMeta as unknown as { usage?: Record<string, number> };
+    expect(meta.usage).toMatchObject({ input: 1200, output: 7, cacheRead: 45000, cacheWrite: 3000 });
+    const listed = JSON.parse(docker("exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", id("gateway"), "openclaw", "sessions", "--agent", "main", "--json")) as { sessions: Record<string, unknown>[] };
+    const session = listed.sessions.find((row) => row.key === sessionKey);
+    // the session's size is the last call's prompt: input and both cache counts (so compaction thresholds see them)
+    expect(session, JSON.stringify(session)).toMatchObject({ inputTokens: 1200, outputTokens: 7, totalTokens: 49200 });
+  });
+
+  it("a spent 5-hour window ends a turn after one call to Anthropic, saying so; the next turn makes none", async () => {
+    await mock.spendWindow("five_hour", Math.ceil(Date.now() / 1000) + 75);
+    const before = await calls();
+    const turn = await agentTurn(id("gateway"), `spent ${marker("window")}`);
+    expect(turn.reply?.status).not.toBe("ok");
+    expect(turn.output).toMatch(/Claude subscription usage limit reached: the 5-hour window is spent and resets at \d\d:\d\d UTC/);
+    expect(await calls(), "one call to Anthropic for the whole turn, fallbacks included").toBe(before + 1);
+    const again = await agentTurn(id("gateway"), `spent again ${marker("window")}`);
+    expect(again.output).toMatch(/usage limit reached/);
+    expect(await calls(), "none while the window is spent").toBe(before + 1);
+    await untilReset("five_hour");
+    await turnOk(`after the reset ${marker("window")}`);
+  });
+
+  it("a spent weekly Opus window: the Opus agent's turn moves to its Sonnet fallback and answers", async () => {
+    await mock.spendWindow("seven_day_opus", Math.ceil(Date.now() / 1000) + 45);
+    const turn = await turnOk(`opus week ${marker("fallback")}`);
+    expect(turn.text).toBe("Hello from mock!");
+    expect(turn.result.meta.agentMeta).toMatchObject({ provider: "claude-max-proxy", model: "claude-sonnet-4" });
+    await untilReset("seven_day_opus");
+  });
+
+  it("a conversation over the context window: OpenClaw compacts the session and the turn succeeds", async () => {
+    const sessionKey = `agent:main:overflow-${marker("s")}`;
+    // more than OpenClaw keeps uncompacted (20000 tokens), so there is something to compact
+    for (let i = 0; i < 3; i++) expect((await agentTurn(id("gateway"), `earlier turn ${i} ${"lorem ipsum dolor sit amet ".repeat(1800)}`, { sessionKey })).code).toBe(0);
+    await mock.setMode("ok", { next: [{ mode: "prompt-too-long" }] });
+    const before = await calls();
+    const turn = await agentTurn(id("gateway"), `one more ${marker("overflow")}`, { sessionKey });
+    expect(turn.code, turn.output).toBe(0);
+    expect(turn.reply?.status).toBe("ok");
+    const meta = turn.reply?.result.meta.agentMeta as unknown as { compactionCount?: number };
+    expect(meta.compactionCount, JSON.stringify(turn.reply?.result.meta)).toBeGreaterThanOrEqual(1);
+    expect(await calls()).toBeGreaterThanOrEqual(before + 3); // the refused turn, the summary, the turn again
+  });
+});
+
 describe("make verify", () => {
   /** Requests maxapi has served since it started, warm or cold, from its /metrics. */
   const servedByMaxapi = () => {
@@ -326,6 +385,22 @@ describe("secrets", () => {
       expect(logs.stdout.includes(secret), `${name} in docker logs`).toBe(false);
       expect(files.includes(secret), `${name} in OpenClaw's log files`).toBe(false);
     }
+  });
+});
+
+// Last on this stack: after a 402 OpenClaw pauses the proxy's key for 10 minutes.
+describe("a billing refusal, through OpenClaw", () => {
+  it("ends the turn without retries: only the CLI's own calls, and the answer has Anthropic's words and the options", async () => {
+    await mock.setMode("billing-third-party");
+    const before = (await mock.messages()).length;
+    const turn = await agentTurn(id("gateway"), `billing ${marker("billing")}`);
+    expect(turn.reply?.status).not.toBe("ok");
+    expect(turn.output).toMatch(/402 Anthropic refused this request on billing grounds: \\+"Third-party apps now draw from your extra usage, not your plan limits\./);
+    expect(turn.output).toMatch(/Options: turn on extra usage/);
+    // the CLI resends a refused 400 twice with fewer betas; OpenClaw repeats nothing, and pauses the provider
+    expect((await mock.messages()).length - before).toBe(3);
+    const logs = await compose(PROJECT, ["logs", "--no-color", "maxapi"]);
+    expect(logs.stdout).toMatch(/Anthropic refused this request on billing grounds: \\?"Third-party apps now draw from your extra usage/);
   });
 });
 
