@@ -468,6 +468,7 @@ describe("Anthropic's billing refusals", () => {
     expect(cli.started, "each request went to the CLI: a billing refusal is not cooled down").toHaveLength(2);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`^maxapi_billing_refusals_total\\{code="${code}"\\} 2$`, "m"));
+    expect(metrics).toMatch(/^maxapi_billing_last_refusal_seconds \d{10}$/m);
     expect(metrics).not.toMatch(/^maxapi_usage_window_spent\{[^}]*\} 1$/m);
   });
 });

@@ -81,4 +81,13 @@ function limitsMetrics(registry: Registry, limits: Limits): void {
       for (const [code, count] of limits.billing.counts) this.inc({ code }, count);
     },
   });
+  new Gauge({
+    name: "maxapi_billing_last_refusal_seconds",
+    help: "When Anthropic last refused a request on billing grounds (epoch seconds); absent before the first",
+    registers: [registry],
+    collect() {
+      this.reset();
+      if (limits.billing.lastAt !== undefined) this.set(Math.round(limits.billing.lastAt / 1000));
+    },
+  });
 }

@@ -5,7 +5,7 @@
 // knows nothing yet.
 import type { Commands } from "./commands.ts";
 import type { RunResult } from "./compose.ts";
-import { byLabel, knows, OUTDATED, readProbe, type Metrics } from "./metrics.ts";
+import { byLabel, knows, OUTDATED, readProbe, unlabelled, type Metrics } from "./metrics.ts";
 import { fail, ok, skip, type Row } from "./row.ts";
 import { FALLBACK_KEY } from "./fallback.ts";
 
@@ -19,6 +19,7 @@ const NAMES = {
   spent: "maxapi_usage_window_spent",
   refused: "maxapi_usage_window_refused_locally_total",
   billing: "maxapi_billing_refusals_total",
+  lastBilling: "maxapi_billing_last_refusal_seconds",
 } as const;
 
 /** From this share used on, a window that is not spent yet is "nearly spent" (Anthropic warns at 0.9). */
@@ -138,15 +139,23 @@ const BILLING_FIX =
   `turn on extra usage for the account (claude.ai/settings/usage, paid), set an Anthropic API key as a metered fallback (${FALLBACK_KEY}), ` +
   'or use Option 1 (AUTH_MODE=setup-token); none of them is sure to avoid it. See README, Troubleshooting, "Billing refusals"';
 
+/** A refusal older than this no longer fails the row: the account may have changed since. */
+const BILLING_RECENT_MS = 3600_000;
+
 /** The billing refusals' row. `outdatedShown`: the window row already said the image is older. */
-export function billingRow(metrics: Metrics, dc: Commands, outdatedShown = false): Row {
+export function billingRow(metrics: Metrics, nowMs: number, dc: Commands, outdatedShown = false): Row {
   if (!knows(metrics, NAMES.billing)) {
     return outdatedShown ? skip(BILLING_CHECK, "not reported: maxapi's /metrics lacks them too (see above)") : fail(BILLING_CHECK, `maxapi's /metrics lacks the billing refusals: ${OUTDATED}`, dc.rebuild("maxapi"));
   }
   const codes = [...byLabel(metrics, NAMES.billing, "code")].filter(([, count]) => count > 0).sort(([a, m], [b, n]) => n - m || a.localeCompare(b));
   const total = codes.reduce((sum, [, count]) => sum + count, 0);
   if (total === 0) return ok(BILLING_CHECK, "none since maxapi started");
-  return fail(BILLING_CHECK, `${total} refused by Anthropic since maxapi started (${codes.map(([code, count]) => `${code}: ${count}`).join(", ")})`, BILLING_FIX);
+  const counted = `${total} refused by Anthropic since maxapi started (${codes.map(([code, count]) => `${code}: ${count}`).join(", ")})`;
+  const lastSeconds = unlabelled(metrics, NAMES.lastBilling);
+  if (lastSeconds !== undefined && nowMs - lastSeconds * 1000 >= BILLING_RECENT_MS) {
+    return ok(BILLING_CHECK, `none in the last hour; ${counted}, the last at ${resetTime(lastSeconds * 1000, nowMs)}`);
+  }
+  return fail(BILLING_CHECK, counted, BILLING_FIX);
 }
 
 /**
@@ -161,5 +170,5 @@ export function usageRows(result: RunResult, nowMs: number, dc: Commands, fallba
   }
   const windows = usageWindowRows(probe.metrics, nowMs, dc, fallback);
   const outdated = windows.length === 1 && windows[0]?.check === USAGE_CHECK && windows[0].status === "FAIL";
-  return [...windows, billingRow(probe.metrics, dc, outdated)];
+  return [...windows, billingRow(probe.metrics, nowMs, dc, outdated)];
 }

@@ -111,7 +111,7 @@ describe("usageRows: the windows", () => {
 });
 
 describe("billingRow", () => {
-  const billing = (...samples: string[]) => billingRow(parseMetrics(`${BILLING_NAME}${samples.join("\n")}`), DC);
+  const billing = (...samples: string[]) => billingRow(parseMetrics(`${BILLING_NAME}${samples.join("\n")}`), NOW, DC);
 
   it("none: declared without a sample, or at 0", () => {
     expect(billing()).toMatchObject({ status: "ok", detail: "none since maxapi started" });
@@ -128,8 +128,18 @@ describe("billingRow", () => {
     expect(refused.fix).toContain('See README, Troubleshooting, "Billing refusals"');
   });
 
+  it("a last refusal over an hour ago no longer fails (the account may have changed since); a recent one does", () => {
+    const count = 'maxapi_billing_refusals_total{code="extra_usage_required"} 2';
+    const at = (ms: number) => `maxapi_billing_last_refusal_seconds ${Math.round(ms / 1000)}`;
+    expect(billing(count, at(NOW - 2 * 3600_000))).toMatchObject({
+      status: "ok",
+      detail: "none in the last hour; 2 refused by Anthropic since maxapi started (extra_usage_required: 2), the last at 05:28 UTC",
+    });
+    expect(billing(count, at(NOW - 60_000))).toMatchObject({ status: "FAIL" });
+  });
+
   it("fails an image without the name when the windows row did not already say so", () => {
-    expect(billingRow(parseMetrics(USAGE_NAMES), DC)).toMatchObject({ status: "FAIL", detail: "maxapi's /metrics lacks the billing refusals: its image is older than this checkout" });
+    expect(billingRow(parseMetrics(USAGE_NAMES), NOW, DC)).toMatchObject({ status: "FAIL", detail: "maxapi's /metrics lacks the billing refusals: its image is older than this checkout" });
   });
 });
 

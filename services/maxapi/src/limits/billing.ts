@@ -24,6 +24,13 @@ const OPTIONS =
 export class BillingRefusals {
   /** Refusals since start, by code. */
   readonly counts = new Map<string, number>();
+  /** When the last one came (epoch milliseconds). */
+  lastAt: number | undefined;
+  private readonly now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.now = now;
+  }
 
   /** The 402 for a run that ended on a billing refusal (counted), or undefined for any other end. */
   check(cliText: string): ApiError | undefined {
@@ -31,6 +38,7 @@ export class BillingRefusals {
     const refusal = REFUSALS.find(({ pattern }) => pattern.test(anthropic));
     if (!refusal) return undefined;
     this.counts.set(refusal.code, (this.counts.get(refusal.code) ?? 0) + 1);
+    this.lastAt = this.now();
     // no "rate limit", "try again" or a period's name here: OpenClaw would take the 402 for a rate limit
     const message = `Anthropic refused this request on billing grounds: "${anthropic}" This is Anthropic's decision about the account, so maxapi does not repeat the request. ${OPTIONS}.`;
     return new ApiError(402, "billing_error", refusal.code, message);

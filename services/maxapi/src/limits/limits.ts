@@ -10,5 +10,5 @@ export interface Limits {
 
 /** `now` is the clock the windows' resets are measured on (tests move it). */
 export function createLimits(log: LimitsLog, now: () => number = Date.now): Limits {
-  return { windows: new UsageWindows(log, now), billing: new BillingRefusals() };
+  return { windows: new UsageWindows(log, now), billing: new BillingRefusals(now) };
 }
