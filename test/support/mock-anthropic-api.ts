@@ -17,7 +17,8 @@
 //                 no headers of their own. At `resetsAt` the mode goes back to ok by itself, keeping the
 //                 other options (GET /__mock/mode shows it); a usage-limit step in `next` is one refusal.
 //                 seven_day_opus / seven_day_sonnet refuse only requests whose `model` names opus /
-//                 sonnet (the CLI sends claude-opus-..., claude-sonnet-...) and answer the others as ok
+//                 sonnet (the CLI sends claude-opus-..., claude-sonnet-...) and answer the others as ok;
+//                 a request with an API key (`x-api-key`: the metered API, no subscription) is answered as ok
 //   overloaded    529 overloaded_error "Overloaded"
 //   fail-mid-stream  streams two text deltas, then an overloaded_error event in the stream, and ends;
 //                 a non-streamed request (the CLI's fallback after a failed stream) gets 529
@@ -444,8 +445,10 @@ export class MockAnthropicApi {
     const arrived: ModeSettings = scripted ? { ...this.current, ...scripted, next: [] } : this.current;
     const now = Date.now();
     const resetsAt = arrived.resetsAt ?? Math.ceil(now / 1000) + arrived.retryAfterSeconds;
-    // a spent per-model window (seven_day_opus, seven_day_sonnet) refuses only its own model
-    const spent = arrived.mode === "usage-limit" && refuses(arrived.window, typeof body.model === "string" ? body.model : "") ? arrived.window : null;
+    // a spent per-model window (seven_day_opus, seven_day_sonnet) refuses only its own model, and
+    // only the subscription's: a request with an API key (x-api-key, the metered API) has no window
+    const subscription = typeof req.headers["x-api-key"] !== "string";
+    const spent = arrived.mode === "usage-limit" && subscription && refuses(arrived.window, typeof body.model === "string" ? body.model : "") ? arrived.window : null;
     const settings: ModeSettings = arrived.mode === "usage-limit" && !spent ? { ...arrived, mode: "ok" } : { ...arrived, resetsAt };
     const failure = ERRORS[settings.mode];
     // an unknown credential has no subscription; Anthropic's short-term 429 and the long-context
