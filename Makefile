@@ -48,6 +48,10 @@ test: lint typecheck test-unit test-containers ## Everything: lint, typecheck, u
 bench: $(DEPS) $(LIB) ## Benchmarks: normalizer through vs direct; maxapi first token and memory (needs Docker)
 	npm run bench
 
+.PHONY: soak
+soak: $(DEPS) $(LIB) ## Soak: the stack against the mock for SOAK_MINUTES (10) with cron jobs and faults; exits 1 on a missed target (needs Docker)
+	npm run soak
+
 .PHONY: images
 images: ## Build the clawbridge/* images
 	$(COMPOSE) build
