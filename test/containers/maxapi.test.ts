@@ -688,47 +688,57 @@ describe("maxapi: warm CLI processes", () => {
 });
 
 describe("maxapi: the subscription's limits, on the real CLI", () => {
-  const callsSoFar = async () => (await mock.messages()).length;
   const metricsText = async (target: Target) => (await fetch(`${target.url}/metrics`)).text();
+  /** Calls to Anthropic that carried `tag` (other containers' requests share the mock). */
+  const callsWith = async (tag: string) => (await mock.messages()).filter((request) => request.text.includes(tag)).length;
+  /** Waits until the mock and maxapi both see `window` open again, so that no test after meets it spent. */
+  async function untilOpen(window: string) {
+    await mock.untilReset(60, 500);
+    await until(`maxapi to see the ${window} window reset`, async () => new RegExp(`^maxapi_usage_window_spent\\{window="${window}"\\} 0$`, "m").test(await metricsText(targets.shipped)) || undefined, 60, 500);
+  }
 
   it("a spent 5-hour window: one call to Anthropic, a 429 with Retry-After to the reset; then none while spent; at the reset the next request goes through", async () => {
     await waitHealthy(targets.shipped);
-    const resetsAt = Math.ceil(Date.now() / 1000) + 20;
-    await mock.spendWindow("five_hour", resetsAt);
-    const before = await callsSoFar();
-    const first = await chat(targets.shipped, ask(`spent ${marker()}`));
-    expect(first.status).toBe(429);
-    const retryAfter = Number(first.headers.get("retry-after"));
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(20);
-    const error = ((await first.json()) as { error: { code: string; message: string } }).error;
-    expect(error.code).toBe("usage_limit_reached");
-    expect(error.message).toMatch(/^Claude subscription usage limit reached: the 5-hour window is spent and resets at \d\d:\d\d UTC \(in .*\)\. Claude CLI: You've hit your 5-hour limit/);
-    expect(await callsSoFar()).toBe(before + 1);
+    await mock.spendWindow("five_hour", Math.ceil(Date.now() / 1000) + 20);
+    try {
+      const tag = marker();
+      const first = await chat(targets.shipped, ask(`spent ${tag}`));
+      const error = ((await first.json()) as { error?: { code: string; message: string } }).error;
+      expect(first.status, JSON.stringify(error)).toBe(429);
+      const retryAfter = Number(first.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(21);
+      expect(error?.code).toBe("usage_limit_reached");
+      expect(error?.message).toMatch(/^Claude subscription usage limit reached: the 5-hour window is spent and resets at \d\d:\d\d UTC \(in .*\)\. Claude CLI: You've hit your 5-hour limit/);
+      expect(await callsWith(tag)).toBe(1);
 
-    for (const model of ["claude-sonnet-4", "claude-opus-4"]) {
-      const refused = await chat(targets.shipped, ask(`refused ${marker()}`, { model, stream: true }));
-      expect(refused.status).toBe(429);
-      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/without calling Anthropic\.$/);
+      for (const model of ["claude-sonnet-4", "claude-opus-4"]) {
+        const refusedTag = marker();
+        const refused = await chat(targets.shipped, ask(`refused ${refusedTag}`, { model, stream: true }));
+        expect(refused.status).toBe(429);
+        expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/without calling Anthropic\.$/);
+        expect(await callsWith(refusedTag), "no call to Anthropic while the window is spent").toBe(0);
+      }
+      expect(await metricsText(targets.shipped)).toMatch(/^maxapi_usage_window_spent\{window="five_hour"\} 1$/m);
+    } finally {
+      await untilOpen("five_hour");
     }
-    expect(await callsSoFar(), "no call to Anthropic while the window is spent").toBe(before + 1);
-    expect(await metricsText(targets.shipped)).toMatch(/^maxapi_usage_window_spent\{window="five_hour"\} 1$/m);
-
-    await mock.untilReset(60, 500);
-    await until("maxapi to see the reset", async () => /^maxapi_usage_window_spent\{window="five_hour"\} 0$/m.test(await metricsText(targets.shipped)) || undefined, 60, 500);
-    expect((await chat(targets.shipped, ask(`after the reset ${marker()}`))).status).toBe(200);
-    expect(await callsSoFar()).toBe(before + 2);
+    const after = marker();
+    expect((await chat(targets.shipped, ask(`after the reset ${after}`))).status).toBe(200);
+    expect(await callsWith(after)).toBe(1);
   });
 
   it("a spent weekly Opus window refuses Opus only: Sonnet still answers", async () => {
     await waitHealthy(targets.shipped);
     await mock.spendWindow("seven_day_opus", Math.ceil(Date.now() / 1000) + 15);
-    const opus = await chat(targets.shipped, ask(`opus ${marker()}`, { model: "claude-opus-4" }));
-    expect(opus.status).toBe(429);
-    expect(((await opus.json()) as { error: { message: string } }).error.message).toMatch(/the weekly Opus window is spent/);
-    expect((await chat(targets.shipped, ask(`sonnet ${marker()}`, { model: "claude-sonnet-4" }))).status).toBe(200);
-    await mock.untilReset(60, 500);
-    await until("maxapi to see the Opus week reset", async () => /^maxapi_usage_window_spent\{window="seven_day_opus"\} 0$/m.test(await metricsText(targets.shipped)) || undefined, 60, 500);
+    try {
+      const opus = await chat(targets.shipped, ask(`opus ${marker()}`, { model: "claude-opus-4" }));
+      expect(opus.status).toBe(429);
+      expect(((await opus.json()) as { error: { message: string } }).error.message).toMatch(/the weekly Opus window is spent/);
+      expect((await chat(targets.shipped, ask(`sonnet ${marker()}`, { model: "claude-sonnet-4" }))).status).toBe(200);
+    } finally {
+      await untilOpen("seven_day_opus");
+    }
   });
 
   it("an answer reports the windows: /metrics has their use and reset, and one log line says when the 5-hour window passes its warning threshold", async () => {
@@ -757,13 +767,13 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
     for (const [mode, code, words, calls] of cases) {
       await setMode(mode);
       for (let i = 0; i < 2; i++) {
-        const before = await callsSoFar();
-        const response = await chat(targets.shipped, ask(`${mode} ${marker()}`, { stream: i === 1 }));
+        const tag = marker();
+        const response = await chat(targets.shipped, ask(`${mode} ${tag}`, { stream: i === 1 }));
         expect(response.status, mode).toBe(402);
         const error = ((await response.json()) as { error: { type: string; code: string; message: string } }).error;
         expect(error).toMatchObject({ type: "billing_error", code });
         expect(error.message).toMatch(words);
-        expect(await callsSoFar(), `${mode}: calls to Anthropic`).toBe(before + calls);
+        expect(await callsWith(tag), `${mode}: calls to Anthropic`).toBe(calls);
       }
     }
     expect(await metricsText(targets.shipped)).toMatch(/^maxapi_billing_refusals_total\{code="extra_usage_exhausted"\} 2$/m);
