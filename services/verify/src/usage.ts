@@ -6,6 +6,7 @@
 import type { Commands } from "./commands.ts";
 import type { RunResult } from "./compose.ts";
 import { byLabel, knows, OUTDATED, readProbe, unlabelled, type Metrics } from "./metrics.ts";
+import { percent, resetTime, waitFor, WINDOW_NAMES, windowName } from "../../maxapi/src/limits/wording.ts";
 import { fail, ok, skip, type Row } from "./row.ts";
 import { FALLBACK_KEY } from "./fallback.ts";
 
@@ -25,38 +26,8 @@ const NAMES = {
 /** From this share used on, a window that is not spent yet is "nearly spent" (Anthropic warns at 0.9). */
 export const NEARLY_SPENT = 0.9;
 
-// --- wording: a copy of services/maxapi/src/limits/wording.ts (a unit test keeps the two equal), so
-// that verify says a window and its reset as maxapi's errors and logs do
-
-const WINDOW_NAMES: Readonly<Record<string, string>> = {
-  five_hour: "5-hour window",
-  seven_day: "weekly window",
-  seven_day_opus: "weekly Opus window",
-  seven_day_sonnet: "weekly Sonnet window",
-  seven_day_overage_included: "weekly included-usage window",
-};
-
-/** The window as people call it; a name this CLI version did not know stays as the CLI gave it. */
-export const windowName = (window: string): string => WINDOW_NAMES[window] ?? `${window} window`;
-
-/** "09:31 UTC", with the date when the reset is not within a day: "09:31 UTC on 2026-12-07". */
-export function resetTime(resetsAtMs: number, nowMs: number): string {
-  const iso = new Date(resetsAtMs).toISOString();
-  const clock = `${iso.slice(11, 16)} UTC`;
-  return resetsAtMs - nowMs < 24 * 3600_000 ? clock : `${clock} on ${iso.slice(0, 10)}`;
-}
-
-/** "2 h 3 min", "45 min", "under a minute". */
-export function waitFor(ms: number): string {
-  const minutes = Math.ceil(ms / 60_000);
-  if (ms < 60_000) return "under a minute";
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  const rest = minutes % 60;
-  return [days && `${days} d`, hours && `${hours} h`, rest && `${rest} min`].filter(Boolean).join(" ");
-}
-
-export const percent = (utilization: number): string => `${Math.round(utilization * 100)} %`;
+// windows and resets in maxapi's own words (verify runs from the checkout, beside maxapi's source)
+export { percent, resetTime, waitFor, windowName };
 
 // --- the windows
 

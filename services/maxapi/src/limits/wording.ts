@@ -1,7 +1,7 @@
 // How the subscription's windows and their resets read in errors, logs and `make verify`: the
 // window by the name the Claude apps give it, a reset as a UTC clock time and a wait.
 
-const WINDOW_NAMES: Readonly<Record<string, string>> = {
+export const WINDOW_NAMES: Readonly<Record<string, string>> = {
   five_hour: "5-hour window",
   seven_day: "weekly window",
   seven_day_opus: "weekly Opus window",
