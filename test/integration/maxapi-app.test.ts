@@ -72,7 +72,8 @@ describe("an answer", () => {
     expect(args).toEqual(expect.arrayContaining(["--input-format", "stream-json", "--model", "opus", "--no-session-persistence"]));
     expect(args[args.indexOf("--tools") + 1]).toBe("");
     expect(cli.last.options.cwd).toBe("/var/lib/claude-empty");
-    expect(cli.last.message).toEqual({ role: "user", content: "<system>\nBe brief.\n</system>\n\nhello" });
+    expect(cli.last.systemPrompt, "the system message is the CLI's system prompt (SYSTEM_PROMPT=system-prompt)").toBe("Be brief.");
+    expect(cli.last.message).toEqual({ role: "user", content: [{ type: "text", text: "hello", cache_control: { type: "ephemeral", ttl: "1h" } }] });
     expect(cli.last.killedBy, "a CLI that answered and exited is not killed").toBeUndefined();
   });
 
@@ -122,10 +123,19 @@ describe("an answer", () => {
     expect(chunks.filter((c) => c.usage)).toHaveLength(1);
   });
 
-  it("thinking is not passed on as content", async () => {
+  it("thinking: streamed as delta.reasoning_content before the text, whole as message.reasoning_content; never as content", async () => {
     const { url, cli } = await start();
     cli.script = { fixture: "thinking" };
-    expect(text(events(await (await chat(url, ask({ stream: true }))).text()))).toBe("Hello.");
+    const streamed = events(await (await chat(url, ask({ stream: true }))).text());
+    expect(text(streamed)).toBe("Hello.");
+    const deltas = streamed.flatMap((event) => (event.choices ?? []).map((choice) => choice.delta as Record<string, unknown>));
+    const reasoning = deltas.findIndex((delta) => delta.reasoning_content !== undefined);
+    expect(deltas[reasoning]?.reasoning_content).toBe("Let me think about it.");
+    expect(reasoning).toBeLessThan(deltas.findIndex((delta) => delta.content !== undefined));
+    expect(JSON.stringify(streamed)).not.toContain("sigabc");
+    cli.script = { fixture: "thinking" };
+    const whole = (await (await chat(url, ask())).json()) as { choices: { message: Record<string, unknown> }[] };
+    expect(whole.choices[0]?.message).toEqual({ role: "assistant", content: "Hello.", reasoning_content: "Let me think about it." });
   });
 
   it("an unknown model id runs Opus (claude-max-api's rule) and the answer names the id asked for; a UUID user becomes the CLI's session id", async () => {

@@ -75,9 +75,20 @@ export class FakeCliProcess extends EventEmitter {
     this.script = script;
   }
 
-  /** The request's user message, as the CLI read it on stdin. */
+  /** The lines the CLI read on stdin, parsed. */
+  get lines(): Record<string, unknown>[] {
+    return this.input.trimEnd().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  /** The request's user message, as the CLI read it on stdin (the last line). */
   get message(): { role: string; content: unknown } {
-    return (JSON.parse(this.input) as { message: { role: string; content: unknown } }).message;
+    return (this.lines.at(-1) as { message: { role: string; content: unknown } }).message;
+  }
+
+  /** The system prompt an `initialize` control request gave the CLI, if one did. */
+  get systemPrompt(): string | undefined {
+    const control = this.lines.find((line) => line.type === "control_request") as { request?: { subtype?: string; systemPrompt?: string } } | undefined;
+    return control?.request?.subtype === "initialize" ? control.request.systemPrompt : undefined;
   }
 
   kill(signal: NodeJS.Signals = "SIGTERM"): boolean {

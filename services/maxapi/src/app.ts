@@ -14,7 +14,7 @@ import { holdToolsFileAgain } from "./tools/tool-files.ts";
 import { loginVersion } from "./warm/login-version.ts";
 import { WarmPool, type Spawn } from "./warm/pool.ts";
 
-export type AppSettings = Pick<Settings, "MAX_BODY_BYTES" | "CLI_TIMEOUT_MS" | "RATE_LIMIT_RETRY_AFTER_SECONDS">;
+export type AppSettings = Pick<Settings, "MAX_BODY_BYTES" | "CLI_TIMEOUT_MS" | "RATE_LIMIT_RETRY_AFTER_SECONDS" | "SYSTEM_PROMPT">;
 export type PoolSettings = Pick<Settings, "WARM_POOL_SIZE" | "MAX_CONCURRENCY" | "WARM_IDLE_MS" | "CLI_WORKDIR">;
 
 /** The CLI processes' pool as maxapi runs it; tests give it a stand-in spawn (and a short quiet time). */
@@ -47,7 +47,7 @@ export function createApp(settings: AppSettings, pool: WarmPool, logger: Logger,
   app.post(
     "/v1/chat/completions",
     express.json({ limit: settings.MAX_BODY_BYTES }),
-    chatRoute({ cli: pool, limits, cliTimeoutMs: settings.CLI_TIMEOUT_MS, retryAfterSeconds: settings.RATE_LIMIT_RETRY_AFTER_SECONDS }),
+    chatRoute({ cli: pool, limits, cliTimeoutMs: settings.CLI_TIMEOUT_MS, retryAfterSeconds: settings.RATE_LIMIT_RETRY_AFTER_SECONDS, systemPrompt: settings.SYSTEM_PROMPT }),
   );
   app.use((req, res) => {
     sendError(res, new ApiError(404, "invalid_request_error", "not_found", `no route ${req.method} ${req.path}`));

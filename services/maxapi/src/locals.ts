@@ -10,6 +10,10 @@ declare global {
       /** Image blocks and tools the request carried. */
       images?: number;
       tools?: number;
+      /** Characters of the system prompt the CLI was given (SYSTEM_PROMPT=system-prompt). */
+      systemPromptChars?: number | undefined;
+      /** The model settings the request set (max output tokens, sampling, effort), by name. */
+      settings?: Record<string, unknown> | undefined;
       /** The CLI process that served it, how it ended (code, signal, timeout, failed), what it wrote besides its output. */
       cliPid?: number | undefined;
       cliExit?: number | string;

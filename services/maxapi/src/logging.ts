@@ -25,7 +25,7 @@ export function requestLog(logger: Logger): RequestHandler {
     }
     const started = performance.now();
     const write = () => {
-      const { model, images, tools, cliPid, cliExit, cliStderr, error } = res.locals;
+      const { model, images, tools, systemPromptChars, settings, cliPid, cliExit, cliStderr, error } = res.locals;
       const complete = res.writableFinished;
       // an error event after the stream began leaves status 200: still an error
       const failed = res.statusCode >= 500 || (error !== undefined && res.statusCode < 400);
@@ -40,6 +40,8 @@ export function requestLog(logger: Logger): RequestHandler {
           model,
           images,
           tools,
+          systemPromptChars,
+          settings,
           cliPid,
           cliExit,
           cliStderr,

@@ -24,6 +24,8 @@ const shape = {
   WARM_IDLE_MS: z.coerce.number().int().min(10_000).default(300_000), // each replacement costs a CLI start
   // the normalizer's cap on requests at once: busy and warm CLI processes together stay within it
   MAX_CONCURRENCY: common.positiveInt(4),
+  // where a request's system messages go (cli/input.ts): the CLI's system prompt, or the user message
+  SYSTEM_PROMPT: z.enum(["system-prompt", "in-user-message"]).default("system-prompt"),
   LOG_LEVEL: common.logLevel(),
   /**
    * The setup token (`claude setup-token`, valid a year, never refreshed), from
@@ -47,6 +49,7 @@ const help: Help<typeof shape> = {
   WARM_POOL_SIZE: { expected: "a number of processes (0 or more; 0 turns warm processes off)" },
   WARM_IDLE_MS: { expected: "a number of milliseconds, 10000 or more" },
   MAX_CONCURRENCY: { expected: "a number of requests (1 or more), the same as the normalizer's" },
+  SYSTEM_PROMPT: { expected: "system-prompt (the request's system messages are the model's system prompt) or in-user-message (inside the user message, as claude-max-api did)" },
   CLAUDE_CODE_OAUTH_TOKEN: {
     expected: "a setup token (sk-ant-oat01-…, as `claude setup-token` prints it)",
     fix: "set CLAUDE_SETUP_TOKEN in .env to what `claude setup-token` prints (compose passes it on as CLAUDE_CODE_OAUTH_TOKEN), or leave it empty and run make login",

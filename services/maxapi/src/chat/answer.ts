@@ -5,12 +5,14 @@
 //                (its fall-back after a failed stream) arrives only as an `assistant` line: its text
 //                then, once, if no text went out before it. The CLI's own error text (`<synthetic>`
 //                messages) is never content.
+//   thinking:    content_block_delta thinking_delta → {reasoning_content}, as OpenAI-style clients
+//                (OpenClaw) read a model's reasoning; a whole answer gives it as
+//                message.reasoning_content. Signatures stay here: they only serve Anthropic.
 //   tool calls:  tools/tool-turn.ts
-//   thinking:    not passed on (yet)
 import type { ToolCall, ToolCallDelta, ToolTurn } from "../tools/tool-turn.ts";
 import { isResult, type AssistantLine, type CliLine, type ResultLine, type StreamEventLine } from "../cli/stream-json.ts";
 
-export type Delta = { content: string } | { tool_calls: ToolCallDelta[] };
+export type Delta = { content: string } | { reasoning_content: string } | { tool_calls: ToolCallDelta[] };
 
 export type FinishReason = "stop" | "length" | "tool_calls";
 
@@ -20,6 +22,7 @@ export class Answer {
   private readonly streamedMessages = new Set<string>();
   private ended: ResultLine | undefined;
   private textSent = false;
+  private reasoning = "";
 
   constructor(tools?: ToolTurn) {
     this.tools = tools;
@@ -36,6 +39,10 @@ export class Answer {
       const event = (line as StreamEventLine).event;
       if (event?.type === "message_start" && event.message?.id) this.streamedMessages.add(event.message.id);
       if (event?.type === "content_block_delta" && event.delta?.type === "text_delta" && event.delta.text) deltas.push({ content: event.delta.text });
+      if (event?.type === "content_block_delta" && event.delta?.type === "thinking_delta" && event.delta.thinking) {
+        this.reasoning += event.delta.thinking;
+        deltas.push({ reasoning_content: event.delta.thinking });
+      }
     } else if (line.type === "assistant") {
       const text = this.unstreamedText(line as AssistantLine);
       if (text) deltas.push({ content: text });
@@ -75,9 +82,10 @@ export class Answer {
   }
 
   /** The whole message, for a response that is not streamed. */
-  get message(): { role: "assistant"; content: string | null; tool_calls?: readonly ToolCall[] } {
+  get message(): { role: "assistant"; content: string | null; reasoning_content?: string; tool_calls?: readonly ToolCall[] } {
     const calls = this.tools?.toolCalls ?? [];
-    if (this.tools && calls.length > 0) return { role: "assistant", content: this.tools.content || null, tool_calls: calls };
-    return { role: "assistant", content: this.ended?.result ?? "" };
+    const reasoning = this.reasoning ? { reasoning_content: this.reasoning } : {};
+    if (this.tools && calls.length > 0) return { role: "assistant", content: this.tools.content || null, ...reasoning, tool_calls: calls };
+    return { role: "assistant", content: this.ended?.result ?? "", ...reasoning };
   }
 }

@@ -4,10 +4,10 @@
 import { ApiError, sendError } from "@clawbridge/openai";
 import type { RequestHandler, Response } from "express";
 import { cliCommand, type CliCommand } from "../cli/command.ts";
-import { cliExited, cliFailedToStart, cliTimedOut, cliUnreadable, resultError } from "../cli/errors.ts";
-import { cliInput } from "../cli/input.ts";
+import { cliExited, cliFailedToStart, cliRefusedInput, cliTimedOut, cliUnreadable, resultError } from "../cli/errors.ts";
+import { cliInput, type SystemPromptPlacement } from "../cli/input.ts";
 import { CliRun, type CliEnd } from "../cli/run.ts";
-import { isRateLimitEvent, type RateLimitInfo } from "../cli/stream-json.ts";
+import { controlError, isRateLimitEvent, type RateLimitInfo } from "../cli/stream-json.ts";
 import type { Limits } from "../limits/limits.ts";
 import { Completion } from "../openai/completion.ts";
 import { clientTools, type ClientTools } from "../tools/client-tools.ts";
@@ -21,6 +21,8 @@ export interface ChatOptions {
   limits: Limits;
   cliTimeoutMs: number;
   retryAfterSeconds: number;
+  /** SYSTEM_PROMPT: where the request's system messages go (cli/input.ts). */
+  systemPrompt: SystemPromptPlacement;
 }
 
 /** What a valid request becomes before any process starts. */
@@ -33,7 +35,7 @@ interface Turn {
 
 export function chatRoute(options: ChatOptions): RequestHandler {
   return (req, res) => {
-    const turn = prepare(req.body, res);
+    const turn = prepare(req.body, res, options.systemPrompt);
     if (turn instanceof ApiError) {
       sendError(res, turn);
       return;
@@ -45,15 +47,16 @@ export function chatRoute(options: ChatOptions): RequestHandler {
 }
 
 /** The request checked and turned into the CLI's command and input, or the 400 it gets. */
-function prepare(body: unknown, res: Response): Turn | ApiError {
+function prepare(body: unknown, res: Response, systemPrompt: SystemPromptPlacement): Turn | ApiError {
   const request = parseChatRequest(body);
   if (request instanceof ApiError) return request;
   res.locals.model = request.model;
-  const input = cliInput(request);
+  const input = cliInput(request, systemPrompt);
   if (input instanceof ApiError) return input;
   const tools = clientTools(request);
   if (tools instanceof ApiError) return tools;
   res.locals.images = input.images;
+  res.locals.systemPromptChars = input.systemPromptChars;
   res.locals.tools = request.tools?.length ?? 0;
   return { request, command: cliCommand(request, tools?.flags), stdin: input.stdin, tools };
 }
@@ -83,6 +86,14 @@ function run({ request, command, stdin, tools }: Turn, res: Response, options: C
       if (isRateLimitEvent(line) && line.rate_limit_info) {
         rateLimit = line.rate_limit_info;
         options.limits.windows.record(rateLimit);
+      }
+      const refused = controlError(line);
+      if (refused !== undefined && !settled) {
+        // the CLI did not take the system prompt: it would answer with its own instead
+        settled = true;
+        respond.fail(cliRefusedInput(refused));
+        cli.kill();
+        return;
       }
       for (const delta of answer.read(line)) respond.delta(delta);
       if (line.type !== "result" || settled) return;

@@ -53,5 +53,9 @@ export const cliFailedToStart = (error: Error) =>
 export const cliUnreadable = (error: Error) =>
   new ApiError(502, "api_error", "cli_output_unreadable", `maxapi could not read the Claude CLI's output: ${error.message}`);
 
+/** The CLI answered a control request on stdin (the system prompt) with an error. */
+export const cliRefusedInput = (message: string) =>
+  new ApiError(502, "api_error", "cli_refused_input", `Claude CLI did not take the request's system prompt: ${message}`);
+
 export const cliTimedOut = (timeoutMs: number) =>
   new ApiError(504, "api_error", "cli_timeout", `Claude CLI did not finish in time (CLI_TIMEOUT_MS=${timeoutMs})`);

@@ -1,9 +1,18 @@
-// The request as the CLI reads it: one stream-json user message on stdin (`--input-format
-// stream-json`), so images can travel as image blocks. The conversation keeps the layout
-// claude-max-api 1.0.0's messagesToPrompt gave it (system in <system>, earlier answers in
-// <previous_response>, one user message in all); each image sits as a block where it stood.
-// Replaying the turns as separate messages is not an option: the CLI reorders replayed assistant
-// turns (shared notes, tool-calling §2.5).
+// The request as the CLI reads it on stdin (`--input-format stream-json`), two lines:
+//   1. the system prompt (SYSTEM_PROMPT=system-prompt): an `initialize` control request carrying
+//      the request's leading system messages as the CLI's system prompt, in place of the CLI's own
+//      agent prompt (what the Agent SDK does; on stdin, so no argv limit and a warm process fits any
+//      prompt). The CLI's identity line and billing header stay as the CLI writes them.
+//   2. the conversation: one user message, a content block per message (system messages left in
+//      the conversation in <system>, earlier answers in <previous_response>, as claude-max-api
+//      1.0.0 wrote them; SYSTEM_PROMPT=in-user-message: the leading ones too), images as image
+//      blocks where they stood. Replaying the turns as separate messages is not an option: the CLI
+//      reorders replayed assistant turns (shared notes, tool-calling §2.5).
+// The last block carries a cache breakpoint. The next request of the conversation repeats every
+// block before its new ones byte for byte, so it reads all of this one from the cache instead of
+// sending it afresh. The TTL is the CLI's own (1 h): Anthropic refuses a 1 h breakpoint after a
+// 5 min one, and the CLI marks its trailing environment message 1 h. With the CLI's three marks
+// (identity line, system prompt, environment) that makes four, Anthropic's maximum.
 //
 // What the CLI then does to an image (measured, 2.1.330): up to 512,000 bytes and 2000 px a side
 // it passes the bytes as they are; a larger file it re-encodes (JPEG), a larger picture it scales
@@ -12,60 +21,102 @@
 
 import { ApiError, invalidRequest } from "@clawbridge/openai";
 
-export type ContentBlock =
+/** Where the request's system messages go: the CLI's system prompt, or the user message as before. */
+export type SystemPromptPlacement = "system-prompt" | "in-user-message";
+
+export const CACHE_BREAKPOINT = { type: "ephemeral", ttl: "1h" } as const;
+
+export type ContentBlock = (
   | { type: "text"; text: string }
-  | { type: "image"; source: { type: "base64"; media_type: string; data: string } };
+  | { type: "image"; source: { type: "base64"; media_type: string; data: string } }
+) & { cache_control?: typeof CACHE_BREAKPOINT };
 
 export interface CliInput {
-  /** What the CLI reads on stdin: one JSON line. */
+  /** What the CLI reads on stdin: JSON lines. */
   stdin: string;
   /** Image blocks in the message. */
   images: number;
+  /** Characters of the system prompt given to the CLI; undefined when it stays in the user message. */
+  systemPromptChars: number | undefined;
 }
+
+/** The request id of the control request that gives the system prompt (its response names it). */
+export const SYSTEM_PROMPT_REQUEST_ID = "system-prompt";
 
 const DATA_URL = /^data:(image\/[a-z0-9.+-]+);base64,/i;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** The request's messages as the CLI's stdin, or a 400's message for a part it cannot carry. */
-export function cliInput(body: { messages?: unknown }): CliInput | ApiError {
-  const messages = Array.isArray(body.messages) ? body.messages : [];
-  const items: (string | ContentBlock)[] = [];
-  for (const [i, message] of messages.entries()) {
+// [before, after] a message's text in the user message, as claude-max-api wrote them
+const WRAPPERS: Readonly<Record<string, readonly [string, string]>> = {
+  system: ["<system>\n", "\n</system>"],
+  user: ["", ""],
+  assistant: ["<previous_response>\n", "\n</previous_response>"],
+};
+
+/** The request's messages as the CLI's stdin, or a 400 for a part it cannot carry. */
+export function cliInput(body: { messages?: unknown }, placement: SystemPromptPlacement = "system-prompt"): CliInput | ApiError {
+  const messages = (Array.isArray(body.messages) ? body.messages : []).filter(isObject);
+  const leading = placement === "system-prompt" ? messages.findIndex((message) => message.role !== "system") : 0;
+  const systemCount = leading === -1 ? messages.length : leading;
+
+  const system: string[] = [];
+  const blocks: ContentBlock[] = [];
+  for (const [i, message] of (Array.isArray(body.messages) ? body.messages : []).entries()) {
     if (!isObject(message)) continue;
     const wrap = WRAPPERS[String(message.role)];
     if (!wrap) continue; // claude-max-api skipped other roles too
-    const content = contentItems(message.content, `messages[${i}].content`);
+    const content = contentBlocks(message.content, `messages[${i}].content`);
     if (content instanceof ApiError) return content;
-    if (items.length > 0) items.push("\n");
-    items.push(wrap[0], ...content, wrap[1]);
+    if (messages.indexOf(message) < systemCount) {
+      system.push(content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("\n"));
+      continue;
+    }
+    blocks.push(...wrapped(content, wrap));
   }
-  const blocks = mergeText(items);
-  const images = blocks.filter((block) => block.type === "image").length;
-  // without images, the prompt as one string: what the model saw before this input format
-  const content = images === 0 ? blocks.map((block) => (block.type === "text" ? block.text : "")).join("") : blocks;
+  const kept = blocks.filter((block) => block.type !== "text" || block.text.trim() !== ""); // Anthropic refuses blank text blocks
+  if (kept.length === 0) return invalidRequest("messages: there is nothing to answer: no user or assistant message with content", "messages", "invalid_messages");
+  const last = kept.at(-1);
+  if (last) kept[kept.length - 1] = { ...last, cache_control: CACHE_BREAKPOINT };
+
+  const lines: unknown[] = [];
+  const systemPrompt = placement === "system-prompt" ? system.filter((text) => text.trim() !== "").join("\n\n") : undefined;
+  if (systemPrompt !== undefined) lines.push({ type: "control_request", request_id: SYSTEM_PROMPT_REQUEST_ID, request: { subtype: "initialize", systemPrompt } });
+  lines.push({ type: "user", message: { role: "user", content: kept } });
   return {
-    stdin: `${JSON.stringify({ type: "user", message: { role: "user", content } })}\n`,
-    images,
+    stdin: lines.map((line) => `${JSON.stringify(line)}\n`).join(""),
+    images: kept.filter((block) => block.type === "image").length,
+    systemPromptChars: systemPrompt?.length,
   };
 }
 
-// [before, after] each message's content, as claude-max-api wrote them
-const WRAPPERS: Readonly<Record<string, readonly [string, string]>> = {
-  system: ["<system>\n", "\n</system>\n"],
-  user: ["", ""],
-  assistant: ["<previous_response>\n", "\n</previous_response>\n"],
-};
+/** A message's blocks inside its wrapper: the wrapper's text joins the first and last text blocks. */
+function wrapped(content: ContentBlock[], [before, after]: readonly [string, string]): ContentBlock[] {
+  const blocks = [...content];
+  if (before) {
+    const first = blocks[0];
+    if (first?.type === "text") blocks[0] = { type: "text", text: before + first.text };
+    else blocks.unshift({ type: "text", text: before.trimEnd() });
+  }
+  if (after) {
+    const final = blocks.at(-1);
+    if (final?.type === "text") blocks[blocks.length - 1] = { type: "text", text: final.text + after };
+    else blocks.push({ type: "text", text: after.trimStart() });
+  }
+  return blocks;
+}
 
-function contentItems(content: unknown, param: string): (string | ContentBlock)[] | ApiError {
-  if (typeof content === "string") return [content];
-  if (content === null || content === undefined) return [""];
+/** A message's content as blocks: its text parts joined by newlines, each image a block where it stood. */
+function contentBlocks(content: unknown, param: string): ContentBlock[] | ApiError {
+  if (typeof content === "string") return [{ type: "text", text: content }];
+  if (content === null || content === undefined) return [];
   if (!Array.isArray(content)) return invalidRequest(`${param}: must be a string or an array of parts`, param, "invalid_content");
-  const items: (string | ContentBlock)[] = [];
+  const blocks: ContentBlock[] = [];
   for (const [i, part] of content.entries()) {
-    if (i > 0) items.push("\n");
     if (isObject(part) && part.type === "text" && typeof part.text === "string") {
-      items.push(part.text);
+      const last = blocks.at(-1);
+      if (last?.type === "text") last.text += `\n${part.text}`;
+      else blocks.push({ type: "text", text: part.text });
       continue;
     }
     const url = isObject(part) && part.type === "image_url" ? imageUrl(part.image_url) : undefined;
@@ -73,28 +124,12 @@ function contentItems(content: unknown, param: string): (string | ContentBlock)[
     if (!url || !header?.[1]) {
       return invalidRequest(`${param}[${i}]: maxapi takes text parts and images as base64 data: URLs (send requests through the normalizer)`, `${param}[${i}]`, "unsupported_content");
     }
-    items.push({ type: "image", source: { type: "base64", media_type: header[1].toLowerCase(), data: url.slice(header[0].length) } });
+    blocks.push({ type: "image", source: { type: "base64", media_type: header[1].toLowerCase(), data: url.slice(header[0].length) } });
   }
-  return items;
+  return blocks;
 }
 
 function imageUrl(value: unknown): string | undefined {
   if (typeof value === "string") return value;
   return isObject(value) && typeof value.url === "string" ? value.url : undefined;
-}
-
-/** Adjacent strings joined into one text block, empty ones dropped, the whole trimmed as claude-max-api trimmed. */
-function mergeText(items: (string | ContentBlock)[]): ContentBlock[] {
-  const blocks: ContentBlock[] = [];
-  for (const item of items) {
-    const last = blocks.at(-1);
-    if (typeof item !== "string") blocks.push(item);
-    else if (last?.type === "text") last.text += item;
-    else blocks.push({ type: "text", text: item });
-  }
-  const first = blocks[0];
-  const final = blocks.at(-1);
-  if (first?.type === "text") first.text = first.text.trimStart();
-  if (final?.type === "text") final.text = final.text.trimEnd();
-  return blocks.filter((block) => block.type !== "text" || block.text !== "");
 }

@@ -17,7 +17,7 @@ export interface StreamEventLine {
     index?: number;
     message?: { id?: string };
     content_block?: ContentBlock;
-    delta?: { type?: string; text?: string; partial_json?: string; stop_reason?: string | null };
+    delta?: { type?: string; text?: string; thinking?: string; partial_json?: string; stop_reason?: string | null };
   };
 }
 
@@ -76,7 +76,13 @@ export interface RateLimitEventLine {
   rate_limit_info?: RateLimitInfo;
 }
 
-export type CliLine = StreamEventLine | AssistantLine | ResultLine | RateLimitEventLine | { type?: string };
+/** The CLI's answer to a control request on stdin (the `initialize` that gives the system prompt). */
+export interface ControlResponseLine {
+  type: "control_response";
+  response?: { subtype?: string; request_id?: string; error?: string };
+}
+
+export type CliLine = StreamEventLine | AssistantLine | ResultLine | RateLimitEventLine | ControlResponseLine | { type?: string };
 
 /** Splits a byte stream into parsed lines; a line that is not JSON is handed to `other` (the CLI's rare plain text). */
 export class LineReader {
@@ -119,3 +125,10 @@ export class LineReader {
 
 export const isResult = (line: CliLine): line is ResultLine => line.type === "result";
 export const isRateLimitEvent = (line: CliLine): line is RateLimitEventLine => line.type === "rate_limit_event";
+
+/** The error of a control response, or undefined for a success or any other line. */
+export function controlError(line: CliLine): string | undefined {
+  if (line.type !== "control_response") return undefined;
+  const response = (line as ControlResponseLine).response;
+  return response?.subtype === "error" ? response.error || "control request refused" : undefined;
+}
