@@ -11,14 +11,18 @@
 // and names its window and reset; a 400 billing refusal is three calls with no api_retry line (the CLI
 // sends the request again twice at once, each time without one more beta, whatever
 // CLAUDE_CODE_MAX_RETRIES says); the long-context refusal is one call.
+// An answer ending in stop_reason max_tokens makes the CLI send the conversation again with a user
+// message "Output token limit hit. Resume directly ...", up to three times, then fail with
+// api_error max_output_tokens; the result of a resumed answer is the last answer's text alone.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { MockAnthropicApi, type Mode, type ModeOptions, type ModeSettings } from "../support/mock-anthropic-api.ts";
+import { cachePrefixShares, requestBytes, summarize } from "../support/cache-prefix.ts";
+import { MockAnthropicApi, type Mode, type ModeOptions, type ModeSettings, type RecordedPrompt } from "../support/mock-anthropic-api.ts";
 import { freePort } from "../support/ports.ts";
 import { until } from "../support/until.ts";
 import { ApiError, type Tool } from "@clawbridge/openai";
@@ -45,7 +49,9 @@ interface RateLimitInfo {
 interface Line {
   type: string;
   subtype?: string;
-  event?: { type: string; delta?: { type: string; text?: string }; message?: { model: string } };
+  event?: { type: string; index?: number; delta?: { type: string; text?: string; thinking?: string; signature?: string }; message?: { model: string } };
+  /** An assistant line's message. */
+  message?: { content: { type: string; text?: string; thinking?: string; signature?: string }[] };
   is_error?: boolean;
   api_error_status?: number | null;
   api_error_type?: string;
@@ -268,6 +274,79 @@ describe("the real Claude Code CLI against the mock Anthropic API", { timeout: 6
     expect(await run.exited).toEqual({ code: 143, signal: null });
     expect(run.lines.filter((line) => line.type !== "system")).toEqual([]);
     expect(mock.requests).toHaveLength(1);
+  });
+});
+
+describe("the real Claude Code CLI's prompt as the mock records it, and answers that think or hit max_tokens", { timeout: 60_000 }, () => {
+  const IDENTITY = "You are a Claude agent, built on Anthropic's Claude Agent SDK.";
+  const prompts = (mock: MockAnthropicApi) => mock.requests.flatMap((request) => (request.prompt ? [request.prompt] : []));
+  /** Each block as kind:role:type, with * for a breakpoint. */
+  const shape = (prompt: RecordedPrompt | undefined) => prompt?.blocks.map((b) => `${b.kind}:${b.role ? `${b.role}:` : ""}${b.type}${b.cacheControl ? "*" : ""}`);
+
+  it("records the system prompt without the billing header, the agent prompt or --system-prompt's text, the blocks and the settings", async () => {
+    const mock = await startMock("ok");
+    await finish(runClaude(mock, "hello"));
+    await finish(runClaude(mock, "hello", ["--system-prompt", "You are terse."]));
+    const [agent, own] = prompts(mock);
+
+    // the billing header reached the mock (it is in the request's text), but not the prompt
+    expect(mock.requests[0]?.text).toContain("x-anthropic-billing-header:");
+    expect(agent?.system).not.toContain("x-anthropic-billing-header");
+    expect(agent?.system.startsWith(`${IDENTITY}\n\nYou are an agent working with the user toward their goals`)).toBe(true);
+    expect(agent).toMatchObject({ cliAgentPrompt: true, systemLength: agent?.system.length });
+    expect(agent?.systemLength).toBeGreaterThan(5000); // ~6.6k characters
+    expect(own).toMatchObject({ cliAgentPrompt: false, system: `${IDENTITY}\nYou are terse.`, systemLength: IDENTITY.length + 15 });
+    // no tools (--tools ""): identity and prompt with 1h breakpoints, the user's text, the environment as a cached system message
+    for (const prompt of [agent, own]) expect(shape(prompt)).toEqual(["system:text*", "system:text*", "message:user:text", "message:system:text*"]);
+    expect(agent?.blocks[1]?.cacheControl).toEqual({ type: "ephemeral", ttl: "1h" });
+    expect(agent?.blocks[0]).toEqual(own?.blocks[0]); // the identity line, the same in both
+    expect(agent?.blocks[2]?.bytes).toBe(JSON.stringify({ type: "text", text: "hello" }).length);
+    expect(agent).toMatchObject({ effort: "medium", thinking: { type: "adaptive", display: "updates" }, maxTokens: 128000, temperature: null, topP: null, stopSequences: null });
+    // the other system prompt changes the second system block: only the identity line is cached for the second run
+    const [share = 0] = cachePrefixShares([agent, own].map((prompt) => ({ prompt: prompt ?? null })));
+    expect(share * (requestBytes([{ prompt: own ?? null }])[0] ?? 0)).toBe(own?.blocks[0]?.bytes);
+  });
+
+  it("thinking: the CLI streams the thinking block (its deltas and signature), then the text, which alone is the result", async () => {
+    const mock = await startMock("ok", { thinking: "Let me think about it.", answer: "Hi there." });
+    const run = runClaude(mock, "hello");
+    const { code, result } = await finish(run);
+
+    expect(code).toBe(0);
+    expect(result).toMatchObject({ is_error: false, result: "Hi there.", stop_reason: "end_turn" });
+    const deltas = run.lines.filter((line) => line.event?.type === "content_block_delta").map((line) => `${line.event?.index}:${line.event?.delta?.type}`);
+    expect(deltas).toEqual([...Array<string>(5).fill("0:thinking_delta"), "0:signature_delta", "1:text_delta", "1:text_delta"]);
+    const thinking = run.lines.flatMap((line) => (line.type === "assistant" ? (line.message?.content ?? []) : [])).find((block) => block.type === "thinking");
+    expect(thinking).toMatchObject({ thinking: "Let me think about it.", signature: expect.stringMatching(/^[A-Za-z0-9+/]{40,}=*$/) as unknown });
+    expect(mock.requests).toHaveLength(1);
+  });
+
+  it("max_tokens: the CLI asks the model to resume three times, then fails with max_output_tokens; the resumptions keep the prefix cached", async () => {
+    const mock = await startMock("ok", { answer: "This answer is cut", stopReason: "max_tokens" });
+    const run = runClaude(mock, "hello");
+    const { code, result } = await finish(run);
+
+    expect(code).toBe(1);
+    expect(result).toMatchObject({ is_error: true, terminal_reason: "api_error", num_turns: 4 });
+    expect(result.result).toMatch(/^API Error: Claude's response exceeded the 128000 output token maximum\./);
+    expect(mock.requests).toHaveLength(4);
+    const resume = "Output token limit hit. Resume directly";
+    expect(mock.requests.map((request) => request.text.split(resume).length - 1)).toEqual([0, 1, 2, 3]);
+    // each resumption repeats the request before it and appends the cut answer and the request to resume:
+    // the environment message stays after the first user message, so everything up to the latest breakpoint is cached
+    expect(shape(prompts(mock)[1])).toEqual(["system:text*", "system:text*", "message:user:text", "message:system:text", "message:assistant:text", "message:user:text*"]);
+    const shares = cachePrefixShares(mock.requests);
+    expect(shares).toHaveLength(3);
+    expect(summarize(shares).min).toBeGreaterThan(0.9);
+  });
+
+  it("max_tokens once (next): the CLI resumes, and the result is the resumed answer only", async () => {
+    const mock = await startMock("ok", { answer: "and the rest.", next: [{ answer: "This answer is cut", stopReason: "max_tokens" }] });
+    const { code, result } = await finish(runClaude(mock, "hello"));
+
+    expect(code).toBe(0);
+    expect(result).toMatchObject({ is_error: false, result: "and the rest.", num_turns: 2 });
+    expect(mock.requests).toHaveLength(2);
   });
 });
 
@@ -500,6 +579,8 @@ describe("the mock's own HTTP surface", () => {
       resetsAt: null,
       promptTokens: 215000,
       promptLimit: 200000,
+      thinking: "",
+      stopReason: null,
       next: [],
     };
     expect(await response.json()).toEqual(slow);
@@ -733,6 +814,135 @@ describe("the mock's own HTTP surface", () => {
     expect(await put({ mode: "usage-limit", resetsAt: "tomorrow" })).toMatchObject({ status: 400 });
     expect(await put({ mode: "prompt-too-long", promptTokens: 0 })).toEqual({ status: 400, error: "promptTokens must be an integer >= 1" });
     expect(mock.settings.mode).toBe("ok");
+  });
+
+  interface StreamEvent {
+    type: string;
+    index?: number;
+    content_block?: Record<string, unknown>;
+    delta?: { type?: string; text?: string; thinking?: string; signature?: string; partial_json?: string; stop_reason?: string };
+    usage?: { output_tokens: number };
+  }
+  const streamed = async (response: Response) =>
+    (await response.text())
+      .split("\n")
+      .filter((line) => line.startsWith("data: "))
+      .map((line) => JSON.parse(line.slice(6)) as StreamEvent);
+
+  it("records each request's prompt: system without the billing header, the blocks in the cache's order, the settings", async () => {
+    const mock = await startMock("ok");
+    const ttl = { type: "ephemeral", ttl: "1h" };
+    const tool = { name: "exec", description: "Run", input_schema: { type: "object" } };
+    const billing = { type: "text", text: "x-anthropic-billing-header: cc_version=2.1.330.1; cc_entrypoint=sdk-cli;" };
+    const agent = { type: "text", text: "\nYou are an agent working with the user toward their goals, using your own judgment.", cache_control: ttl };
+    const user = { type: "text", text: "hi", cache_control: { type: "ephemeral" } };
+    await post(mock, {
+      tools: [tool, { type: "web_search_20250305", name: "web_search", cache_control: ttl }],
+      system: [billing, { type: "text", text: "Identity." }, agent],
+      messages: [
+        { role: "user", content: [user] },
+        { role: "assistant", content: "Hello." },
+        { role: "system", content: [{ type: "text", text: "# Environment", cache_control: ttl }] },
+      ],
+      max_tokens: 1024,
+      thinking: { type: "enabled", budget_tokens: 512 },
+      output_config: { effort: "high" },
+      temperature: 0.5,
+      top_p: 0.9,
+      stop_sequences: ["END"],
+    });
+    await post(mock, { system: "You are terse.", messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }] });
+    await fetch(`${mock.url}/v1/nothing`);
+    const [full, plain, get] = mock.requests;
+
+    const hashOf = (block: unknown) => createHash("sha256").update(JSON.stringify(block)).digest("hex").slice(0, 16);
+    const userText = { type: "text", text: "hi" }; // without its cache_control
+    expect(full?.prompt).toEqual({
+      system: `Identity.\n${agent.text}`,
+      systemLength: 10 + agent.text.length,
+      cliAgentPrompt: true,
+      blocks: [
+        { kind: "tool", type: "custom", bytes: JSON.stringify(tool).length, hash: hashOf(tool) },
+        { kind: "tool", type: "web_search_20250305", bytes: expect.any(Number) as number, hash: hashOf({ type: "web_search_20250305", name: "web_search" }), cacheControl: ttl },
+        { kind: "system", type: "text", bytes: 34, hash: hashOf({ type: "text", text: "Identity." }) },
+        { kind: "system", type: "text", bytes: expect.any(Number) as number, hash: expect.stringMatching(/^[0-9a-f]{16}$/) as unknown, cacheControl: ttl },
+        { kind: "message", role: "user", type: "text", bytes: JSON.stringify(userText).length, hash: hashOf(userText), cacheControl: { type: "ephemeral" } },
+        // a string content is the one text block it stands for
+        { kind: "message", role: "assistant", type: "text", bytes: 31, hash: hashOf({ type: "text", text: "Hello." }) },
+        { kind: "message", role: "system", type: "text", bytes: expect.any(Number) as number, hash: expect.stringMatching(/^[0-9a-f]{16}$/) as unknown, cacheControl: ttl },
+      ],
+      effort: "high",
+      thinking: { type: "enabled", budget_tokens: 512 },
+      maxTokens: 1024,
+      temperature: 0.5,
+      topP: 0.9,
+      stopSequences: ["END"],
+    });
+    // a string system prompt; the same user text with and without cache_control is the same block
+    expect(plain?.prompt).toMatchObject({ system: "You are terse.", systemLength: 14, cliAgentPrompt: false, effort: null, thinking: null, maxTokens: null, temperature: null, topP: null, stopSequences: null });
+    expect(plain?.prompt?.blocks.at(-1)).toEqual({ ...full?.prompt?.blocks[4], cacheControl: undefined });
+    expect(get?.prompt).toBeNull();
+    // as the admin API gives them
+    const recorded = (await (await fetch(`${mock.url}/__mock/requests`)).json()) as MockAnthropicApi["requests"];
+    expect(recorded.map((request) => request.prompt)).toEqual(JSON.parse(JSON.stringify(mock.requests.map((request) => request.prompt))));
+  });
+
+  it("thinking: a thinking block before the text, streamed (deltas, then its signature) and not", async () => {
+    const mock = await startMock("ok", { thinking: "Hmm, a greeting.", answer: "Hi!" });
+    const json = (await (await post(mock)).json()) as { content: { type: string; thinking?: string; signature?: string }[]; usage: { output_tokens: number } };
+    expect(json.content).toEqual([
+      { type: "thinking", thinking: "Hmm, a greeting.", signature: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/) as unknown },
+      { type: "text", text: "Hi!" },
+    ]);
+    expect(json.usage.output_tokens).toBe(4); // three thinking pieces, one text piece
+
+    const events = await streamed(await post(mock, { stream: true }));
+    expect(events.map((event) => [event.type, event.index, event.content_block ?? event.delta?.type].filter((part) => part !== undefined))).toEqual([
+      ["message_start"],
+      ["content_block_start", 0, { type: "thinking", thinking: "", signature: "" }],
+      ["ping"],
+      ["content_block_delta", 0, "thinking_delta"],
+      ["content_block_delta", 0, "thinking_delta"],
+      ["content_block_delta", 0, "thinking_delta"],
+      ["content_block_delta", 0, "signature_delta"],
+      ["content_block_stop", 0],
+      ["content_block_start", 1, { type: "text", text: "" }],
+      ["content_block_delta", 1, "text_delta"],
+      ["content_block_stop", 1],
+      ["message_delta"],
+      ["message_stop"],
+    ]);
+    expect(events.map((event) => event.delta?.thinking ?? "").join("")).toBe("Hmm, a greeting.");
+    expect(events.find((event) => event.delta?.type === "signature_delta")?.delta?.signature).toMatch(/^[A-Za-z0-9+/]{40,}=*$/);
+
+    // slow: the thinking pieces and the text's count as chunks, each after the pause
+    mock.setMode("slow", { thinking: "abcdef", answer: "xyz", chunks: 2, chunkDelayMs: 50 });
+    const started = Date.now();
+    const slow = await streamed(await post(mock, { stream: true }));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150); // four deltas, three pauses
+    expect(slow.flatMap((event) => event.delta?.thinking ?? event.delta?.text ?? [])).toEqual(["abc", "def", "x", "yz"]);
+  });
+
+  it("stopReason max_tokens: the answer as set, then stop_reason max_tokens; left out, end_turn or tool_use as before", async () => {
+    const mock = await startMock("ok", { answer: "Cut here", stopReason: "max_tokens" });
+    expect(await (await post(mock)).json()).toMatchObject({ content: [{ type: "text", text: "Cut here" }], stop_reason: "max_tokens" });
+    let events = await streamed(await post(mock, { stream: true }));
+    expect(events.flatMap((event) => event.delta?.text ?? [])).toEqual(["Cut", " here"]);
+    expect(events.find((event) => event.type === "message_delta")?.delta?.stop_reason).toBe("max_tokens");
+
+    mock.setMode("ok", { answer: "", toolCalls: [{ name: "exec", input: { command: "ls" } }], stopReason: "max_tokens" });
+    const tools = [{ name: "exec", input_schema: { type: "object" } }];
+    expect(await (await post(mock, { tools })).json()).toMatchObject({ content: [{ type: "tool_use", name: "exec" }], stop_reason: "max_tokens" });
+    mock.setMode("ok", { answer: "", toolCalls: [{ name: "exec", input: { command: "ls" } }] });
+    expect(await (await post(mock, { tools })).json()).toMatchObject({ stop_reason: "tool_use" });
+    mock.setMode("ok");
+    events = await streamed(await post(mock, { stream: true }));
+    expect(events.find((event) => event.type === "message_delta")?.delta?.stop_reason).toBe("end_turn");
+
+    const put = async (body: unknown) => (await fetch(`${mock.url}/__mock/mode`, { method: "PUT", body: JSON.stringify(body) })).json();
+    expect(await put({ mode: "ok", stopReason: "refusal" })).toEqual({ error: 'unknown stopReason "refusal"; expected one of: max_tokens (or null)' });
+    expect(await put({ mode: "ok", thinking: 1 })).toMatchObject({ error: expect.stringMatching(/^thinking must be a string/) as unknown });
+    expect(await put({ mode: "ok", stopReason: null })).toMatchObject({ mode: "ok", stopReason: null });
   });
 
   it("runs standalone as a process and exits 0 on SIGTERM", async () => {

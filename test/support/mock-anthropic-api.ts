@@ -50,13 +50,30 @@
 //                 and a call of a tool not offered becomes text saying so
 //   echo          a regular expression: `$1` in the answer becomes its first group in the request's text
 //                 ("(no match)" without one), so an answer can repeat what a tool returned
+//   thinking      text of a thinking block before the answer's text: content_block_start {type:
+//                 "thinking", thinking: "", signature: ""}, its text in thinking_delta pieces (cut as the
+//                 answer is), one signature_delta, content_block_stop ("" by default: no such block)
+//   stopReason    "max_tokens": the answer as set, then stop_reason max_tokens, as if cut off there
+//                 (null by default: tool_use after tool calls, else end_turn)
 //   usage         {input_tokens, cache_creation_input_tokens, cache_read_input_tokens, output_tokens},
 //                 any of them: the figures message_start, message_delta and a non-streamed answer
 //                 report (default: input a quarter of the request's characters, no cache, output one
-//                 per chunk and tool call)
+//                 per chunk, thinking piece and tool call)
 // Options of every mode:
 //   windows       {five_hour, seven_day}: utilization 0..1 of the subscription's windows
 //   next          settings for the following requests, one each, before these apply again
+// Each recorded request's `prompt` (null without a JSON object body) says what Anthropic's prompt
+// cache would see, for tests of how much of a conversation's prefix stays the same:
+//   system, systemLength  the system prompt's text (blocks joined with "\n"), without the CLI's
+//                 `x-anthropic-billing-header:` block (its metadata changes from request to request)
+//   cliAgentPrompt  whether that text holds the CLI's own agent prompt (replaced by --system-prompt)
+//   blocks        the request in the cache's order: each tool, the system blocks (billing header left
+//                 out), each message's content blocks (a string content is one text block; the CLI
+//                 sends a role "system" message too), as {kind, role?, type, bytes, hash, cacheControl?}:
+//                 bytes and hash (16 hex digits of the SHA-256) of the block's JSON without its
+//                 cache_control; test/support/cache-prefix.ts compares requests by them
+//   effort, thinking, maxTokens, temperature, topP, stopSequences  output_config.effort, thinking,
+//                 max_tokens, temperature, top_p, stop_sequences as sent (null when left out)
 // The mode applies to POST /v1/messages (the error modes to /v1/messages/count_tokens too, which
 // otherwise answers {"input_tokens": N}); other paths are recorded and answered 404.
 // Admin API (not recorded):
@@ -64,8 +81,8 @@
 //   GET /__mock/requests        recorded requests, oldest first; DELETE clears them
 //   GET /__mock/mode            current settings {mode, answer, chunks, chunkDelayMs, retryAfterSeconds, ...}
 //   PUT /__mock/mode            {"mode": "...", "answer"?, "chunks"?, "chunkDelayMs"?, "retryAfterSeconds"?,
-//                                "toolCalls"?, "inputFragments"?, "echo"?, "usage"?, "windows"?, "window"?,
-//                                "resetsAt"?, "promptTokens"?, "promptLimit"?, "next"?};
+//                                "toolCalls"?, "inputFragments"?, "echo"?, "thinking"?, "stopReason"?, "usage"?,
+//                                "windows"?, "window"?, "resetsAt"?, "promptTokens"?, "promptLimit"?, "next"?};
 //                               options left out go back to their defaults; 400 on an unknown mode
 // Node builtins only: `node test/support/mock-anthropic-api.ts [port] [host]` (default 8080 0.0.0.0).
 import { createHash, randomBytes } from "node:crypto";
@@ -140,9 +157,17 @@ export interface ModeSettings {
   /** prompt-too-long: the request's size and the model's limit the message names. */
   promptTokens: number;
   promptLimit: number;
+  /** Text of a thinking block before the answer's text ("": none). */
+  thinking: string;
+  /** The stop reason to report instead of tool_use / end_turn (null: those). */
+  stopReason: StopReason | null;
   /** Settings for the following requests, one each. */
   next: Partial<Omit<ModeSettings, "next">>[];
 }
+
+/** Stop reasons an answer can be given instead of its own (tool_use after tool calls, else end_turn). */
+export const STOP_REASONS = ["max_tokens"] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
 
 /** What a test sets: any settings but the mode; `windows` may name one window only. */
 export type ModeOptions = Partial<Omit<ModeSettings, "mode" | "windows">> & { windows?: Partial<Windows> };
@@ -161,6 +186,8 @@ const DEFAULTS: Omit<ModeSettings, "mode"> = {
   resetsAt: null,
   promptTokens: 215_000,
   promptLimit: 200_000,
+  thinking: "",
+  stopReason: null,
   next: [],
 };
 
@@ -183,6 +210,41 @@ export interface RecordedRequest {
   body: unknown;
   /** All text the request carries: system prompt blocks, then every message's text, one per line. */
   text: string;
+  /** What the prompt cache would see of it, and the generation settings; null without a JSON object body. */
+  prompt: RecordedPrompt | null;
+}
+
+export interface RecordedPrompt {
+  /** The system prompt's text, its blocks joined with "\n", without the CLI's billing header block. */
+  system: string;
+  systemLength: number;
+  /** Whether the system prompt holds the CLI's own agent prompt (not there with --system-prompt). */
+  cliAgentPrompt: boolean;
+  /** The request's blocks in the prompt cache's order: tools, system, messages. */
+  blocks: PromptBlock[];
+  /** `output_config.effort`. */
+  effort: string | null;
+  /** `thinking` as sent, e.g. {type: "adaptive", display: "updates"}. */
+  thinking: unknown;
+  maxTokens: number | null;
+  temperature: number | null;
+  topP: number | null;
+  stopSequences: string[] | null;
+}
+
+/** One block of a request as the prompt cache sees it: a tool, a system block or a message's content block. */
+export interface PromptBlock {
+  kind: "tool" | "system" | "message";
+  /** The message's role (message blocks only): user, assistant, or system. */
+  role?: string;
+  /** The block's `type` (text, image, tool_use, tool_result, ...); a tool's type, or "custom" for a client's tool. */
+  type: string;
+  /** Length of the block's JSON without its cache_control. */
+  bytes: number;
+  /** First 16 hex digits of the SHA-256 of that JSON. */
+  hash: string;
+  /** The block's cache_control: a cache breakpoint. */
+  cacheControl?: { type: string; ttl?: string };
 }
 
 export interface RecordedImage {
@@ -255,6 +317,56 @@ function imagesOf(content: unknown): RecordedImage[] {
 function requestImages(body: unknown): RecordedImage[] {
   const messages = isRecord(body) && Array.isArray(body.messages) ? body.messages : [];
   return messages.flatMap((message) => (isRecord(message) ? imagesOf(message.content) : []));
+}
+
+/** The CLI's billing metadata, sent as the first system block: it changes from request to request. */
+const BILLING_HEADER = "x-anthropic-billing-header:";
+/** Opening lines of the CLI's agent prompt: the default one, and the one with an output style. */
+const AGENT_PROMPT = ["You are an agent working with the user toward their goals", 'You are an interactive agent that helps users according to your "Output Style"'];
+
+/** A string content as the one text block it stands for; anything else not a list of blocks as none. */
+function blocksOf(content: unknown): unknown[] {
+  if (typeof content === "string") return [{ type: "text", text: content }];
+  return Array.isArray(content) ? content : [];
+}
+
+function promptBlock(kind: PromptBlock["kind"], block: unknown, role?: string): PromptBlock {
+  const { cache_control: cacheControl, ...rest } = isRecord(block) ? block : {};
+  const json = JSON.stringify(isRecord(block) ? rest : block);
+  const type = typeof rest.type === "string" ? rest.type : kind === "tool" ? "custom" : "unknown";
+  return {
+    kind,
+    ...(role === undefined ? {} : { role }),
+    type,
+    bytes: json.length,
+    hash: createHash("sha256").update(json).digest("hex").slice(0, 16),
+    ...(isRecord(cacheControl) ? { cacheControl: { type: String(cacheControl.type), ...(typeof cacheControl.ttl === "string" ? { ttl: cacheControl.ttl } : {}) } } : {}),
+  };
+}
+
+/** What a request body shows the prompt cache (RecordedRequest.prompt). */
+export function requestPrompt(body: unknown): RecordedPrompt | null {
+  if (!isRecord(body)) return null;
+  const system = blocksOf(body.system).filter((block) => !(isRecord(block) && typeof block.text === "string" && block.text.startsWith(BILLING_HEADER)));
+  const systemText = textOf(system).join("\n");
+  const messages = Array.isArray(body.messages) ? body.messages.filter(isRecord) : [];
+  const number = (value: unknown) => (typeof value === "number" ? value : null);
+  return {
+    system: systemText,
+    systemLength: systemText.length,
+    cliAgentPrompt: AGENT_PROMPT.some((opening) => systemText.includes(opening)),
+    blocks: [
+      ...(Array.isArray(body.tools) ? body.tools : []).map((tool: unknown) => promptBlock("tool", tool)),
+      ...system.map((block) => promptBlock("system", block)),
+      ...messages.flatMap((message) => blocksOf(message.content).map((block) => promptBlock("message", block, String(message.role)))),
+    ],
+    effort: isRecord(body.output_config) && typeof body.output_config.effort === "string" ? body.output_config.effort : null,
+    thinking: body.thinking ?? null,
+    maxTokens: number(body.max_tokens),
+    temperature: number(body.temperature),
+    topP: number(body.top_p),
+    stopSequences: Array.isArray(body.stop_sequences) ? body.stop_sequences.map(String) : null,
+  };
 }
 
 function requestText(body: unknown): string {
@@ -334,6 +446,15 @@ export function parseSettings(input: unknown): ModeSettings {
     if (typeof input.resetsAt !== "number" || !Number.isInteger(input.resetsAt) || input.resetsAt < 0) throw new Error("resetsAt must be epoch seconds (an integer)");
     settings.resetsAt = input.resetsAt;
   } else if (settings.mode === "usage-limit") settings.resetsAt = Math.ceil(Date.now() / 1000) + settings.retryAfterSeconds;
+  if (input.thinking !== undefined) {
+    if (typeof input.thinking !== "string") throw new Error("thinking must be a string (\"\": no thinking block)");
+    settings.thinking = input.thinking;
+  }
+  if (input.stopReason !== undefined && input.stopReason !== null) {
+    const stopReason = STOP_REASONS.find((known) => known === input.stopReason);
+    if (!stopReason) throw new Error(`unknown stopReason ${JSON.stringify(input.stopReason)}; expected one of: ${STOP_REASONS.join(", ")} (or null)`);
+    settings.stopReason = stopReason;
+  }
   if (input.next !== undefined) {
     if (!Array.isArray(input.next)) throw new Error("next must be an array of settings");
     settings.next = input.next.map((step: unknown) => {
@@ -429,7 +550,7 @@ export class MockAnthropicApi {
       if (typeof value === "string") headers[name] = redact(value);
     }
     const tools = isRecord(body) && Array.isArray(body.tools) ? body.tools.flatMap((tool: unknown) => (isRecord(tool) && typeof tool.name === "string" ? [tool.name] : [])) : [];
-    this.requests.push({ tools, images: requestImages(body), method, path, headers, body, text: requestText(body) });
+    this.requests.push({ tools, images: requestImages(body), method, path, headers, body, text: requestText(body), prompt: requestPrompt(body) });
     for (const wake of this.waiters) wake();
     this.waiters.clear();
 
@@ -534,16 +655,20 @@ export class MockAnthropicApi {
     let text = settings.echo ? settings.answer.replaceAll("$1", new RegExp(settings.echo).exec(requestText(body))?.[1] ?? "(no match)") : settings.answer;
     if (missing.length > 0) text += `${text ? " " : ""}(mock: tool ${missing.join(", ")} was not offered; offered: ${offered.join(", ") || "none"})`;
     // ok: word by word like the API ("Hello", " from", " mock!"); slow: `chunks` even pieces
-    const pieces = text === "" ? [] : slow ? split(text, settings.chunks) : (text.match(/\s*\S+|\s+$/g) ?? [text]);
+    const cut = (value: string) => (value === "" ? [] : slow ? split(value, settings.chunks) : (value.match(/\s*\S+|\s+$/g) ?? [value]));
+    const pieces = cut(text);
+    const thoughts = cut(settings.thinking);
+    const signature = randomBytes(48).toString("base64"); // opaque to the client, which sends it back
     const usage: Usage = {
       input_tokens: settings.usage.input_tokens ?? inputTokens,
       cache_creation_input_tokens: settings.usage.cache_creation_input_tokens ?? 0,
       cache_read_input_tokens: settings.usage.cache_read_input_tokens ?? 0,
-      output_tokens: settings.usage.output_tokens ?? pieces.length + made.length,
+      output_tokens: settings.usage.output_tokens ?? thoughts.length + pieces.length + made.length,
     };
     const headers = { ...limits, "request-id": requestId() };
-    const stopReason = made.length > 0 ? "tool_use" : "end_turn";
+    const stopReason = settings.stopReason ?? (made.length > 0 ? "tool_use" : "end_turn");
     const blocks = [
+      ...(thoughts.length === 0 ? [] : [{ type: "thinking", thinking: settings.thinking, signature }]),
       ...(text === "" ? [] : [{ type: "text", text }]),
       ...made.map((call) => ({ type: "tool_use", id: call.id, name: call.tool, input: call.input })),
     ];
@@ -563,11 +688,28 @@ export class MockAnthropicApi {
     const message = { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null };
     send({ type: "message_start", message: { ...message, usage: { ...usage, output_tokens: Math.min(1, usage.output_tokens) } } });
     let index = 0;
+    // slow: every delta but the first comes `chunkDelayMs` after the one before
+    let deltas = 0;
+    const pause = async () => {
+      if (slow && deltas++ > 0) await sleep(settings.chunkDelayMs);
+    };
+    if (thoughts.length > 0) {
+      send({ type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } });
+      send({ type: "ping" });
+      for (const thought of thoughts) {
+        await pause();
+        if (res.destroyed) return;
+        send({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: thought } });
+      }
+      send({ type: "content_block_delta", index, delta: { type: "signature_delta", signature } });
+      send({ type: "content_block_stop", index });
+      index += 1;
+    }
     if (pieces.length > 0) {
       send({ type: "content_block_start", index, content_block: { type: "text", text: "" } });
-      send({ type: "ping" });
+      if (index === 0) send({ type: "ping" });
       for (const [i, piece] of pieces.entries()) {
-        if (slow && i > 0) await sleep(settings.chunkDelayMs);
+        await pause();
         if (res.destroyed) return; // the client went away mid-stream
         if (settings.mode === "fail-mid-stream" && i === 2) {
           // what Anthropic sends when it fails after the answer began: an error event in the stream

@@ -1,5 +1,5 @@
 // The container tests' side of the mock Anthropic API's admin endpoints (mock-anthropic-api.ts).
-import type { Mode, ModeOptions, ModeSettings, RecordedRequest, Window } from "./mock-anthropic-api.ts";
+import type { Mode, ModeOptions, ModeSettings, RecordedPrompt, RecordedRequest, Window } from "./mock-anthropic-api.ts";
 import { until } from "./until.ts";
 
 export class MockAnthropicClient {
@@ -42,6 +42,11 @@ export class MockAnthropicClient {
   /** The Messages API requests received so far. */
   async messages(): Promise<RecordedRequest[]> {
     return (await this.received()).filter((r) => r.path.startsWith("/v1/messages"));
+  }
+
+  /** What each model call (POST /v1/messages, not count_tokens) so far sent: system prompt, cache blocks, settings. */
+  async prompts(): Promise<RecordedPrompt[]> {
+    return (await this.received()).flatMap((r) => (r.method === "POST" && r.path.split("?")[0] === "/v1/messages" && r.prompt ? [r.prompt] : []));
   }
 
   /** The Messages API request that carried `marker`, once the CLI has sent it. */
