@@ -800,6 +800,20 @@ describe("the mock's own HTTP surface", () => {
     expect(await refusal()).toEqual({ status: 429, retryAfter: "7", body: error("rate_limit_error", "Extra usage is required for long context requests.") });
   });
 
+  it("refuses, as Anthropic does, a fifth cache breakpoint and a 1 h breakpoint after a 5 min one", async () => {
+    const mock = await startMock("ok");
+    const text = (ttl?: string) => ({ type: "text", text: "x", cache_control: { type: "ephemeral", ...(ttl ? { ttl } : {}) } });
+    const system = [text("1h"), text("1h")];
+    const refused = async (content: unknown[]) => {
+      const response = await post(mock, { system, messages: [{ role: "user", content }] });
+      return response.status === 400 ? ((await response.json()) as { error: { message: string } }).error.message : response.status;
+    };
+    expect(await refused([text("1h"), text("1h")])).toBe(200);
+    expect(await refused([text("1h"), text("1h"), text("1h")])).toBe("A maximum of 4 blocks with cache_control may be provided. Found 5.");
+    expect(await refused([text(), text("1h")])).toBe("a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block");
+    expect(await refused([text("1h"), text()])).toBe(200);
+  });
+
   it("refuses bad limit options with a 400", async () => {
     const mock = await startMock("ok");
     const put = async (body: unknown) => {

@@ -74,6 +74,8 @@
 //                 cache_control; test/support/cache-prefix.ts compares requests by them
 //   effort, thinking, maxTokens, temperature, topP, stopSequences  output_config.effort, thinking,
 //                 max_tokens, temperature, top_p, stop_sequences as sent (null when left out)
+// Every mode refuses, as Anthropic does, a request with more than 4 cache breakpoints or a 1 h one
+// after a 5 min one (400 invalid_request_error).
 // The mode applies to POST /v1/messages (the error modes to /v1/messages/count_tokens too, which
 // otherwise answers {"input_tokens": N}); other paths are recorded and answered 404.
 // Admin API (not recorded):
@@ -344,6 +346,19 @@ function promptBlock(kind: PromptBlock["kind"], block: unknown, role?: string): 
   };
 }
 
+/**
+ * Anthropic's rules for cache breakpoints, which it enforces with a 400 (wording as its API gives
+ * it): at most 4 blocks with cache_control, and none with a 1 h TTL after one with 5 min (the
+ * default), in the order tools, system, messages.
+ */
+export function breakpointError(prompt: RecordedPrompt | null): string | undefined {
+  const marks = (prompt?.blocks ?? []).flatMap((block) => (block.cacheControl ? [block.cacheControl.ttl ?? "5m"] : []));
+  if (marks.length > 4) return `A maximum of 4 blocks with cache_control may be provided. Found ${marks.length}.`;
+  const short = marks.indexOf("5m");
+  if (short !== -1 && marks.slice(short).includes("1h")) return "a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block";
+  return undefined;
+}
+
 /** What a request body shows the prompt cache (RecordedRequest.prompt). */
 export function requestPrompt(body: unknown): RecordedPrompt | null {
   if (!isRecord(body)) return null;
@@ -558,6 +573,9 @@ export class MockAnthropicApi {
     const isCount = method === "POST" && pathname === "/v1/messages/count_tokens";
     if (!isMessages && !isCount) return void this.error(res, 404, "not_found_error", `Not found: ${method} ${pathname}`);
     if (!isRecord(body)) return void this.error(res, 400, "invalid_request_error", "request body must be a JSON object");
+
+    const breakpoints = breakpointError(this.requests.at(-1)?.prompt ?? null);
+    if (breakpoints) return void this.error(res, 400, "invalid_request_error", breakpoints);
 
     // a request keeps the settings it arrived with; scripted ones (`next`) first, one per request
     this.refresh();
