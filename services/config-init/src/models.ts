@@ -31,8 +31,16 @@ export function modelChain(mode: AuthMode, family: Family, apiFallback = false):
   return { primary: modelRef(mode, family), fallbacks: [...chain.slice(1).map((f) => modelRef(mode, f)), ...api] };
 }
 
-// Output limits of the proxy's model rows; the CLI decides the real ones.
+// Output limits of the model rows. OpenClaw sends the row's as max_completion_tokens on every
+// request, and maxapi gives it to the CLI as the model's limit.
 const MAX_TOKENS: Record<Family, number> = { opus: 32_000, sonnet: 16_384, haiku: 8_192 };
+
+/**
+ * The reasoning efforts maxapi takes: the CLI's `--effort` levels, and none (thinking off). Listed
+ * in the rows, they are the thinking levels OpenClaw offers (`/think`, `--thinking`): off sends
+ * none, minimal the nearest (low), xhigh and max their own.
+ */
+export const PROXY_REASONING_EFFORTS = ["none", "low", "medium", "high", "xhigh", "max"] as const;
 
 /**
  * The claude-max-proxy provider's model rows for openclaw.json. They take images only when the
@@ -43,7 +51,8 @@ export function proxyModelRows(imagePolicy: ImagePolicy) {
   return FAMILIES.map((family) => ({
     id: PROXY_MODELS[family],
     name: `Claude ${family[0]?.toUpperCase() ?? ""}${family.slice(1)} (subscription, via clawbridge)`,
-    reasoning: false,
+    // thinking: OpenClaw sends its level as reasoning_effort and shows the model's reasoning_content
+    reasoning: true,
     input: imagePolicy === "send" ? ["text", "image"] : ["text"],
     cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
     contextWindow: 200_000,
@@ -54,6 +63,8 @@ export function proxyModelRows(imagePolicy: ImagePolicy) {
       // stream_options.include_usage: OpenClaw sends it to a custom base URL only when asked, and
       // without the usage chunk it records no tokens (context tracking and compaction run blind)
       supportsUsageInStreaming: true,
+      supportsReasoningEffort: true,
+      supportedReasoningEfforts: [...PROXY_REASONING_EFFORTS],
     },
   }));
 }

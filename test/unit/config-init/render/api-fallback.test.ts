@@ -35,10 +35,18 @@ const render = async (env: Record<string, string>) => (await renderOwnedConfig(l
 const providers = (config: Config) => config.models?.providers ?? {};
 
 describe("the proxy's model rows", () => {
-  it("ask OpenClaw for usage in streams (stream_options.include_usage) and keep string content", async () => {
+  it("ask OpenClaw for usage in streams (stream_options.include_usage), keep string content, and send its thinking levels as the CLI's efforts", async () => {
     const rows = providers(await render({}))["claude-max-proxy"]?.models ?? [];
     expect(rows.map((row) => row.id)).toEqual(["claude-opus-4", "claude-sonnet-4", "claude-haiku-4"]);
-    for (const row of rows) expect(row.compat).toEqual({ requiresStringContent: true, supportsUsageInStreaming: true });
+    for (const row of rows) {
+      expect(row.compat).toEqual({
+        requiresStringContent: true,
+        supportsUsageInStreaming: true,
+        supportsReasoningEffort: true,
+        supportedReasoningEfforts: ["none", "low", "medium", "high", "xhigh", "max"],
+      });
+      expect((row as { reasoning?: unknown }).reasoning).toBe(true);
+    }
   });
 
   it("on an existing install: every row gets the flag, keys and rows the user added stay, keys we set are ours", async () => {
