@@ -151,6 +151,51 @@ describe("an answer", () => {
   });
 });
 
+describe("what the model sees", () => {
+  it("SYSTEM_PROMPT=in-user-message: no system prompt is given to the CLI; the system message is the first block, as claude-max-api wrote it", async () => {
+    const { url, cli } = await start({ SYSTEM_PROMPT: "in-user-message" });
+    expect((await chat(url, ask({ messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hello" }] }))).status).toBe(200);
+    expect(cli.last.systemPrompt).toBeUndefined();
+    expect(cli.last.lines).toHaveLength(1);
+    expect(cli.last.message.content).toEqual([{ type: "text", text: "<system>\nBe brief.\n</system>" }, { type: "text", text: "hello", cache_control: { type: "ephemeral", ttl: "1h" } }]);
+  });
+
+  it("a CLI that refuses the system prompt's control request: 502 saying so, and the CLI is stopped", async () => {
+    const { url, cli } = await start();
+    cli.script = { fixture: "ok", before: [JSON.stringify({ type: "control_response", response: { subtype: "error", request_id: "system-prompt", error: "initialize: bad" } })], then: "hang" };
+    const response = await chat(url, ask());
+    expect(response.status).toBe(502);
+    expect(await errorOf(response)).toMatchObject({ code: "cli_refused_input", message: expect.stringContaining("initialize: bad") as string });
+    expect(cli.last.killedBy).toBeDefined();
+  });
+
+  it("the request's settings reach the CLI: effort as --effort, the smaller output limit, sampling and stop in its environment", async () => {
+    const { url, cli } = await start();
+    const body = ask({ max_tokens: 400, max_completion_tokens: 32000, temperature: 0.3, top_p: 0.8, stop: ["END"], reasoning_effort: "high" });
+    expect((await chat(url, body)).status).toBe(200);
+    const { args, options } = cli.last;
+    expect(args[args.indexOf("--effort") + 1]).toBe("high");
+    expect(options.env).toMatchObject({ CLAUDE_CODE_MAX_OUTPUT_TOKENS: "400", CLAUDE_CODE_EXTRA_BODY: '{"temperature":0.3,"top_p":0.8,"stop_sequences":["END"]}', CLAUDE_CODE_DISABLE_THINKING: "1" });
+    expect((await chat(url, ask({ reasoning_effort: "medium" }))).status).toBe(200);
+    expect(cli.last.options.env).not.toHaveProperty("CLAUDE_CODE_DISABLE_THINKING");
+    expect(cli.last.options.env).not.toHaveProperty("CLAUDE_CODE_MAX_OUTPUT_TOKENS");
+  });
+
+  it("an answer cut at the output limit ends there: finish_reason length with the text so far, and the CLI is killed before it asks the model to resume", async () => {
+    const { url, cli } = await start();
+    cli.script = { fixture: "max-tokens-resumed" };
+    const whole = (await (await chat(url, ask({ max_tokens: 50 }))).json()) as { choices: { message: { content: string }; finish_reason: string }[]; usage: { completion_tokens: number } };
+    expect(whole.choices[0]).toMatchObject({ message: { content: "The first part of a long" }, finish_reason: "length" });
+    expect(whole.usage.completion_tokens).toBeGreaterThan(0);
+    expect(cli.last.killedBy).toBe("SIGKILL");
+    cli.script = { fixture: "max-tokens-resumed" };
+    const streamed = events(await (await chat(url, ask({ max_tokens: 50, stream: true }))).text());
+    expect(text(streamed)).toBe("The first part of a long");
+    expect(streamed.flatMap((chunk) => chunk.choices ?? []).map((choice) => choice.finish_reason).filter(Boolean)).toEqual(["length"]);
+    expect(cli.last.killedBy).toBe("SIGKILL");
+  });
+});
+
 describe("the official OpenAI client library", () => {
   it("streamed with include_usage: every chunk names the model asked for, and the final usage arrives", async () => {
     const { url } = await start();
@@ -346,6 +391,10 @@ describe("bad requests", () => {
     ["a tool without a name", ask({ tools: [{ type: "function", function: {} }] }), 400, "invalid_tools", "tools[0].function.name"],
     ["tool_choice naming no tool", ask({ tools: [{ type: "function", function: { name: "a" } }], tool_choice: { type: "function", function: { name: "b" } } }), 400, "invalid_tools", "tool_choice.function.name"],
     ["a remote image", ask({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/a.png" } }] }] }), 400, "unsupported_content", "messages[0].content[0]"],
+    ["two choices", ask({ n: 2 }), 400, "unsupported_parameter", "n"],
+    ["log probabilities", ask({ logprobs: true }), 400, "unsupported_parameter", "logprobs"],
+    ["a JSON response format", ask({ response_format: { type: "json_object" } }), 400, "unsupported_parameter", "response_format"],
+    ["an effort the CLI does not take", ask({ reasoning_effort: "extreme" }), 400, "unsupported_parameter", "reasoning_effort"],
   ])("%s → %s %s, and no CLI starts", async (_name, body, status, code, param) => {
     const { url, cli } = await start();
     const response = await chat(url, body);

@@ -21,7 +21,9 @@ export type Fixture =
   | "billing-third-party"
   | "billing-out-of-extra-usage"
   | "billing-long-context"
-  | "prompt-too-long";
+  | "prompt-too-long"
+  // the model stopped at max_tokens, the CLI asked it to resume and it finished (2 calls)
+  | "max-tokens-resumed";
 
 export const fixtureLines = (name: Fixture): string[] =>
   readFileSync(new URL(`../fixtures/cli/${name}.jsonl`, import.meta.url), "utf8").split("\n").filter(Boolean);

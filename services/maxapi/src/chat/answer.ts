@@ -9,8 +9,11 @@
 //                (OpenClaw) read a model's reasoning; a whole answer gives it as
 //                message.reasoning_content. Signatures stay here: they only serve Anthropic.
 //   tool calls:  tools/tool-turn.ts
+//   the limit:   message_delta with stop_reason max_tokens: the answer ends there (`cutAtLimit`),
+//                finish_reason length with the text so far. The chat route then stops the CLI,
+//                which would otherwise ask the model up to three times to resume, and fail.
 import type { ToolCall, ToolCallDelta, ToolTurn } from "../tools/tool-turn.ts";
-import { isResult, type AssistantLine, type CliLine, type ResultLine, type StreamEventLine } from "../cli/stream-json.ts";
+import { isResult, type AssistantLine, type CliLine, type ResultLine, type StreamEventLine, type Usage } from "../cli/stream-json.ts";
 
 export type Delta = { content: string } | { reasoning_content: string } | { tool_calls: ToolCallDelta[] };
 
@@ -23,6 +26,10 @@ export class Answer {
   private ended: ResultLine | undefined;
   private textSent = false;
   private reasoning = "";
+  /** The text streamed so far: the whole answer's content when the run ends before its result. */
+  private text = "";
+  private streamUsage: Usage = {};
+  private cut = false;
 
   constructor(tools?: ToolTurn) {
     this.tools = tools;
@@ -38,7 +45,15 @@ export class Answer {
     if (line.type === "stream_event") {
       const event = (line as StreamEventLine).event;
       if (event?.type === "message_start" && event.message?.id) this.streamedMessages.add(event.message.id);
-      if (event?.type === "content_block_delta" && event.delta?.type === "text_delta" && event.delta.text) deltas.push({ content: event.delta.text });
+      if (event?.type === "message_start" && event.message?.usage) this.streamUsage = { ...event.message.usage };
+      if (event?.type === "message_delta") {
+        this.streamUsage = { ...this.streamUsage, ...event.usage };
+        if (event.delta?.stop_reason === "max_tokens") this.cut = true;
+      }
+      if (event?.type === "content_block_delta" && event.delta?.type === "text_delta" && event.delta.text) {
+        this.text += event.delta.text;
+        deltas.push({ content: event.delta.text });
+      }
       if (event?.type === "content_block_delta" && event.delta?.type === "thinking_delta" && event.delta.thinking) {
         this.reasoning += event.delta.thinking;
         deltas.push({ reasoning_content: event.delta.thinking });
@@ -69,6 +84,16 @@ export class Answer {
     return this.ended;
   }
 
+  /** The model stopped at its output limit: the answer is complete as far as it goes. */
+  get cutAtLimit(): boolean {
+    return this.cut;
+  }
+
+  /** The run's token usage: the result's, or for an answer cut at the limit, its stream's. */
+  get usage(): Usage | undefined {
+    return this.ended?.usage ?? (this.cut ? this.streamUsage : undefined);
+  }
+
   /** Whether the run ended well: a success, or a tool turn's stop after the model's calls. */
   get succeeded(): boolean {
     const result = this.ended;
@@ -77,15 +102,16 @@ export class Answer {
   }
 
   get finishReason(): FinishReason {
+    if (this.cut || this.ended?.stop_reason === "max_tokens") return "length";
     if (this.tools) return this.tools.finishReason;
-    return this.ended?.stop_reason === "max_tokens" ? "length" : "stop";
+    return "stop";
   }
 
   /** The whole message, for a response that is not streamed. */
   get message(): { role: "assistant"; content: string | null; reasoning_content?: string; tool_calls?: readonly ToolCall[] } {
     const calls = this.tools?.toolCalls ?? [];
     const reasoning = this.reasoning ? { reasoning_content: this.reasoning } : {};
-    if (this.tools && calls.length > 0) return { role: "assistant", content: this.tools.content || null, ...reasoning, tool_calls: calls };
-    return { role: "assistant", content: this.ended?.result ?? "", ...reasoning };
+    if (this.tools && calls.length > 0 && !this.cut) return { role: "assistant", content: this.tools.content || null, ...reasoning, tool_calls: calls };
+    return { role: "assistant", content: this.ended?.result ?? this.text, ...reasoning };
   }
 }

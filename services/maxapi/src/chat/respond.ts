@@ -32,7 +32,7 @@ export function streamed(res: Response, completion: Completion, includeUsage: bo
       if (res.writableEnded) return;
       start();
       write(completion.chunk({}, answer.finishReason));
-      if (includeUsage) write(completion.usageChunk(completionUsage(answer.result?.usage)));
+      if (includeUsage) write(completion.usageChunk(completionUsage(answer.usage)));
       res.end("data: [DONE]\n\n");
     },
     fail(error) {
@@ -52,7 +52,7 @@ export function whole(res: Response, completion: Completion): Responder {
     delta() {}, // the answer collects what it needs
     finish(answer) {
       if (res.writableEnded) return;
-      res.json(completion.whole(answer.message, answer.finishReason, completionUsage(answer.result?.usage)));
+      res.json(completion.whole(answer.message, answer.finishReason, completionUsage(answer.usage)));
     },
     fail(error) {
       if (!res.writableEnded) sendError(res, error);

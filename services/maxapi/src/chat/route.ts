@@ -1,6 +1,7 @@
-// POST /v1/chat/completions: the request → the CLI's command and input → refused at once while a
-// usage window it needs is spent → a CLI process (warm or fresh) → its lines read into an answer (and
-// the usage windows they report) → streamed or whole. A client that hangs up stops its CLI.
+// POST /v1/chat/completions: the request (its messages, model settings and tools) → the CLI's
+// command and input → refused at once while a usage window it needs is spent → a CLI process (warm
+// or fresh) → its lines read into an answer (and the usage windows they report) → streamed or whole.
+// A client that hangs up stops its CLI; so does an answer cut at its output limit.
 import { ApiError, sendError } from "@clawbridge/openai";
 import type { RequestHandler, Response } from "express";
 import { cliCommand, type CliCommand } from "../cli/command.ts";
@@ -13,6 +14,7 @@ import { Completion } from "../openai/completion.ts";
 import { clientTools, type ClientTools } from "../tools/client-tools.ts";
 import type { CliStarter } from "../warm/pool.ts";
 import { Answer } from "./answer.ts";
+import { modelSettings } from "./model-settings.ts";
 import { parseChatRequest, type ChatRequest } from "./request.ts";
 import { streamed, whole, type Responder } from "./respond.ts";
 
@@ -53,12 +55,15 @@ function prepare(body: unknown, res: Response, systemPrompt: SystemPromptPlaceme
   res.locals.model = request.model;
   const input = cliInput(request, systemPrompt);
   if (input instanceof ApiError) return input;
+  const settings = modelSettings(body);
+  if (settings instanceof ApiError) return settings;
   const tools = clientTools(request);
   if (tools instanceof ApiError) return tools;
   res.locals.images = input.images;
   res.locals.systemPromptChars = input.systemPromptChars;
   res.locals.tools = request.tools?.length ?? 0;
-  return { request, command: cliCommand(request, tools?.flags), stdin: input.stdin, tools };
+  res.locals.settings = Object.keys(settings).length > 0 ? { ...settings } : undefined;
+  return { request, command: cliCommand(request, tools?.flags, settings), stdin: input.stdin, tools };
 }
 
 function run({ request, command, stdin, tools }: Turn, res: Response, options: ChatOptions): void {
@@ -96,6 +101,13 @@ function run({ request, command, stdin, tools }: Turn, res: Response, options: C
         return;
       }
       for (const delta of answer.read(line)) respond.delta(delta);
+      if (answer.cutAtLimit && !settled) {
+        // stopped at once: the CLI's next move is a request asking the model to resume
+        settled = true;
+        respond.finish(answer);
+        cli.kill("SIGKILL");
+        return;
+      }
       if (line.type !== "result" || settled) return;
       settled = true;
       cli.resultGiven();

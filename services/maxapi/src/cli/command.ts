@@ -1,9 +1,17 @@
 // The command line a request's CLI runs with. Every run: print mode, stream-json out and in (the
 // conversation arrives on stdin, cli/input.ts), partial messages for token streaming, no session
 // saved, and no built-in tool (`--tools ""`: the model answers, no prompt can run commands here). A
-// tool turn adds the client tools' flags (tools/client-tools.ts). The warm pool keys its processes
-// on exactly this command (warm/pool.ts), so two requests with the same model and tools fit one.
+// tool turn adds the client tools' flags (tools/client-tools.ts). The request's model settings
+// (chat/model-settings.ts) take the CLI's own routes, each checked on the wire (2.1.330):
+//   effort                  --effort (output_config.effort)
+//   output limit            CLAUDE_CODE_MAX_OUTPUT_TOKENS (max_tokens)
+//   temperature, top_p, stop  CLAUDE_CODE_EXTRA_BODY (merged into the request body)
+//   thinking off            CLAUDE_CODE_DISABLE_THINKING=1: for reasoning_effort none, and with a
+//                           temperature or top_p, which Anthropic refuses beside thinking
+// The warm pool keys its processes on exactly this command (warm/pool.ts), so two requests with the
+// same model, tools and settings fit one.
 import { isSessionUser } from "@clawbridge/openai";
+import type { ModelSettings } from "../chat/model-settings.ts";
 
 export type CliModel = "opus" | "sonnet" | "haiku";
 
@@ -35,7 +43,7 @@ export interface ToolFlags {
   file: string;
 }
 
-export function cliCommand(request: { model: string; user?: unknown }, tools?: ToolFlags): CliCommand {
+export function cliCommand(request: { model: string; user?: unknown }, tools?: ToolFlags, settings: ModelSettings = {}): CliCommand {
   const model = cliModel(request.model);
   const args = [
     "--print",
@@ -47,6 +55,16 @@ export function cliCommand(request: { model: string; user?: unknown }, tools?: T
   ];
   // OpenAI's user maps to the CLI's session id, which must be a UUID; any other user is ignored
   if (isSessionUser(request.user)) args.push("--session-id", request.user);
+  if (settings.effort) args.push("--effort", settings.effort);
   if (tools) args.push(...tools.args);
-  return { model, args, env: tools?.env ?? {}, toolsFile: tools?.file };
+  return { model, args, env: { ...tools?.env, ...settingsEnv(settings) }, toolsFile: tools?.file };
+}
+
+function settingsEnv(settings: ModelSettings): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (settings.maxOutputTokens !== undefined) env.CLAUDE_CODE_MAX_OUTPUT_TOKENS = String(settings.maxOutputTokens);
+  const body = { temperature: settings.temperature, top_p: settings.topP, stop_sequences: settings.stop };
+  if (Object.values(body).some((value) => value !== undefined)) env.CLAUDE_CODE_EXTRA_BODY = JSON.stringify(body);
+  if (settings.thinkingOff || settings.temperature !== undefined || settings.topP !== undefined) env.CLAUDE_CODE_DISABLE_THINKING = "1";
+  return env;
 }

@@ -74,10 +74,13 @@ export class CliRun {
     this.timer.unref();
   }
 
-  /** Stops the CLI (the client hung up, the time ran out, maxapi is stopping): SIGTERM, then SIGKILL. */
-  kill(): void {
+  /**
+   * Stops the CLI (the client hung up, the time ran out, maxapi is stopping): SIGTERM, then SIGKILL;
+   * SIGKILL at once for a CLI that must not send another request.
+   */
+  kill(signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): void {
     if (this.exited) return;
-    this.child.kill("SIGTERM");
+    this.child.kill(signal);
     setTimeout(() => {
       if (!this.exited) this.child.kill("SIGKILL");
     }, KILL_AFTER_MS).unref();

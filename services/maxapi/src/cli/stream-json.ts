@@ -15,8 +15,9 @@ export interface StreamEventLine {
   event?: {
     type?: string;
     index?: number;
-    message?: { id?: string };
+    message?: { id?: string; usage?: Usage };
     content_block?: ContentBlock;
+    usage?: Usage;
     delta?: { type?: string; text?: string; thinking?: string; partial_json?: string; stop_reason?: string | null };
   };
 }
