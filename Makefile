@@ -45,7 +45,7 @@ test-containers: $(DEPS) $(LIB) ## Container tests: build the images and run the
 test: lint typecheck test-unit test-containers ## Everything: lint, typecheck, unit and container tests
 
 .PHONY: bench
-bench: $(DEPS) $(LIB) ## Benchmarks: normalizer through vs direct; maxapi first token and memory (needs Docker)
+bench: $(DEPS) $(LIB) ## Benchmarks: normalizer through vs direct; maxapi first token and memory; bytes and cached prefix per request (needs Docker)
 	npm run bench
 
 .PHONY: soak

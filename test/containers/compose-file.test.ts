@@ -106,7 +106,7 @@ describe("wiring and hardening", () => {
 
   it("maxapi's warm CLI processes: on by default (2), within the normalizer's MAX_CONCURRENCY, which both get", async () => {
     const project = await resolved();
-    expect(project.services.maxapi?.environment).toMatchObject({ WARM_POOL_SIZE: "2", WARM_IDLE_MS: "300000", MAX_CONCURRENCY: "4" });
+    expect(project.services.maxapi?.environment).toMatchObject({ WARM_POOL_SIZE: "2", WARM_IDLE_MS: "300000", MAX_CONCURRENCY: "4", SYSTEM_PROMPT: "system-prompt" });
     expect(project.services.normalizer?.environment).toMatchObject({ MAX_CONCURRENCY: "4" });
     const changed = await resolved({ MAX_CONCURRENCY: "2", WARM_POOL_SIZE: "0" });
     expect(changed.services.maxapi?.environment).toMatchObject({ WARM_POOL_SIZE: "0", MAX_CONCURRENCY: "2" });

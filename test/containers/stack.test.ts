@@ -9,6 +9,7 @@ import { parseCronList } from "../../services/verify/src/cron.ts";
 import { METRICS_SCRIPT, poolFigures } from "../../services/verify/src/warm-pool.ts";
 import { docker, killIn, pidsIn } from "../support/containers.ts";
 import { fingerprint, fixtureImage } from "../support/images.ts";
+import { cachePrefixShares, requestBytes } from "../support/cache-prefix.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { agentTurn, type AgentReply } from "../support/openclaw-agent.ts";
 import { cronRun } from "../support/openclaw-cron.ts";
@@ -35,7 +36,9 @@ beforeEach(async () => {
   await mock.setMode("ok");
 });
 
-const id = (service: string) => stack.getContainer(`${service}-1`).getId();
+/** Containers a test recreated (`up -d` with other settings), by service: their ids replace the stack's. */
+const recreated: Record<string, string> = {};
+const id = (service: string) => recreated[service] ?? stack.getContainer(`${service}-1`).getId();
 const marker = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}`;
 
 /** The normalizer's URL on this machine; read each time, since a restarted container gets a new port. */
@@ -86,6 +89,89 @@ describe("an OpenClaw agent turn with a tool call", () => {
     expect(requests[0]?.text).not.toContain("RESULT=42");
     expect(requests[1]?.text).toContain("RESULT=42");
     expect(requests[1]?.text).toMatch(/I called the tool exec \(call [^)]+\) with the arguments \{"command":"echo RESULT=\$\(\(6\*7\)\)"/);
+  });
+});
+
+/** The main agent's workspace in the gateway container (its SOUL.md goes into OpenClaw's system prompt). */
+function mainWorkspace(): string {
+  const agents = JSON.parse(docker("exec", id("gateway"), "openclaw", "agents", "list", "--json")) as { id: string; workspace: string }[];
+  return agents.find((agent) => agent.id === "main")?.workspace ?? "";
+}
+
+/** The exec tool turn of "an OpenClaw agent turn with a tool call", as a check any setting must pass. */
+async function toolTurnWorks(): Promise<void> {
+  await mock.setMode("ok", { answer: "The command printed $1.", echo: "RESULT=(\\d+)", next: [{ answer: "", toolCalls: [{ name: "exec", input: { command: "echo RESULT=$((6*7))" } }] }] });
+  const tag = marker("tool-turn");
+  const turn = await turnOk(`Run the command for ${tag}`);
+  expect(turn.text).toBe("The command printed 42.");
+  expect((await mock.messages()).filter((r) => r.text.includes(tag))).toHaveLength(2);
+}
+
+describe("what the model sees on an OpenClaw agent turn", () => {
+  it("the agent's persona (its workspace's SOUL.md) reaches the model as its system prompt; the CLI's agent prompt is not sent", async () => {
+    const persona = `You are Pip, ${marker("persona")}, who answers in rhymes.`;
+    const workspace = mainWorkspace();
+    docker("exec", id("gateway"), "sh", "-c", `mkdir -p "${workspace}" && printf '%s\\n' "${persona}" > "${workspace}/SOUL.md"`);
+    try {
+      const tag = marker("persona-turn");
+      await turnOk(`Introduce yourself for ${tag}`);
+      const [request] = (await mock.messages()).filter((r) => r.text.includes(tag));
+      expect(request?.prompt?.system).toContain(persona);
+      expect(request?.prompt?.cliAgentPrompt).toBe(false);
+      // OpenClaw's whole prompt moved: the user message no longer carries it
+      const user = JSON.stringify((request?.body as { messages: unknown[] }).messages[0]);
+      expect(user).not.toContain(persona);
+    } finally {
+      docker("exec", id("gateway"), "rm", "-f", `${workspace}/SOUL.md`);
+    }
+  });
+
+  it("--thinking high reaches the model as effort high, and the model's thinking is in OpenClaw's transcript", async () => {
+    const thought = `Weighing it up, ${marker("thought")}.`;
+    await mock.setMode("ok", { answer: "Decided.", thinking: thought });
+    const sessionKey = `agent:main:thinking-${marker("s")}`;
+    const tag = marker("thinking-turn");
+    const turn = await agentTurn(id("gateway"), `Think hard about ${tag}`, { sessionKey, thinking: "high" });
+    expect(turn.code, turn.output).toBe(0);
+    expect(turn.text).toContain("Decided.");
+    const [request] = (await mock.messages()).filter((r) => r.text.includes(tag));
+    expect(request?.prompt?.effort).toBe("high");
+    expect(request?.prompt?.thinking).toMatchObject({ type: "adaptive" });
+    const history = docker("exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", id("gateway"), "openclaw", "gateway", "call", "chat.history", "--params", JSON.stringify({ sessionKey }), "--json");
+    expect(history).toContain(thought);
+    expect(history).toMatch(/"type":\s*"thinking"/);
+  });
+
+  it("three turns of one session with tool calls: each request lies 95 % or more in the previous one's cached prefix", async () => {
+    const sessionKey = `agent:main:cache-${marker("s")}`;
+    const tag = marker("cache-session");
+    const step = (n: number) => ({ answer: "", toolCalls: [{ name: "exec", input: { command: `echo step ${n}` } }] });
+    await mock.setMode("ok", { answer: "Done.", next: [step(1), { answer: "Done." }, step(2), { answer: "Done." }, step(3), { answer: "Done." }] });
+    for (const turn of [`Start ${tag}: run echo.`, "Again, please.", "Once more."]) expect((await agentTurn(id("gateway"), turn, { sessionKey })).code).toBe(0);
+    const prompts = (await mock.messages()).flatMap((r) => (r.text.includes(tag) && r.prompt ? [r.prompt] : []));
+    expect(prompts).toHaveLength(6);
+    const shares = cachePrefixShares(prompts);
+    console.log(`OpenClaw turns through maxapi: bytes per request ${requestBytes(prompts).join(", ")}; cached prefix ${shares.map((share) => `${(share * 100).toFixed(1)} %`).join(", ")}`);
+    for (const share of shares) expect(share).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("SYSTEM_PROMPT=in-user-message: an agent turn with a tool call still works, OpenClaw's prompt in the user message", async () => {
+    const recreate = async (env: Record<string, string>) => {
+      const up = await compose(PROJECT, ["up", "-d", "--no-deps", "maxapi"], env);
+      expect(up.code, up.stderr).toBe(0);
+      recreated.maxapi = (await compose(PROJECT, ["ps", "-q", "maxapi"])).stdout.trim();
+      await waitHealthy("maxapi");
+    };
+    await recreate({ SYSTEM_PROMPT: "in-user-message" });
+    try {
+      await toolTurnWorks();
+      const [request] = (await mock.messages()).slice(-1);
+      expect(request?.prompt?.cliAgentPrompt).toBe(true);
+      expect(JSON.stringify((request?.body as { messages: unknown[] }).messages[0])).toContain("<system>");
+    } finally {
+      await recreate({});
+    }
+    await toolTurnWorks(); // and back on the default
   });
 });
 

@@ -157,7 +157,7 @@ describe("what the model sees", () => {
     expect((await chat(url, ask({ messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hello" }] }))).status).toBe(200);
     expect(cli.last.systemPrompt).toBeUndefined();
     expect(cli.last.lines).toHaveLength(1);
-    expect(cli.last.message.content).toEqual([{ type: "text", text: "<system>\nBe brief.\n</system>" }, { type: "text", text: "hello", cache_control: { type: "ephemeral", ttl: "1h" } }]);
+    expect(cli.last.message.content).toEqual([{ type: "text", text: "<system>\nBe brief.\n</system>", cache_control: { type: "ephemeral", ttl: "1h" } }, { type: "text", text: "hello" }]);
   });
 
   it("a CLI that refuses the system prompt's control request: 502 saying so, and the CLI is stopped", async () => {

@@ -24,13 +24,15 @@ export interface AgentTurnOptions {
   sessionKey?: string;
   /** Exactly as an operator types it: no variables added (not even the gateway's URL). */
   bare?: boolean;
+  /** The turn's thinking level (`--thinking`: off, minimal, low, medium, high, xhigh, max), kept by the session. */
+  thinking?: string;
 }
 
 export async function agentTurn(container: string, message: string, options: AgentTurnOptions = {}): Promise<AgentTurn> {
   const env = options.bare ? [] : Object.entries({ OPENCLAW_GATEWAY_URL: "ws://127.0.0.1:18789" }).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
   const result = await run(
     "docker",
-    ["exec", ...env, container, "openclaw", "agent", "--agent", "main", ...(options.sessionKey ? ["--session-key", options.sessionKey] : []), "--message", message, "--json"],
+    ["exec", ...env, container, "openclaw", "agent", "--agent", "main", ...(options.sessionKey ? ["--session-key", options.sessionKey] : []), ...(options.thinking ? ["--thinking", options.thinking] : []), "--message", message, "--json"],
     options.dockerHost ? { DOCKER_HOST: options.dockerHost } : {},
     180_000,
   );

@@ -50,8 +50,8 @@ describe("cliInput", () => {
     expect(blocks).toEqual([
       text("hi"),
       text("<previous_response>\nHello.\n</previous_response>"),
-      text("<system>\nLater note.\n</system>"),
-      marked(text("  two\nlines  ")),
+      marked(text("<system>\nLater note.\n</system>")),
+      text("  two\nlines  "),
     ]);
   });
 
@@ -71,15 +71,19 @@ describe("cliInput", () => {
     expect(stdinLines([{ role: "user", content: "hi" }]).systemPrompt).toBe("");
   });
 
-  it("the next request of the conversation repeats every block of this one byte for byte, only the last marked for the cache", () => {
+  it("one cache breakpoint, on the message before the last; the next request repeats every block up to it byte for byte", () => {
+    // OpenClaw ends each request with a context message of its own the next one does not repeat
+    const trailer = { role: "user", content: "<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>> Active exec sessions: none" };
     for (const placement of ["system-prompt", "in-user-message"] as const) {
-      const first = stdinLines(CONVERSATION, placement).blocks;
-      const next = stdinLines([...CONVERSATION, { role: "assistant", content: "Two lines." }, { role: "user", content: "more" }], placement).blocks;
-      const unmarked = (blocks: ContentBlock[]) => blocks.map(({ cache_control: _, ...block }) => block);
-      expect(unmarked(next.slice(0, first.length))).toEqual(unmarked(first));
-      expect(next.filter((block) => block.cache_control).length).toBe(1);
-      expect(next.at(-1)?.cache_control).toEqual({ type: "ephemeral", ttl: "1h" });
+      const first = stdinLines([...CONVERSATION, trailer], placement).blocks;
+      const next = stdinLines([...CONVERSATION, { role: "assistant", content: "Two lines." }, { role: "user", content: "more" }, trailer], placement).blocks;
+      const mark = first.findIndex((block) => block.cache_control);
+      expect(first.filter((block) => block.cache_control)).toHaveLength(1);
+      expect(first[mark]).toEqual(marked(text("  two\nlines  ")));
+      expect(next.slice(0, mark + 1).map(({ cache_control: _, ...block }) => block)).toEqual(first.slice(0, mark + 1).map(({ cache_control: _, ...block }) => block));
+      expect(next.filter((block) => block.cache_control)).toEqual([marked(text("more"))]);
     }
+    expect(stdinLines([{ role: "user", content: "only" }]).blocks).toEqual([marked(text("only"))]);
   });
 
   it("an image becomes an image block where it stood; text parts around it stay with their message", () => {
@@ -99,12 +103,12 @@ describe("cliInput", () => {
     ];
     const { blocks } = stdinLines(messages);
     expect(blocks.map((b) => b.type)).toEqual(["image", "text", "text", "image"]);
-    expect(blocks[1]).toEqual(text("<previous_response>\nA pixel.\n</previous_response>"));
+    expect(blocks[1]).toEqual(marked(text("<previous_response>\nA pixel.\n</previous_response>")));
   });
 
   it("blank messages give no block (Anthropic refuses blank text blocks); nothing left to answer is a 400", () => {
     const blocks = stdinLines([{ role: "user", content: "hi" }, { role: "assistant", content: null }, { role: "user", content: "  " }]).blocks;
-    expect(blocks).toEqual([text("hi"), marked(text("<previous_response>\n</previous_response>"))]);
+    expect(blocks).toEqual([marked(text("hi")), text("<previous_response>\n</previous_response>")]);
     const result = cliInput({ messages: [{ role: "system", content: "Only a prompt." }] });
     expect(result).toBeInstanceOf(ApiError);
     expect((result as ApiError).status).toBe(400);

@@ -63,4 +63,11 @@ describe("the setup token", () => {
       "WARM_IDLE_MS is not a number of milliseconds, 10000 or more: fix it in .env.",
     ]);
   });
+
+  it("SYSTEM_PROMPT: system-prompt by default, in-user-message kept; anything else refused, naming both", () => {
+    expect(loadSettings({}).SYSTEM_PROMPT).toBe("system-prompt");
+    expect(loadSettings({ SYSTEM_PROMPT: "in-user-message" }).SYSTEM_PROMPT).toBe("in-user-message");
+    const [problem] = problemsOf({ SYSTEM_PROMPT: "user" });
+    expect(problem).toMatch(/^SYSTEM_PROMPT is not system-prompt .* or in-user-message/);
+  });
 });

@@ -8,9 +8,9 @@
 //      1.0.0 wrote them; SYSTEM_PROMPT=in-user-message: the leading ones too), images as image
 //      blocks where they stood. Replaying the turns as separate messages is not an option: the CLI
 //      reorders replayed assistant turns (shared notes, tool-calling §2.5).
-// The last block carries a cache breakpoint. The next request of the conversation repeats every
-// block before its new ones byte for byte, so it reads all of this one from the cache instead of
-// sending it afresh. The TTL is the CLI's own (1 h): Anthropic refuses a 1 h breakpoint after a
+// The message before the last carries a cache breakpoint on its last block. The next request of the
+// conversation repeats every block up to it byte for byte, so it reads all that from the cache
+// instead of sending it afresh. The TTL is the CLI's own (1 h): Anthropic refuses a 1 h breakpoint after a
 // 5 min one, and the CLI marks its trailing environment message 1 h. With the CLI's three marks
 // (identity line, system prompt, environment) that makes four, Anthropic's maximum.
 //
@@ -61,7 +61,8 @@ export function cliInput(body: { messages?: unknown }, placement: SystemPromptPl
   const systemCount = leading === -1 ? messages.length : leading;
 
   const system: string[] = [];
-  const blocks: ContentBlock[] = [];
+  /** Each message's blocks, blank text blocks left out (Anthropic refuses them). */
+  const perMessage: ContentBlock[][] = [];
   for (const [i, message] of (Array.isArray(body.messages) ? body.messages : []).entries()) {
     if (!isObject(message)) continue;
     const wrap = WRAPPERS[String(message.role)];
@@ -72,12 +73,12 @@ export function cliInput(body: { messages?: unknown }, placement: SystemPromptPl
       system.push(content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("\n"));
       continue;
     }
-    blocks.push(...wrapped(content, wrap));
+    const blocks = wrapped(content, wrap).filter((block) => block.type !== "text" || block.text.trim() !== "");
+    if (blocks.length > 0) perMessage.push(blocks);
   }
-  const kept = blocks.filter((block) => block.type !== "text" || block.text.trim() !== ""); // Anthropic refuses blank text blocks
-  if (kept.length === 0) return invalidRequest("messages: there is nothing to answer: no user or assistant message with content", "messages", "invalid_messages");
-  const last = kept.at(-1);
-  if (last) kept[kept.length - 1] = { ...last, cache_control: CACHE_BREAKPOINT };
+  if (perMessage.length === 0) return invalidRequest("messages: there is nothing to answer: no user or assistant message with content", "messages", "invalid_messages");
+  markForCache(perMessage);
+  const kept = perMessage.flat();
 
   const lines: unknown[] = [];
   const systemPrompt = placement === "system-prompt" ? system.filter((text) => text.trim() !== "").join("\n\n") : undefined;
@@ -88,6 +89,18 @@ export function cliInput(body: { messages?: unknown }, placement: SystemPromptPl
     images: kept.filter((block) => block.type === "image").length,
     systemPromptChars: systemPrompt?.length,
   };
+}
+
+/**
+ * The cache breakpoint: on the last block of the message before the last. OpenClaw ends every request
+ * with a message of its own (its "internal context": active exec sessions, subagents) that the next
+ * request does not repeat, so a mark on it would match nothing; the message before it is repeated.
+ * A conversation of one message marks that one.
+ */
+function markForCache(perMessage: ContentBlock[][]): void {
+  const message = perMessage.at(perMessage.length > 1 ? -2 : -1) ?? [];
+  const last = message.at(-1);
+  if (last) message[message.length - 1] = { ...last, cache_control: CACHE_BREAKPOINT };
 }
 
 /** A message's blocks inside its wrapper: the wrapper's text joins the first and last text blocks. */

@@ -1,0 +1,104 @@
+// Benchmark of what reaches Anthropic per request: bytes sent, and the share of each request that lies
+// in a prefix identical to one the previous request marked for caching (test/support/cache-prefix.ts:
+// what Anthropic can read from its prompt cache instead of processing afresh).
+//   1. the OpenClaw-shaped conversation (test/support/openclaw-conversation.ts: 30 KB system prompt,
+//      12 tools, 6 requests) through the normalizer and maxapi with the real CLI, with
+//      SYSTEM_PROMPT=system-prompt and =in-user-message (test/containers/prompt.compose.yml),
+//      BENCH_PROMPT_N times each;
+//   2. real OpenClaw agent turns: one session of three turns with a tool call each (6 requests), on the
+//      product stack in Option 2 (through maxapi) and in Option 1 (the gateway straight to the mock).
+//   node bench/prompt.bench.ts        env: BENCH_PROMPT_N (default 3)
+import { execFileSync } from "node:child_process";
+import OpenAI from "openai";
+import { cachePrefixShares, requestBytes, summarize } from "../test/support/cache-prefix.ts";
+import type { RecordedPrompt, RecordedRequest } from "../test/support/mock-anthropic-api.ts";
+import { MockAnthropicClient } from "../test/support/mock-anthropic-client.ts";
+import { agentTurn } from "../test/support/openclaw-agent.ts";
+import { MOCK_SCRIPT, openclawSystemPrompt, runOpenclawConversation } from "../test/support/openclaw-conversation.ts";
+import { composeCommand, ROOT } from "../test/support/stack.ts";
+
+const N = Number(process.env.BENCH_PROMPT_N ?? 3);
+const PROMPT_COMPOSE = ["compose", "-f", "test/containers/prompt.compose.yml", "-p", `clawbridge-bench-prompt-${process.pid}`];
+
+const docker = (args: string[], env: Record<string, string> = {}) =>
+  execFileSync("docker", args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] }).trim();
+const port = (compose: string[], service: string, inner: number, env: Record<string, string> = {}) => docker([...compose, "port", service, String(inner)], env).split(":").at(-1) ?? "";
+const tag = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}`;
+
+interface Figures {
+  bytes: number[];
+  shares: number[];
+}
+
+function figures(prompts: RecordedPrompt[]): Figures {
+  return { bytes: requestBytes(prompts), shares: cachePrefixShares(prompts) };
+}
+
+function report(name: string, runs: Figures[]): string {
+  const bytes = runs.flatMap((run) => run.bytes);
+  const shares = runs.flatMap((run) => run.shares);
+  const { mean, min } = summarize(shares);
+  const meanBytes = bytes.reduce((a, b) => a + b, 0) / bytes.length;
+  // every request after the first: the bytes outside the previous one's cached prefix
+  const uncached = runs.flatMap((run) => run.shares.map((share, i) => (run.bytes[i + 1] ?? 0) * (1 - share)));
+  const meanUncached = uncached.reduce((a, b) => a + b, 0) / uncached.length;
+  return `| ${name} | ${runs.length} | ${(meanBytes / 1000).toFixed(1)} KB | ${(mean * 100).toFixed(1)} % (min ${(min * 100).toFixed(1)} %) | ${(meanUncached / 1000).toFixed(2)} KB |`;
+}
+
+const promptsWith = (requests: RecordedRequest[], marker: string) =>
+  requests.flatMap((request) => (request.method === "POST" && request.path.split("?")[0] === "/v1/messages" && request.text.includes(marker) && request.prompt ? [request.prompt] : []));
+
+async function conversation(): Promise<string[]> {
+  docker([...PROMPT_COMPOSE, "up", "-d", "--build", "--wait"]);
+  try {
+    const mock = new MockAnthropicClient(`http://127.0.0.1:${port(PROMPT_COMPOSE, "mock-anthropic", 8080)}`);
+    const rows: string[] = [];
+    for (const [setting, service] of [["system-prompt", "normalizer"], ["in-user-message", "normalizer-user-message"]] as const) {
+      const client = new OpenAI({ baseURL: `http://127.0.0.1:${port(PROMPT_COMPOSE, service, 3457)}/v1`, apiKey: "container-test-key-0123456789", maxRetries: 0 });
+      const runs: Figures[] = [];
+      for (let i = 0; i < N; i++) {
+        const marker = tag("bench");
+        await mock.setMode("ok", MOCK_SCRIPT);
+        await runOpenclawConversation(client, "claude-sonnet-4", openclawSystemPrompt(`You are Pip (${marker}).`));
+        runs.push(figures(promptsWith(await mock.received(), marker)));
+      }
+      rows.push(report(`SYSTEM_PROMPT=${setting}`, runs));
+    }
+    return rows;
+  } finally {
+    docker([...PROMPT_COMPOSE, "down", "-v"]);
+  }
+}
+
+/** One session of three agent turns, a tool call each, on the product stack in `mode`. */
+async function openclawTurns(mode: "max-proxy" | "setup-token"): Promise<string> {
+  const project = `clawbridge-bench-turns-${mode}-${process.pid}`;
+  const compose = composeCommand(project).slice(1);
+  const env = { AUTH_MODE: mode, COMPOSE_PROFILES: mode };
+  docker([...compose, "up", "-d", "--build", "--wait"], env);
+  try {
+    const mock = new MockAnthropicClient(`http://127.0.0.1:${port(compose, "mock-anthropic", 8080, env)}`);
+    const gateway = docker([...compose, "ps", "-q", "gateway"], env);
+    const step = (n: number) => ({ answer: "", toolCalls: [{ name: "exec", input: { command: `echo step ${n}` } }] });
+    const runs: Figures[] = [];
+    for (let i = 0; i < N; i++) {
+      const marker = tag("turns");
+      await mock.setMode("ok", { answer: "Done.", next: [step(1), { answer: "Done." }, step(2), { answer: "Done." }, step(3), { answer: "Done." }] });
+      const sessionKey = `agent:main:bench-${marker}`;
+      for (const message of [`Start ${marker}: run echo.`, "Again, please.", "Once more."]) {
+        const turn = await agentTurn(gateway, message, { sessionKey });
+        if (turn.code !== 0) throw new Error(`agent turn failed: ${turn.output}`);
+      }
+      runs.push(figures(promptsWith(await mock.received(), marker)));
+    }
+    return report(mode === "max-proxy" ? "OpenClaw turns, Option 2 (maxapi)" : "OpenClaw turns, Option 1 (straight to Anthropic)", runs);
+  } finally {
+    docker([...compose, "down", "-v"], env);
+  }
+}
+
+console.log("| requests | runs | bytes per request | in the previous request's cached prefix | uncached per request |");
+console.log("| --- | --- | --- | --- | --- |");
+for (const row of await conversation()) console.log(row);
+console.log(await openclawTurns("max-proxy"));
+console.log(await openclawTurns("setup-token"));
