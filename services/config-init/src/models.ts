@@ -32,8 +32,9 @@ export function modelChain(mode: AuthMode, family: Family, apiFallback = false):
 }
 
 // Output limits of the model rows. OpenClaw sends the row's as max_completion_tokens on every
-// request, and maxapi gives it to the CLI as the model's limit.
-const MAX_TOKENS: Record<Family, number> = { opus: 32_000, sonnet: 16_384, haiku: 8_192 };
+// request, and maxapi gives it to the CLI as the model's limit, thinking included: the same room for
+// every family (each takes more), so a Haiku heartbeat that thinks is not cut short.
+const MAX_TOKENS: Record<Family, number> = { opus: 32_000, sonnet: 32_000, haiku: 32_000 };
 
 /**
  * The reasoning efforts maxapi takes: the CLI's `--effort` levels, and none (thinking off). Listed
