@@ -7,7 +7,7 @@
 //      BENCH_PROMPT_N times each;
 //   2. real OpenClaw agent turns: one session of three turns with a tool call each (6 requests), on the
 //      product stack in Option 2 (through maxapi) and in Option 1 (the gateway straight to the mock).
-//   node bench/prompt.bench.ts        env: BENCH_PROMPT_N (default 3)
+//   node bench/prompt.bench.ts        env: BENCH_PROMPT_N (default 3), BENCH_PROMPT_PARTS (conversation,option2,option1)
 import { execFileSync } from "node:child_process";
 import OpenAI from "openai";
 import { cachePrefixShares, requestBytes, summarize } from "../test/support/cache-prefix.ts";
@@ -79,6 +79,8 @@ async function openclawTurns(mode: "max-proxy" | "setup-token"): Promise<string>
   try {
     const mock = new MockAnthropicClient(`http://127.0.0.1:${port(compose, "mock-anthropic", 8080, env)}`);
     const gateway = docker([...compose, "ps", "-q", "gateway"], env);
+    // Option 1's gateway calls Anthropic itself: point its anthropic provider at the mock (applied live)
+    if (mode === "setup-token") docker(["exec", gateway, "openclaw", "config", "set", "models.providers.anthropic.baseUrl", "http://mock-anthropic:8080"]);
     const step = (n: number) => ({ answer: "", toolCalls: [{ name: "exec", input: { command: `echo step ${n}` } }] });
     const runs: Figures[] = [];
     for (let i = 0; i < N; i++) {
@@ -97,8 +99,10 @@ async function openclawTurns(mode: "max-proxy" | "setup-token"): Promise<string>
   }
 }
 
+// BENCH_PROMPT_PARTS: which parts to run (default all): conversation, option2, option1
+const PARTS = (process.env.BENCH_PROMPT_PARTS ?? "conversation,option2,option1").split(",");
 console.log("| requests | runs | bytes per request | in the previous request's cached prefix | uncached per request |");
 console.log("| --- | --- | --- | --- | --- |");
-for (const row of await conversation()) console.log(row);
-console.log(await openclawTurns("max-proxy"));
-console.log(await openclawTurns("setup-token"));
+if (PARTS.includes("conversation")) for (const row of await conversation()) console.log(row);
+if (PARTS.includes("option2")) console.log(await openclawTurns("max-proxy"));
+if (PARTS.includes("option1")) console.log(await openclawTurns("setup-token"));

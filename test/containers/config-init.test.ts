@@ -65,9 +65,14 @@ describe("config-init", () => {
     expect(run.lines.at(-1)?.msg).toBe("openclaw.json written and valid");
     const config = JSON.parse(inVolume("cat /s/openclaw.json")) as { models: { providers: Record<string, { apiKey: string; models: { compat: object }[] }> } };
     expect(config.models.providers["claude-max-proxy"]?.apiKey).toBe("${PROXY_API_KEY}");
-    // OpenClaw asks the normalizer for usage in its streams (stream_options.include_usage)
+    // OpenClaw asks the normalizer for usage in its streams (stream_options.include_usage) and sends its thinking levels
     expect(config.models.providers["claude-max-proxy"]?.models.map((row) => row.compat)).toEqual(
-      Array(3).fill({ requiresStringContent: true, supportsUsageInStreaming: true }),
+      Array(3).fill({
+        requiresStringContent: true,
+        supportsUsageInStreaming: true,
+        supportsReasoningEffort: true,
+        supportedReasoningEfforts: ["none", "low", "medium", "high", "xhigh", "max"],
+      }),
     );
     expect(Object.keys(config.models.providers)).toEqual(["claude-max-proxy"]); // no metered fallback unless asked for
     const text = inVolume("cat /s/openclaw.json");

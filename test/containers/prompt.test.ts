@@ -77,7 +77,7 @@ describe("a conversation paid for once", () => {
   it.each([
     ["system-prompt", "systemPrompt"],
     ["in-user-message", "userMessage"],
-  ] as const)("SYSTEM_PROMPT=%s: each request of an OpenClaw-shaped conversation (30 KB system prompt, 12 tools, 6 requests) lies 95 %% or more in the previous one's cached prefix", async (_setting, which) => {
+  ] as const)("SYSTEM_PROMPT=%s: each request of an OpenClaw-shaped conversation (30 KB system prompt, 12 tools, 6 requests) lies, 95 bytes in 100 or more, in the previous one's cached prefix", async (_setting, which) => {
     const tag = marker("conversation");
     await mock.setMode("ok", MOCK_SCRIPT);
     const messages = await runOpenclawConversation(clients[which], MODEL, openclawSystemPrompt(`You are Pip (${tag}).`));
