@@ -414,12 +414,16 @@ describe("the subscription's limits, through OpenClaw", () => {
     for (let i = 0; i < 3; i++) expect((await agentTurn(id("gateway"), `earlier turn ${i} ${"lorem ipsum dolor sit amet ".repeat(1800)}`, { sessionKey })).code).toBe(0);
     await mock.setMode("ok", { next: [{ mode: "prompt-too-long" }] });
     const before = await calls();
-    const turn = await agentTurn(id("gateway"), `one more ${marker("overflow")}`, { sessionKey });
+    const tag = marker("overflow");
+    const turn = await agentTurn(id("gateway"), `one more ${tag}`, { sessionKey });
     expect(turn.code, turn.output).toBe(0);
     expect(turn.reply?.status).toBe("ok");
     const meta = turn.reply?.result.meta.agentMeta as unknown as { compactionCount?: number };
     expect(meta.compactionCount, JSON.stringify(turn.reply?.result.meta)).toBeGreaterThanOrEqual(1);
-    expect(await calls()).toBeGreaterThanOrEqual(before + 3); // the refused turn, the summary, the turn again
+    // the refused turn and the turn again, after the compaction (whose summary OpenClaw may or may not
+    // ask the model for: counted by the turn's own marker, since the mock serves the whole stack)
+    const turnRequests = (await mock.messages()).slice(before).filter((request) => request.text.includes(tag));
+    expect(turnRequests.length).toBeGreaterThanOrEqual(2);
   });
 });
 
