@@ -1,4 +1,6 @@
 // What the chat route tells the request's log line (logging.ts) via res.locals.
+import type { ModelSettings } from "./chat/model-settings.ts";
+
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- Express declares Locals this way
   namespace Express {
@@ -13,7 +15,7 @@ declare global {
       /** Characters of the system prompt the CLI was given (SYSTEM_PROMPT=system-prompt). */
       systemPromptChars?: number | undefined;
       /** The model settings the request set (max output tokens, sampling, effort), by name. */
-      settings?: Record<string, unknown> | undefined;
+      settings?: ModelSettings | undefined;
       /** The CLI process that served it, how it ended (code, signal, timeout, failed), what it wrote besides its output. */
       cliPid?: number | undefined;
       cliExit?: number | string;

@@ -26,7 +26,7 @@ export class Answer {
   private ended: ResultLine | undefined;
   private textSent = false;
   private reasoning = "";
-  /** The text streamed so far: the whole answer's content when the run ends before its result. */
+  /** The text sent so far: the whole answer's content when the run ends before its result. */
   private text = "";
   private streamUsage: Usage = {};
   private cut = false;
@@ -60,7 +60,10 @@ export class Answer {
       }
     } else if (line.type === "assistant") {
       const text = this.unstreamedText(line as AssistantLine);
-      if (text) deltas.push({ content: text });
+      if (text) {
+        this.text += text;
+        deltas.push({ content: text });
+      }
     }
     if (deltas.some((delta) => "content" in delta)) this.textSent = true;
     const calls = this.tools?.read(line) ?? [];

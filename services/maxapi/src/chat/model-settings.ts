@@ -1,6 +1,6 @@
 // A chat request's settings for the model: what the CLI can carry (cli/command.ts turns them into
 // its flags and environment), and a 400 naming the field for what it cannot, rather than a 200 that
-// ignored it. README "Request parameters" has the table.
+// ignored it. maxapi's README ("What the model sees") has the table.
 //   max_tokens, max_completion_tokens  the output limit; with both, the smaller
 //   temperature (0-1), top_p, stop     sampling and stop sequences, as Anthropic takes them
 //   reasoning_effort                   the CLI's effort (low, medium, high, xhigh, max); OpenAI's

@@ -62,7 +62,7 @@ function prepare(body: unknown, res: Response, systemPrompt: SystemPromptPlaceme
   res.locals.images = input.images;
   res.locals.systemPromptChars = input.systemPromptChars;
   res.locals.tools = request.tools?.length ?? 0;
-  res.locals.settings = Object.keys(settings).length > 0 ? { ...settings } : undefined;
+  res.locals.settings = Object.keys(settings).length > 0 ? settings : undefined;
   return { request, command: cliCommand(request, tools?.flags, settings), stdin: input.stdin, tools };
 }
 

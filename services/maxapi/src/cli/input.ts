@@ -56,20 +56,19 @@ const WRAPPERS: Readonly<Record<string, readonly [string, string]>> = {
 
 /** The request's messages as the CLI's stdin, or a 400 for a part it cannot carry. */
 export function cliInput(body: { messages?: unknown }, placement: SystemPromptPlacement = "system-prompt"): CliInput | ApiError {
-  const messages = (Array.isArray(body.messages) ? body.messages : []).filter(isObject);
-  const leading = placement === "system-prompt" ? messages.findIndex((message) => message.role !== "system") : 0;
-  const systemCount = leading === -1 ? messages.length : leading;
-
   const system: string[] = [];
   /** Each message's blocks, blank text blocks left out (Anthropic refuses them). */
   const perMessage: ContentBlock[][] = [];
+  // the system messages before any other message are the system prompt (SYSTEM_PROMPT=system-prompt)
+  let leading = placement === "system-prompt";
   for (const [i, message] of (Array.isArray(body.messages) ? body.messages : []).entries()) {
     if (!isObject(message)) continue;
+    leading &&= message.role === "system";
     const wrap = WRAPPERS[String(message.role)];
     if (!wrap) continue; // claude-max-api skipped other roles too
     const content = contentBlocks(message.content, `messages[${i}].content`);
     if (content instanceof ApiError) return content;
-    if (messages.indexOf(message) < systemCount) {
+    if (leading) {
       system.push(content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("\n"));
       continue;
     }
