@@ -123,7 +123,7 @@ describe("the request's settings", () => {
     expect(await promptsWith(tag)).toHaveLength(0);
   });
 
-  it("an answer cut at the output limit: finish_reason length with the text so far, after one call to Anthropic, streamed or not", async () => {
+  it("an answer cut at the output limit: finish_reason length with the text so far, streamed or not; the CLI is stopped before its second request to resume", async () => {
     await mock.setMode("ok", { answer: "The first part of a long answer", stopReason: "max_tokens" });
     const tag = marker("cut");
     const whole = await clients.systemPrompt.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: `${tag} whole` }], max_completion_tokens: 20 });
@@ -132,7 +132,14 @@ describe("the request's settings", () => {
     const streamed = await stream.finalChatCompletion();
     expect(streamed.choices[0]).toMatchObject({ finish_reason: "length", message: { content: "The first part of a long answer" } });
     await new Promise((resolve) => setTimeout(resolve, 2000)); // a resume request would come within this
-    expect(await promptsWith(tag), "one call each, no request to resume").toHaveLength(2);
+    // Left alone, the CLI asks three times to resume (4 calls each). maxapi kills it when it reads the
+    // stop, and the CLI sends its first resume request milliseconds after that stop: on a busy machine
+    // that request can leave before the kill lands. It never gets further.
+    for (const which of ["whole", "streamed"]) {
+      const calls = (await promptsWith(`${tag} ${which}`)).length;
+      expect(calls, `${which}: the cut call, and at most the resume request already on its way`).toBeGreaterThanOrEqual(1);
+      expect(calls, `${which}: the cut call, and at most the resume request already on its way`).toBeLessThanOrEqual(2);
+    }
   });
 });
 

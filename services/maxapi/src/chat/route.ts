@@ -102,7 +102,7 @@ function run({ request, command, stdin, tools }: Turn, res: Response, options: C
       }
       for (const delta of answer.read(line)) respond.delta(delta);
       if (answer.cutAtLimit && !settled) {
-        // stopped at once: the CLI's next move is a request asking the model to resume
+        // stopped at once: the CLI's next move, milliseconds later, is a request asking the model to resume
         settled = true;
         respond.finish(answer);
         cli.kill("SIGKILL");
