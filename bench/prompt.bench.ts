@@ -11,7 +11,8 @@
 import { execFileSync } from "node:child_process";
 import OpenAI from "openai";
 import { cachePrefixShares, requestBytes, summarize } from "../test/support/cache-prefix.ts";
-import type { RecordedPrompt, RecordedRequest } from "../test/support/mock-anthropic-api.ts";
+import type { RecordedPrompt } from "../test/support/mock-anthropic-api.ts";
+import { marker } from "../test/support/marker.ts";
 import { MockAnthropicClient } from "../test/support/mock-anthropic-client.ts";
 import { agentTurn } from "../test/support/openclaw-agent.ts";
 import { MOCK_SCRIPT, openclawSystemPrompt, runOpenclawConversation } from "../test/support/openclaw-conversation.ts";
@@ -23,7 +24,6 @@ const PROMPT_COMPOSE = ["compose", "-f", "test/containers/prompt.compose.yml", "
 const docker = (args: string[], env: Record<string, string> = {}) =>
   execFileSync("docker", args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] }).trim();
 const port = (compose: string[], service: string, inner: number, env: Record<string, string> = {}) => docker([...compose, "port", service, String(inner)], env).split(":").at(-1) ?? "";
-const tag = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}`;
 
 interface Figures {
   bytes: number[];
@@ -45,9 +45,6 @@ function report(name: string, runs: Figures[]): string {
   return `| ${name} | ${runs.length} | ${(meanBytes / 1000).toFixed(1)} KB | ${(mean * 100).toFixed(1)} % (min ${(min * 100).toFixed(1)} %) | ${(meanUncached / 1000).toFixed(2)} KB |`;
 }
 
-const promptsWith = (requests: RecordedRequest[], marker: string) =>
-  requests.flatMap((request) => (request.method === "POST" && request.path.split("?")[0] === "/v1/messages" && request.text.includes(marker) && request.prompt ? [request.prompt] : []));
-
 async function conversation(): Promise<string[]> {
   docker([...PROMPT_COMPOSE, "up", "-d", "--build", "--wait"]);
   try {
@@ -57,10 +54,10 @@ async function conversation(): Promise<string[]> {
       const client = new OpenAI({ baseURL: `http://127.0.0.1:${port(PROMPT_COMPOSE, service, 3457)}/v1`, apiKey: "container-test-key-0123456789", maxRetries: 0 });
       const runs: Figures[] = [];
       for (let i = 0; i < N; i++) {
-        const marker = tag("bench");
+        const tag = marker("bench");
         await mock.setMode("ok", MOCK_SCRIPT);
-        await runOpenclawConversation(client, "claude-sonnet-4", openclawSystemPrompt(`You are Pip (${marker}).`));
-        runs.push(figures(promptsWith(await mock.received(), marker)));
+        await runOpenclawConversation(client, "claude-sonnet-4", openclawSystemPrompt(`You are Pip (${tag}).`));
+        runs.push(figures(await mock.prompts(tag)));
       }
       rows.push(report(`SYSTEM_PROMPT=${setting}`, runs));
     }
@@ -84,14 +81,14 @@ async function openclawTurns(mode: "max-proxy" | "setup-token"): Promise<string>
     const step = (n: number) => ({ answer: "", toolCalls: [{ name: "exec", input: { command: `echo step ${n}` } }] });
     const runs: Figures[] = [];
     for (let i = 0; i < N; i++) {
-      const marker = tag("turns");
+      const tag = marker("turns");
       await mock.setMode("ok", { answer: "Done.", next: [step(1), { answer: "Done." }, step(2), { answer: "Done." }, step(3), { answer: "Done." }] });
-      const sessionKey = `agent:main:bench-${marker}`;
-      for (const message of [`Start ${marker}: run echo.`, "Again, please.", "Once more."]) {
+      const sessionKey = `agent:main:bench-${tag}`;
+      for (const message of [`Start ${tag}: run echo.`, "Again, please.", "Once more."]) {
         const turn = await agentTurn(gateway, message, { sessionKey });
         if (turn.code !== 0) throw new Error(`agent turn failed: ${turn.output}`);
       }
-      runs.push(figures(promptsWith(await mock.received(), marker)));
+      runs.push(figures(await mock.prompts(tag)));
     }
     return report(mode === "max-proxy" ? "OpenClaw turns, Option 2 (maxapi)" : "OpenClaw turns, Option 1 (straight to Anthropic)", runs);
   } finally {

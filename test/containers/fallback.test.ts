@@ -13,6 +13,7 @@ import { agentTurn } from "../support/openclaw-agent.ts";
 import { cronRun } from "../support/openclaw-cron.ts";
 import { startStack } from "../support/stack.ts";
 import { until } from "../support/until.ts";
+import { marker } from "../support/marker.ts";
 import { METRICS_SCRIPT } from "../../services/verify/src/warm-pool.ts";
 
 const PROJECT = `clawbridge-fallback-${process.pid}`;
@@ -31,7 +32,6 @@ afterAll(async () => {
 });
 
 const id = (service: string) => stack.getContainer(`${service}-1`).getId();
-const marker = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}`;
 
 /** How a request reached "Anthropic": through the subscription (the CLI's OAuth login) or the metered API (an API key). */
 const via = (request: RecordedRequest) => (typeof request.headers["x-api-key"] === "string" ? "api-key" : "subscription");

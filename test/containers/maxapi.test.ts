@@ -12,6 +12,7 @@ import type { Mode, ModeSettings } from "../support/mock-anthropic-api.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { dataUrl, fingerprint, fixtureImage, imagePart, png } from "../support/images.ts";
 import { until } from "../support/until.ts";
+import { marker } from "../support/marker.ts";
 import { mcpToolName } from "../../services/maxapi/src/tools/tool-names.ts";
 
 interface Target {
@@ -67,7 +68,6 @@ function chat(target: Target, body: Record<string, unknown>, signal?: AbortSigna
 }
 
 const ask = (text: string, extra: Record<string, unknown> = {}) => ({ messages: [{ role: "user", content: text }], ...extra });
-const marker = () => `marker-${Math.random().toString(36).slice(2, 10)}`;
 
 const cliPids = (target: Target) => pidsIn(target.id, "--print --output-format stream-json");
 const kill = (target: Target, pids: number[]) => killIn(target.id, pids);
@@ -84,7 +84,7 @@ async function waitHealthy(target: Target): Promise<void> {
 
 const scenarios: Record<string, (target: Target) => Promise<void>> = {
   async "1. a 300 KB conversation is answered (prompt on stdin, not argv)"(target) {
-    const tag = marker();
+    const tag = marker("marker");
     const history = Array.from({ length: 60 }, (_, i) => [
       { role: "user", content: `question ${i}: ${"lorem ipsum dolor sit amet ".repeat(100)}` },
       { role: "assistant", content: `answer ${i}: ${"consectetur adipiscing elit ".repeat(80)}` },
@@ -137,7 +137,7 @@ const scenarios: Record<string, (target: Target) => Promise<void>> = {
   },
 
   async "4. the CLI runs with no built-in tools"(target) {
-    const tag = marker();
+    const tag = marker("marker");
     expect((await chat(target, ask(`run ls for me ${tag}`))).status).toBe(200);
     const request = await receivedWith(tag);
     const tools = (request.body as { tools?: { name: string }[] }).tools ?? [];
@@ -146,7 +146,7 @@ const scenarios: Record<string, (target: Target) => Promise<void>> = {
 
   async "5a. a client that hangs up kills its CLI process"(target) {
     await setMode("hang");
-    const tag = marker();
+    const tag = marker("marker");
     const abort = new AbortController();
     const pending = chat(target, ask(tag), abort.signal).catch(() => undefined);
     await receivedWith(tag);
@@ -158,7 +158,7 @@ const scenarios: Record<string, (target: Target) => Promise<void>> = {
 
   async "5b. a CLI killed before its first token ends the stream with a real status, not an empty 200"(target) {
     await setMode("hang");
-    const tag = marker();
+    const tag = marker("marker");
     const pending = chat(target, ask(tag, { stream: true }));
     pending.catch(() => undefined); // awaited below; an early failure must not go unhandled
     await receivedWith(tag);
@@ -176,7 +176,7 @@ const seen = (bytes: Buffer, mediaType: string) => ({ mediaType, length: bytes.t
 
 const imageScenarios: Record<string, (target: Target) => Promise<void>> = {
   async "7. images reach the model as image blocks, with their bytes and media type, in the conversation's order"(target) {
-    const tag = marker();
+    const tag = marker("marker");
     const response = await chat(target, {
       messages: [
         { role: "system", content: `Describe pictures. ${tag}` },
@@ -229,7 +229,7 @@ const TWO_CALLS = { answer: "Let me check.", toolCalls: [{ name: "exec", input: 
 const toolScenarios: Record<string, (target: Target) => Promise<void>> = {
   async "6a. streamed: the text, then each call as delta.tool_calls (name once, arguments in fragments, {} without), finish_reason tool_calls; one request, the client's tools only"(target) {
     await setMode("ok", TWO_CALLS);
-    const tag = marker();
+    const tag = marker("marker");
     const response = await chat(target, ask(`check ${tag}`, { stream: true, tools: [EXEC, LS] }));
     expect(response.status).toBe(200);
     const chunks = sseChunks(await response.text());
@@ -288,7 +288,7 @@ const toolsDirs = (target: Target) => docker("exec", target.id, "sh", "-c", "ls 
 describe("maxapi: client tools", () => {
   it("a call only (no text first) streams as tool_calls from the first chunk; the instruction and tool_choice reach the model; nothing is left in /tmp", async () => {
     await setMode("ok", { answer: "", toolCalls: [{ name: "exec", input: { command: "pwd" } }] });
-    const tag = marker();
+    const tag = marker("marker");
     const response = await chat(targets.shipped, ask(`only a call ${tag}`, { stream: true, tools: [EXEC, LS], tool_choice: { type: "function", function: { name: "exec" } } }));
     const chunks = sseChunks(await response.text());
     expect(chunks[0]?.choices?.[0]?.delta).toMatchObject({ role: "assistant", tool_calls: [{ index: 0, type: "function", function: { name: "exec" } }] });
@@ -300,14 +300,14 @@ describe("maxapi: client tools", () => {
   });
 
   it("a text answer with tools offered ends with finish_reason stop and no tool_calls; tool_choice none offers none", async () => {
-    const tag = marker();
+    const tag = marker("marker");
     const chunks = sseChunks(await (await chat(targets.shipped, ask(`just talk ${tag}`, { stream: true, tools: [EXEC] }))).text());
     expect(chunks.map((c) => c.choices?.[0]?.delta.content ?? "").join("")).toBe("Hello from mock!");
     expect(chunks.some((c) => c.choices?.[0]?.delta.tool_calls)).toBe(false);
     expect(finishReasons(chunks)).toEqual(["stop"]);
     expect((await requestsWith(tag))[0]?.tools).toEqual(["mcp__c__exec"]);
 
-    const none = marker();
+    const none = marker("marker");
     expect((await chat(targets.shipped, ask(`no tools ${none}`, { tools: [EXEC], tool_choice: "none" }))).status).toBe(200);
     expect((await requestsWith(none))[0]?.tools).toEqual([]);
   });
@@ -315,7 +315,7 @@ describe("maxapi: client tools", () => {
   it("maps a name the model's API cannot take, and gives the client back the name it sent", async () => {
     const odd = `${"very_long_tool_name_".repeat(4)}v2.search/web`;
     await setMode("ok", { answer: "", toolCalls: [{ name: mcpToolName(odd), input: { q: "x" } }] });
-    const tag = marker();
+    const tag = marker("marker");
     const response = await chat(targets.shipped, ask(`odd ${tag}`, { tools: [{ type: "function", function: { name: odd, parameters: { type: "object", properties: { q: { type: "string" } } } } }] }));
     expect(response.status).toBe(200);
     const body = (await response.json()) as { choices: { message: { tool_calls: { function: { name: string } }[] }; finish_reason: string }[] };
@@ -364,7 +364,7 @@ describe("maxapi: images", () => {
   });
 
   it("streams an answer to a request with an image; the error paths keep their statuses (401, 429, mid-stream)", async () => {
-    const tag = marker();
+    const tag = marker("marker");
     const streamed = await chat(targets.shipped, withImage(`look ${tag}`, { stream: true }));
     expect(streamed.status).toBe(200);
     expect(sseChunks(await streamed.text()).map((c) => c.choices?.[0]?.delta.content ?? "").join("")).toBe("Hello from mock!");
@@ -382,7 +382,7 @@ describe("maxapi: images", () => {
   });
 
   it("answers a request of several MB with images (stdin, no argv limit)", async () => {
-    const tag = marker();
+    const tag = marker("marker");
     const history = "lorem ipsum dolor sit amet ".repeat(20_000); // 540 KB of text
     const photos = [1, 2, 3].map(() => dataUrl(png(600, 600, { noise: true }), "image/png")); // 1.4 MB each in base64
     const body = {
@@ -401,7 +401,7 @@ describe("maxapi: images", () => {
   });
 
   it("a 1 MB picture reaches the model as an image, which the CLI re-encodes under its 512,000-byte budget", async () => {
-    const tag = marker();
+    const tag = marker("marker");
     const large = png(600, 600, { noise: true }); // ~1.08 MB of incompressible pixels
     expect(large.length).toBeGreaterThan(1_000_000);
     const response = await chat(targets.shipped, { messages: [{ role: "user", content: [{ type: "text", text: `large ${tag}` }, imagePart(dataUrl(large, "image/png"))] }] });
@@ -420,7 +420,7 @@ describe("maxapi: images", () => {
 
 describe("maxapi", () => {
   it("answers non-streaming and streaming through the real CLI; the model saw the user's text", async () => {
-    const tag = marker();
+    const tag = marker("marker");
     const plain = await chat(targets.shipped, ask(`plain ${tag}`));
     expect(plain.status).toBe(200);
     expect(await plain.json()).toMatchObject({ object: "chat.completion", choices: [{ message: { role: "assistant", content: "Hello from mock!" } }] });
@@ -559,9 +559,9 @@ describe("maxapi: warm CLI processes", () => {
   it("a request is served by a process started before it, and its log line and /metrics say so; the first request of a kind starts its own", async () => {
     const since = new Date().toISOString();
     const before = await metrics(targets.warm);
-    expect(await streamedText(targets.warm, ask(`warm up ${marker()}`, { model: "claude-haiku-4" }))).toBe("Hello from mock!");
+    expect(await streamedText(targets.warm, ask(`warm up ${marker("marker")}`, { model: "claude-haiku-4" }))).toBe("Hello from mock!");
     await warmIdle(targets.warm);
-    const tag = marker();
+    const tag = marker("marker");
     expect(await streamedText(targets.warm, ask(`served warm ${tag}`, { model: "claude-haiku-4" }))).toBe("Hello from mock!");
     const lines = logLines(targets.warm, since);
     const started = lines.filter((line) => line.msg === "warm CLI process started").map((line) => line.pid);
@@ -580,14 +580,14 @@ describe("maxapi: warm CLI processes", () => {
     const withExec = (tag: string) => ask(`exec turn ${tag}`, { model: "claude-sonnet-4", tools: [EXEC] });
     const withLs = (tag: string) => ask(`ls turn ${tag}`, { model: "claude-haiku-4", tools: [LS] });
     const primed = new Date().toISOString();
-    await streamedText(targets.warm, withExec(marker()));
-    await streamedText(targets.warm, withLs(marker()));
+    await streamedText(targets.warm, withExec(marker("marker")));
+    await streamedText(targets.warm, withLs(marker("marker")));
     // a process of each kind started since (the pool may still hold an earlier test's kind: a count of waiting processes would not do)
     const startedKinds = () => new Set(logLines(targets.warm, primed).filter((line) => line.msg === "warm CLI process started" && line.tools === true).map((line) => line.model));
     await until("a warm process for each tool set", () => (startedKinds().has("sonnet") && startedKinds().has("haiku") ? true : undefined), 60, 200);
     await warmIdle(targets.warm, 2);
     const since = new Date().toISOString();
-    const [a, b] = [marker(), marker()];
+    const [a, b] = [marker("marker"), marker("marker")];
     await streamedText(targets.warm, withExec(a));
     await streamedText(targets.warm, withLs(b));
     expect(served(logLines(targets.warm, since))).toMatchObject([
@@ -603,7 +603,7 @@ describe("maxapi: warm CLI processes", () => {
   });
 
   it("carries nothing from one request to the next, and a waiting process sends nothing to Anthropic", async () => {
-    const [one, two] = [marker(), marker()];
+    const [one, two] = [marker("marker"), marker("marker")];
     await streamedText(targets.warm, ask(`the secret word is ${one}`, { model: "claude-haiku-4" }));
     await warmIdle(targets.warm);
     const count = (await mock.received()).length;
@@ -618,14 +618,14 @@ describe("maxapi: warm CLI processes", () => {
   });
 
   it("a warm process killed before use: the request still answers, on a fresh process", async () => {
-    await streamedText(targets.warm, ask(`before the kill ${marker()}`, { model: "claude-haiku-4" }));
+    await streamedText(targets.warm, ask(`before the kill ${marker("marker")}`, { model: "claude-haiku-4" }));
     await warmIdle(targets.warm);
     const waiting = cliPids(targets.warm);
     expect(waiting.length).toBeGreaterThan(0);
     const before = await metrics(targets.warm);
     kill(targets.warm, waiting);
     const since = new Date().toISOString();
-    expect(await streamedText(targets.warm, ask(`after the kill ${marker()}`, { model: "claude-haiku-4" }))).toBe("Hello from mock!");
+    expect(await streamedText(targets.warm, ask(`after the kill ${marker("marker")}`, { model: "claude-haiku-4" }))).toBe("Hello from mock!");
     // either the pool saw the death first (a fresh start), or it handed the dead one over and fell back
     const line = served(logLines(targets.warm, since))[0];
     const fellBack = ((await metrics(targets.warm)).maxapi_warm_fallbacks_total ?? 0) > (before.maxapi_warm_fallbacks_total ?? 0);
@@ -634,7 +634,7 @@ describe("maxapi: warm CLI processes", () => {
   });
 
   it("keeps the errors' statuses when served warm: 401, 429, and an error event mid-stream", async () => {
-    await streamedText(targets.warm, ask(`ready ${marker()}`, { model: "claude-haiku-4" }));
+    await streamedText(targets.warm, ask(`ready ${marker("marker")}`, { model: "claude-haiku-4" }));
     const hitsBefore = (await metrics(targets.warm)).maxapi_warm_hits_total ?? 0;
     await warmIdle(targets.warm);
     await setMode("expired");
@@ -657,7 +657,7 @@ describe("maxapi: warm CLI processes", () => {
   });
 
   it("pool off (WARM_POOL_SIZE=0): every request starts its own process and none is left waiting", async () => {
-    for (let i = 0; i < 2; i++) expect((await chat(targets.shipped, ask(`cold ${marker()}`))).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await chat(targets.shipped, ask(`cold ${marker("marker")}`))).status).toBe(200);
     await sleep(1000);
     expect(cliPids(targets.shipped)).toEqual([]);
     const m = await metrics(targets.shipped);
@@ -666,10 +666,10 @@ describe("maxapi: warm CLI processes", () => {
   });
 
   it("SIGTERM ends the waiting processes at once, while a request in flight finishes", async () => {
-    await streamedText(targets.warm, ask(`before stop ${marker()}`, { model: "claude-haiku-4" }));
+    await streamedText(targets.warm, ask(`before stop ${marker("marker")}`, { model: "claude-haiku-4" }));
     await warmIdle(targets.warm);
     await setMode("slow", { answer: "one two three four five six", chunks: 6, chunkDelayMs: 700 });
-    const inFlight = chat(targets.warm, ask(`in flight ${marker()}`, { model: "claude-sonnet-4", stream: true }));
+    const inFlight = chat(targets.warm, ask(`in flight ${marker("marker")}`, { model: "claude-sonnet-4", stream: true }));
     const response = await inFlight;
     expect(response.status).toBe(200);
     const waiting = cliPids(targets.warm).length;
@@ -701,7 +701,7 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
     await waitHealthy(targets.shipped);
     await mock.spendWindow("five_hour", Math.ceil(Date.now() / 1000) + 20);
     try {
-      const tag = marker();
+      const tag = marker("marker");
       const first = await chat(targets.shipped, ask(`spent ${tag}`));
       const error = ((await first.json()) as { error?: { code: string; message: string } }).error;
       expect(first.status, JSON.stringify(error)).toBe(429);
@@ -713,7 +713,7 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
       expect(await callsWith(tag)).toBe(1);
 
       for (const model of ["claude-sonnet-4", "claude-opus-4"]) {
-        const refusedTag = marker();
+        const refusedTag = marker("marker");
         const refused = await chat(targets.shipped, ask(`refused ${refusedTag}`, { model, stream: true }));
         expect(refused.status).toBe(429);
         expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/without calling Anthropic\.$/);
@@ -723,7 +723,7 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
     } finally {
       await untilOpen("five_hour");
     }
-    const after = marker();
+    const after = marker("marker");
     expect((await chat(targets.shipped, ask(`after the reset ${after}`))).status).toBe(200);
     expect(await callsWith(after)).toBe(1);
   });
@@ -732,10 +732,10 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
     await waitHealthy(targets.shipped);
     await mock.spendWindow("seven_day_opus", Math.ceil(Date.now() / 1000) + 15);
     try {
-      const opus = await chat(targets.shipped, ask(`opus ${marker()}`, { model: "claude-opus-4" }));
+      const opus = await chat(targets.shipped, ask(`opus ${marker("marker")}`, { model: "claude-opus-4" }));
       expect(opus.status).toBe(429);
       expect(((await opus.json()) as { error: { message: string } }).error.message).toMatch(/the weekly Opus window is spent/);
-      expect((await chat(targets.shipped, ask(`sonnet ${marker()}`, { model: "claude-sonnet-4" }))).status).toBe(200);
+      expect((await chat(targets.shipped, ask(`sonnet ${marker("marker")}`, { model: "claude-sonnet-4" }))).status).toBe(200);
     } finally {
       await untilOpen("seven_day_opus");
     }
@@ -744,9 +744,9 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
   it("an answer reports the windows: /metrics has their use and reset, and one log line says when the 5-hour window passes its warning threshold", async () => {
     const since = new Date().toISOString();
     await setMode("ok", { windows: { five_hour: 0.91, seven_day: 0.42 }, usage: { input_tokens: 12, cache_creation_input_tokens: 3000, cache_read_input_tokens: 45000, output_tokens: 7 } });
-    const body = (await (await chat(targets.shipped, ask(`warning ${marker()}`))).json()) as { usage: Record<string, unknown> };
+    const body = (await (await chat(targets.shipped, ask(`warning ${marker("marker")}`))).json()) as { usage: Record<string, unknown> };
     expect(body.usage).toEqual({ prompt_tokens: 48012, completion_tokens: 7, total_tokens: 48019, prompt_tokens_details: { cached_tokens: 45000, cache_write_tokens: 3000 } });
-    expect((await chat(targets.shipped, ask(`warning again ${marker()}`))).status).toBe(200);
+    expect((await chat(targets.shipped, ask(`warning again ${marker("marker")}`))).status).toBe(200);
     const text = await metricsText(targets.shipped);
     expect(text).toMatch(/^maxapi_usage_window_utilization\{window="five_hour"\} 0.91$/m);
     expect(text).toMatch(/^maxapi_usage_window_utilization\{window="seven_day"\} 0.42$/m);
@@ -754,7 +754,7 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
     const warnings = logLines(targets.shipped, since).filter((line) => typeof line.msg === "string" && /the 5-hour window is 91 % used/.test(line.msg));
     expect(warnings).toHaveLength(1);
     await setMode("ok"); // back under the threshold, for the tests after
-    expect((await chat(targets.shipped, ask(`fine ${marker()}`))).status).toBe(200);
+    expect((await chat(targets.shipped, ask(`fine ${marker("marker")}`))).status).toBe(200);
   });
 
   it("billing refusals: 402 billing_error in plain words, never refused ahead; the only calls to Anthropic are the CLI's own (3 for a 400: it resends with fewer betas)", async () => {
@@ -767,7 +767,7 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
     for (const [mode, code, words, calls] of cases) {
       await setMode(mode);
       for (let i = 0; i < 2; i++) {
-        const tag = marker();
+        const tag = marker("marker");
         const response = await chat(targets.shipped, ask(`${mode} ${tag}`, { stream: i === 1 }));
         expect(response.status, mode).toBe(402);
         const error = ((await response.json()) as { error: { type: string; code: string; message: string } }).error;

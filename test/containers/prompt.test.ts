@@ -7,9 +7,9 @@ import OpenAI from "openai";
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { cachePrefixShares, requestBytes } from "../support/cache-prefix.ts";
-import type { RecordedPrompt } from "../support/mock-anthropic-api.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { MOCK_SCRIPT, openclawSystemPrompt, runOpenclawConversation } from "../support/openclaw-conversation.ts";
+import { marker } from "../support/marker.ts";
 
 const KEY = "container-test-key-0123456789";
 const MODEL = "claude-sonnet-4";
@@ -40,18 +40,12 @@ beforeEach(async () => {
   await mock.setMode("ok");
 });
 
-const marker = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}`;
-
-/** What each model call that carried `tag` (in its system prompt or messages) sent. */
-async function promptsWith(tag: string): Promise<RecordedPrompt[]> {
-  return (await mock.messages()).flatMap((request) => (request.method === "POST" && request.text.includes(tag) && request.prompt ? [request.prompt] : []));
-}
 
 describe("the system prompt", () => {
   it("SYSTEM_PROMPT=system-prompt (the default): the request's system message is the model's system prompt, and the CLI's agent prompt is not sent", async () => {
     const persona = `You are Pip, ${marker("persona")}.`;
     await clients.systemPrompt.chat.completions.create({ model: MODEL, messages: [{ role: "system", content: persona }, { role: "user", content: "Say hello" }] });
-    const [prompt, ...more] = await promptsWith(persona);
+    const [prompt, ...more] = await mock.prompts(persona);
     expect(more).toHaveLength(0);
     expect(prompt?.cliAgentPrompt).toBe(false);
     expect(prompt?.system).toContain(persona);
@@ -63,7 +57,7 @@ describe("the system prompt", () => {
   it("SYSTEM_PROMPT=in-user-message: the system message stays in the user message, and the CLI's agent prompt is the system prompt", async () => {
     const persona = `You are Pip, ${marker("persona")}.`;
     await clients.userMessage.chat.completions.create({ model: MODEL, messages: [{ role: "system", content: persona }, { role: "user", content: "Say hello" }] });
-    const [prompt] = await promptsWith(persona);
+    const [prompt] = await mock.prompts(persona);
     expect(prompt?.cliAgentPrompt).toBe(true);
     expect(prompt?.system).not.toContain(persona);
     const [request] = (await mock.messages()).filter((r) => r.text.includes(persona));
@@ -82,7 +76,7 @@ describe("a conversation paid for once", () => {
     await mock.setMode("ok", MOCK_SCRIPT);
     const messages = await runOpenclawConversation(clients[which], MODEL, openclawSystemPrompt(`You are Pip (${tag}).`));
     expect(messages.filter((message) => message.role === "tool")).toHaveLength(4); // two round trips a turn, as scripted
-    const prompts = await promptsWith(tag);
+    const prompts = await mock.prompts(tag);
     expect(prompts).toHaveLength(6);
     const shares = cachePrefixShares(prompts);
     console.log(`SYSTEM_PROMPT=${_setting}: bytes per request ${requestBytes(prompts).join(", ")}; cached prefix ${shares.map((share) => `${(share * 100).toFixed(1)} %`).join(", ")}`);
@@ -95,18 +89,18 @@ describe("the request's settings", () => {
   it("max_completion_tokens, temperature, top_p and stop reach the model (thinking off beside sampling); reasoning_effort is the effort", async () => {
     const tag = marker("settings");
     await clients.systemPrompt.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: tag }], max_completion_tokens: 300, temperature: 0.3, top_p: 0.8, stop: ["END"] });
-    const [sampled] = await promptsWith(tag);
+    const [sampled] = await mock.prompts(tag);
     expect(sampled).toMatchObject({ maxTokens: 300, temperature: 0.3, topP: 0.8, stopSequences: ["END"], thinking: null });
 
     const effortTag = marker("effort");
     await clients.systemPrompt.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: effortTag }], reasoning_effort: "high" });
-    const [effort] = await promptsWith(effortTag);
+    const [effort] = await mock.prompts(effortTag);
     expect(effort?.effort).toBe("high");
     expect(effort?.thinking).toMatchObject({ type: "adaptive" });
 
     const offTag = marker("thinking-off");
     await clients.systemPrompt.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: offTag }], reasoning_effort: "none" });
-    expect((await promptsWith(offTag))[0]?.thinking).toBeNull();
+    expect((await mock.prompts(offTag))[0]?.thinking).toBeNull();
   });
 
   it("what has no equivalent gets a 400 naming the field, and nothing reaches the model", async () => {
@@ -120,7 +114,7 @@ describe("the request's settings", () => {
     expect(await refused({ logprobs: true })).toBe("logprobs");
     expect(await refused({ response_format: { type: "json_object" } })).toBe("response_format");
     expect(await refused({ reasoning_effort: "extreme" })).toBe("reasoning_effort");
-    expect(await promptsWith(tag)).toHaveLength(0);
+    expect(await mock.prompts(tag)).toHaveLength(0);
   });
 
   it("an answer cut at the output limit: finish_reason length with the text so far, streamed or not; the CLI is stopped before its second request to resume", async () => {
@@ -136,7 +130,7 @@ describe("the request's settings", () => {
     // stop, and the CLI sends its first resume request milliseconds after that stop: on a busy machine
     // that request can leave before the kill lands. It never gets further.
     for (const which of ["whole", "streamed"]) {
-      const calls = (await promptsWith(`${tag} ${which}`)).length;
+      const calls = (await mock.prompts(`${tag} ${which}`)).length;
       expect(calls, `${which}: the cut call, and at most the resume request already on its way`).toBeGreaterThanOrEqual(1);
       expect(calls, `${which}: the cut call, and at most the resume request already on its way`).toBeLessThanOrEqual(2);
     }

@@ -15,6 +15,7 @@ import { agentTurn, type AgentReply } from "../support/openclaw-agent.ts";
 import { cronRun } from "../support/openclaw-cron.ts";
 import { compose, composeCommand, run, startStack, stackEnv } from "../support/stack.ts";
 import { until } from "../support/until.ts";
+import { marker } from "../support/marker.ts";
 
 const PROJECT = `clawbridge-e2e-${process.pid}`;
 const PROXY_API_KEY = stackEnv.PROXY_API_KEY ?? "";
@@ -39,7 +40,6 @@ beforeEach(async () => {
 /** Containers a test recreated (`up -d` with other settings), by service: their ids replace the stack's. */
 const recreated: Record<string, string> = {};
 const id = (service: string) => recreated[service] ?? stack.getContainer(`${service}-1`).getId();
-const marker = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}`;
 
 /** The normalizer's URL on this machine; read each time, since a restarted container gets a new port. */
 const normalizerUrl = () => `http://${docker("port", id("normalizer"), "3457/tcp").split("\n")[0] ?? ""}/v1`;
@@ -148,7 +148,7 @@ describe("what the model sees on an OpenClaw agent turn", () => {
     const step = (n: number) => ({ answer: "", toolCalls: [{ name: "exec", input: { command: `echo step ${n}` } }] });
     await mock.setMode("ok", { answer: "Done.", next: [step(1), { answer: "Done." }, step(2), { answer: "Done." }, step(3), { answer: "Done." }] });
     for (const turn of [`Start ${tag}: run echo.`, "Again, please.", "Once more."]) expect((await agentTurn(id("gateway"), turn, { sessionKey })).code).toBe(0);
-    const prompts = (await mock.messages()).flatMap((r) => (r.text.includes(tag) && r.prompt ? [r.prompt] : []));
+    const prompts = await mock.prompts(tag);
     expect(prompts).toHaveLength(6);
     const shares = cachePrefixShares(prompts);
     console.log(`OpenClaw turns through maxapi: bytes per request ${requestBytes(prompts).join(", ")}; cached prefix ${shares.map((share) => `${(share * 100).toFixed(1)} %`).join(", ")}`);

@@ -44,9 +44,13 @@ export class MockAnthropicClient {
     return (await this.received()).filter((r) => r.path.startsWith("/v1/messages"));
   }
 
-  /** What each model call (POST /v1/messages, not count_tokens) so far sent: system prompt, cache blocks, settings. */
-  async prompts(): Promise<RecordedPrompt[]> {
-    return (await this.received()).flatMap((r) => (r.method === "POST" && r.path.split("?")[0] === "/v1/messages" && r.prompt ? [r.prompt] : []));
+  /**
+   * What each model call (POST /v1/messages, not count_tokens) so far sent: system prompt, cache blocks,
+   * settings; with `carrying`, only the calls whose text (system prompt or messages) holds it.
+   */
+  async prompts(carrying?: string): Promise<RecordedPrompt[]> {
+    const calls = (await this.received()).filter((r) => r.method === "POST" && r.path.split("?")[0] === "/v1/messages");
+    return calls.flatMap((r) => (r.prompt && (carrying === undefined || r.text.includes(carrying)) ? [r.prompt] : []));
   }
 
   /** The Messages API request that carried `marker`, once the CLI has sent it. */

@@ -81,6 +81,7 @@ export class CliRun {
   kill(signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): void {
     if (this.exited) return;
     this.child.kill(signal);
+    if (signal === "SIGKILL") return;
     setTimeout(() => {
       if (!this.exited) this.child.kill("SIGKILL");
     }, KILL_AFTER_MS).unref();
