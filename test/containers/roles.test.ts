@@ -32,7 +32,7 @@ beforeAll(async () => {
   normalizerUrl = `http://${HOST_ADDRESS}:${String(port)}/v1`;
   await startSecondEngine();
   // the proxy host: the product file plus the test override (mock Anthropic API, no route out)
-  const proxy = await compose(PROXY, ["up", "-d", "--build", "--wait"], { COMPOSE_PROFILES: "proxy", NORMALIZER_BIND: HOST_ADDRESS, NORMALIZER_PORT: String(port) });
+  const proxy = await compose(PROXY, ["up", "-d", "--build", "--wait"], { ...PROXY_HOST, NORMALIZER_PORT: String(port) });
   expect(proxy.code, proxy.stderr).toBe(0);
   mock = new MockAnthropicClient(`http://${docker("port", `${PROXY}-mock-anthropic-1`, "8080/tcp").split("\n")[0] ?? ""}`);
   copyImages(["clawbridge/gateway:test", "clawbridge/config-init:test"]);
@@ -41,14 +41,23 @@ beforeAll(async () => {
 afterAll(async () => {
   await gatewayHost(["down", "--volumes"]);
   await stopSecondEngine();
-  await compose(PROXY, ["down", "--volumes"], { COMPOSE_PROFILES: "proxy" });
+  await compose(PROXY, ["down", "--volumes"], PROXY_HOST);
+  expect(networksLeft(PROXY), "networks the proxy host's project left").toBe("");
 });
+
+/**
+ * The proxy host's settings: `down` needs NORMALIZER_BIND as `up` had it, or compose leaves out the
+ * normalizer's published network and never removes it (each left network holds one of the engine's
+ * address pools until none is left).
+ */
+const PROXY_HOST = { COMPOSE_PROFILES: "proxy", NORMALIZER_BIND: HOST_ADDRESS };
+const networksLeft = (project: string) => docker("network", "ls", "-q", "--filter", `label=com.docker.compose.project=${project}`);
 
 const gatewayTurn = (message: string) => agentTurn(`${GATEWAY}-gateway-1`, message, { dockerHost: DOCKER_HOST });
 
 describe("a proxy host and a gateway host", () => {
   it("runs only its role's services on each machine", async () => {
-    const proxyServices = await compose(PROXY, ["ps", "--format", "{{.Service}}"], { COMPOSE_PROFILES: "proxy" });
+    const proxyServices = await compose(PROXY, ["ps", "--format", "{{.Service}}"], PROXY_HOST);
     expect(proxyServices.stdout.trim().split("\n").sort()).toEqual(["maxapi", "mock-anthropic", "normalizer"]);
     const up = await gatewayHost(["up", "-d", "--wait"]);
     expect(up.code, up.stderr).toBe(0);
@@ -100,16 +109,17 @@ describe("a proxy host and a gateway host", () => {
   it("a normalizer published without PROXY_API_KEY refuses to start, saying why", async () => {
     const project = `${PROXY}-open`;
     try {
-      const up = await compose(project, ["up", "-d", "--no-deps", "normalizer"], { COMPOSE_PROFILES: "proxy", NORMALIZER_BIND: HOST_ADDRESS, NORMALIZER_PORT: String(await freePort()), PROXY_API_KEY: "" });
+      const up = await compose(project, ["up", "-d", "--no-deps", "normalizer"], { ...PROXY_HOST, NORMALIZER_PORT: String(await freePort()), PROXY_API_KEY: "" });
       expect(up.code, up.stderr).toBe(0);
       const refusal = /PROXY_API_KEY is not set, and the normalizer is published \(on 10\.213\.7\.1:\d+\): run make setup/;
       const logs = await until("the normalizer's refusal in its log", async () => {
-        const { stdout } = await compose(project, ["logs", "--no-color", "normalizer"], { COMPOSE_PROFILES: "proxy" });
+        const { stdout } = await compose(project, ["logs", "--no-color", "normalizer"], PROXY_HOST);
         return refusal.test(stdout) ? stdout : undefined;
       });
       expect(logs).not.toMatch(/listening/);
     } finally {
-      await compose(project, ["down", "--volumes"], { COMPOSE_PROFILES: "proxy" });
+      await compose(project, ["down", "--volumes"], PROXY_HOST);
     }
+    expect(networksLeft(project), "networks the project left").toBe("");
   });
 });
