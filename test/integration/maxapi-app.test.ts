@@ -55,14 +55,14 @@ async function errorOf(response: Response) {
 }
 
 describe("an answer", () => {
-  it("whole: a chat.completion naming the model asked for, with usage; the CLI ran as claude-max-api ran it, with the conversation on stdin", async () => {
+  it("whole: a chat.completion naming the model that ran (the CLI's), with usage; the CLI ran as claude-max-api ran it, with the conversation on stdin", async () => {
     const { url, cli } = await start({ CLI_WORKDIR: "/var/lib/claude-empty" });
     const response = await chat(url, ask({ messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hello" }] }));
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
     expect(body).toMatchObject({
       object: "chat.completion",
-      model: "claude-opus-4",
+      model: "claude-opus-5-5", // the request said claude-opus-4 (the Opus family); the CLI ran Opus 5.5
       choices: [{ index: 0, message: { role: "assistant", content: "Hello from mock!" }, finish_reason: "stop" }],
       usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17, prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 } },
     });
@@ -99,8 +99,9 @@ describe("an answer", () => {
     expect(text(events(await (await chat(url, ask({ stream: true, tools: [{ type: "function", function: { name: "exec" } }] }))).text()))).toBe("Hello from mock!");
   });
 
-  it("streamed: SSE events, the role first, each text delta, the finish chunk, [DONE]; one id and the model asked for on every chunk", async () => {
-    const { url } = await start();
+  it("streamed: SSE events, the role first, each text delta, the finish chunk, [DONE]; one id and the model that ran on every chunk", async () => {
+    const { url, cli } = await start();
+    cli.script = { fixture: "ok", transform: (line) => line.replaceAll("claude-opus-5-5", "claude-haiku-5-5") };
     const response = await chat(url, ask({ model: "claude-haiku-4", stream: true }));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
@@ -110,7 +111,8 @@ describe("an answer", () => {
     expect(chunks.slice(1).every((c) => c.choices?.[0]?.delta.role === undefined)).toBe(true);
     expect(chunks.map((c) => c.choices?.[0]?.finish_reason)).toEqual([null, null, null, "stop"]);
     expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
-    expect(chunks.every((c) => c.model === "claude-haiku-4" && c.object === "chat.completion.chunk")).toBe(true);
+    expect(chunks.every((c) => c.model === "claude-haiku-5-5" && c.object === "chat.completion.chunk")).toBe(true);
+    expect(cli.last.args[cli.last.args.indexOf("--model") + 1]).toBe("haiku");
     expect(chunks.some((c) => c.usage)).toBe(false); // not asked for
   });
 
@@ -138,13 +140,25 @@ describe("an answer", () => {
     expect(whole.choices[0]?.message).toEqual({ role: "assistant", content: "Hello.", reasoning_content: "Let me think about it." });
   });
 
-  it("an unknown model id runs Opus (claude-max-api's rule) and the answer names the id asked for; a UUID user becomes the CLI's session id", async () => {
+  it("a family runs the CLI's alias, a pin its exact id, an unknown id is a 400 naming the accepted ones; a UUID user becomes the CLI's session id", async () => {
     const { url, cli } = await start();
     const user = "8c9521a7-ce25-4057-af7e-0d6ae2855f38";
-    const body = (await (await chat(url, ask({ model: "gpt-4o", user }))).json()) as { model: string };
-    expect(body.model).toBe("gpt-4o");
-    expect(cli.last.args[cli.last.args.indexOf("--model") + 1]).toBe("opus");
+    cli.script = { fixture: "ok", transform: (line) => line.replaceAll("claude-opus-5-5", "claude-opus-4-8") };
+    const pinned = (await (await chat(url, ask({ model: "anthropic/claude-opus-4-8", user }))).json()) as { model: string };
+    expect(pinned.model).toBe("claude-opus-4-8");
+    expect(cli.last.args[cli.last.args.indexOf("--model") + 1]).toBe("claude-opus-4-8");
     expect(cli.last.args[cli.last.args.indexOf("--session-id") + 1]).toBe(user);
+    const started = cli.started.length;
+    const unknown = await chat(url, ask({ model: "gpt-4o" }));
+    expect(unknown.status).toBe(400);
+    const error = await errorOf(unknown);
+    expect(error).toMatchObject({ type: "invalid_request_error", param: "model", code: "model_not_found" });
+    expect(error.message).toMatch(/^model "gpt-4o" is not served here; use a family \(mythos, fable, opus, sonnet, haiku: .*claude-fable-5-2/);
+    expect(cli.started, "no CLI for a refused id").toHaveLength(started);
+    await chat(url, ask({ model: "fable" }));
+    expect(cli.last.args[cli.last.args.indexOf("--model") + 1]).toBe("fable");
+    await chat(url, ask({ model: "mythos" }));
+    expect(cli.last.args[cli.last.args.indexOf("--model") + 1], "the CLI has no mythos alias: its newest id").toBe("claude-mythos-5-2");
     await chat(url, ask({ model: "sonnet", user: "telegram:alice" }));
     expect(cli.last.args).not.toContain("--session-id");
     expect(cli.last.args[cli.last.args.indexOf("--model") + 1]).toBe("sonnet");
@@ -197,7 +211,7 @@ describe("what the model sees", () => {
 });
 
 describe("the official OpenAI client library", () => {
-  it("streamed with include_usage: every chunk names the model asked for, and the final usage arrives", async () => {
+  it("streamed with include_usage: every chunk names the model that ran, and the final usage arrives", async () => {
     const { url } = await start();
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "unused" });
     const stream = await client.chat.completions.create({ model: "claude-opus-4", messages: [{ role: "user", content: "hello" }], stream: true, stream_options: { include_usage: true } });
@@ -209,7 +223,7 @@ describe("the official OpenAI client library", () => {
       content += chunk.choices[0]?.delta.content ?? "";
       if (chunk.usage) usage = chunk.usage;
     }
-    expect([...models]).toEqual(["claude-opus-4"]);
+    expect([...models]).toEqual(["claude-opus-5-5"]);
     expect(content).toBe("Hello from mock!");
     expect(usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 });
   });
@@ -435,7 +449,7 @@ describe("the subscription's usage windows", () => {
     expect(spentLines(logs, /the 5-hour window is spent, resets 09:31 UTC/)).toHaveLength(1);
 
     clock += 60_000;
-    for (const model of ["claude-opus-4", "claude-sonnet-4", "claude-haiku-4"]) {
+    for (const model of ["claude-opus-4", "sonnet", "claude-haiku-4-5", "fable"]) {
       for (const stream of [false, true]) {
         const refused = await chat(url, ask({ model, stream }));
         expect(refused.status).toBe(429);
@@ -446,7 +460,7 @@ describe("the subscription's usage windows", () => {
     expect(cli.started, "no CLI process while the window is spent").toHaveLength(1);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/^maxapi_usage_window_spent\{window="five_hour"\} 1$/m);
-    expect(metrics).toMatch(/^maxapi_usage_window_refused_locally_total\{window="five_hour"\} 6$/m);
+    expect(metrics).toMatch(/^maxapi_usage_window_refused_locally_total\{window="five_hour"\} 8$/m);
     expect(metrics).toMatch(/^maxapi_usage_window_resets_at_seconds\{window="five_hour"\} 1796290292$/m);
     expect(metrics).toMatch(/^maxapi_usage_window_utilization\{window="seven_day"\} 0.42$/m);
 
@@ -533,11 +547,14 @@ describe("Anthropic's billing refusals", () => {
 });
 
 describe("the other endpoints", () => {
-  it("GET /v1/models lists claude-max-api's three ids; GET /health answers ok; GET /metrics gives the pool's figures", async () => {
+  it("GET /v1/models lists the families and the exact ids; GET /health answers ok; GET /metrics gives the pool's figures", async () => {
     const { url } = await start();
     const models = (await (await fetch(`${url}/v1/models`)).json()) as { object: string; data: { id: string; object: string }[] };
     expect(models.object).toBe("list");
-    expect(models.data.map((m) => m.id)).toEqual(["claude-opus-4", "claude-sonnet-4", "claude-haiku-4"]);
+    const ids = models.data.map((m) => m.id);
+    expect(ids.slice(0, 5)).toEqual(["mythos", "fable", "opus", "sonnet", "haiku"]);
+    expect(ids).toEqual(expect.arrayContaining(["claude-opus-5-5", "claude-opus-4-8", "claude-sonnet-5-5", "claude-haiku-4-5", "claude-fable-5-2", "claude-fable-5-1", "claude-mythos-5"]));
+    expect(ids, "claude-max-api's old ids are accepted, not listed: they name no model").not.toContain("claude-opus-4");
     expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: "ok", provider: "claude-code-cli" });
     expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^maxapi_warm_misses_total 0$/m);
   });

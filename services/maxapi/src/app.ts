@@ -1,11 +1,11 @@
 // maxapi as an express app, without a port: tests mount it in-process with a stand-in CLI, main.ts
 // listens. claude-max-api 1.0.0's API: POST /v1/chat/completions, GET /v1/models, GET /health;
 // and GET /metrics (the warm pool's figures, the subscription's usage windows and billing refusals).
+import { ACCEPTED_IDS } from "@clawbridge/models";
 import { ApiError, bodyParserError, sendError } from "@clawbridge/openai";
 import express, { type ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 import { chatRoute } from "./chat/route.ts";
-import { MODELS } from "./cli/command.ts";
 import { createLimits, type Limits } from "./limits/limits.ts";
 import { requestLog } from "./logging.ts";
 import { metricsRoute } from "./metrics.ts";
@@ -39,9 +39,10 @@ export function createApp(settings: AppSettings, pool: WarmPool, logger: Logger,
   app.get("/health", (_req, res) => {
     res.json({ status: "ok", provider: "claude-code-cli", timestamp: new Date().toISOString() });
   });
+  // what can be asked for: each family (its newest model) and each exact id (a pin)
   app.get("/v1/models", (_req, res) => {
     const created = Math.floor(Date.now() / 1000);
-    res.json({ object: "list", data: Object.keys(MODELS).map((id) => ({ id, object: "model", owned_by: "anthropic", created })) });
+    res.json({ object: "list", data: ACCEPTED_IDS.map((id) => ({ id, object: "model", owned_by: "anthropic", created })) });
   });
   app.get("/metrics", metricsRoute(() => pool.stats, limits));
   app.post(

@@ -1,49 +1,31 @@
-// Model ids: claude-max-api knows three ids and silently turns any other into Opus, so every id
-// a client sends is mapped to one of those three here, or refused.
+// Model ids: each id a client sends becomes the one maxapi is asked for (lib/models): a family
+// (`opus`, the newest Opus the subscription's CLI runs) or an exact id, a pin that reaches Anthropic
+// as itself; or it is refused. MODEL_ALIASES adds the user's own names for either.
+import { acceptedInWords, choiceId, parseChoice } from "@clawbridge/models";
 
-export const UPSTREAM_MODELS = ["claude-opus-4", "claude-sonnet-4", "claude-haiku-4"] as const;
-export type UpstreamModel = (typeof UPSTREAM_MODELS)[number];
+/** Extra ids from MODEL_ALIASES, lower-cased, each to the id maxapi is asked for. */
+export type ModelAliases = ReadonlyMap<string, string>;
 
-/** Extra ids from MODEL_ALIASES, lower-cased, each to an upstream model. */
-export type ModelAliases = ReadonlyMap<string, UpstreamModel>;
-
-// The CLI picks "the current Opus/Sonnet/Haiku of the subscription" (`--model opus`), so a
-// versioned id can only choose the family: claude-sonnet-4-5, claude-haiku-4-5-20251001,
-// claude-opus-4.1, and the older claude-3-5-sonnet-20241022 naming.
-const CURRENT_NAMING = /^claude-(opus|sonnet|haiku)(?:-\d+(?:[.-][0-9a-z]+)*)?$/;
-const LEGACY_NAMING = /^claude-\d+(?:[.-]\d+)?-(opus|sonnet|haiku)(?:-[0-9a-z]+)*$/;
-const BARE_FAMILY = /^(opus|sonnet|haiku)$/;
-
-/** `anthropic/claude-sonnet-4-5` → `claude-sonnet-4-5`; ids can carry several prefixes. */
-function withoutProvider(id: string): string {
-  return id.slice(id.lastIndexOf("/") + 1);
-}
-
-function byNaming(id: string): UpstreamModel | undefined {
-  const family = (CURRENT_NAMING.exec(id) ?? LEGACY_NAMING.exec(id) ?? BARE_FAMILY.exec(id))?.[1];
-  return family === undefined ? undefined : (`claude-${family}-4` as UpstreamModel);
-}
-
-/** The upstream model for a client's id, or undefined when it names no Claude family. */
-export function resolveModel(requested: string, aliases: ModelAliases): UpstreamModel | undefined {
+/** The id maxapi is asked for (a family's name or a pinned id), or undefined when the id chooses no model. */
+export function resolveModel(requested: string, aliases: ModelAliases): string | undefined {
   const id = requested.trim().toLowerCase();
-  const bare = withoutProvider(id);
-  return aliases.get(id) ?? aliases.get(bare) ?? byNaming(bare);
+  const alias = aliases.get(id) ?? aliases.get(id.slice(id.lastIndexOf("/") + 1));
+  if (alias !== undefined) return alias;
+  const choice = parseChoice(id);
+  return choice && choiceId(choice);
 }
 
-/** Parses MODEL_ALIASES: `alias=target[,alias=target...]`, each target a known model or family. */
+/** Parses MODEL_ALIASES: `alias=target[,alias=target...]`, each target a family or an exact id. */
 export function parseModelAliases(spec: string): ModelAliases {
-  const aliases = new Map<string, UpstreamModel>();
+  const aliases = new Map<string, string>();
   for (const entry of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
     const [alias, target, ...rest] = entry.split("=").map((s) => s.trim());
     if (!alias || !target || rest.length > 0) {
       throw new Error(`"${entry}" is not of the form alias=target`);
     }
-    const model = byNaming(withoutProvider(target.toLowerCase()));
-    if (!model) {
-      throw new Error(`target "${target}" of "${alias}" is none of ${UPSTREAM_MODELS.join(", ")}`);
-    }
-    aliases.set(alias.toLowerCase(), model);
+    const choice = parseChoice(target);
+    if (!choice) throw new Error(`target "${target}" of "${alias}" is not ${acceptedInWords()}`);
+    aliases.set(alias.toLowerCase(), choiceId(choice));
   }
   return aliases;
 }

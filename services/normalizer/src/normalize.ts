@@ -4,9 +4,10 @@
 // counted by kind, for the request's log line and the metrics. Client tools (`tools`, `tool_choice`) pass
 // on to maxapi, which offers them to the model; `tool_choice: "none"` drops them. Earlier calls and
 // their results become plain sentences (not a syntax the model could imitate instead of calling).
+import { acceptedInWords } from "@clawbridge/models";
 import { invalidRequest, isSessionUser, mostSpecificIssue, paramName } from "@clawbridge/openai";
 import { checkImage, IMAGE_LIMITS } from "./images.ts";
-import { resolveModel, UPSTREAM_MODELS, type ModelAliases } from "./models.ts";
+import { resolveModel, type ModelAliases } from "./models.ts";
 import { chatRequestSchema, type ChatRequest, type Content, type ContentPart, type Message } from "./request-schema.ts";
 
 /** send: images go to the model; placeholder: a text note instead; reject: a 400. */
@@ -68,8 +69,8 @@ export function normalizeChatRequest(raw: unknown, options: NormalizeOptions): N
   const model = resolveModel(request.model, options.modelAliases);
   if (!model) {
     throw invalidRequest(
-      `model "${request.model}" is not served here; use one of ${UPSTREAM_MODELS.join(", ")} ` +
-        "(provider prefixes and versions such as anthropic/claude-sonnet-4-5 are accepted) or add it to MODEL_ALIASES",
+      `model "${request.model}" is not served here; use ${acceptedInWords()}, with or without a provider prefix ` +
+        "(anthropic/claude-opus-4-8), or add it to MODEL_ALIASES",
       "model",
       "model_not_found",
     );

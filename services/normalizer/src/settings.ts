@@ -47,7 +47,7 @@ const help: Help<typeof shape> = {
   PROXY_API_KEY: { expected: "16 or more characters", fix: "run make setup, or set 16 or more random characters in .env (the same on every gateway host)" },
   PUBLISHED_ON: { expected: "an address" },
   IMAGE_POLICY: { expected: "send, placeholder or reject" },
-  MODEL_ALIASES: { expected: "a list such as gpt-4o=claude-sonnet-4,fast=claude-haiku-4" },
+  MODEL_ALIASES: { expected: "a list such as gpt-4o=sonnet,fast=haiku,stable=claude-opus-4-8" },
   MAX_CONCURRENCY: { expected: "a whole number of 1 or more" },
   MAX_QUEUE: { expected: "a whole number of 0 or more" },
   QUEUE_TIMEOUT_MS: { expected: "a number of milliseconds (1 or more)" },

@@ -58,12 +58,14 @@ describe("modelSettings", () => {
 });
 
 describe("cliCommand with model settings", () => {
+  const OPUS = { family: "opus", cliArgument: "opus" } as const;
+
   it("effort as --effort; the limit, sampling and stop through the CLI's environment; thinking off where Anthropic needs it", () => {
-    const command = cliCommand({ model: "claude-opus-4" }, undefined, { effort: "high", maxOutputTokens: 500, temperature: 0.2, stop: ["END"] });
+    const command = cliCommand(OPUS, undefined, undefined, { effort: "high", maxOutputTokens: 500, temperature: 0.2, stop: ["END"] });
     expect(command.args.slice(command.args.indexOf("--effort"), command.args.indexOf("--effort") + 2)).toEqual(["--effort", "high"]);
     expect(command.env).toEqual({ CLAUDE_CODE_MAX_OUTPUT_TOKENS: "500", CLAUDE_CODE_EXTRA_BODY: '{"temperature":0.2,"stop_sequences":["END"]}', CLAUDE_CODE_DISABLE_THINKING: "1" });
-    expect(cliCommand({ model: "claude-opus-4" }, undefined, { thinkingOff: true }).env).toEqual({ CLAUDE_CODE_DISABLE_THINKING: "1" });
-    const plain = cliCommand({ model: "claude-opus-4" });
+    expect(cliCommand(OPUS, undefined, undefined, { thinkingOff: true }).env).toEqual({ CLAUDE_CODE_DISABLE_THINKING: "1" });
+    const plain = cliCommand(OPUS, undefined);
     expect(plain.env).toEqual({});
     expect(plain.args).not.toContain("--effort");
   });

@@ -90,6 +90,7 @@ afterEach(() => {
 
 const command = (model: CliCommand["model"], extra: Partial<CliCommand> = {}): CliCommand => ({
   model,
+  family: "opus",
   args: ["--print", "--model", model, "--input-format", "stream-json"],
   env: {},
   toolsFile: undefined,
@@ -401,7 +402,7 @@ describe("warm pool with real processes", () => {
       real.push(child);
       return child;
     } });
-    const echo: CliCommand = { model: "sonnet", args: ECHO, env: {}, toolsFile: undefined };
+    const echo: CliCommand = { model: "sonnet", family: "sonnet", args: ECHO, env: {}, toolsFile: undefined };
     const run = (input: string) =>
       new Promise<{ output: string; code: number | null }>((resolve) => {
         const child = p.start(echo);

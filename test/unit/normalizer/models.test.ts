@@ -1,30 +1,29 @@
 import { describe, expect, it } from "vitest";
 import { parseModelAliases, resolveModel } from "../../../services/normalizer/src/models.ts";
 
-const none = new Map();
+const none = new Map<string, string>();
 
 describe("resolveModel", () => {
-  // claude-max-api 1.0.0 turns every id but these three into Opus: each must map to the right family
+  // a family follows the newest model of it; an exact id is a pin and passes as itself
   it.each([
-    ["claude-opus-4", "claude-opus-4"],
-    ["claude-sonnet-4", "claude-sonnet-4"],
-    ["claude-haiku-4", "claude-haiku-4"],
-    ["anthropic/claude-sonnet-4-5", "claude-sonnet-4"],
-    ["claude-max-proxy/claude-opus-4", "claude-opus-4"],
-    ["claude-haiku-4-5-20251001", "claude-haiku-4"],
-    ["anthropic/claude-opus-4-6", "claude-opus-4"],
-    ["openrouter/anthropic/claude-sonnet-4.5", "claude-sonnet-4"],
-    ["claude-3-5-sonnet-20241022", "claude-sonnet-4"],
-    ["claude-3-5-haiku-latest", "claude-haiku-4"],
-    ["Claude-Sonnet-4", "claude-sonnet-4"],
-    ["sonnet", "claude-sonnet-4"],
-    ["claude-sonnet", "claude-sonnet-4"],
-    ["haiku", "claude-haiku-4"],
+    ["opus", "opus"],
+    ["claude-fable", "fable"],
+    ["Mythos", "mythos"],
+    ["claude-max-proxy/sonnet", "sonnet"],
+    ["claude-opus-4-8", "claude-opus-4-8"],
+    ["anthropic/claude-fable-5-2", "claude-fable-5-2"],
+    ["openrouter/anthropic/claude-haiku-4-5", "claude-haiku-4-5"],
+    ["Claude-Sonnet-4-6", "claude-sonnet-4-6"],
+    // claude-max-api's old ids choose their family, as they always ran it
+    ["claude-opus-4", "opus"],
+    ["claude-max-proxy/claude-sonnet-4", "sonnet"],
+    ["claude-haiku-4", "haiku"],
   ])("%s → %s", (id, expected) => {
     expect(resolveModel(id, none)).toBe(expected);
   });
 
-  it.each(["gpt-4o", "claude", "claude-instant-1", "anthropic/", "o3-mini", "claude-sonnet-4-5/extra"])(
+  // an id that names no model of the table is refused, never turned into some other model
+  it.each(["gpt-4o", "claude", "claude-opus-4-1", "claude-sonnet-4-5-20250929", "claude-3-5-sonnet-20241022", "anthropic/", "claude-opus-9", "claude-sonnet-4-5/extra"])(
     "%s maps to nothing",
     (id) => {
       expect(resolveModel(id, none)).toBeUndefined();
@@ -32,11 +31,12 @@ describe("resolveModel", () => {
   );
 
   it("uses MODEL_ALIASES for the full id and for the id without its provider", () => {
-    const aliases = parseModelAliases("gpt-4o=claude-sonnet-4, my/fast = haiku");
-    expect(resolveModel("gpt-4o", aliases)).toBe("claude-sonnet-4");
-    expect(resolveModel("openai/gpt-4o", aliases)).toBe("claude-sonnet-4");
-    expect(resolveModel("MY/FAST", aliases)).toBe("claude-haiku-4");
-    expect(resolveModel("claude-opus-4", aliases)).toBe("claude-opus-4");
+    const aliases = parseModelAliases("gpt-4o=claude-sonnet-4, my/fast = haiku, stable=anthropic/claude-opus-4-8");
+    expect(resolveModel("gpt-4o", aliases)).toBe("sonnet");
+    expect(resolveModel("openai/gpt-4o", aliases)).toBe("sonnet");
+    expect(resolveModel("MY/FAST", aliases)).toBe("haiku");
+    expect(resolveModel("stable", aliases)).toBe("claude-opus-4-8");
+    expect(resolveModel("claude-opus-4", aliases)).toBe("opus");
   });
 });
 
@@ -49,7 +49,7 @@ describe("parseModelAliases", () => {
     expect(() => parseModelAliases("gpt-4o")).toThrow(/not of the form alias=target/);
   });
 
-  it("refuses a target that is not a Claude family", () => {
-    expect(() => parseModelAliases("fast=gpt-4o-mini")).toThrow(/target "gpt-4o-mini" of "fast" is none of claude-opus-4/);
+  it("refuses a target that is no model, naming the families and ids", () => {
+    expect(() => parseModelAliases("fast=gpt-4o-mini")).toThrow(/target "gpt-4o-mini" of "fast" is not a family \(mythos, fable, opus, sonnet, haiku.*claude-opus-4-8/);
   });
 });

@@ -7,7 +7,7 @@ import { openClawRequest } from "../../support/openclaw-request.ts";
 
 const options: NormalizeOptions = { imagePolicy: "placeholder", modelAliases: new Map() };
 const normalize = (body: unknown, opts: NormalizeOptions = options) => normalizeChatRequest(body, opts);
-const request = (messages: unknown[], extra: Record<string, unknown> = {}) => ({ model: "claude-sonnet-4", messages, ...extra });
+const request = (messages: unknown[], extra: Record<string, unknown> = {}) => ({ model: "sonnet", messages, ...extra });
 
 /** The ApiError a body is refused with. */
 function refusal(body: unknown, opts: NormalizeOptions = options): ApiError {
@@ -240,13 +240,16 @@ describe("top-level fields", () => {
     expect(body).toMatchObject({ temperature: 0.2, max_completion_tokens: 99, stream: true, x_custom: { a: 1 } });
   });
 
-  it("maps the model id and counts it; an unknown id is refused listing the accepted ids", () => {
-    const mapped = normalize({ ...request([{ role: "user", content: "x" }]), model: "anthropic/claude-haiku-4-5" });
-    expect(mapped.body.model).toBe("claude-haiku-4");
-    expect(mapped.normalizations.model_mapped).toBe(1);
+  it("maps the model id and counts it (a pin stays itself, an old id becomes its family); an unknown id is refused listing the accepted ids", () => {
+    const pinned = normalize({ ...request([{ role: "user", content: "x" }]), model: "anthropic/claude-haiku-4-5" });
+    expect(pinned.body.model).toBe("claude-haiku-4-5");
+    expect(pinned.normalizations.model_mapped).toBe(1);
+    const old = normalize({ ...request([{ role: "user", content: "x" }]), model: "claude-opus-4" });
+    expect(old.body.model).toBe("opus");
     const error = refusal({ ...request([{ role: "user", content: "x" }]), model: "gpt-4o" });
     expect(error).toMatchObject({ status: 400, param: "model", code: "model_not_found" });
-    expect(error.message).toContain("claude-opus-4, claude-sonnet-4, claude-haiku-4");
+    expect(error.message).toContain("mythos, fable, opus, sonnet, haiku");
+    expect(error.message).toContain("claude-fable-5-2");
   });
 });
 

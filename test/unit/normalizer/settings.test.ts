@@ -45,7 +45,7 @@ describe("loadSettings", () => {
     expect(problems.join(" ")).not.toContain("short-secret");
     expect(problems).toContain("IMAGE_POLICY is not send, placeholder or reject: fix it in .env.");
     expect(problems).toContain("PROXY_API_KEY is too short (12 characters; 16 or more characters): run make setup, or set 16 or more random characters in .env (the same on every gateway host).");
-    expect(problems.find((p) => p.startsWith("MODEL_ALIASES"))).toMatch(/^MODEL_ALIASES is not a list such as gpt-4o=claude-sonnet-4,fast=claude-haiku-4 \("x" is not of the form alias=target\): fix it in \.env\.$/);
+    expect(problems.find((p) => p.startsWith("MODEL_ALIASES"))).toMatch(/^MODEL_ALIASES is not a list such as gpt-4o=sonnet,fast=haiku,stable=claude-opus-4-8 \("x" is not of the form alias=target\): fix it in \.env\.$/);
     // plain words: never the schema library's
     expect(problems.join(" ")).not.toMatch(/Invalid|expected (string|number)|received|NaN/);
   });

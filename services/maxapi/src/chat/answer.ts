@@ -9,11 +9,13 @@
 //                (OpenClaw) read a model's reasoning; a whole answer gives it as
 //                message.reasoning_content. Signatures stay here: they only serve Anthropic.
 //   tool calls:  tools/tool-turn.ts
+//   the model:   the id the CLI reports: its init line's, then the message's (message_start), so a
+//                family's answer names the model that ran (claude-opus-5-5), never the family
 //   the limit:   message_delta with stop_reason max_tokens: the answer ends there (`cutAtLimit`),
 //                finish_reason length with the text so far. The chat route then stops the CLI,
 //                which would otherwise ask the model up to three times to resume, and fail.
 import type { ToolCall, ToolCallDelta, ToolTurn } from "../tools/tool-turn.ts";
-import { isResult, type AssistantLine, type CliLine, type ResultLine, type StreamEventLine, type Usage } from "../cli/stream-json.ts";
+import { isResult, isSystemInit, type AssistantLine, type CliLine, type ResultLine, type StreamEventLine, type Usage } from "../cli/stream-json.ts";
 
 export type Delta = { content: string } | { reasoning_content: string } | { tool_calls: ToolCallDelta[] };
 
@@ -30,6 +32,7 @@ export class Answer {
   private text = "";
   private streamUsage: Usage = {};
   private cut = false;
+  private ranOn: string | undefined;
 
   constructor(tools?: ToolTurn) {
     this.tools = tools;
@@ -42,8 +45,10 @@ export class Answer {
       return [];
     }
     const deltas: Delta[] = [];
+    if (isSystemInit(line) && line.model) this.ranOn = line.model;
     if (line.type === "stream_event") {
       const event = (line as StreamEventLine).event;
+      if (event?.type === "message_start" && event.message?.model) this.ranOn = event.message.model;
       if (event?.type === "message_start" && event.message?.id) this.streamedMessages.add(event.message.id);
       if (event?.type === "message_start" && event.message?.usage) this.streamUsage = { ...event.message.usage };
       if (event?.type === "message_delta") {
@@ -80,6 +85,11 @@ export class Answer {
     if (!message || this.textSent || line.error !== undefined || message.model === "<synthetic>" || this.streamedMessages.has(message.id ?? "")) return "";
     const content = Array.isArray(message.content) ? message.content : [];
     return content.map((block) => (block.type === "text" ? (block.text ?? "") : "")).join("");
+  }
+
+  /** The model that answers, once the CLI named it. */
+  get model(): string | undefined {
+    return this.ranOn;
   }
 
   /** The CLI's result line, once it came. */

@@ -4,7 +4,7 @@
 // A client that hangs up stops its CLI; so does an answer cut at its output limit.
 import { ApiError, sendError } from "@clawbridge/openai";
 import type { RequestHandler, Response } from "express";
-import { cliCommand, type CliCommand } from "../cli/command.ts";
+import { chosenModel, cliCommand, type CliCommand } from "../cli/command.ts";
 import { cliExited, cliFailedToStart, cliRefusedInput, cliTimedOut, cliUnreadable, resultError } from "../cli/errors.ts";
 import { cliInput, type SystemPromptPlacement } from "../cli/input.ts";
 import { CliRun, type CliEnd } from "../cli/run.ts";
@@ -42,7 +42,7 @@ export function chatRoute(options: ChatOptions): RequestHandler {
       sendError(res, turn);
       return;
     }
-    const spent = options.limits.windows.spentFor(turn.command.model);
+    const spent = options.limits.windows.spentFor(turn.command.family);
     if (spent) sendError(res, options.limits.windows.refuse(spent));
     else run(turn, res, options);
   };
@@ -53,6 +53,8 @@ function prepare(body: unknown, res: Response, systemPrompt: SystemPromptPlaceme
   const request = parseChatRequest(body);
   if (request instanceof ApiError) return request;
   res.locals.model = request.model;
+  const model = chosenModel(request.model);
+  if (model instanceof ApiError) return model;
   const input = cliInput(request, systemPrompt);
   if (input instanceof ApiError) return input;
   const settings = modelSettings(body);
@@ -63,11 +65,12 @@ function prepare(body: unknown, res: Response, systemPrompt: SystemPromptPlaceme
   res.locals.systemPromptChars = input.systemPromptChars;
   res.locals.tools = request.tools?.length ?? 0;
   res.locals.settings = Object.keys(settings).length > 0 ? settings : undefined;
-  return { request, command: cliCommand(request, tools?.flags, settings), stdin: input.stdin, tools };
+  return { request, command: cliCommand(model, request.user, tools?.flags, settings), stdin: input.stdin, tools };
 }
 
 function run({ request, command, stdin, tools }: Turn, res: Response, options: ChatOptions): void {
-  const completion = new Completion(request.model);
+  const answer = new Answer(tools?.turn);
+  const completion = new Completion(() => answer.model ?? request.model);
   const respond: Responder = request.stream ? streamed(res, completion, request.stream_options?.include_usage === true) : whole(res, completion);
   res.once("close", () => tools?.dispose());
   let child;
@@ -81,7 +84,6 @@ function run({ request, command, stdin, tools }: Turn, res: Response, options: C
 
   let runEnded = () => {};
   res.locals.cliEnded = new Promise<void>((resolve) => (runEnded = resolve)); // the log line of an aborted request waits for it
-  const answer = new Answer(tools?.turn);
   let rateLimit: RateLimitInfo | undefined;
   let settled = false; // the response is finished or failed: what comes after only ends the run
   let clientGone = false;

@@ -10,26 +10,29 @@
 //                           temperature or top_p, which Anthropic refuses beside thinking
 // The warm pool keys its processes on exactly this command (warm/pool.ts), so two requests with the
 // same model, tools and settings fit one.
-import { isSessionUser } from "@clawbridge/openai";
+import { acceptedInWords, cliArgument, parseChoice, type Family } from "@clawbridge/models";
+import { invalidRequest, isSessionUser, type ApiError } from "@clawbridge/openai";
 import type { ModelSettings } from "../chat/model-settings.ts";
 
-export type CliModel = "opus" | "sonnet" | "haiku";
+/** What a request's model id chooses: the family, and what `--model` gets (a CLI alias or a pinned id). */
+export interface ChosenModel {
+  family: Family;
+  cliArgument: string;
+}
 
-/** The model ids maxapi answers to (GET /v1/models), and the CLI's name of each. */
-export const MODELS: Readonly<Record<string, CliModel>> = {
-  "claude-opus-4": "opus",
-  "claude-sonnet-4": "sonnet",
-  "claude-haiku-4": "haiku",
-};
-
-/** The CLI's model for a request's id; claude-max-api's rule: anything it does not know runs Opus. */
-export function cliModel(id: string): CliModel {
-  const bare = id.replace(/^claude-code-cli\//, "");
-  return MODELS[bare] ?? (bare === "sonnet" || bare === "haiku" ? bare : "opus");
+/** The model a request's id chooses (lib/models), or the 400 naming what is accepted. */
+export function chosenModel(id: string): ChosenModel | ApiError {
+  // claude-max-api's clients may name the provider it registered as
+  const choice = parseChoice(id.replace(/^claude-code-cli\//, ""));
+  if (!choice) return invalidRequest(`model "${id}" is not served here; use ${acceptedInWords()}`, "model", "model_not_found");
+  return { family: choice.family, cliArgument: cliArgument(choice) };
 }
 
 export interface CliCommand {
-  model: CliModel;
+  /** `--model`: a family's CLI alias or a pinned id. */
+  model: string;
+  /** The usage windows of this family hold it back (limits/windows.ts). */
+  family: Family;
   args: readonly string[];
   /** Added to maxapi's own environment. */
   env: Readonly<Record<string, string>>;
@@ -43,8 +46,8 @@ export interface ToolFlags {
   file: string;
 }
 
-export function cliCommand(request: { model: string; user?: unknown }, tools?: ToolFlags, settings: ModelSettings = {}): CliCommand {
-  const model = cliModel(request.model);
+export function cliCommand(chosen: ChosenModel, user: unknown, tools?: ToolFlags, settings: ModelSettings = {}): CliCommand {
+  const model = chosen.cliArgument;
   const args = [
     "--print",
     "--output-format", "stream-json", "--verbose", "--include-partial-messages",
@@ -54,10 +57,10 @@ export function cliCommand(request: { model: string; user?: unknown }, tools?: T
     "--tools", "",
   ];
   // OpenAI's user maps to the CLI's session id, which must be a UUID; any other user is ignored
-  if (isSessionUser(request.user)) args.push("--session-id", request.user);
+  if (isSessionUser(user)) args.push("--session-id", user);
   if (settings.effort) args.push("--effort", settings.effort);
   if (tools) args.push(...tools.args);
-  return { model, args, env: { ...tools?.env, ...settingsEnv(settings) }, toolsFile: tools?.file };
+  return { model, family: chosen.family, args, env: { ...tools?.env, ...settingsEnv(settings) }, toolsFile: tools?.file };
 }
 
 function settingsEnv(settings: ModelSettings): Record<string, string> {

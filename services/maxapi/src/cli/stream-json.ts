@@ -15,7 +15,7 @@ export interface StreamEventLine {
   event?: {
     type?: string;
     index?: number;
-    message?: { id?: string; usage?: Usage };
+    message?: { id?: string; model?: string; usage?: Usage };
     content_block?: ContentBlock;
     usage?: Usage;
     delta?: { type?: string; text?: string; thinking?: string; partial_json?: string; stop_reason?: string | null };
@@ -45,11 +45,21 @@ export interface ResultLine {
   stop_reason?: string | null;
   api_error_status?: number | null;
   api_error_type?: string | null;
-  /** Anthropic's error, as the CLI names it (`usage_limit_reached`, ...). */
+  /** Anthropic's error, as the CLI names it (`usage_limit_reached`, `claude_code_version_too_old`, ...). */
   api_error?: string | null;
+  /** The `details.error_code` of Anthropic's error body, when it has one (`claude_code_version_too_old`). */
+  api_error_code?: string | null;
   /** Why the run ended: `prompt_too_long` when the conversation is over the model's context window. */
   terminal_reason?: string;
   usage?: Usage;
+}
+
+/** The CLI's first line: the model it runs (the id it sends to Anthropic) and its own version. */
+export interface SystemInitLine {
+  type: "system";
+  subtype: "init";
+  model?: string;
+  claude_code_version?: string;
 }
 
 export type WindowStatus = "allowed" | "allowed_warning" | "rejected";
@@ -83,7 +93,7 @@ export interface ControlResponseLine {
   response?: { subtype?: string; request_id?: string; error?: string };
 }
 
-export type CliLine = StreamEventLine | AssistantLine | ResultLine | RateLimitEventLine | ControlResponseLine | { type?: string };
+export type CliLine = StreamEventLine | AssistantLine | ResultLine | RateLimitEventLine | ControlResponseLine | SystemInitLine | { type?: string };
 
 /** Splits a byte stream into parsed lines; a line that is not JSON is handed to `other` (the CLI's rare plain text). */
 export class LineReader {
@@ -125,6 +135,7 @@ export class LineReader {
 }
 
 export const isResult = (line: CliLine): line is ResultLine => line.type === "result";
+export const isSystemInit = (line: CliLine): line is SystemInitLine => line.type === "system" && (line as { subtype?: unknown }).subtype === "init";
 export const isRateLimitEvent = (line: CliLine): line is RateLimitEventLine => line.type === "rate_limit_event";
 
 /** The error of a control response, or undefined for a success or any other line. */

@@ -4,8 +4,8 @@
 // are refused here at once (no CLI process, no call to Anthropic) until its reset; the state then
 // expires by itself. Nothing is stored: after a restart the first request learns it again, at the
 // cost of one refused call.
+import type { Family } from "@clawbridge/models";
 import { ApiError } from "@clawbridge/openai";
-import type { CliModel } from "../cli/command.ts";
 import type { RateLimitInfo, WindowStatus } from "../cli/stream-json.ts";
 import { percent, resetTime, waitFor, windowName } from "./wording.ts";
 
@@ -22,7 +22,7 @@ export interface WindowState {
 export type LimitsLog = (level: "info" | "warn", entry: Record<string, unknown>, message: string) => void;
 
 /** Weekly windows of one model family hold back only that family: the other models still answer. */
-const FAMILY_OF_WINDOW: Readonly<Record<string, CliModel>> = { seven_day_opus: "opus", seven_day_sonnet: "sonnet" };
+const FAMILY_OF_WINDOW: Readonly<Record<string, Family>> = { seven_day_opus: "opus", seven_day_sonnet: "sonnet" };
 
 /** setTimeout's longest delay (~24.8 days); a reset further away is looked at again when it is due. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -48,12 +48,12 @@ export class UsageWindows {
   }
 
   /** The spent window that holds back a request for this model (the one that resets last), if any. */
-  spentFor(model: CliModel): { window: string; state: WindowState } | undefined {
+  spentFor(family: Family): { window: string; state: WindowState } | undefined {
     this.expire();
     let found: { window: string; state: WindowState } | undefined;
     for (const [window, state] of this.windows) {
-      const family = FAMILY_OF_WINDOW[window];
-      if (state.status !== "rejected" || (family !== undefined && family !== model)) continue;
+      const held = FAMILY_OF_WINDOW[window];
+      if (state.status !== "rejected" || (held !== undefined && held !== family)) continue;
       if (!found || (state.resetsAt ?? 0) > (found.state.resetsAt ?? 0)) found = { window, state };
     }
     return found;

@@ -1,5 +1,6 @@
 // OpenAI's chat completion shapes for one answer: the whole response, and the chunks of a streamed
-// one. Every shape names the model the client asked for and carries one completion id.
+// one. Every shape names the model that ran (as the CLI reports it: claude-opus-5-5 for a request
+// that chose the Opus family) and carries one completion id.
 import { randomBytes } from "node:crypto";
 import type { Usage } from "../cli/stream-json.ts";
 import type { Delta, FinishReason } from "../chat/answer.ts";
@@ -31,10 +32,11 @@ export function completionUsage(usage: Usage | undefined): CompletionUsage {
 export class Completion {
   readonly id = `chatcmpl-${randomBytes(12).toString("hex")}`;
   readonly created = Math.floor(Date.now() / 1000);
-  private readonly model: string;
+  /** The model as known when a shape is made: the CLI names it before the first token. */
+  private readonly model: () => string;
   private first = true;
 
-  constructor(model: string) {
+  constructor(model: () => string) {
     this.model = model;
   }
 
@@ -55,6 +57,6 @@ export class Completion {
   }
 
   private head(object: string) {
-    return { id: this.id, object, created: this.created, model: this.model };
+    return { id: this.id, object, created: this.created, model: this.model() };
   }
 }

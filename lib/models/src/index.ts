@@ -1,0 +1,5 @@
+// @clawbridge/models: the one home of the model table (table.ts), of what a chosen model id means
+// (choice.ts), and of what a choice becomes in OpenClaw's config per auth mode (openclaw.ts).
+export * from "./table.ts";
+export * from "./choice.ts";
+export * from "./openclaw.ts";
