@@ -2,15 +2,24 @@
 // every problem in one plain sentence, naming the variable, never its value).
 import { readSettings, SettingsError, type Help } from "@clawbridge/settings";
 import { z } from "zod";
-import { API_FALLBACK_BASE_URL, FAMILIES, type Family } from "./models.ts";
+import { acceptedInWords, choiceId, parseChoice } from "@clawbridge/models";
+import { API_FALLBACK_BASE_URL, OPENCLAW_IDS, runsIn, type ModelChoice } from "./models.ts";
 
 export { SettingsError };
 
-const family = z.enum(FAMILIES);
+/** A family (follows the newest model of it) or an exact id (a pin): lib/models parseChoice. */
+const modelChoice = z.string().transform((text, ctx) => {
+  const choice = parseChoice(text);
+  if (!choice) {
+    ctx.addIssue({ code: "custom", message: `"${text}" is no model` });
+    return z.NEVER;
+  }
+  return choice;
+});
 const agentId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "agent ids are lower-case letters, digits and dashes");
 const duration = z.string().regex(/^\d+[smhd]$/, 'a duration such as "30m", "2h" or "0m" (off)');
 
-/** `main=opus,lite=sonnet` → [{id: "main", family: "opus"}, ...]; the first is the default agent. */
+/** `main=opus,lite=claude-opus-4-8` → [{id: "main", model: {family: "opus"}}, ...]; the first is the default agent. */
 const agentList = z
   .string()
   .transform((spec, ctx) => {
@@ -20,17 +29,17 @@ const agentList = z
       .filter(Boolean)
       .map((entry) => {
         const [id = "", model = ""] = entry.split("=").map((part) => part.trim());
-        return { id, family: model };
+        return { id, model, choice: parseChoice(model) };
       });
     for (const agent of agents) {
-      if (!agentId.safeParse(agent.id).success || !family.safeParse(agent.family).success) {
-        ctx.addIssue({ code: "custom", message: `"${agent.id}=${agent.family}": expected id=opus|sonnet|haiku` });
+      if (!agentId.safeParse(agent.id).success || !agent.choice) {
+        ctx.addIssue({ code: "custom", message: `"${agent.id}=${agent.model}": expected id=model, the model a family or an exact id` });
         return z.NEVER;
       }
     }
     if (agents.length === 0) ctx.addIssue({ code: "custom", message: "at least one agent" });
     if (new Set(agents.map((a) => a.id)).size !== agents.length) ctx.addIssue({ code: "custom", message: "an agent id appears twice" });
-    return agents as { id: string; family: Family }[];
+    return agents.map(({ id, choice }) => ({ id, model: choice as ModelChoice }));
   });
 
 const SETUP_TOKEN_PREFIX = "sk-ant-oat01-";
@@ -38,12 +47,12 @@ const SETUP_TOKEN_PREFIX = "sk-ant-oat01-";
 const shape = {
   AUTH_MODE: z.enum(["max-proxy", "setup-token"]).default("max-proxy"),
   AGENTS: agentList.default([
-    { id: "main", family: "opus" },
-    { id: "lite", family: "sonnet" },
+    { id: "main", model: { family: "opus", pin: undefined } },
+    { id: "lite", model: { family: "sonnet", pin: undefined } },
   ]),
-  DEFAULT_MODEL: family.default("sonnet"),
+  DEFAULT_MODEL: modelChoice.default({ family: "sonnet", pin: undefined }),
   HEARTBEAT_EVERY: duration.default("30m"),
-  HEARTBEAT_MODEL: family.default("haiku"),
+  HEARTBEAT_MODEL: modelChoice.default({ family: "haiku", pin: undefined }),
   TIMEZONE: z
     .string()
     .refine((zone) => {
@@ -70,14 +79,14 @@ const shape = {
 };
 
 const MAKE_SETUP = "run make setup, or set 16 or more random characters in .env";
-const FAMILY_WORDS = "opus, sonnet or haiku";
+const MODEL_WORDS = acceptedInWords();
 
 const help: Help<typeof shape> = {
   AUTH_MODE: { expected: "max-proxy or setup-token" },
-  AGENTS: { expected: "a list such as main=opus,lite=sonnet (ids of lower-case letters, digits and dashes)" },
-  DEFAULT_MODEL: { expected: FAMILY_WORDS },
+  AGENTS: { expected: `a list such as main=opus,lite=sonnet,stable=claude-opus-4-8 (ids of lower-case letters, digits and dashes; each model ${MODEL_WORDS})` },
+  DEFAULT_MODEL: { expected: MODEL_WORDS },
   HEARTBEAT_EVERY: { expected: 'a duration such as "30m", "2h" or "0m" (off)' },
-  HEARTBEAT_MODEL: { expected: FAMILY_WORDS },
+  HEARTBEAT_MODEL: { expected: MODEL_WORDS },
   TIMEZONE: { expected: "an IANA time zone such as Europe/Berlin" },
   NORMALIZER_URL: { expected: "an http(s) URL such as http://normalizer:3457/v1" },
   IMAGE_POLICY: { expected: "send, placeholder or reject" },
@@ -122,6 +131,19 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
         report("FALLBACK_ANTHROPIC_API_KEY", `is too short (${apiKey.length} characters; an Anthropic API key has over 100)`, getKey);
       }
       if (settings.AUTH_MODE !== "setup-token") return;
+      // Option 1 runs OpenClaw's own anthropic catalogue: a pin must be in it
+      const chosen: [string, ModelChoice][] = [
+        ...settings.AGENTS.map((agent): [string, ModelChoice] => ["AGENTS", agent.model]),
+        ["DEFAULT_MODEL", settings.DEFAULT_MODEL],
+        ["HEARTBEAT_MODEL", settings.HEARTBEAT_MODEL],
+      ];
+      for (const [variable, choice] of chosen.filter(([, choice]) => !runsIn("setup-token", choice))) {
+        report(
+          variable,
+          `names ${choiceId(choice)}, which AUTH_MODE=setup-token cannot run (OpenClaw 2026.9.6's anthropic catalogue has ${OPENCLAW_IDS.join(", ")})`,
+          `choose the family (${choice.family}) or one of those ids, or use AUTH_MODE=max-proxy, which runs every model of the subscription`,
+        );
+      }
       const token = settings.CLAUDE_SETUP_TOKEN;
       const getOne = "run `claude setup-token` and put what it prints in .env (or run make setup)";
       if (!token) report("CLAUDE_SETUP_TOKEN", "is not set, and AUTH_MODE=setup-token needs it", getOne);

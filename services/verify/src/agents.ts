@@ -1,10 +1,10 @@
-// Checks 3 and 5: the gateway lists each agent of AGENTS on the model config-init gives its family
+// Checks 3 and 5: the gateway lists each agent of AGENTS on the model config-init gives its choice
 // (`openclaw agents list --json`), and an agent turn through the gateway answers (`openclaw agent --json`).
 import type { Commands } from "./commands.ts";
 import { runFailure, type RunResult } from "./compose.ts";
 import { asArray, asNumber, asRecord, asString, clip, firstLine, isRecord, parseJsonOutput, stripAnsi } from "./json.ts";
 import type { ModelPolicy } from "./model-policy.ts";
-import { modelRef, providerOf } from "./models.ts";
+import { familyChoice, modelRef, providerOf } from "./models.ts";
 import { fail, ok, type Row } from "./row.ts";
 import type { Agent, AuthMode } from "./stack.ts";
 
@@ -54,10 +54,10 @@ export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode,
   };
   const rows = expected.map((agent, index): Row => {
     const check = `agent ${agent.id}`;
-    const want = modelRef(mode, agent.family);
+    const want = modelRef(mode, agent.choice);
     const seen = listed.find((a) => a.id === agent.id);
-    if (!seen) return fail(check, `not listed by the gateway (AGENTS has ${agent.id}=${agent.family})`, rerender(dc));
-    if (seen.model !== want) return fail(check, `model ${seen.model || "(none)"}, expected ${want} (${agent.family})`, rerender(dc));
+    if (!seen) return fail(check, `not listed by the gateway (AGENTS has ${agent.id}=${agent.model})`, rerender(dc));
+    if (seen.model !== want) return fail(check, `model ${seen.model || "(none)"}, expected ${want} (${agent.model})`, rerender(dc));
     if (index === 0 && !seen.isDefault) return fail(check, `${want}, but not the default agent (the first in AGENTS is)`, rerender(dc));
     return uncredentialed(seen) ?? ok(check, `${want}${seen.isDefault ? ", default agent" : ""}`);
   });
@@ -69,7 +69,7 @@ export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode,
         fail(
           check,
           `${extra.model}: a model of ${otherProvider}, which AUTH_MODE=${mode} does not use (not in AGENTS, kept from the existing config)`,
-          `${rerender(dc)}; if it stays, give it a model of this mode: ${dc.execIn("gateway")} openclaw config set agents.entries.${extra.id}.model ${modelRef(mode, "sonnet")}`,
+          `${rerender(dc)}; if it stays, give it a model of this mode: ${dc.execIn("gateway")} openclaw config set agents.entries.${extra.id}.model ${modelRef(mode, familyChoice("sonnet"))}`,
         ),
       );
       continue;

@@ -1,16 +1,17 @@
 // The stack as `docker compose config --format json` resolves it (.env, COMPOSE_* variables,
 // override files): which services the active profiles select and each one's environment. verify
 // reads the settings it checks from here, as the containers received them.
+import { parseChoice, type AuthMode, type ModelChoice } from "./models.ts";
 import { asRecord, isRecord } from "./json.ts";
 
 export const CONFIG_INIT = "config-init";
-export const FAMILIES = ["opus", "sonnet", "haiku"] as const;
-export type Family = (typeof FAMILIES)[number];
-export type AuthMode = "max-proxy" | "setup-token";
+export type { AuthMode };
 
 export interface Agent {
   id: string;
-  family: Family;
+  /** The model as AGENTS writes it (opus, claude-opus-4-8). */
+  model: string;
+  choice: ModelChoice;
 }
 
 export interface Stack {
@@ -41,16 +42,17 @@ function environment(service: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, text(value)]));
 }
 
-/** `main=opus,lite=sonnet` → agents; the same rules as config-init. */
+/** `main=opus,lite=claude-opus-4-8` → agents; the same rules as config-init. */
 export function parseAgents(spec: string): Agent[] | { error: string } {
   const entries = (spec.trim() === "" ? DEFAULT_AGENTS : spec).split(",").map((entry) => entry.trim()).filter(Boolean);
   const agents: Agent[] = [];
   for (const entry of entries) {
-    const [id = "", family = ""] = entry.split("=").map((part) => part.trim());
-    if (!/^[a-z][a-z0-9-]{0,31}$/.test(id) || !(FAMILIES as readonly string[]).includes(family)) {
-      return { error: `AGENTS: "${entry}" is not id=opus|sonnet|haiku` };
+    const [id = "", model = ""] = entry.split("=").map((part) => part.trim());
+    const choice = parseChoice(model);
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(id) || !choice) {
+      return { error: `AGENTS: "${entry}" is not id=model (the model a family or an exact id)` };
     }
-    agents.push({ id, family: family as Family });
+    agents.push({ id, model, choice });
   }
   return agents.length > 0 ? agents : { error: "AGENTS: no agent" };
 }

@@ -1,6 +1,6 @@
-// Every model reference in openclaw.json, brought into the chosen mode by family (models.ts
-// mapModelRef), so nothing the user kept from the other mode names a provider that is not there, or
-// an allowlist that refuses the models config-init sets (a cron job's model override is checked
+// Every model reference in openclaw.json, brought into the chosen mode (models.ts mapModelRef: a
+// pin stays itself where the mode runs it, anything else becomes its family), so nothing the user
+// kept from the other mode names a provider that is not there, or an allowlist that refuses the models config-init sets (a cron job's model override is checked
 // against agents.defaults.modelPolicy.allow, or the keys of agents.defaults.models without one).
 //
 // Where OpenClaw 2026.9.6 keeps model references, found in its config schema (zod-schema*.mjs) and
@@ -19,6 +19,7 @@
 //   `{defaultProvider, defaultModel}`.
 // models.providers (provider catalogs, not references) is left alone.
 import { isPlainObject, type JsonObject } from "../json.ts";
+import { FAMILIES } from "@clawbridge/models";
 import { mapModelRef, type AuthMode } from "../models.ts";
 
 const STRING_KEYS = new Set([
@@ -52,7 +53,7 @@ export class RefMapper {
   /** `ref` in the mode; `ref` itself (and a line saying so) when it cannot be mapped. */
   ref(ref: string, where: string): string {
     const mapping = mapModelRef(ref, this.mode);
-    if (mapping.kind === "unmappable") this.unmappable.push(`${where}: ${ref} ${UNMAPPABLE} (opus, sonnet or haiku); kept as it is: change it by hand if this mode cannot serve it`);
+    if (mapping.kind === "unmappable") this.unmappable.push(`${where}: ${ref} ${UNMAPPABLE} (${FAMILIES.join(", ")}); kept as it is: change it by hand if this mode cannot serve it`);
     return mapping.kind === "map" ? mapping.to : ref;
   }
 

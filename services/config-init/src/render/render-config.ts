@@ -26,7 +26,7 @@ export function templateVariables(settings: Settings): Record<string, unknown> {
   return {
     DEFAULT_AGENT: defaultAgent?.id,
     DEFAULT_MODEL: modelChain(mode, settings.DEFAULT_MODEL, api),
-    AGENT_ENTRIES: Object.fromEntries(settings.AGENTS.map((agent) => [agent.id, { model: modelChain(mode, agent.family, api) }])),
+    AGENT_ENTRIES: Object.fromEntries(settings.AGENTS.map((agent) => [agent.id, { model: modelChain(mode, agent.model, api) }])),
     HEARTBEAT: { every: settings.HEARTBEAT_EVERY, model: modelRef(mode, settings.HEARTBEAT_MODEL), agentId: defaultAgent?.id },
     TIMEZONE: settings.TIMEZONE,
     NORMALIZER_URL: settings.NORMALIZER_URL,
