@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ACCEPTED_IDS } from "../../lib/models/src/index.ts";
 import { docker } from "../support/containers.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -181,9 +182,9 @@ describe("config-init with the metered API fallback (FALLBACK_ANTHROPIC_API_KEY)
     expect(config.models.providers["anthropic-api"]).toMatchObject({ baseUrl: "https://api.anthropic.com", apiKey: "${FALLBACK_ANTHROPIC_API_KEY}", api: "anthropic-messages" });
     expect(config.models.providers).not.toHaveProperty("anthropic");
     expect(config.agents.entries.main?.model.fallbacks).toEqual([
-      "claude-max-proxy/claude-sonnet-4",
-      "claude-max-proxy/claude-haiku-4",
-      "anthropic-api/claude-opus-5",
+      "claude-max-proxy/sonnet",
+      "claude-max-proxy/haiku",
+      "anthropic-api/claude-opus-5-5",
       "anthropic-api/claude-sonnet-5",
       "anthropic-api/claude-haiku-4-5",
     ]);
@@ -216,9 +217,7 @@ describe("config-init with the metered API fallback (FALLBACK_ANTHROPIC_API_KEY)
     expect(run.lines[0]?.msg).toBe("openclaw.json written and valid");
     const rows = parse(read()).models.providers["claude-max-proxy"]?.models ?? [];
     expect(rows.map((row) => [row.id, row.compat?.supportsUsageInStreaming ?? null])).toEqual([
-      ["claude-opus-4", true],
-      ["claude-sonnet-4", true],
-      ["claude-haiku-4", true],
+      ...ACCEPTED_IDS.map((id) => [id, true]),
       ["claude-opus-4-1m", null],
     ]);
     expect(rows[0]?.headers).toEqual({ "x-team": "ops" });
@@ -267,7 +266,7 @@ describe("config-init with AUTH_MODE=setup-token", () => {
     }
     const config = docker("run", "--rm", "--network", "none", "-v", `${volume}:/s`, "--entrypoint", "cat", IMAGE, "/s/openclaw.json");
     expect(config).not.toContain(SETUP_TOKEN.slice(13));
-    expect(config).toContain('"primary": "anthropic/claude-opus-5"');
+    expect(config).toContain('"primary": "anthropic/claude-opus-5-5"');
   });
 
   it("does nothing on a second run with the same token, and says so", () => {
@@ -296,8 +295,8 @@ describe("config-init with AUTH_MODE=setup-token", () => {
     expect(config.models.providers["anthropic-api"]?.apiKey).toBe("${FALLBACK_ANTHROPIC_API_KEY}");
     expect(config.models.providers.anthropic?.apiKey).toBeUndefined();
     expect(Object.values(config.auth.profiles)).toEqual([{ provider: "anthropic", mode: "token" }]);
-    expect(config.agents.entries.main?.model.primary).toBe("anthropic/claude-opus-5");
-    expect(config.agents.entries.main?.model.fallbacks.slice(-3)).toEqual(["anthropic-api/claude-opus-5", "anthropic-api/claude-sonnet-5", "anthropic-api/claude-haiku-4-5"]);
+    expect(config.agents.entries.main?.model.primary).toBe("anthropic/claude-opus-5-5");
+    expect(config.agents.entries.main?.model.fallbacks.slice(-3)).toEqual(["anthropic-api/claude-opus-5-5", "anthropic-api/claude-sonnet-5", "anthropic-api/claude-haiku-4-5"]);
     // nothing stored for the key: the only credential is still the setup token
     for (const agent of ["main", "lite"]) {
       expect(authList(agent, { OPENCLAW_GATEWAY_TOKEN: ENV.OPENCLAW_GATEWAY_TOKEN, FALLBACK_ANTHROPIC_API_KEY: key }).profiles).toEqual([
@@ -336,19 +335,20 @@ describe("config-init on the article's hand-made state dir (Option 1, moved to m
     for (const legacy of ["agents/main/agent/auth-profiles.json", "agents/lite/agent/auth-profiles.json", "agents/main/sessions/sessions.json", "cron/jobs.json", "openclaw.json: agents.list"]) {
       expect(messages).toContain(`${legacy}: imported by openclaw doctor (the original is kept as a backup or archive)`);
     }
-    // the allowlist doctor made of agents.defaults.models (it had turned sonnet-4-5 into 4-6 already)
+    // the allowlist doctor made of agents.defaults.models (it had turned sonnet-4-5 into 4-6 already);
+    // each exact id the subscription's CLI runs stays itself (a pin), on the proxy
     expect(messages).toContain(
-      "openclaw.json agents.defaults.modelPolicy.allow: anthropic/claude-opus-4-6, anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-opus-4, claude-max-proxy/claude-sonnet-4",
+      "openclaw.json agents.defaults.modelPolicy.allow: anthropic/claude-opus-4-6, anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-opus-4-6, claude-max-proxy/claude-sonnet-4-6",
     );
-    expect(messages).toContain("openclaw.json agents.defaults.models: anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4");
+    expect(messages).toContain("openclaw.json agents.defaults.models: anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4-6");
     expect(messages).toContain(
-      "cron job Morning brief (morning-brief): model anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4; fallbacks anthropic/claude-sonnet-4-5 → claude-max-proxy/claude-sonnet-4; error state cleared (7 consecutive errors)",
+      "cron job Morning brief (morning-brief): model anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4-6; fallbacks anthropic/claude-sonnet-4-5 → claude-max-proxy/claude-sonnet-4-5; error state cleared (7 consecutive errors)",
     );
-    expect(messages).toContain("cron job Hourly check (hourly-check): model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4");
-    expect(messages).toContain("cron job Old report (old-report): model anthropic/claude-sonnet-4-5 → claude-max-proxy/claude-sonnet-4");
+    expect(messages).toContain("cron job Hourly check (hourly-check): model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4-6");
+    expect(messages).toContain("cron job Old report (old-report): model anthropic/claude-sonnet-4-5 → claude-max-proxy/claude-sonnet-4-5");
     // the chat the user pinned to a model, imported by doctor from sessions.json
     expect(messages).toContain(
-      "agents/main/agent/openclaw-agent.sqlite session agent:main:telegram:direct:4242: modelOverride anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4; model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4",
+      "agents/main/agent/openclaw-agent.sqlite session agent:main:telegram:direct:4242: modelOverride anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4-6; model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4-6",
     );
 
     // (doctor also adds heartbeat jobs of its own; the fixture's three are what this is about)
@@ -356,10 +356,10 @@ describe("config-init on the article's hand-made state dir (Option 1, moved to m
       .filter((job) => ["hourly-check", "morning-brief", "old-report"].includes(job.id))
       .map((job) => ({ id: job.id, enabled: job.enabled, model: job.model, errors: job.state.consecutiveErrors, lastError: job.state.lastError ?? null }));
     expect(jobs).toEqual([
-      { id: "hourly-check", enabled: 1, model: "claude-max-proxy/claude-sonnet-4", errors: 0, lastError: null },
-      { id: "morning-brief", enabled: 1, model: "claude-max-proxy/claude-opus-4", errors: 0, lastError: null },
+      { id: "hourly-check", enabled: 1, model: "claude-max-proxy/claude-sonnet-4-6", errors: 0, lastError: null },
+      { id: "morning-brief", enabled: 1, model: "claude-max-proxy/claude-opus-4-6", errors: 0, lastError: null },
       // a disabled job gets the new model but keeps its history
-      { id: "old-report", enabled: 0, model: "claude-max-proxy/claude-sonnet-4", errors: 3, lastError: "429 rate_limit_error" },
+      { id: "old-report", enabled: 0, model: "claude-max-proxy/claude-sonnet-4-5", errors: 3, lastError: "429 rate_limit_error" },
     ]);
 
     const config = JSON.parse(inState("cat openclaw.json")) as {
@@ -369,8 +369,8 @@ describe("config-init on the article's hand-made state dir (Option 1, moved to m
     expect(config.cron).toEqual({ skipMissedJobs: true });
     // nothing in the config names the old provider any more
     expect(JSON.stringify(config)).not.toMatch(/anthropic\//);
-    expect(config.agents.defaults.modelPolicy.allow).toEqual(["claude-max-proxy/claude-opus-4", "claude-max-proxy/claude-sonnet-4"]);
-    expect(Object.keys(config.agents.defaults.models)).toEqual(["claude-max-proxy/claude-opus-4", "claude-max-proxy/claude-sonnet-4"]);
+    expect(config.agents.defaults.modelPolicy.allow).toEqual(["claude-max-proxy/claude-opus-4-6", "claude-max-proxy/claude-sonnet-4-6"]);
+    expect(Object.keys(config.agents.defaults.models)).toEqual(["claude-max-proxy/claude-opus-4-6", "claude-max-proxy/claude-sonnet-4-6"]);
     expect(config.agents.list).toBeUndefined();
     expect(config.agents.ownership).toBe("explicit");
     expect(Object.keys(config.agents.entries).sort()).toEqual(["lite", "main"]);

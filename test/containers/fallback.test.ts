@@ -44,7 +44,7 @@ describe("the metered fallback (FALLBACK_ANTHROPIC_API_KEY)", () => {
     const turn = await agentTurn(id("gateway"), `hello ${tag}`);
     expect(turn.code, turn.output).toBe(0);
     expect(turn.text).toBe("Hello from mock!");
-    expect(turn.reply?.result.meta.agentMeta).toMatchObject({ provider: "anthropic-api", model: "claude-opus-5" });
+    expect(turn.reply?.result.meta.agentMeta).toMatchObject({ provider: "anthropic-api", model: "claude-opus-5-5" });
     const requests = await requestsWith(tag);
     expect(requests.map(via), "one call through the subscription (refused), then the API").toEqual(["subscription", "api-key"]);
     expect(requests[1]?.headers["x-api-key"]).toMatch(/^sk-ant-api03-…\(\d+\)$/); // the mock records it redacted
@@ -58,7 +58,7 @@ describe("the metered fallback (FALLBACK_ANTHROPIC_API_KEY)", () => {
     const after = marker("reset");
     const back = await agentTurn(id("gateway"), `hello ${after}`);
     expect(back.code, back.output).toBe(0);
-    expect(back.reply?.result.meta.agentMeta).toMatchObject({ provider: "claude-max-proxy", model: "claude-opus-4" });
+    expect(back.reply?.result.meta.agentMeta).toMatchObject({ provider: "claude-max-proxy", model: "opus" });
     expect((await requestsWith(after)).map(via)).toEqual(["subscription"]);
   });
 

@@ -14,6 +14,7 @@ import { dataUrl, fingerprint, fixtureImage, imagePart, png } from "../support/i
 import { until } from "../support/until.ts";
 import { marker } from "../support/marker.ts";
 import { mcpToolName } from "../../services/maxapi/src/tools/tool-names.ts";
+import { ACCEPTED_IDS } from "../../lib/models/src/index.ts";
 
 interface Target {
   url: string;
@@ -469,7 +470,7 @@ describe("maxapi", () => {
           return undefined;
         }
       }, 50);
-      expect(models).toBe("claude-opus-4 claude-sonnet-4 claude-haiku-4");
+      expect(models).toBe(ACCEPTED_IDS.join(" "));
       expect(docker("logs", container)).toMatch(/"port":3459.*"msg":"maxapi listening"/);
     } finally {
       docker("rm", "-f", container);
@@ -777,5 +778,42 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
       }
     }
     expect(await metricsText(targets.shipped)).toMatch(/^maxapi_billing_refusals_total\{code="extra_usage_exhausted"\} 2$/m);
+  });
+});
+
+describe("maxapi: a model refused, on the real CLI", () => {
+  /** Calls to Anthropic that carried `tag` (other containers' requests share the mock). */
+  const callsWith = async (tag: string) => (await mock.messages()).filter((request) => request.text.includes(tag)).length;
+  const errorOf = async (response: Response) => ((await response.json()) as { error: { type: string; code: string; param: string | null; message: string } }).error;
+
+  it("a CLI older than Anthropic's floor for the model: 400 claude_code_version_too_old with both versions and the make command, whole and streamed; other models answer", async () => {
+    await waitHealthy(targets.shipped);
+    await setMode("version-too-old", { requiredVersion: "2.1.332", models: "sonnet" });
+    for (const stream of [false, true]) {
+      const tag = marker("marker");
+      const response = await chat(targets.shipped, ask(`floor ${tag}`, { model: "claude-sonnet-4", stream }));
+      const error = await errorOf(response);
+      expect(response.status, JSON.stringify(error)).toBe(400);
+      expect(error).toMatchObject({ type: "invalid_request_error", code: "claude_code_version_too_old", param: "model" });
+      expect(error.message).toMatch(/^The Claude Code CLI maxapi runs \(2\.1\.330\) is too old for .+: Anthropic requires version 2\.1\.332 or newer for it/);
+      expect(error.message).toContain("`make claude-code VERSION=2.1.332`");
+      expect(await callsWith(tag), "the CLI's own two calls (it resends once with a beta fewer); none from maxapi").toBe(2);
+    }
+    expect((await chat(targets.shipped, ask(`opus ${marker("marker")}`, { model: "claude-opus-4" }))).status).toBe(200);
+  });
+
+  it("a model the account may not use: 404 model_not_found naming the model, with what to do; the CLI's two calls, none more", async () => {
+    await waitHealthy(targets.shipped);
+    await setMode("model-not-allowed", { models: "sonnet" });
+    const tag = marker("marker");
+    const response = await chat(targets.shipped, ask(`barred ${tag}`, { model: "claude-sonnet-4" }));
+    const error = await errorOf(response);
+    expect(response.status, JSON.stringify(error)).toBe(404);
+    expect(error).toMatchObject({ type: "invalid_request_error", code: "model_not_found", param: "model" });
+    // the model as maxapi gave it to the CLI's --model, which the CLI's sentence names
+    expect(error.message).toMatch(/^Anthropic refused the model (\S*sonnet\S*): it does not exist, or this account may not use it \(Claude CLI: "There's an issue with the selected model \(\1\)\./);
+    expect(error.message).toContain("Choose another model");
+    expect(await callsWith(tag)).toBe(2);
+    expect((await chat(targets.shipped, ask(`opus ${marker("marker")}`, { model: "claude-opus-4" }))).status).toBe(200);
   });
 });

@@ -69,8 +69,9 @@ function expectRanOnItsModel({ result, request }: { result: CronRunResult; reque
 describe("the article's Option 1 install (setup token) moved to max-proxy, on the whole stack", () => {
   const PROJECT = `clawbridge-migrated-${process.pid}`;
   const JOBS: Record<string, Expected> = {
-    "hourly-check": { message: "Anything urgent?", model: "claude-max-proxy/claude-sonnet-4", apiModel: /sonnet/, announces: false },
-    "morning-brief": { message: "Summarize my inbox.", model: "claude-max-proxy/claude-opus-4", apiModel: /opus/, announces: true },
+    // the article's exact ids are pins: the subscription's CLI runs each as itself
+    "hourly-check": { message: "Anything urgent?", model: "claude-max-proxy/claude-sonnet-4-6", apiModel: /^claude-sonnet-4-6$/, announces: false },
+    "morning-brief": { message: "Summarize my inbox.", model: "claude-max-proxy/claude-opus-4-6", apiModel: /^claude-opus-4-6$/, announces: true },
   };
   let state: StateDir;
   let stack: StartedDockerComposeEnvironment;
@@ -94,12 +95,12 @@ describe("the article's Option 1 install (setup token) moved to max-proxy, on th
   it("config-init moved the allowlist with the jobs, and make verify finds every job allowed", async () => {
     const logs = await compose(PROJECT, ["logs", "--no-log-prefix", "--no-color", "config-init"], { OPENCLAW_STATE: state.path });
     expect(logs.stdout).toContain(
-      "openclaw.json agents.defaults.modelPolicy.allow: anthropic/claude-opus-4-6, anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-opus-4, claude-max-proxy/claude-sonnet-4",
+      "openclaw.json agents.defaults.modelPolicy.allow: anthropic/claude-opus-4-6, anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-opus-4-6, claude-max-proxy/claude-sonnet-4-6",
     );
     const result = await verify();
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/cron Hourly check\s*\|\s*ok\s*\|\s*claude-max-proxy\/claude-sonnet-4, every 1h/);
-    expect(result.stdout).toMatch(/cron Morning brief\s*\|\s*ok\s*\|\s*claude-max-proxy\/claude-opus-4/);
+    expect(result.stdout).toMatch(/cron Hourly check\s*\|\s*ok\s*\|\s*claude-max-proxy\/claude-sonnet-4-6, every 1h/);
+    expect(result.stdout).toMatch(/cron Morning brief\s*\|\s*ok\s*\|\s*claude-max-proxy\/claude-opus-4-6/);
   });
 
   it("runs each enabled migrated job on its own model through the proxy", async () => {
@@ -112,24 +113,57 @@ describe("the article's Option 1 install (setup token) moved to max-proxy, on th
     // agent's own model is opus. Left on anthropic, the pin is dropped and the chat answers on opus.
     const turn = await agentTurn(gateway, "pinned-chat-check", { sessionKey: "agent:main:telegram:direct:4242" });
     expect(turn.code, turn.output).toBe(0);
-    expect(turn.reply?.result.meta.agentMeta).toMatchObject({ provider: "claude-max-proxy", model: "claude-sonnet-4" });
-    expect((await mock.receivedWith("pinned-chat-check")).body).toMatchObject({ model: expect.stringMatching(/sonnet/) as string });
+    expect(turn.reply?.result.meta.agentMeta).toMatchObject({ provider: "claude-max-proxy", model: "claude-sonnet-4-6" });
+    expect((await mock.receivedWith("pinned-chat-check")).body).toMatchObject({ model: "claude-sonnet-4-6" });
   });
 
   it("an allowlist that leaves a job's model out: OpenClaw refuses the run before the model, and make verify says which job and how to fix it", async () => {
-    docker("exec", gateway, "openclaw", "config", "set", "agents.defaults.modelPolicy.allow", '["claude-max-proxy/claude-opus-4"]', "--strict-json");
+    docker("exec", gateway, "openclaw", "config", "set", "agents.defaults.modelPolicy.allow", '["claude-max-proxy/claude-opus-4-6"]', "--strict-json");
     const { result, request } = await runJob(gateway, mock, "hourly-check", "Anything urgent?");
     expect(result.code).not.toBe(0);
     expect(result.run?.error).toBe(
-      "automation model override 'claude-max-proxy/claude-sonnet-4' rejected by agents.defaults.modelPolicy.allow: claude-max-proxy/claude-sonnet-4 is not in [claude-max-proxy/claude-opus-4]",
+      "automation model override 'claude-max-proxy/claude-sonnet-4-6' rejected by agents.defaults.modelPolicy.allow: claude-max-proxy/claude-sonnet-4-6 is not in [claude-max-proxy/claude-opus-4-6]",
     );
     expect(request).toBeUndefined();
 
     const verified = await verify();
     expect(verified.code).not.toBe(0);
     const row = verified.stdout.split("\n").find((line) => line.includes("cron Hourly check")) ?? "";
-    expect(row).toMatch(/FAIL\s*\|\s*model claude-max-proxy\/claude-sonnet-4 is not in agent lite's allowlist \[claude-max-proxy\/claude-opus-4\]/);
+    expect(row).toMatch(/FAIL\s*\|\s*model claude-max-proxy\/claude-sonnet-4-6 is not in agent lite's allowlist \[claude-max-proxy\/claude-opus-4-6\]/);
     expect(row).toContain("up -d --force-recreate config-init gateway");
+  });
+});
+
+describe("an earlier Option 2 install (claude-max-api's ids) staying on max-proxy, on the whole stack", () => {
+  // claude-opus-4 and claude-sonnet-4 ran the CLI's opus and sonnet: the newest of each family. They
+  // become the family, so each job keeps the model it had (Opus 5.5 and Sonnet 5.5 on the CLI 2.1.330).
+  const PROJECT = `clawbridge-migrated-mp-${process.pid}`;
+  const JOBS: Record<string, Expected> = {
+    "hourly-check": { message: "Anything urgent?", model: "claude-max-proxy/sonnet", apiModel: /^claude-sonnet-5-5$/, announces: false },
+    "morning-brief": { message: "Summarize my inbox.", model: "claude-max-proxy/opus", apiModel: /^claude-opus-5-5$/, announces: true },
+  };
+  let state: StateDir;
+  let stack: StartedDockerComposeEnvironment;
+  let mock: MockAnthropicClient;
+  let gateway: string;
+
+  beforeAll(async () => {
+    state = seedStateDir(fixture("article-option2"));
+    stack = await startStack(PROJECT, { OPENCLAW_STATE: state.path });
+    mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
+    gateway = stack.getContainer("gateway-1").getId();
+  });
+
+  afterAll(async () => {
+    await stack.down({ removeVolumes: true });
+    state.remove();
+  });
+
+  it("moves claude-opus-4 to the Opus family and runs each enabled job on the model it had", async () => {
+    const logs = await compose(PROJECT, ["logs", "--no-log-prefix", "--no-color", "config-init"], { OPENCLAW_STATE: state.path });
+    expect(logs.stdout).toMatch(/cron job Morning brief \(morning-brief\): model claude-max-proxy\/claude-opus-4 → claude-max-proxy\/opus/);
+    expect(enabledFixtureJobs(gateway, ["hourly-check", "morning-brief", "old-report"])).toEqual(Object.keys(JOBS).sort());
+    for (const [id, expected] of Object.entries(JOBS)) expectRanOnItsModel(await runJob(gateway, mock, id, expected.message), expected);
   });
 });
 
@@ -137,7 +171,7 @@ describe("an Option 2 install (claude-max-api) moved to setup-token mode, agains
   const PROJECT = `clawbridge-migrated-st-${process.pid}`;
   const JOBS: Record<string, Expected> = {
     "hourly-check": { message: "Anything urgent?", model: "anthropic/claude-sonnet-5", apiModel: /^claude-sonnet-5$/, announces: false },
-    "morning-brief": { message: "Summarize my inbox.", model: "anthropic/claude-opus-5", apiModel: /^claude-opus-5$/, announces: true },
+    "morning-brief": { message: "Summarize my inbox.", model: "anthropic/claude-opus-5-5", apiModel: /^claude-opus-5-5$/, announces: true },
   };
   let state: StateDir;
   let stack: StartedDockerComposeEnvironment;

@@ -43,7 +43,7 @@ describe("normalizer image", () => {
       body: JSON.stringify(request),
     });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({ model: "claude-sonnet-4", choices: [{ message: { content: "mock answer" } }] });
+    expect(await ok.json()).toMatchObject({ model: "claude-sonnet-4-5", choices: [{ message: { content: "mock answer" } }] }); // a pin, passed on as itself
 
     const refused = await fetch(`${url}/v1/chat/completions`, { method: "POST", body: JSON.stringify(request) });
     expect(refused.status).toBe(401);

@@ -51,9 +51,10 @@ describe("the gateway on a migrated legacy install (max-proxy)", () => {
     };
     const ours = jobs.filter((job) => ["hourly-check", "morning-brief", "old-report"].includes(job.id)).sort((a, b) => a.id.localeCompare(b.id));
     expect(ours.map((job) => [job.id, job.payload.model, job.enabled ? job.state.consecutiveErrors ?? 0 : "disabled"])).toEqual([
-      ["hourly-check", "claude-max-proxy/claude-sonnet-4", 0],
-      ["morning-brief", "claude-max-proxy/claude-opus-4", 0],
-      ["old-report", "claude-max-proxy/claude-sonnet-4", "disabled"],
+      // the article's exact ids are pins the subscription's CLI runs as themselves
+      ["hourly-check", "claude-max-proxy/claude-sonnet-4-6", 0],
+      ["morning-brief", "claude-max-proxy/claude-opus-4-6", 0],
+      ["old-report", "claude-max-proxy/claude-sonnet-4-5", "disabled"],
     ]);
   });
 });
@@ -68,7 +69,7 @@ describe("the gateway in setup-token mode", () => {
     expect(turn.code, turn.output).toBe(0);
     expect(turn.reply?.status).toBe("ok");
     expect(turn.text).toContain("Hello from mock!");
-    expect(turn.reply?.result.meta.agentMeta).toMatchObject({ provider: "anthropic", model: "claude-opus-5" });
+    expect(turn.reply?.result.meta.agentMeta).toMatchObject({ provider: "anthropic", model: "claude-opus-5-5" });
 
     const requests = (await (await fetch(`${mockUrl}/__mock/requests`)).json()) as RecordedRequest[];
     const request = requests.find((r) => r.text.includes(marker));

@@ -62,7 +62,7 @@ describe("an OpenClaw agent turn", () => {
     const text = marker("agent-turn");
     const turn = await turnOk(`Please echo ${text}`);
     expect(turn.text).toBe("Hello from mock!");
-    expect(turn.result.meta.agentMeta).toMatchObject({ provider: "claude-max-proxy", model: "claude-opus-4" });
+    expect(turn.result.meta.agentMeta).toMatchObject({ provider: "claude-max-proxy", model: "opus" });
 
     const request = await mock.receivedWith(text);
     expect(request.headers["user-agent"]).toMatch(/^claude-cli\//); // the real CLI sent it
@@ -220,7 +220,7 @@ describe("an OpenAI SDK client through the normalizer", () => {
     expect(chunks).toBeGreaterThan(1);
   });
 
-  it("streams with the client's x-request-id, which comes back and is in both services' log line for the request; usage and the model asked for arrive", async () => {
+  it("streams with the client's x-request-id, which comes back and is in both services' log line for the request; usage and the model that ran arrive", async () => {
     const requestId = marker("trace");
     const { data: stream, response } = await client()
       .chat.completions.create(
@@ -235,7 +235,7 @@ describe("an OpenAI SDK client through the normalizer", () => {
       models.add(chunk.model);
       usage = chunk.usage ?? usage;
     }
-    expect([...models]).toEqual(["claude-opus-4"]);
+    expect([...models], "claude-opus-4 chose the Opus family; every chunk names the model that ran").toEqual(["claude-opus-5-5"]);
     expect(usage?.completion_tokens).toBeGreaterThan(0);
     expect(usage?.total_tokens).toBe((usage?.prompt_tokens ?? 0) + (usage?.completion_tokens ?? 0));
     const requestLine = (service: string) =>
@@ -404,7 +404,7 @@ describe("the subscription's limits, through OpenClaw", () => {
     await mock.spendWindow("seven_day_opus", Math.ceil(Date.now() / 1000) + 45);
     const turn = await turnOk(`opus week ${marker("fallback")}`);
     expect(turn.text).toBe("Hello from mock!");
-    expect(turn.result.meta.agentMeta).toMatchObject({ provider: "claude-max-proxy", model: "claude-sonnet-4" });
+    expect(turn.result.meta.agentMeta).toMatchObject({ provider: "claude-max-proxy", model: "sonnet" });
     await untilReset("seven_day_opus");
   });
 

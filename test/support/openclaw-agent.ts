@@ -18,6 +18,8 @@ export interface AgentTurn {
 }
 
 export interface AgentTurnOptions {
+  /** The agent that answers; main by default. */
+  agent?: string;
   /** The engine the container runs on, when not this machine's default one. */
   dockerHost?: string;
   /** A session of the user's instead of the agent's main one. */
@@ -32,7 +34,7 @@ export async function agentTurn(container: string, message: string, options: Age
   const env = options.bare ? [] : Object.entries({ OPENCLAW_GATEWAY_URL: "ws://127.0.0.1:18789" }).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
   const result = await run(
     "docker",
-    ["exec", ...env, container, "openclaw", "agent", "--agent", "main", ...(options.sessionKey ? ["--session-key", options.sessionKey] : []), ...(options.thinking ? ["--thinking", options.thinking] : []), "--message", message, "--json"],
+    ["exec", ...env, container, "openclaw", "agent", "--agent", options.agent ?? "main", ...(options.sessionKey ? ["--session-key", options.sessionKey] : []), ...(options.thinking ? ["--thinking", options.thinking] : []), "--message", message, "--json"],
     options.dockerHost ? { DOCKER_HOST: options.dockerHost } : {},
     180_000,
   );

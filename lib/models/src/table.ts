@@ -45,7 +45,10 @@ export interface ModelFacts {
   /** The CLI's figures for it (`modelUsage.<id>.contextWindow`, `.maxOutputTokens`). */
   contextWindow: number;
   maxOutputTokens: number;
-  /** In OpenClaw 2026.9.6's anthropic catalogue, so Option 1 (setup token) can run it. */
+  /**
+   * In OpenClaw 2026.9.6's anthropic catalogue, so Option 1 (setup token) can run it
+   * (docs/openclaw-2026.9.6.md: ids its bundle names but the catalogue lacks validate, then fail at run time).
+   */
   inOpenClaw: boolean;
 }
 
@@ -64,12 +67,12 @@ const ROWS: readonly [id: string, contextWindow: number, maxOutputTokens: number
   ["claude-opus-5-5", M, 128 * K, true],
   ["claude-opus-5", M, 64 * K, true],
   ["claude-opus-4-8", M, 64 * K, true],
-  ["claude-opus-4-7", M, 64 * K, true],
-  ["claude-opus-4-6", 200 * K, 64 * K, true],
+  ["claude-opus-4-7", M, 64 * K, false],
+  ["claude-opus-4-6", 200 * K, 64 * K, false],
   ["claude-opus-4-5", 200 * K, 32 * K, false],
   ["claude-sonnet-5-5", M, 128 * K, false],
   ["claude-sonnet-5", M, 64 * K, true],
-  ["claude-sonnet-4-6", 200 * K, 32 * K, true],
+  ["claude-sonnet-4-6", 200 * K, 32 * K, false],
   ["claude-sonnet-4-5", 200 * K, 32 * K, false],
   ["claude-haiku-5-5", M, 128 * K, false],
   ["claude-haiku-4-5", 200 * K, 32 * K, true],
