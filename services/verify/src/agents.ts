@@ -4,7 +4,7 @@ import type { Commands } from "./commands.ts";
 import { runFailure, type RunResult } from "./compose.ts";
 import { asArray, asNumber, asRecord, asString, clip, firstLine, isRecord, parseJsonOutput, stripAnsi } from "./json.ts";
 import type { ModelPolicy } from "./model-policy.ts";
-import { familyChoice, modelRef, providerOf } from "./models.ts";
+import { familyChoice, modelRef, openclawId, providerOf } from "./models.ts";
 import { fail, ok, type Row } from "./row.ts";
 import type { Agent, AuthMode } from "./stack.ts";
 
@@ -54,6 +54,8 @@ export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode,
   };
   const rows = expected.map((agent, index): Row => {
     const check = `agent ${agent.id}`;
+    // config-init refuses these settings; say so rather than fail on the reference
+    if (openclawId(mode, agent.choice) === undefined) return fail(check, `AGENTS has ${agent.id}=${agent.model}, which AUTH_MODE=${mode} cannot run (not in OpenClaw's anthropic catalogue)`, `choose its family (${agent.choice.family}) or use AUTH_MODE=max-proxy, then ${rerender(dc)}`);
     const want = modelRef(mode, agent.choice);
     const seen = listed.find((a) => a.id === agent.id);
     if (!seen) return fail(check, `not listed by the gateway (AGENTS has ${agent.id}=${agent.model})`, rerender(dc));

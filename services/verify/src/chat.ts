@@ -25,7 +25,8 @@ export interface ChatProbeResult {
   ms: number;
 }
 
-export const CHAT_PROBE_MODEL = "claude-haiku-4";
+// the Haiku family: the answer names the model that ran (claude-haiku-5-5 on the CLI 2.1.330)
+export const CHAT_PROBE_MODEL = "haiku";
 
 export const CHAT_PROBE_SCRIPT = `
 const fs = require("node:fs");

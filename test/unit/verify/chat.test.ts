@@ -63,7 +63,8 @@ describe("the chat probe script", () => {
         res.statusCode = 401;
         res.end(JSON.stringify({ error: { type: "authentication_error", code: "invalid_api_key", message: "the API key is not valid" } }));
       } else {
-        res.end(JSON.stringify({ model: "claude-haiku-4", choices: [{ message: { role: "assistant", content: "OK" } }] }));
+        // the answer names the model that ran
+        res.end(JSON.stringify({ model: "claude-haiku-5-5", choices: [{ message: { role: "assistant", content: "OK" } }] }));
       }
     });
   });
@@ -83,10 +84,11 @@ describe("the chat probe script", () => {
   it("posts to <url>/chat/completions with the container's key and prints the answer as one JSON line, without the key", async () => {
     mode = "ok";
     const { stdout, out } = await probe(mkdtempSync(join(tmpdir(), "verify-probe-")), `${base}/v1/`);
-    expect(out).toMatchObject({ url: `${base}/v1/`, status: 200, model: "claude-haiku-4", text: "OK", error: "" });
+    expect(out).toMatchObject({ url: `${base}/v1/`, status: 200, model: "claude-haiku-5-5", text: "OK", error: "" });
     expect(seen[0]?.url).toBe("/v1/chat/completions");
     expect(seen[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
-    expect(JSON.parse(seen[0]?.body ?? "{}")).toMatchObject({ model: "claude-haiku-4", tools: [{ type: "function", function: { name: "clawbridge_verify" } }] });
+    // the probe asks for the Haiku family, the newest model of it
+    expect(JSON.parse(seen[0]?.body ?? "{}")).toMatchObject({ model: "haiku", tools: [{ type: "function", function: { name: "clawbridge_verify" } }] });
     expect(stdout).not.toContain(KEY);
     expect(stdout.trim().split("\n")).toHaveLength(1);
   });

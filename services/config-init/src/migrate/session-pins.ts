@@ -49,7 +49,8 @@ function remapSessionEntry(entry: JsonObject, mapper: RefMapper, where: string):
   const changes = remapPairs(next, ROUTE_PAIRS, mapper, where);
   if (isPlainObject(next.modelFallback)) changes.push(...remapPairs(next.modelFallback, FALLBACK_PAIRS, mapper, where));
   if (changes.length === 0) return undefined;
-  if (next.modelOverride !== entry.modelOverride) {
+  // the pin moved: to another id, or (an exact id both modes run) to the other provider
+  if (next.modelOverride !== entry.modelOverride || next.providerOverride !== pinProvider) {
     for (const key of STALE_WITH_PIN) Reflect.deleteProperty(next, key);
     if (next.providerOverride !== pinProvider) for (const key of AUTH_OVERRIDE) Reflect.deleteProperty(next, key);
   }

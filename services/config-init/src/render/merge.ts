@@ -3,6 +3,8 @@
 // has stay as the user left them. One kind of array merges too: a provider's model rows
 // (`models.providers.<id>.models`), by id, so a row the user added stays, and so do the keys they
 // added to one of ours, while every key the templates set (compat flags, images, limits) is ours.
+// The rows an earlier release rendered for ids that no longer name a model go.
+import { OLD_IDS } from "@clawbridge/models";
 import { isPlainObject, type JsonObject } from "../json.ts";
 
 export function mergeOwned(existing: JsonObject, owned: JsonObject, path: readonly string[] = []): JsonObject {
@@ -22,9 +24,18 @@ const isModelRows = (path: readonly string[]) => path.length === 4 && path[0] ==
 
 const rowId = (row: unknown): unknown => (isPlainObject(row) ? row.id : undefined);
 
+/**
+ * claude-max-api's ids (claude-opus-4, ...), which earlier releases rendered as rows of the proxy: they
+ * name no model (references to them become their family), so their rows would only offer a name that
+ * is not true. A row of that id the user wrote (another name) stays.
+ */
+const isEarlierReleaseRow = (row: unknown, path: readonly string[]): boolean =>
+  path[2] === "claude-max-proxy" && isPlainObject(row) && typeof row.id === "string" && Object.hasOwn(OLD_IDS, row.id) && String(row.name).endsWith("(subscription, via clawbridge)");
+
 /** Our rows in our order, each merged over the user's row of the same id; then the user's other rows. */
 function mergeRows(existing: unknown[], owned: unknown[], path: readonly string[]): unknown[] {
   const ours = new Set<unknown>(owned.map(rowId).filter((id) => id !== undefined));
+  existing = existing.filter((row) => !isEarlierReleaseRow(row, path));
   const rows = owned.map((row) => {
     const theirs = existing.find((old) => rowId(old) !== undefined && rowId(old) === rowId(row));
     return isPlainObject(theirs) && isPlainObject(row) ? mergeOwned(theirs, row, [...path, "*"]) : row;

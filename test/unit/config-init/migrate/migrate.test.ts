@@ -67,24 +67,32 @@ describe("migrateCronJobs", () => {
       { id: "b-disabled", enabled: false, model: "claude-max-proxy/claude-haiku-4", state: { consecutiveErrors: 2, lastError: "429" } },
       { id: "c-fine", enabled: true, model: "anthropic/claude-sonnet-5", state: { consecutiveErrors: 0, lastStatus: "ok" } },
       { id: "d-fallbacks", enabled: true, model: "openai/gpt-5.4", fallbacks: ["claude-max-proxy/claude-sonnet-4", "openai/gpt-5.4-mini"], state: {} },
-      { id: "e-unknown", enabled: true, model: "claude-max-proxy/claude-fable-5", state: {} },
+      { id: "e-unknown", enabled: true, model: "claude-max-proxy/gpt-4o", state: {} },
+      { id: "f-pinned", enabled: true, model: "claude-max-proxy/claude-opus-4-8", fallbacks: ["claude-max-proxy/sonnet"], state: {} },
+      { id: "g-fable", enabled: true, model: "claude-max-proxy/claude-fable-5-2", state: {} },
     ]);
     const lines = reported(migrateCronJobs(dir, "setup-token", new Date("2026-11-24T03:00:00.000Z")));
     expect(lines).toEqual([
       "state/openclaw.sqlite backed up to state/openclaw.sqlite.bak-2026-11-24T03-00-00-000Z",
-      "cron job a-failing (a-failing): model claude-max-proxy/claude-opus-4 → anthropic/claude-opus-5; error state cleared (5 consecutive errors)",
+      // claude-max-api's old ids: their family, the newest of it in OpenClaw's anthropic catalogue
+      "cron job a-failing (a-failing): model claude-max-proxy/claude-opus-4 → anthropic/claude-opus-5-5; error state cleared (5 consecutive errors)",
       "cron job b-disabled (b-disabled): model claude-max-proxy/claude-haiku-4 → anthropic/claude-haiku-4-5",
       // another provider's model stays; only the Claude fallback moves
       "cron job d-fallbacks (d-fallbacks): fallbacks claude-max-proxy/claude-sonnet-4, openai/gpt-5.4-mini → anthropic/claude-sonnet-5, openai/gpt-5.4-mini",
-      "cron job e-unknown (e-unknown) model: claude-max-proxy/claude-fable-5 names no Claude model clawbridge can map (opus, sonnet or haiku); kept as it is: change it by hand if this mode cannot serve it",
+      // a pin the catalogue has stays itself; one it lacks becomes its family's newest there
+      "cron job f-pinned (f-pinned): model claude-max-proxy/claude-opus-4-8 → anthropic/claude-opus-4-8; fallbacks claude-max-proxy/sonnet → anthropic/claude-sonnet-5",
+      "cron job g-fable (g-fable): model claude-max-proxy/claude-fable-5-2 → anthropic/claude-fable-5-1",
+      "cron job e-unknown (e-unknown) model: claude-max-proxy/gpt-4o names no Claude model clawbridge can map (mythos, fable, opus, sonnet, haiku); kept as it is: change it by hand if this mode cannot serve it",
     ]);
     // a changed definition loses its grant revision (as OpenClaw's own out-of-band edits do); state-only changes keep it
     expect(storedJobs(dir)).toEqual([
-      { id: "a-failing", model: "anthropic/claude-opus-5", state: { consecutiveErrors: 0, scheduleErrorCount: 0, nextRunAtMs: 1 }, grant: [null, 2] },
+      { id: "a-failing", model: "anthropic/claude-opus-5-5", state: { consecutiveErrors: 0, scheduleErrorCount: 0, nextRunAtMs: 1 }, grant: [null, 2] },
       { id: "b-disabled", model: "anthropic/claude-haiku-4-5", state: { consecutiveErrors: 2, lastError: "429" }, grant: [null, 2] },
       { id: "c-fine", model: "anthropic/claude-sonnet-5", state: { consecutiveErrors: 0, lastStatus: "ok" }, grant: ["rev-1", 1] },
       { id: "d-fallbacks", model: "openai/gpt-5.4", state: {}, grant: [null, 2] },
-      { id: "e-unknown", model: "claude-max-proxy/claude-fable-5", state: {}, grant: ["rev-1", 1] },
+      { id: "e-unknown", model: "claude-max-proxy/gpt-4o", state: {}, grant: ["rev-1", 1] },
+      { id: "f-pinned", model: "anthropic/claude-opus-4-8", state: {}, grant: [null, 2] },
+      { id: "g-fable", model: "anthropic/claude-fable-5-1", state: {}, grant: [null, 2] },
     ]);
     // the backup holds the store as it was
     const backup = new DatabaseSync(join(dir, "state", "openclaw.sqlite.bak-2026-11-24T03-00-00-000Z"));
@@ -93,15 +101,54 @@ describe("migrateCronJobs", () => {
     expect(before.job_json).toContain("claude-max-proxy/claude-opus-4");
   });
 
+  it("in max-proxy mode moves claude-max-api's old ids to the family they ran, and keeps pins and families", () => {
+    const dir = stateWithJobs([
+      { id: "a-old", enabled: true, model: "claude-max-proxy/claude-opus-4", fallbacks: ["claude-max-proxy/claude-sonnet-4", "claude-max-proxy/claude-haiku-4"], state: {} },
+      { id: "b-pinned", enabled: true, model: "claude-max-proxy/claude-opus-4-8", fallbacks: ["claude-max-proxy/sonnet"], state: {} },
+      { id: "c-article", enabled: true, model: "anthropic/claude-opus-4-6", state: {} },
+      { id: "d-fable", enabled: true, model: "anthropic/claude-fable-5-1", state: {} },
+    ]);
+    expect(reported(migrateCronJobs(dir, "max-proxy", new Date("2026-11-24T03:00:00.000Z"))).slice(1)).toEqual([
+      "cron job a-old (a-old): model claude-max-proxy/claude-opus-4 → claude-max-proxy/opus; fallbacks claude-max-proxy/claude-sonnet-4, claude-max-proxy/claude-haiku-4 → claude-max-proxy/sonnet, claude-max-proxy/haiku",
+      // the proxy runs every exact id as itself
+      "cron job c-article (c-article): model anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4-6",
+      "cron job d-fable (d-fable): model anthropic/claude-fable-5-1 → claude-max-proxy/claude-fable-5-1",
+    ]);
+    expect(storedJobs(dir).map((job) => [job.id, job.model, job.grant[0]])).toEqual([
+      ["a-old", "claude-max-proxy/opus", null],
+      ["b-pinned", "claude-max-proxy/claude-opus-4-8", "rev-1"],
+      ["c-article", "claude-max-proxy/claude-opus-4-6", null],
+      ["d-fable", "claude-max-proxy/claude-fable-5-1", null],
+    ]);
+  });
+
   it("clears the error state of a job whose model is right, keeping its definition and grant", () => {
-    const dir = stateWithJobs([{ id: "failing", enabled: true, model: "claude-max-proxy/claude-opus-4", state: { consecutiveErrors: 2, lastStatus: "error" } }]);
-    expect(reported(migrateCronJobs(dir, "max-proxy", new Date("2026-11-24T03:00:00.000Z"))).slice(1)).toEqual(["cron job failing (failing): error state cleared (2 consecutive errors)"]);
-    expect(storedJobs(dir)).toEqual([{ id: "failing", model: "claude-max-proxy/claude-opus-4", state: { consecutiveErrors: 0, scheduleErrorCount: 0 }, grant: ["rev-1", 1] }]);
+    const dir = stateWithJobs([
+      { id: "failing", enabled: true, model: "claude-max-proxy/opus", state: { consecutiveErrors: 2, lastStatus: "error" } },
+      { id: "pinned", enabled: true, model: "claude-max-proxy/claude-opus-4-8", state: { consecutiveErrors: 3, lastStatus: "error" } },
+    ]);
+    expect(reported(migrateCronJobs(dir, "max-proxy", new Date("2026-11-24T03:00:00.000Z"))).slice(1)).toEqual([
+      "cron job failing (failing): error state cleared (2 consecutive errors)",
+      "cron job pinned (pinned): error state cleared (3 consecutive errors)",
+    ]);
+    expect(storedJobs(dir)).toEqual([
+      { id: "failing", model: "claude-max-proxy/opus", state: { consecutiveErrors: 0, scheduleErrorCount: 0 }, grant: ["rev-1", 1] },
+      { id: "pinned", model: "claude-max-proxy/claude-opus-4-8", state: { consecutiveErrors: 0, scheduleErrorCount: 0 }, grant: ["rev-1", 1] },
+    ]);
   });
 
   it("changes nothing, and backs nothing up, when every job is already right", () => {
-    const dir = stateWithJobs([{ id: "ok", enabled: true, model: "claude-max-proxy/claude-opus-4", state: { consecutiveErrors: 0 } }]);
+    const dir = stateWithJobs([
+      { id: "ok", enabled: true, model: "claude-max-proxy/opus", fallbacks: ["claude-max-proxy/sonnet", "claude-max-proxy/haiku"], state: { consecutiveErrors: 0 } },
+      { id: "pinned", enabled: true, model: "claude-max-proxy/claude-opus-4-8", state: { consecutiveErrors: 0 } },
+      { id: "fable", enabled: true, model: "claude-max-proxy/fable", state: { consecutiveErrors: 0 } },
+    ]);
     expect(reported(migrateCronJobs(dir, "max-proxy"))).toEqual([]);
+    const setupToken = stateWithJobs([
+      { id: "ok", enabled: true, model: "anthropic/claude-opus-5-5", fallbacks: ["anthropic/claude-sonnet-5", "anthropic-api/claude-opus-5-5"], state: { consecutiveErrors: 0 } },
+      { id: "pinned", enabled: true, model: "anthropic/claude-opus-4-8", state: { consecutiveErrors: 0 } },
+    ]);
+    expect(reported(migrateCronJobs(setupToken, "setup-token"))).toEqual([]);
     expect(reported(migrateCronJobs(mkdtempSync(join(tmpdir(), "no-store-")), "max-proxy"))).toEqual([]);
   });
 });
@@ -109,15 +156,15 @@ describe("migrateCronJobs", () => {
 describe("cronJobsMissingProvider", () => {
   it("names the enabled jobs whose own fallbacks list leaves the metered API out (OpenClaw then never uses the agent's), and changes nothing", () => {
     const dir = stateWithJobs([
-      { id: "a-own", enabled: true, model: "claude-max-proxy/claude-opus-4", fallbacks: ["claude-max-proxy/claude-sonnet-4"], state: {} },
-      { id: "b-strict", enabled: true, model: "claude-max-proxy/claude-opus-4", fallbacks: [], state: {} },
-      { id: "c-agents", enabled: true, model: "claude-max-proxy/claude-opus-4", state: {} },
-      { id: "d-with-api", enabled: true, model: "claude-max-proxy/claude-opus-4", fallbacks: ["claude-max-proxy/claude-sonnet-4", "anthropic-api/claude-sonnet-5"], state: {} },
-      { id: "e-disabled", enabled: false, model: "claude-max-proxy/claude-opus-4", fallbacks: ["claude-max-proxy/claude-sonnet-4"], state: {} },
+      { id: "a-own", enabled: true, model: "claude-max-proxy/opus", fallbacks: ["claude-max-proxy/sonnet"], state: {} },
+      { id: "b-strict", enabled: true, model: "claude-max-proxy/opus", fallbacks: [], state: {} },
+      { id: "c-agents", enabled: true, model: "claude-max-proxy/opus", state: {} },
+      { id: "d-with-api", enabled: true, model: "claude-max-proxy/opus", fallbacks: ["claude-max-proxy/sonnet", "anthropic-api/claude-sonnet-5"], state: {} },
+      { id: "e-disabled", enabled: false, model: "claude-max-proxy/opus", fallbacks: ["claude-max-proxy/sonnet"], state: {} },
     ]);
     const before = storedJobs(dir);
     expect(cronJobsMissingProvider(dir, "anthropic-api")).toEqual([
-      { id: "a-own", name: "a-own", fallbacks: ["claude-max-proxy/claude-sonnet-4"] },
+      { id: "a-own", name: "a-own", fallbacks: ["claude-max-proxy/sonnet"] },
       { id: "b-strict", name: "b-strict", fallbacks: [] },
     ]);
     expect(storedJobs(dir)).toEqual(before);

@@ -1,10 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { FAMILIES, MODELS } from "../../../../lib/models/src/index.ts";
 import { renderOwnedConfig, templateNames } from "../../../../services/config-init/src/render/render-config.ts";
 import { loadSettings } from "../../../../services/config-init/src/settings.ts";
 import { BASE_ENV, SETUP_TOKEN } from "../../../support/config-init-env.ts";
 
 const TEMPLATES = fileURLToPath(new URL("../../../../config-templates/", import.meta.url));
+// the proxy's rows: one per family, then one per exact id of the model table
+const PROXY_ROW_IDS = ["mythos", "fable", "opus", "sonnet", "haiku", ...MODELS.map((model) => model.id)];
 
 describe("the rendered openclaw.json", () => {
   it("in max-proxy mode has the shape OpenClaw 2026.9.6 validated (docs/openclaw-2026.9.6.md)", async () => {
@@ -15,20 +18,23 @@ describe("the rendered openclaw.json", () => {
       agents: {
         ownership: "explicit",
         defaults: {
-          model: { primary: "claude-max-proxy/claude-sonnet-4", fallbacks: ["claude-max-proxy/claude-haiku-4"] },
-          heartbeat: { every: "30m", model: "claude-max-proxy/claude-haiku-4", agentId: "main" },
+          model: { primary: "claude-max-proxy/sonnet", fallbacks: ["claude-max-proxy/haiku"] },
+          heartbeat: { every: "30m", model: "claude-max-proxy/haiku", agentId: "main" },
           systemAgent: { agentId: "main" },
           userTimezone: "Europe/Berlin",
         },
         entries: {
-          main: { model: { primary: "claude-max-proxy/claude-opus-4", fallbacks: ["claude-max-proxy/claude-sonnet-4", "claude-max-proxy/claude-haiku-4"] } },
-          lite: { model: { primary: "claude-max-proxy/claude-sonnet-4", fallbacks: ["claude-max-proxy/claude-haiku-4"] } },
+          main: { model: { primary: "claude-max-proxy/opus", fallbacks: ["claude-max-proxy/sonnet", "claude-max-proxy/haiku"] } },
+          lite: { model: { primary: "claude-max-proxy/sonnet", fallbacks: ["claude-max-proxy/haiku"] } },
         },
       },
       plugins: { entries: { "memory-core": { config: { dreaming: { enabled: false } } } } },
     });
     const models = (config.models as { providers: Record<string, { models: { id: string; input: string[] }[] }> }).providers["claude-max-proxy"]?.models;
-    expect(models?.map((m) => m.id)).toEqual(["claude-opus-4", "claude-sonnet-4", "claude-haiku-4"]);
+    expect(models?.map((m) => m.id)).toEqual(PROXY_ROW_IDS);
+    expect(PROXY_ROW_IDS.slice(0, FAMILIES.length)).toEqual([...FAMILIES]);
+    expect(PROXY_ROW_IDS).toContain("claude-opus-4-8");
+    expect(PROXY_ROW_IDS).toContain("claude-fable-5-2");
     expect(models?.every((m) => m.input.join() === "text,image")).toBe(true);
   });
 
@@ -36,7 +42,7 @@ describe("the rendered openclaw.json", () => {
     for (const policy of ["placeholder", "reject"]) {
       const config = await renderOwnedConfig(loadSettings({ ...BASE_ENV, IMAGE_POLICY: policy }), TEMPLATES);
       const models = (config.models as { providers: Record<string, { models: { input: string[] }[] }> }).providers["claude-max-proxy"]?.models;
-      expect(models?.map((m) => m.input.join())).toEqual(["text", "text", "text"]);
+      expect(models?.map((m) => m.input.join())).toEqual(PROXY_ROW_IDS.map(() => "text"));
     }
   });
 
@@ -44,10 +50,10 @@ describe("the rendered openclaw.json", () => {
     const config = await renderOwnedConfig(
       loadSettings({
         ...BASE_ENV,
-        AGENTS: "boss=haiku,helper=opus,scribe=sonnet",
+        AGENTS: "boss=haiku,helper=opus,scribe=sonnet,writer=fable,stable=claude-opus-4-8,legacy=claude-sonnet-4",
         DEFAULT_MODEL: "opus",
         HEARTBEAT_EVERY: "2h",
-        HEARTBEAT_MODEL: "sonnet",
+        HEARTBEAT_MODEL: "claude-sonnet-4-6",
         TIMEZONE: "America/New_York",
         NORMALIZER_URL: "http://proxy-host.example:3457/v1",
       }),
@@ -57,15 +63,20 @@ describe("the rendered openclaw.json", () => {
       models: { providers: { "claude-max-proxy": { baseUrl: "http://proxy-host.example:3457/v1" } } },
       agents: {
         defaults: {
-          model: { primary: "claude-max-proxy/claude-opus-4" },
-          heartbeat: { every: "2h", model: "claude-max-proxy/claude-sonnet-4", agentId: "boss" },
+          model: { primary: "claude-max-proxy/opus" },
+          heartbeat: { every: "2h", model: "claude-max-proxy/claude-sonnet-4-6", agentId: "boss" },
           systemAgent: { agentId: "boss" },
           userTimezone: "America/New_York",
         },
         entries: {
-          boss: { model: { primary: "claude-max-proxy/claude-haiku-4", fallbacks: [] } },
-          helper: { model: { primary: "claude-max-proxy/claude-opus-4" } },
-          scribe: { model: { primary: "claude-max-proxy/claude-sonnet-4" } },
+          boss: { model: { primary: "claude-max-proxy/haiku", fallbacks: [] } },
+          helper: { model: { primary: "claude-max-proxy/opus" } },
+          scribe: { model: { primary: "claude-max-proxy/sonnet" } },
+          writer: { model: { primary: "claude-max-proxy/fable", fallbacks: ["claude-max-proxy/opus", "claude-max-proxy/sonnet", "claude-max-proxy/haiku"] } },
+          // a pin runs as itself and falls back to the lower families
+          stable: { model: { primary: "claude-max-proxy/claude-opus-4-8", fallbacks: ["claude-max-proxy/sonnet", "claude-max-proxy/haiku"] } },
+          // claude-max-api's old id chooses its family
+          legacy: { model: { primary: "claude-max-proxy/sonnet", fallbacks: ["claude-max-proxy/haiku"] } },
         },
       },
     });
@@ -74,7 +85,22 @@ describe("the rendered openclaw.json", () => {
   it("in setup-token mode uses anthropic/ models and declares no proxy provider", async () => {
     const config = await renderOwnedConfig(loadSettings({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN }), TEMPLATES);
     expect(config).not.toHaveProperty("models");
-    expect(config).toMatchObject({ agents: { entries: { main: { model: { primary: "anthropic/claude-opus-5" } } } } });
+    expect(config).toMatchObject({
+      agents: {
+        defaults: { model: { primary: "anthropic/claude-sonnet-5", fallbacks: ["anthropic/claude-haiku-4-5"] }, heartbeat: { model: "anthropic/claude-haiku-4-5" } },
+        entries: { main: { model: { primary: "anthropic/claude-opus-5-5", fallbacks: ["anthropic/claude-sonnet-5", "anthropic/claude-haiku-4-5"] } } },
+      },
+    });
+    // a family is its newest model in OpenClaw's anthropic catalogue; a pin in it runs as itself
+    const chosen = await renderOwnedConfig(loadSettings({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN, AGENTS: "main=fable,lite=claude-opus-4-8" }), TEMPLATES);
+    expect(chosen).toMatchObject({
+      agents: {
+        entries: {
+          main: { model: { primary: "anthropic/claude-fable-5-1", fallbacks: ["anthropic/claude-opus-5-5", "anthropic/claude-sonnet-5", "anthropic/claude-haiku-4-5"] } },
+          lite: { model: { primary: "anthropic/claude-opus-4-8", fallbacks: ["anthropic/claude-sonnet-5", "anthropic/claude-haiku-4-5"] } },
+        },
+      },
+    });
   });
 
   it("adds channels only when their tokens are set, and writes no secret into the file", async () => {

@@ -61,6 +61,16 @@ describe("mergeOwned", () => {
     expect(existing.gateway.port).toBe(1); // the input is not modified
   });
 
+  it("drops the proxy rows an earlier release rendered for claude-max-api's ids; a row of such an id the user wrote stays", () => {
+    const row = (id: string, name: string) => ({ id, name, contextWindow: 200_000 });
+    const existing = {
+      models: { providers: { "claude-max-proxy": { models: [row("claude-opus-4", "Claude Opus (subscription, via clawbridge)"), row("claude-haiku-4", "my haiku"), row("mine", "mine")] } } },
+    };
+    const owned = { models: { providers: { "claude-max-proxy": { models: [row("opus", "Claude Opus, newest (Opus 5.5) (subscription, via clawbridge)")] } } } };
+    const merged = mergeOwned(existing, owned) as typeof existing;
+    expect(merged.models.providers["claude-max-proxy"].models.map((r) => r.id)).toEqual(["opus", "claude-haiku-4", "mine"]);
+  });
+
   it("merges several templates in order", () => {
     expect(mergeAll([{ a: { x: 1 } }, { a: { y: 2 } }, { a: { x: 3 } }])).toEqual({ a: { x: 3, y: 2 } });
   });
