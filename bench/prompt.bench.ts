@@ -2,9 +2,11 @@
 // in a prefix identical to one the previous request marked for caching (test/support/cache-prefix.ts:
 // what Anthropic can read from its prompt cache instead of processing afresh).
 //   1. the OpenClaw-shaped conversation (test/support/openclaw-conversation.ts: 30 KB system prompt,
-//      12 tools, 6 requests) through the normalizer and maxapi with the real CLI, with
-//      SYSTEM_PROMPT=system-prompt and =in-user-message (test/containers/prompt.compose.yml),
-//      BENCH_PROMPT_N times each;
+//      12 tools, 6 requests, each ending with OpenClaw's runtime context) and a generic client's
+//      growing conversation (test/support/generic-conversation.ts: 36 KB system prompt, four 8 KB
+//      messages, each request repeating the history and the previous answer) through the normalizer
+//      and maxapi with the real CLI, with SYSTEM_PROMPT=system-prompt and =in-user-message
+//      (test/containers/prompt.compose.yml), BENCH_PROMPT_N times each;
 //   2. real OpenClaw agent turns: one session of three turns with a tool call each (6 requests), on the
 //      product stack in Option 2 (through maxapi) and in Option 1 (the gateway straight to the mock).
 //   node bench/prompt.bench.ts        env: BENCH_PROMPT_N (default 3), BENCH_PROMPT_PARTS (conversation,option2,option1)
@@ -14,6 +16,7 @@ import { cachePrefixShares, requestBytes, summarize } from "../test/support/cach
 import type { RecordedPrompt } from "../test/support/mock-anthropic-api.ts";
 import { marker } from "../test/support/marker.ts";
 import { MockAnthropicClient } from "../test/support/mock-anthropic-client.ts";
+import { genericSystemPrompt, runGenericConversation } from "../test/support/generic-conversation.ts";
 import { agentTurn } from "../test/support/openclaw-agent.ts";
 import { MOCK_SCRIPT, openclawSystemPrompt, runOpenclawConversation } from "../test/support/openclaw-conversation.ts";
 import { composeCommand, ROOT } from "../test/support/stack.ts";
@@ -42,7 +45,10 @@ function report(name: string, runs: Figures[]): string {
   // every request after the first: the bytes outside the previous one's cached prefix
   const uncached = runs.flatMap((run) => run.shares.map((share, i) => (run.bytes[i + 1] ?? 0) * (1 - share)));
   const meanUncached = uncached.reduce((a, b) => a + b, 0) / uncached.length;
-  return `| ${name} | ${runs.length} | ${(meanBytes / 1000).toFixed(1)} KB | ${(mean * 100).toFixed(1)} % (min ${(min * 100).toFixed(1)} %) | ${(meanUncached / 1000).toFixed(2)} KB |`;
+  // request 2, 3, ...: the mean share over the runs (the generic client's improves as it goes)
+  const perRequest = (runs[0]?.shares ?? []).map((_, i) => summarize(runs.flatMap((run) => run.shares[i] ?? [])).mean);
+  const percent = (share: number) => (share * 100).toFixed(1);
+  return `| ${name} | ${runs.length} | ${(meanBytes / 1000).toFixed(1)} KB | ${percent(mean)} % (min ${percent(min)} %) | ${perRequest.map(percent).join(" / ")} % | ${(meanUncached / 1000).toFixed(2)} KB |`;
 }
 
 async function conversation(): Promise<string[]> {
@@ -53,13 +59,18 @@ async function conversation(): Promise<string[]> {
     for (const [setting, service] of [["system-prompt", "normalizer"], ["in-user-message", "normalizer-user-message"]] as const) {
       const client = new OpenAI({ baseURL: `http://127.0.0.1:${port(PROMPT_COMPOSE, service, 3457)}/v1`, apiKey: "container-test-key-0123456789", maxRetries: 0 });
       const runs: Figures[] = [];
+      const generic: Figures[] = [];
       for (let i = 0; i < N; i++) {
         const tag = marker("bench");
         await mock.setMode("ok", MOCK_SCRIPT);
         await runOpenclawConversation(client, "claude-sonnet-4", openclawSystemPrompt(`You are Pip (${tag}).`));
         runs.push(figures(await mock.prompts(tag)));
+        const genericTag = marker("bench-generic");
+        await mock.setMode("ok");
+        await runGenericConversation(client, "claude-sonnet-4", genericSystemPrompt(`You are a careful reading assistant (${genericTag}).`));
+        generic.push(figures(await mock.prompts(genericTag)));
       }
-      rows.push(report(`SYSTEM_PROMPT=${setting}`, runs));
+      rows.push(report(`OpenClaw-shaped, SYSTEM_PROMPT=${setting}`, runs), report(`generic client, SYSTEM_PROMPT=${setting}`, generic));
     }
     return rows;
   } finally {
@@ -98,8 +109,8 @@ async function openclawTurns(mode: "max-proxy" | "setup-token"): Promise<string>
 
 // BENCH_PROMPT_PARTS: which parts to run (default all): conversation, option2, option1
 const PARTS = (process.env.BENCH_PROMPT_PARTS ?? "conversation,option2,option1").split(",");
-console.log("| requests | runs | bytes per request | in the previous request's cached prefix | uncached per request |");
-console.log("| --- | --- | --- | --- | --- |");
+console.log("| requests | runs | bytes per request | in the previous request's cached prefix | requests 2, 3, … | uncached per request |");
+console.log("| --- | --- | --- | --- | --- | --- |");
 if (PARTS.includes("conversation")) for (const row of await conversation()) console.log(row);
 if (PARTS.includes("option2")) console.log(await openclawTurns("max-proxy"));
 if (PARTS.includes("option1")) console.log(await openclawTurns("setup-token"));

@@ -786,15 +786,15 @@ describe("maxapi: a model refused, on the real CLI", () => {
   const callsWith = async (tag: string) => (await mock.messages()).filter((request) => request.text.includes(tag)).length;
   const errorOf = async (response: Response) => ((await response.json()) as { error: { type: string; code: string; param: string | null; message: string } }).error;
 
-  it("a CLI older than Anthropic's floor for the model: 400 claude_code_version_too_old with both versions and the make command, whole and streamed; other models answer", async () => {
+  it("a CLI older than Anthropic's floor for the model: 404 claude_code_version_too_old with both versions and the make command, whole and streamed; other models answer", async () => {
     await waitHealthy(targets.shipped);
     await setMode("version-too-old", { requiredVersion: "2.1.332", models: "sonnet" });
     for (const stream of [false, true]) {
       const tag = marker("marker");
       const response = await chat(targets.shipped, ask(`floor ${tag}`, { model: "claude-sonnet-4", stream }));
       const error = await errorOf(response);
-      expect(response.status, JSON.stringify(error)).toBe(400);
-      expect(error).toMatchObject({ type: "invalid_request_error", code: "claude_code_version_too_old", param: "model" });
+      expect(response.status, JSON.stringify(error)).toBe(404);
+      expect(error).toMatchObject({ type: "not_found_error", code: "claude_code_version_too_old", param: "model" });
       expect(error.message).toMatch(/^The Claude Code CLI maxapi runs \(2\.1\.330\) is too old for .+: Anthropic requires version 2\.1\.332 or newer for it/);
       expect(error.message).toContain("`make claude-code VERSION=2.1.332`");
       expect(await callsWith(tag), "the CLI's own two calls (it resends once with a beta fewer); none from maxapi").toBe(2);
@@ -809,7 +809,7 @@ describe("maxapi: a model refused, on the real CLI", () => {
     const response = await chat(targets.shipped, ask(`barred ${tag}`, { model: "claude-sonnet-4" }));
     const error = await errorOf(response);
     expect(response.status, JSON.stringify(error)).toBe(404);
-    expect(error).toMatchObject({ type: "invalid_request_error", code: "model_not_found", param: "model" });
+    expect(error).toMatchObject({ type: "not_found_error", code: "model_not_found", param: "model" });
     // the model as maxapi gave it to the CLI's --model, which the CLI's sentence names
     expect(error.message).toMatch(/^Anthropic refused the model (\S*sonnet\S*): it does not exist, or this account may not use it \(Claude CLI: "There's an issue with the selected model \(\1\)\./);
     expect(error.message).toContain("Choose another model");

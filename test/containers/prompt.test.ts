@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { cachePrefixShares, requestBytes } from "../support/cache-prefix.ts";
+import { cachedPrefixBytes, cachePrefixShares, requestBytes } from "../support/cache-prefix.ts";
+import { GENERIC_TURNS, genericSystemPrompt, runGenericConversation } from "../support/generic-conversation.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { MOCK_SCRIPT, openclawSystemPrompt, runOpenclawConversation } from "../support/openclaw-conversation.ts";
 import { marker } from "../support/marker.ts";
@@ -71,7 +72,7 @@ describe("a conversation paid for once", () => {
   it.each([
     ["system-prompt", "systemPrompt"],
     ["in-user-message", "userMessage"],
-  ] as const)("SYSTEM_PROMPT=%s: each request of an OpenClaw-shaped conversation (30 KB system prompt, 12 tools, 6 requests) lies, 95 bytes in 100 or more, in the previous one's cached prefix", async (_setting, which) => {
+  ] as const)("SYSTEM_PROMPT=%s: each request of an OpenClaw-shaped conversation (30 KB system prompt, 12 tools, 6 requests, each ending with OpenClaw's context message) lies, 95 bytes in 100 or more, in the previous one's cached prefix", async (_setting, which) => {
     const tag = marker("conversation");
     await mock.setMode("ok", MOCK_SCRIPT);
     const messages = await runOpenclawConversation(clients[which], MODEL, openclawSystemPrompt(`You are Pip (${tag}).`));
@@ -82,6 +83,32 @@ describe("a conversation paid for once", () => {
     console.log(`SYSTEM_PROMPT=${_setting}: bytes per request ${requestBytes(prompts).join(", ")}; cached prefix ${shares.map((share) => `${(share * 100).toFixed(1)} %`).join(", ")}`);
     for (const share of shares) expect(share).toBeGreaterThanOrEqual(0.95);
     for (const prompt of prompts) expect(prompt.blocks.filter((block) => block.cacheControl).length).toBeLessThanOrEqual(4);
+  });
+
+  // A generic client repeats its last message in the next request (OpenClaw does not repeat its
+  // context message): maxapi marks the last message, so only what is new stays outside the prefix.
+  it.each([
+    ["system-prompt", "systemPrompt"],
+    ["in-user-message", "userMessage"],
+  ] as const)("SYSTEM_PROMPT=%s: a generic client's growing conversation (36 KB system prompt, 8 KB a turn, 4 requests) sends only what is new uncached: 84 bytes in 100 or more cached from request 3", async (setting, which) => {
+    const tag = marker("generic");
+    await mock.setMode("ok");
+    await runGenericConversation(clients[which], MODEL, genericSystemPrompt(`You are a careful reading assistant (${tag}).`));
+    const prompts = await mock.prompts(tag);
+    expect(prompts).toHaveLength(4);
+    const shares = cachePrefixShares(prompts);
+    console.log(`generic client, SYSTEM_PROMPT=${setting}: bytes per request ${requestBytes(prompts).join(", ")}; cached prefix ${shares.map((share) => `${(share * 100).toFixed(1)} %`).join(", ")}`);
+    for (const [i, prompt] of prompts.entries()) {
+      expect(prompt.blocks.filter((block) => block.cacheControl).length).toBeLessThanOrEqual(4);
+      if (i === 0) continue;
+      // outside the previous request's cached prefix: the previous answer, the new message and the
+      // CLI's environment message (which it puts last), nothing of the history before them
+      const [before = 0, after = 0] = requestBytes([{ blocks: prompt.blocks.slice(0, -3) }, { blocks: prompt.blocks.slice(-3) }]);
+      expect(cachedPrefixBytes(prompts[i - 1] as (typeof prompts)[number], prompt), `request ${i + 1}`).toBe(before);
+      expect(after, `request ${i + 1}: what is new`).toBeLessThan((GENERIC_TURNS[i]?.length ?? 0) + 2000);
+    }
+    expect(shares[0]).toBeGreaterThanOrEqual(0.8); // request 2: the first request's only message is marked, as before
+    for (const share of shares.slice(1)) expect(share).toBeGreaterThanOrEqual(0.84);
   });
 });
 

@@ -171,7 +171,8 @@ describe("what the model sees", () => {
     expect((await chat(url, ask({ messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hello" }] }))).status).toBe(200);
     expect(cli.last.systemPrompt).toBeUndefined();
     expect(cli.last.lines).toHaveLength(1);
-    expect(cli.last.message.content).toEqual([{ type: "text", text: "<system>\nBe brief.\n</system>", cache_control: { type: "ephemeral", ttl: "1h" } }, { type: "text", text: "hello" }]);
+    // the user's message follows the system prompt, so it is the one the next request repeats: marked
+    expect(cli.last.message.content).toEqual([{ type: "text", text: "<system>\nBe brief.\n</system>" }, { type: "text", text: "hello", cache_control: { type: "ephemeral", ttl: "1h" } }]);
   });
 
   it("a CLI that refuses the system prompt's control request: 502 saying so, and the CLI is stopped", async () => {
@@ -543,6 +544,40 @@ describe("Anthropic's billing refusals", () => {
     expect(metrics).toMatch(new RegExp(`^maxapi_billing_refusals_total\\{code="${code}"\\} 2$`, "m"));
     expect(metrics).toMatch(/^maxapi_billing_last_refusal_seconds \d{10}$/m);
     expect(metrics).not.toMatch(/^maxapi_usage_window_spent\{[^}]*\} 1$/m);
+  });
+});
+
+describe("a model refused: a CLI too old for it, a model the account may not use", () => {
+  it("version-too-old → 404 claude_code_version_too_old naming both versions and the make command, whole and streamed; each request one CLI run, nothing repeated", async () => {
+    const { url, cli } = await start();
+    cli.script = { fixture: "version-too-old" };
+    for (const stream of [false, true]) {
+      const response = await chat(url, ask({ model: "fable", stream }));
+      expect(response.status).toBe(404);
+      expect(response.headers.get("retry-after")).toBeNull();
+      const error = await errorOf(response);
+      expect(error).toMatchObject({ type: "not_found_error", code: "claude_code_version_too_old", param: "model" });
+      expect(error.message).toMatch(/^The Claude Code CLI maxapi runs \(2\.1\.330\) is too old for claude-fable-5-2: Anthropic requires version 2\.1\.332 or newer for it/);
+      expect(error.message).toContain("`make claude-code VERSION=2.1.332`");
+      expect(error.message).not.toMatch(/try again|rate limit/i);
+    }
+    expect(cli.started).toHaveLength(2);
+    expect(await (await fetch(`${url}/metrics`)).text()).not.toMatch(/^maxapi_billing_refusals_total\{/m);
+  });
+
+  it("model-not-allowed → 404 model_not_found naming the model, with what to do, whole and streamed; nothing repeated", async () => {
+    const { url, cli } = await start();
+    cli.script = { fixture: "model-not-allowed" };
+    for (const stream of [false, true]) {
+      const response = await chat(url, ask({ model: "claude-mythos-5", stream }));
+      expect(response.status).toBe(404);
+      const error = await errorOf(response);
+      expect(error).toMatchObject({ type: "not_found_error", code: "model_not_found", param: "model" });
+      expect(error.message).toMatch(/^Anthropic refused the model claude-mythos-5: it does not exist, or this account may not use it \(Claude CLI: "There's an issue with the selected model \(claude-mythos-5\)\./);
+      expect(error.message).toMatch(/Choose another model \(GET \/v1\/models lists them\), or check that the account has access to claude-mythos-5/);
+      expect(error.message).not.toContain("Run --model"); // the CLI's advice, not the client's
+    }
+    expect(cli.started).toHaveLength(2);
   });
 });
 

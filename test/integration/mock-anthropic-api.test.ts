@@ -10,7 +10,9 @@
 // `rate_limit_event` line after every answer and 429 (none after a 400); a spent window is one call, never retried,
 // and names its window and reset; a 400 billing refusal is three calls with no api_retry line (the CLI
 // sends the request again twice at once, each time without one more beta, whatever
-// CLAUDE_CODE_MAX_RETRIES says); the long-context refusal is one call.
+// CLAUDE_CODE_MAX_RETRIES says); the long-context refusal is one call. Refusals of a model
+// (version-too-old.jsonl, model-not-allowed.jsonl): Anthropic's version floor is two calls (the second
+// with one beta fewer, no api_retry line), its 404 for a model two calls too; both exit 1.
 // An answer ending in stop_reason max_tokens makes the CLI send the conversation again with a user
 // message "Output token limit hit. Resume directly ...", up to three times, then fail with
 // api_error max_output_tokens; the result of a resumed answer is the last answer's text alone.
@@ -504,6 +506,69 @@ describe("the real Claude Code CLI against the subscription's limits (CLAUDE_COD
   });
 });
 
+describe("the real Claude Code CLI refused a model (CLAUDE_CODE_MAX_RETRIES=2, as maxapi runs it)", { timeout: 60_000 }, () => {
+  const run = (mock: MockAnthropicApi, model: string) => runClaude(mock, "hello", ["--model", model], MAXAPI_RETRIES);
+  const models = (mock: MockAnthropicApi) => mock.requests.map((request) => (request.body as { model: string }).model);
+  const betas = (mock: MockAnthropicApi) => mock.requests.map((request) => String(request.headers["anthropic-beta"]).split(",").length);
+  const init = (lines: Line[]) => lines.find((line) => line.type === "system" && line.subtype === "init") as (Line & { model?: string; claude_code_version?: string }) | undefined;
+
+  it("version-too-old, as version-too-old.jsonl: two calls (the second with one beta fewer, no api_retry line), exit 1, the code and Anthropic's sentence", async () => {
+    const mock = await startMock("version-too-old", { requiredVersion: "2.1.332" });
+    const run1 = run(mock, "fable");
+    const { code, result } = await finish(run1);
+
+    expect(code).toBe(1);
+    expect(init(run1.lines)).toMatchObject({ model: "claude-fable-5-2", claude_code_version: "2.1.330" });
+    expect(result).toMatchObject({
+      is_error: true,
+      api_error_status: 400,
+      api_error_type: "invalid_request_error",
+      api_error: "claude_code_version_too_old",
+      api_error_code: "claude_code_version_too_old",
+      terminal_reason: "api_error",
+      result: "API Error: 400 Claude Code 2.1.330 does not support this model; version 2.1.332 or newer is required. Run 'claude update', or update the Claude desktop app, then try again.",
+    });
+    expect(models(mock)).toEqual(["claude-fable-5-2", "claude-fable-5-2"]);
+    const [first = 0, second = 0] = betas(mock);
+    expect(second).toBe(first - 1);
+    expect(retries(run1.lines)).toEqual([]);
+    expect(rateLimitEvents(run1.lines)).toEqual([]); // none after a 400
+    // the version the mock read is the CLI's own (its User-Agent)
+    expect(mock.requests[0]?.headers["user-agent"]).toMatch(/^claude-cli\/2\.1\.330 /);
+  });
+
+  it("version-too-old scoped to fable refuses fable only; a floor the CLI meets answers", async () => {
+    const mock = await startMock("version-too-old", { requiredVersion: "2.1.332", models: "fable" });
+    expect((await finish(run(mock, "sonnet"))).result).toMatchObject({ is_error: false, result: "Hello from mock!" });
+    expect((await finish(run(mock, "fable"))).result).toMatchObject({ api_error: "claude_code_version_too_old" });
+    mock.setMode("version-too-old", { requiredVersion: "2.1.251" }); // Fable 5.1's floor in September 2026
+    const met = await finish(run(mock, "fable"));
+    expect(met).toMatchObject({ code: 0, result: { is_error: false } });
+    expect(models(mock)).toEqual(["claude-sonnet-5-5", "claude-fable-5-2", "claude-fable-5-2", "claude-fable-5-2"]);
+  });
+
+  it("model-not-allowed, as model-not-allowed.jsonl: the CLI drops Anthropic's 404 body for its own sentence; two calls, no api_retry line, exit 1", async () => {
+    const mock = await startMock("model-not-allowed");
+    const run1 = run(mock, "claude-mythos-5");
+    const { code, result } = await finish(run1);
+
+    expect(code).toBe(1);
+    expect(result).toMatchObject({
+      is_error: true,
+      api_error_status: 404,
+      api_error_type: "not_found_error",
+      terminal_reason: "api_error",
+      result: "There's an issue with the selected model (claude-mythos-5). It may not exist or you may not have access to it. Run --model to pick a different model.",
+    });
+    expect(result.api_error).toBeUndefined();
+    expect(run1.lines.find((line) => line.type === "assistant")).toMatchObject({ error: "model_not_found" });
+    expect(models(mock)).toEqual(["claude-mythos-5", "claude-mythos-5"]);
+    expect(retries(run1.lines)).toEqual([]);
+    // other models answer
+    expect((await finish(run(mock, "sonnet"))).result).toMatchObject({ is_error: false, result: "Hello from mock!" });
+  });
+});
+
 describe("the real Claude Code CLI, client tools from clawbridge's stub MCP server, and the mock's tool_use answers", { timeout: 60_000 }, () => {
   const PARAMETERS = { type: "object" as const, properties: { command: { type: "string" } }, required: ["command"] };
   const TOOLS: Tool[] = [
@@ -579,6 +644,8 @@ describe("the mock's own HTTP surface", () => {
       resetsAt: null,
       promptTokens: 215000,
       promptLimit: 200000,
+      models: null,
+      requiredVersion: "2.2.0",
       thinking: "",
       stopReason: null,
       next: [],
@@ -798,6 +865,49 @@ describe("the mock's own HTTP surface", () => {
     expect(await refusal()).toEqual({ status: 400, retryAfter: null, body: error("invalid_request_error", "You're out of extra usage. Add more at claude.ai/settings/usage and keep going.") });
     mock.setMode("billing-long-context");
     expect(await refusal()).toEqual({ status: 429, retryAfter: "7", body: error("rate_limit_error", "Extra usage is required for long context requests.") });
+  });
+
+  it("version-too-old: Anthropic's 400 with details.error_code, for the models and CLI versions it covers; the User-Agent's version decides", async () => {
+    const mock = await startMock("version-too-old", { requiredVersion: "2.1.251", models: "^claude-fable-5-1$" });
+    const send = async (model: string, headers: Record<string, string>) => {
+      const response = await fetch(`${mock.url}/v1/messages`, { method: "POST", headers, body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }) });
+      return { status: response.status, body: (await response.json()) as { type: string; error?: Record<string, unknown>; request_id?: string } };
+    };
+    const cli = (version: string) => ({ "user-agent": `claude-cli/${version} (external, cli)` });
+    const refused = await send("claude-fable-5-1", cli("2.1.236"));
+    expect(refused).toEqual({
+      status: 400,
+      body: {
+        type: "error",
+        error: {
+          type: "invalid_request_error",
+          message: "Claude Code 2.1.236 does not support this model; version 2.1.251 or newer is required. Run 'claude update', or update the Claude desktop app, then try again.",
+          details: { error_code: "claude_code_version_too_old" },
+        },
+        request_id: expect.stringMatching(/^req_/) as unknown,
+      },
+    });
+    expect((await send("claude-fable-5-1", cli("2.1.251"))).status).toBe(200);
+    expect((await send("claude-fable-5-1", cli("2.1.1000"))).status).toBe(200); // compared as numbers
+    expect((await send("claude-fable-5-2", cli("2.1.236"))).status).toBe(200); // not a model it covers
+    expect((await send("claude-fable-5-1", { ...cli("2.1.236"), "x-api-key": "sk-ant-api03-x" })).status).toBe(200); // no floor on the metered API
+    expect((await send("claude-fable-5-1", {})).body.error?.message).toMatch(/^Claude Code unknown does not support this model/);
+  });
+
+  it("model-not-allowed: Anthropic's 404 not_found_error naming the model, for mythos by default or the models given", async () => {
+    const mock = await startMock("model-not-allowed");
+    const refused = await post(mock, { model: "claude-mythos-5" });
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toMatchObject({ type: "error", error: { type: "not_found_error", message: "model: claude-mythos-5" } });
+    expect((await post(mock, { model: "claude-sonnet-5-5" })).status).toBe(200);
+    mock.setMode("model-not-allowed", { models: "^claude-opus-4-1$" });
+    expect((await post(mock, { model: "claude-opus-4-1" })).status).toBe(404);
+    expect((await post(mock, { model: "claude-mythos-5" })).status).toBe(200);
+    expect((await post(mock, { model: "claude-opus-4-1" }, "/v1/messages/count_tokens")).status).toBe(404);
+
+    const put = async (body: unknown) => ((await (await fetch(`${mock.url}/__mock/mode`, { method: "PUT", body: JSON.stringify(body) })).json()) as { error?: string }).error;
+    expect(await put({ mode: "model-not-allowed", models: "(" })).toMatch(/Invalid regular expression/);
+    expect(await put({ mode: "version-too-old", requiredVersion: "latest" })).toBe("requiredVersion must be a version like 2.1.251");
   });
 
   it("refuses, as Anthropic does, a fifth cache breakpoint and a 1 h breakpoint after a 5 min one", async () => {

@@ -8,7 +8,7 @@ import { freePort } from "../support/ports.ts";
 const KEY = "test-key-0123456789abcdef";
 const auth = { authorization: `Bearer ${KEY}` };
 const simple = (extra: Record<string, unknown> = {}) => ({
-  model: "claude-sonnet-4",
+  model: "sonnet",
   messages: [{ role: "user", content: "hello" }],
   ...extra,
 });
@@ -41,7 +41,7 @@ describe("what reaches the upstream", () => {
 
     const received = upstream.requests.find((r) => r.url === "/v1/chat/completions");
     const body = received?.body as { model: string; messages: { role: string; content: unknown }[] };
-    expect(body.model).toBe("claude-opus-4");
+    expect(body.model).toBe("opus");
     expect(body.messages.every((m) => typeof m.content === "string" && ["system", "user", "assistant"].includes(m.role))).toBe(true);
     expect(JSON.stringify(body)).not.toContain("[object Object]");
     expect((received?.body as { tools: unknown }).tools).toEqual(openClawRequest().tools);
@@ -161,7 +161,7 @@ describe("errors are OpenAI error bodies with the right status", () => {
   it("400 listing the accepted ids for an unknown model", async () => {
     const { url } = await start();
     const error = await expectOpenAIError(await chat(url, simple({ model: "gpt-4o" })), 400, "invalid_request_error", "model_not_found");
-    expect(error.message).toContain("claude-opus-4, claude-sonnet-4, claude-haiku-4");
+    expect(error.message).toContain("a family (mythos, fable, opus, sonnet, haiku: the newest model of it) or an exact id to pin (claude-mythos-5-2,");
   });
 
   it("401 without the key or with a wrong one; probes stay open", async () => {
@@ -312,8 +312,8 @@ describe("other paths, probes, metrics and logs", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       level: 30,
-      model: "claude-opus-4",
-      requestedModel: "claude-max-proxy/claude-opus-4",
+      model: "opus",
+      requestedModel: "claude-max-proxy/opus",
       status: 200,
       method: "POST",
       path: "/v1/chat/completions",

@@ -22,6 +22,9 @@ export type Fixture =
   | "billing-out-of-extra-usage"
   | "billing-long-context"
   | "prompt-too-long"
+  // Anthropic's floor on the CLI's version for a model (2 calls); a model the account may not use (404, 2 calls)
+  | "version-too-old"
+  | "model-not-allowed"
   // the model stopped at max_tokens, the CLI asked it to resume and it finished (2 calls)
   | "max-tokens-resumed";
 

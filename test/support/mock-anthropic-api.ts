@@ -32,6 +32,17 @@
 //                               them the CLI reads it as a spent window instead of "Usage credits
 //                               required for 1M context")
 //                 (the bodies Anthropic sends to a subscription, as users quote them)
+//   version-too-old  Anthropic's floor on the Claude Code version per model (anthropics/claude-code#91345):
+//                 400 invalid_request_error "Claude Code <version> does not support this model; version
+//                 `requiredVersion` or newer is required. Run 'claude update', ...", with
+//                 `details: {error_code: "claude_code_version_too_old"}`, for a request whose `model`
+//                 matches `models` (default: every model) from a CLI older than `requiredVersion`
+//                 (default 2.2.0; the version is the User-Agent's `claude-cli/<version>`, as Anthropic
+//                 reads it; without one: refused as "unknown"); other requests, and API-key ones (no
+//                 floor there), are answered as ok
+//   model-not-allowed  a model the account may not use (a limited-access one such as Mythos): 404
+//                 not_found_error "model: <id>" for a request whose `model` matches `models` (default
+//                 "mythos"); other models are answered as ok
 // Every answer and error (but the 401s: no subscription known) carries the subscription's headers, as
 // Anthropic sends them to a subscription (header names as the CLI 2.1.330 reads them): `anthropic-ratelimit-unified-status` (allowed | allowed_warning |
 // rejected), `-reset` (epoch seconds), `-representative-claim` (the spent window, else the fullest),
@@ -59,6 +70,10 @@
 //                 any of them: the figures message_start, message_delta and a non-streamed answer
 //                 report (default: input a quarter of the request's characters, no cache, output one
 //                 per chunk, thinking piece and tool call)
+// Options of version-too-old and model-not-allowed:
+//   models        a regular expression (case-insensitive) the request's `model` must match to be
+//                 refused (null: the mode's default above)
+//   requiredVersion  version-too-old: the version the refusal asks for (x.y.z)
 // Options of every mode:
 //   windows       {five_hour, seven_day}: utilization 0..1 of the subscription's windows
 //   next          settings for the following requests, one each, before these apply again
@@ -84,7 +99,8 @@
 //   GET /__mock/mode            current settings {mode, answer, chunks, chunkDelayMs, retryAfterSeconds, ...}
 //   PUT /__mock/mode            {"mode": "...", "answer"?, "chunks"?, "chunkDelayMs"?, "retryAfterSeconds"?,
 //                                "toolCalls"?, "inputFragments"?, "echo"?, "thinking"?, "stopReason"?, "usage"?,
-//                                "windows"?, "window"?, "resetsAt"?, "promptTokens"?, "promptLimit"?, "next"?};
+//                                "windows"?, "window"?, "resetsAt"?, "promptTokens"?, "promptLimit"?, "models"?,
+//                                "requiredVersion"?, "next"?};
 //                               options left out go back to their defaults; 400 on an unknown mode
 // Node builtins only: `node test/support/mock-anthropic-api.ts [port] [host]` (default 8080 0.0.0.0).
 import { createHash, randomBytes } from "node:crypto";
@@ -107,6 +123,8 @@ export const MODES = [
   "billing-third-party",
   "billing-out-of-extra-usage",
   "billing-long-context",
+  "version-too-old",
+  "model-not-allowed",
 ] as const;
 export type Mode = (typeof MODES)[number];
 
@@ -159,6 +177,10 @@ export interface ModeSettings {
   /** prompt-too-long: the request's size and the model's limit the message names. */
   promptTokens: number;
   promptLimit: number;
+  /** version-too-old, model-not-allowed: a regular expression of the model ids refused (null: the mode's default). */
+  models: string | null;
+  /** version-too-old: the oldest Claude Code version the refused models accept (x.y.z). */
+  requiredVersion: string;
   /** Text of a thinking block before the answer's text ("": none). */
   thinking: string;
   /** The stop reason to report instead of tool_use / end_turn (null: those). */
@@ -188,6 +210,8 @@ const DEFAULTS: Omit<ModeSettings, "mode"> = {
   resetsAt: null,
   promptTokens: 215_000,
   promptLimit: 200_000,
+  models: null,
+  requiredVersion: "2.2.0",
   thinking: "",
   stopReason: null,
   next: [],
@@ -280,6 +304,31 @@ export function refuses(window: Window, model: string): boolean {
   if (window === "seven_day_sonnet") return /sonnet/i.test(model);
   return true;
 }
+
+/** What version-too-old and model-not-allowed refuse when `models` is null. */
+const REFUSED_MODELS: Partial<Record<Mode, string>> = { "version-too-old": "", "model-not-allowed": "mythos" };
+
+/** Whether a version-too-old or model-not-allowed mode refuses a request for `model`. */
+export function refusesModel(settings: Pick<ModeSettings, "mode" | "models">, model: string): boolean {
+  const pattern = settings.models ?? REFUSED_MODELS[settings.mode];
+  return pattern !== undefined && new RegExp(pattern, "i").test(model);
+}
+
+/** The Claude Code version a request names in its User-Agent (`claude-cli/2.1.330 (external, sdk-cli)`), which is what Anthropic's floor reads. */
+export function clientVersion(userAgent: string | undefined): string | undefined {
+  return /\bclaude-cli\/(\d+\.\d+\.\d+)/.exec(userAgent ?? "")?.[1];
+}
+
+/** Whether version `a` comes before `b` (x.y.z, compared as numbers). */
+export function olderThan(a: string, b: string): boolean {
+  const [x, y] = [a, b].map((version) => version.split(".").map(Number));
+  for (let i = 0; i < 3; i++) if ((x?.[i] ?? 0) !== (y?.[i] ?? 0)) return (x?.[i] ?? 0) < (y?.[i] ?? 0);
+  return false;
+}
+
+/** Anthropic's version-floor refusal, worded as users quote it (anthropics/claude-code#91345, Wei-Shaw/sub2api#6520). */
+export const versionTooOld = (version: string, required: string) =>
+  `Claude Code ${version} does not support this model; version ${required} or newer is required. Run 'claude update', or update the Claude desktop app, then try again.`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const requestId = () => `req_mock${randomBytes(12).toString("hex")}`;
@@ -461,6 +510,15 @@ export function parseSettings(input: unknown): ModeSettings {
     if (typeof input.resetsAt !== "number" || !Number.isInteger(input.resetsAt) || input.resetsAt < 0) throw new Error("resetsAt must be epoch seconds (an integer)");
     settings.resetsAt = input.resetsAt;
   } else if (settings.mode === "usage-limit") settings.resetsAt = Math.ceil(Date.now() / 1000) + settings.retryAfterSeconds;
+  if (input.models !== undefined && input.models !== null) {
+    if (typeof input.models !== "string") throw new Error("models must be a regular expression (or null: the mode's default)");
+    new RegExp(input.models); // throws on a bad one
+    settings.models = input.models;
+  }
+  if (input.requiredVersion !== undefined) {
+    if (typeof input.requiredVersion !== "string" || !/^\d+\.\d+\.\d+$/.test(input.requiredVersion)) throw new Error("requiredVersion must be a version like 2.1.251");
+    settings.requiredVersion = input.requiredVersion;
+  }
   if (input.thinking !== undefined) {
     if (typeof input.thinking !== "string") throw new Error("thinking must be a string (\"\": no thinking block)");
     settings.thinking = input.thinking;
@@ -587,8 +645,14 @@ export class MockAnthropicApi {
     // a spent per-model window (seven_day_opus, seven_day_sonnet) refuses only its own model, and
     // only the subscription's: a request with an API key (x-api-key, the metered API) has no window
     const subscription = typeof req.headers["x-api-key"] !== "string";
-    const spent = arrived.mode === "usage-limit" && subscription && refuses(arrived.window, typeof body.model === "string" ? body.model : "") ? arrived.window : null;
-    const settings: ModeSettings = arrived.mode === "usage-limit" && !spent ? { ...arrived, mode: "ok" } : { ...arrived, resetsAt };
+    const model = typeof body.model === "string" ? body.model : "";
+    const spent = arrived.mode === "usage-limit" && subscription && refuses(arrived.window, model) ? arrived.window : null;
+    // the version floor applies to the subscription's CLI only (an API key's requests have none)
+    const version = clientVersion(req.headers["user-agent"]);
+    const floor = arrived.mode === "version-too-old" && subscription && refusesModel(arrived, model) && (version === undefined || olderThan(version, arrived.requiredVersion));
+    const barred = arrived.mode === "model-not-allowed" && refusesModel(arrived, model);
+    const answered = (arrived.mode === "usage-limit" && !spent) || (arrived.mode === "version-too-old" && !floor) || (arrived.mode === "model-not-allowed" && !barred);
+    const settings: ModeSettings = answered ? { ...arrived, mode: "ok" } : { ...arrived, resetsAt };
     const failure = ERRORS[settings.mode];
     // an unknown credential has no subscription; Anthropic's short-term 429 and the long-context
     // refusal come without the claim (the CLI would read them as a spent window)
@@ -598,6 +662,11 @@ export class MockAnthropicApi {
       const message = `prompt is too long: ${settings.promptTokens} tokens > ${settings.promptLimit} maximum`;
       return void this.error(res, 400, "invalid_request_error", message, limits);
     }
+    if (settings.mode === "version-too-old") {
+      const message = versionTooOld(version ?? "unknown", settings.requiredVersion);
+      return void this.error(res, 400, "invalid_request_error", message, limits, { details: { error_code: "claude_code_version_too_old" } });
+    }
+    if (settings.mode === "model-not-allowed") return void this.error(res, 404, "not_found_error", `model: ${model}`, limits);
     if (failure) {
       const [status, type, message] = failure;
       const headers: Record<string, string> = { ...limits };
@@ -779,10 +848,10 @@ export class MockAnthropicApi {
     return res.end(JSON.stringify(value));
   }
 
-  /** An error as Anthropic sends it: `request-id` header and `request_id` in the body. */
-  private error(res: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): ServerResponse {
+  /** An error as Anthropic sends it: `request-id` header and `request_id` in the body; `more` joins `error` (its `details`). */
+  private error(res: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}, more: Record<string, unknown> = {}): ServerResponse {
     const id = requestId();
-    return this.json(res, status, { type: "error", error: { type, message }, request_id: id }, { ...headers, "request-id": id });
+    return this.json(res, status, { type: "error", error: { type, message, ...more }, request_id: id }, { ...headers, "request-id": id });
   }
 }
 

@@ -3,8 +3,10 @@
 // of two tool round trips each, six model requests in all. It is sent as OpenClaw 2026.9.6 sends a
 // session to an openai-completions provider: streamed with usage, tools with tool_choice auto,
 // max_completion_tokens, each call and its result replayed in OpenAI's form (shared notes,
-// tool-calling §3). The mock Anthropic API answers by MOCK_SCRIPT: a call of exec, a call of read,
-// then the answer, in each turn.
+// tool-calling §3), and each request ends with OpenClaw's runtime context: a user message after the
+// prompt or the last tool result, which the next request does not repeat (OpenClaw's
+// relocateCurrentRuntimeContextCarrierToTail; the history keeps none). The mock Anthropic API answers
+// by MOCK_SCRIPT: a call of exec, a call of read, then the answer, in each turn.
 import type OpenAI from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import type { ModeOptions } from "./mock-anthropic-api.ts";
@@ -50,6 +52,21 @@ export const MOCK_SCRIPT: ModeOptions = {
 
 export const USER_TURNS = ["Check the machine's uptime and read my notes.", "Do the same again, please."];
 
+/** OpenClaw's runtime context message, as 2026.9.6 words it, for the `step`th request of a turn. */
+export function runtimeContext(step: number): ChatCompletionMessageParam {
+  const facts = ["Active exec sessions:", step > 0 ? `- proc-${step} running pid=${4100 + step} cwd=/home/node/workspace :: uptime` : "none", "## Active Subagents", "none"];
+  return {
+    role: "user",
+    content: [
+      "<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>",
+      "OpenClaw runtime context for the active user request in this turn. Do not reply to or describe this context. Use it to continue answering the active user request now. Do not wait for another message.",
+      "This context is runtime-generated, not user-authored. Keep internal details private.",
+      ...facts,
+      "<<<END_OPENCLAW_INTERNAL_CONTEXT>>>",
+    ].join("\n"),
+  };
+}
+
 /** Runs the conversation through `client` (a normalizer's /v1); resolves to the messages it ended with. */
 export async function runOpenclawConversation(client: OpenAI, model: string, systemPrompt = openclawSystemPrompt()): Promise<ChatCompletionMessageParam[]> {
   const messages: ChatCompletionMessageParam[] = [{ role: "system", content: systemPrompt }];
@@ -58,7 +75,7 @@ export async function runOpenclawConversation(client: OpenAI, model: string, sys
     for (let step = 0; step < 3; step++) {
       const stream = client.chat.completions.stream({
         model,
-        messages,
+        messages: [...messages, runtimeContext(step)],
         tools: OPENCLAW_TOOLS,
         tool_choice: "auto",
         max_completion_tokens: 32_000,

@@ -17,7 +17,7 @@ export function openClawRequest(options: { stream?: boolean; userText?: string }
   }));
   const systemPrompt = "You are OpenClaw's main agent. Follow the workspace rules.\n".repeat(850); // ~50 KB
   return {
-    model: "claude-max-proxy/claude-opus-4",
+    model: "claude-max-proxy/opus",
     stream: options.stream ?? true,
     max_completion_tokens: 8192,
     tool_choice: "auto",

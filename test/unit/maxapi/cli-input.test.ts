@@ -50,8 +50,8 @@ describe("cliInput", () => {
     expect(blocks).toEqual([
       text("hi"),
       text("<previous_response>\nHello.\n</previous_response>"),
-      marked(text("<system>\nLater note.\n</system>")),
-      text("  two\nlines  "),
+      text("<system>\nLater note.\n</system>"),
+      marked(text("  two\nlines  ")),
     ]);
   });
 
@@ -71,19 +71,69 @@ describe("cliInput", () => {
     expect(stdinLines([{ role: "user", content: "hi" }]).systemPrompt).toBe("");
   });
 
-  it("one cache breakpoint, on the message before the last; the next request repeats every block up to it byte for byte", () => {
-    // OpenClaw ends each request with a context message of its own the next one does not repeat
-    const trailer = { role: "user", content: "<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>> Active exec sessions: none" };
-    for (const placement of ["system-prompt", "in-user-message"] as const) {
-      const first = stdinLines([...CONVERSATION, trailer], placement).blocks;
-      const next = stdinLines([...CONVERSATION, { role: "assistant", content: "Two lines." }, { role: "user", content: "more" }, trailer], placement).blocks;
-      const mark = first.findIndex((block) => block.cache_control);
-      expect(first.filter((block) => block.cache_control)).toHaveLength(1);
-      expect(first[mark]).toEqual(marked(text("  two\nlines  ")));
-      expect(next.slice(0, mark + 1).map(({ cache_control: _, ...block }) => block)).toEqual(first.slice(0, mark + 1).map(({ cache_control: _, ...block }) => block));
-      expect(next.filter((block) => block.cache_control)).toEqual([marked(text("more"))]);
-    }
-    expect(stdinLines([{ role: "user", content: "only" }]).blocks).toEqual([marked(text("only"))]);
+  describe("the cache breakpoint: one, on the last message the next request repeats", () => {
+    const unmarked = (blocks: ContentBlock[]) => blocks.map(({ cache_control: _, ...block }) => block);
+    /** The one marked block's index, checking there is exactly one. */
+    const markOf = (blocks: ContentBlock[]) => {
+      expect(blocks.filter((block) => block.cache_control)).toHaveLength(1);
+      return blocks.findIndex((block) => block.cache_control);
+    };
+    /** Bytes of `next` after the prefix `previous` marked, or -1 when `next` does not repeat that prefix. */
+    const uncachedAfter = (previous: ContentBlock[], next: ContentBlock[]) => {
+      const mark = markOf(previous);
+      const same = JSON.stringify(unmarked(next.slice(0, mark + 1))) === JSON.stringify(unmarked(previous.slice(0, mark + 1)));
+      return same ? next.slice(mark + 1).map((block) => (block.type === "text" ? block.text : "")) : -1;
+    };
+
+    it("a generic client (history, its previous answer, its new message): the last message is marked, so only what is new is outside the prefix", () => {
+      for (const placement of ["system-prompt", "in-user-message"] as const) {
+        const one = [{ role: "system", content: "Be brief." }, { role: "user", content: "first" }];
+        const two = [...one, { role: "assistant", content: "One." }, { role: "user", content: "second" }];
+        const three = [...two, { role: "assistant", content: "Two." }, { role: "user", content: "third" }];
+        const [a, b, c] = [one, two, three].map((messages) => stdinLines(messages, placement).blocks) as [ContentBlock[], ContentBlock[], ContentBlock[]];
+        expect(a[markOf(a)]).toEqual(marked(text("first")));
+        expect(b[markOf(b)]).toEqual(marked(text("second")));
+        expect(uncachedAfter(a, b)).toEqual(["<previous_response>\nOne.\n</previous_response>", "second"]);
+        expect(uncachedAfter(b, c)).toEqual(["<previous_response>\nTwo.\n</previous_response>", "third"]);
+      }
+    });
+
+    it("OpenClaw (a context message of its own after its prompt or a tool's result, not repeated): the message before it is marked", () => {
+      const context = (n: number) => ({ role: "user", content: `runtime context ${n}` });
+      const history = [{ role: "system", content: "You are Pip." }, { role: "user", content: "check uptime" }];
+      const step2 = [...history, { role: "assistant", content: "I called the tool exec." }, { role: "user", content: "The tool exec returned: up 3 days" }];
+      const step3 = [...step2, { role: "assistant", content: "Up 3 days." }, { role: "user", content: "again" }];
+      for (const placement of ["system-prompt", "in-user-message"] as const) {
+        const [a, b, c] = [[...history, context(1)], [...step2, context(2)], [...step3, context(3)]].map((messages) => stdinLines(messages, placement).blocks) as [ContentBlock[], ContentBlock[], ContentBlock[]];
+        expect(a[markOf(a)]).toEqual(marked(text("check uptime")));
+        expect(b[markOf(b)]).toEqual(marked(text("The tool exec returned: up 3 days")));
+        expect(uncachedAfter(a, b)).toEqual(["<previous_response>\nI called the tool exec.\n</previous_response>", "The tool exec returned: up 3 days", "runtime context 2"]);
+        expect(uncachedAfter(b, c)).toEqual(["<previous_response>\nUp 3 days.\n</previous_response>", "again", "runtime context 3"]);
+      }
+    });
+
+    it("is told by roles, never by text: a last message after a user message is a trailer, after an assistant's (even a blank one) or the system prompt it is new", () => {
+      const openclawText = "<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>\nruntime facts\n<<<END_OPENCLAW_INTERNAL_CONTEXT>>>";
+      const cases: [unknown[], string][] = [
+        [[{ role: "user", content: "only" }], "only"],
+        [[{ role: "system", content: "Be brief." }, { role: "user", content: "hi" }], "hi"],
+        // OpenClaw's words after an assistant's answer are a new message like any other
+        [[{ role: "user", content: "hi" }, { role: "assistant", content: "Hello." }, { role: "user", content: openclawText }], openclawText],
+        // any text after a user message is a trailer
+        [[{ role: "user", content: "hi" }, { role: "user", content: "plain words" }], "hi"],
+        [[{ role: "user", content: "hi" }, { role: "system", content: "Answer in French." }], "hi"],
+        // two tool results of one turn: the first is marked (the second is sent uncached once more)
+        [[{ role: "user", content: "hi" }, { role: "assistant", content: "Two calls." }, { role: "user", content: "result 1" }, { role: "user", content: "result 2" }], "result 1"],
+        // a blank answer gives no block but is still the assistant's turn
+        [[{ role: "user", content: "hi" }, { role: "assistant", content: null }, { role: "user", content: "next" }], "next"],
+        // an unknown role is skipped, as claude-max-api did
+        [[{ role: "user", content: "hi" }, { role: "assistant", content: "Hello." }, { role: "developer", content: "x" }, { role: "user", content: "next" }], "next"],
+      ];
+      for (const [messages, expected] of cases) {
+        const blocks = stdinLines(messages).blocks;
+        expect(blocks[markOf(blocks)], JSON.stringify(messages)).toEqual(marked(text(expected)));
+      }
+    });
   });
 
   it("an image becomes an image block where it stood; text parts around it stay with their message", () => {
@@ -103,7 +153,7 @@ describe("cliInput", () => {
     ];
     const { blocks } = stdinLines(messages);
     expect(blocks.map((b) => b.type)).toEqual(["image", "text", "text", "image"]);
-    expect(blocks[1]).toEqual(marked(text("<previous_response>\nA pixel.\n</previous_response>")));
+    expect(blocks[3]).toEqual(marked(imageBlock())); // the message answers the assistant's: the last block is marked
   });
 
   it("blank messages give no block (Anthropic refuses blank text blocks); nothing left to answer is a 400", () => {

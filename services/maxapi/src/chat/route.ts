@@ -8,7 +8,7 @@ import { chosenModel, cliCommand, type CliCommand } from "../cli/command.ts";
 import { cliExited, cliFailedToStart, cliRefusedInput, cliTimedOut, cliUnreadable, resultError } from "../cli/errors.ts";
 import { cliInput, type SystemPromptPlacement } from "../cli/input.ts";
 import { CliRun, type CliEnd } from "../cli/run.ts";
-import { controlError, isRateLimitEvent, type RateLimitInfo } from "../cli/stream-json.ts";
+import { controlError, isRateLimitEvent, isSystemInit, type RateLimitInfo } from "../cli/stream-json.ts";
 import type { Limits } from "../limits/limits.ts";
 import { Completion } from "../openai/completion.ts";
 import { clientTools, type ClientTools } from "../tools/client-tools.ts";
@@ -85,11 +85,13 @@ function run({ request, command, stdin, tools }: Turn, res: Response, options: C
   let runEnded = () => {};
   res.locals.cliEnded = new Promise<void>((resolve) => (runEnded = resolve)); // the log line of an aborted request waits for it
   let rateLimit: RateLimitInfo | undefined;
+  let cliVersion: string | undefined;
   let settled = false; // the response is finished or failed: what comes after only ends the run
   let clientGone = false;
   const cli = new CliRun(child, stdin, {
     timeoutMs: options.cliTimeoutMs,
     line(line) {
+      if (isSystemInit(line)) cliVersion = line.claude_code_version;
       if (isRateLimitEvent(line) && line.rate_limit_info) {
         rateLimit = line.rate_limit_info;
         options.limits.windows.record(rateLimit);
@@ -116,7 +118,7 @@ function run({ request, command, stdin, tools }: Turn, res: Response, options: C
       if (answer.succeeded) respond.finish(answer);
       else {
         res.locals.cliStderr = cli.diagnostics || undefined;
-        respond.fail(resultError(answer.result ?? {}, { rateLimit, limits: options.limits, retryAfterSeconds: options.retryAfterSeconds }));
+        respond.fail(resultError(answer.result ?? {}, { rateLimit, limits: options.limits, retryAfterSeconds: options.retryAfterSeconds, model: answer.model, cliVersion }));
       }
     },
     end(end: CliEnd) {

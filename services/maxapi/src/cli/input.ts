@@ -8,11 +8,13 @@
 //      1.0.0 wrote them; SYSTEM_PROMPT=in-user-message: the leading ones too), images as image
 //      blocks where they stood. Replaying the turns as separate messages is not an option: the CLI
 //      reorders replayed assistant turns (shared notes, tool-calling §2.5).
-// The message before the last carries a cache breakpoint on its last block. The next request of the
-// conversation repeats every block up to it byte for byte, so it reads all that from the cache
-// instead of sending it afresh. The TTL is the CLI's own (1 h): Anthropic refuses a 1 h breakpoint after a
-// 5 min one, and the CLI marks its trailing environment message 1 h. With the CLI's three marks
-// (identity line, system prompt, environment) that makes four, Anthropic's maximum.
+// One cache breakpoint, on the last block of the last message the next request will repeat (the
+// last message, or the one before it when the last is a trailer like OpenClaw's context message:
+// markForCache). The next request of the conversation repeats every block up to it byte for byte,
+// so it reads all that from the cache instead of sending it afresh. The TTL is the CLI's own (1 h):
+// Anthropic refuses a 1 h breakpoint after a 5 min one, and the CLI marks its trailing environment
+// message 1 h. With the CLI's three marks (identity line, system prompt, environment) that makes
+// four, Anthropic's maximum.
 //
 // What the CLI then does to an image (measured, 2.1.330): up to 512,000 bytes and 2000 px a side
 // it passes the bytes as they are; a larger file it re-encodes (JPEG), a larger picture it scales
@@ -58,14 +60,17 @@ const WRAPPERS: Readonly<Record<string, readonly [string, string]>> = {
 export function cliInput(body: { messages?: unknown }, placement: SystemPromptPlacement = "system-prompt"): CliInput | ApiError {
   const system: string[] = [];
   /** Each message's blocks, blank text blocks left out (Anthropic refuses them). */
-  const perMessage: ContentBlock[][] = [];
+  const perMessage: ConversationMessage[] = [];
   // the system messages before any other message are the system prompt (SYSTEM_PROMPT=system-prompt)
   let leading = placement === "system-prompt";
+  let previousRole: string | undefined;
   for (const [i, message] of (Array.isArray(body.messages) ? body.messages : []).entries()) {
     if (!isObject(message)) continue;
     leading &&= message.role === "system";
     const wrap = WRAPPERS[String(message.role)];
     if (!wrap) continue; // claude-max-api skipped other roles too
+    const follows = previousRole;
+    previousRole = String(message.role);
     const content = contentBlocks(message.content, `messages[${i}].content`);
     if (content instanceof ApiError) return content;
     if (leading) {
@@ -73,11 +78,11 @@ export function cliInput(body: { messages?: unknown }, placement: SystemPromptPl
       continue;
     }
     const blocks = wrapped(content, wrap).filter((block) => block.type !== "text" || block.text.trim() !== "");
-    if (blocks.length > 0) perMessage.push(blocks);
+    if (blocks.length > 0) perMessage.push({ follows, blocks });
   }
   if (perMessage.length === 0) return invalidRequest("messages: there is nothing to answer: no user or assistant message with content", "messages", "invalid_messages");
   markForCache(perMessage);
-  const kept = perMessage.flat();
+  const kept = perMessage.flatMap((message) => message.blocks);
 
   const lines: unknown[] = [];
   const systemPrompt = placement === "system-prompt" ? system.filter((text) => text.trim() !== "").join("\n\n") : undefined;
@@ -90,16 +95,31 @@ export function cliInput(body: { messages?: unknown }, placement: SystemPromptPl
   };
 }
 
+interface ConversationMessage {
+  /** The role of the message before it in the request (blank or not), if any. */
+  follows: string | undefined;
+  blocks: ContentBlock[];
+}
+
 /**
- * The cache breakpoint: on the last block of the message before the last. OpenClaw ends every request
- * with a message of its own (its "internal context": active exec sessions, subagents) that the next
- * request does not repeat, so a mark on it would match nothing; the message before it is repeated.
- * A conversation of one message marks that one.
+ * The cache breakpoint: on the last block of the last message that the next request will repeat.
+ * An OpenAI client sends its history and its new message, and the next request repeats that
+ * message too: mark the last message, and only what is new next time (the answer, the next message)
+ * is sent uncached. OpenClaw ends every request with a message of its own (its runtime context:
+ * runtime facts, exec sessions, subagents) that the next request does not repeat: mark the message
+ * before it. The rule tells them apart by roles, never by text: OpenClaw's context message follows
+ * a user message (the prompt, or a tool's result, which reaches maxapi as a user message), a client's
+ * new message follows the assistant's answer (or the system prompt). So a last message that follows a
+ * user message is taken for such a trailer. The cost: a client that sends two user messages in a row
+ * (two tool results of one turn) has the second sent uncached once more. One breakpoint only: the
+ * CLI marks three blocks itself (identity line, system prompt, its last message), Anthropic allows four.
  */
-function markForCache(perMessage: ContentBlock[][]): void {
-  const message = perMessage.at(perMessage.length > 1 ? -2 : -1) ?? [];
-  const last = message.at(-1);
-  if (last) message[message.length - 1] = { ...last, cache_control: CACHE_BREAKPOINT };
+function markForCache(perMessage: readonly ConversationMessage[]): void {
+  const last = perMessage.at(-1);
+  const trailer = last?.follows === "user" && perMessage.length > 1;
+  const message = perMessage.at(trailer ? -2 : -1)?.blocks ?? [];
+  const block = message.at(-1);
+  if (block) message[message.length - 1] = { ...block, cache_control: CACHE_BREAKPOINT };
 }
 
 /** A message's blocks inside its wrapper: the wrapper's text joins the first and last text blocks. */
