@@ -128,6 +128,17 @@ describe("OpenClaw's own reading of maxapi's errors (its classifier, run in the 
     }
   });
 
+  it("a model this CLI is too old for, and one the account may not use: a missing model (OpenClaw moves the turn to the agent's next model)", () => {
+    const floor = "API Error: 400 Claude Code 2.1.330 does not support this model; version 2.1.332 or newer is required. Run 'claude update', or update the Claude desktop app, then try again.";
+    const barred = "There's an issue with the selected model (claude-mythos-5). It may not exist or you may not have access to it. Run --model to pick a different model.";
+    const errors = [
+      resultError({ is_error: true, api_error_status: 400, result: floor }, { ...run, model: "claude-fable-5-2", cliVersion: "2.1.330" }),
+      resultError({ is_error: true, api_error_status: 404, result: barred }, { ...run, model: "claude-mythos-5" }),
+    ];
+    expect(errors.map((error) => [error.status, error.code])).toEqual([[404, "claude_code_version_too_old"], [404, "model_not_found"]]);
+    for (const reading of openclawReads(id, errors.map(asSent))) expect(reading).toMatchObject({ reason: "model_not_found", longWindow: false });
+  });
+
   it("a conversation over the context window: an overflow, with the CLI's token count", () => {
     const error = resultError({ is_error: true, terminal_reason: "prompt_too_long", result: "Prompt is too long · the request is ~215000 tokens (limit 200000) · run /compact" }, run);
     const [reading] = openclawReads(id, [asSent(error)]);

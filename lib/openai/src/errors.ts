@@ -2,7 +2,9 @@
 // OpenAI client (and OpenClaw's failover, which reads the status) understands it.
 
 // billing_error: Anthropic refused on billing grounds (extra usage), which is neither a rate limit nor a fault
-export type OpenAIErrorType = "invalid_request_error" | "authentication_error" | "rate_limit_error" | "billing_error" | "api_error";
+// not_found_error: Anthropic's type for a model that is not there for this request (OpenClaw reads it
+// as a missing model and falls back, where it reads invalid_request_error as a malformed request)
+export type OpenAIErrorType = "invalid_request_error" | "not_found_error" | "authentication_error" | "rate_limit_error" | "billing_error" | "api_error";
 
 export interface OpenAIErrorBody {
   error: { message: string; type: OpenAIErrorType; param: string | null; code: string | null };
