@@ -10,7 +10,7 @@ import { docker } from "../support/containers.ts";
 import { marker } from "../support/marker.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { agentTurn } from "../support/openclaw-agent.ts";
-import { startStack, stackEnv } from "../support/stack.ts";
+import { composeCommand, run, startStack, stackEnv } from "../support/stack.ts";
 import { seedStateDir, type StateDir } from "../support/state-dir.ts";
 
 const AGENTS = "main=fable,lite=claude-opus-4-8";
@@ -81,6 +81,26 @@ describe(`Option 2 (max-proxy): the whole stack with AGENTS=${AGENTS}`, () => {
     expect(main).toEqual({ agentMeta: expect.objectContaining({ provider: "claude-max-proxy", model: "fable" }) as unknown, apiModel: "claude-fable-5-2" });
     const lite = await turnOn(gateway, mock, "lite");
     expect(lite).toEqual({ agentMeta: expect.objectContaining({ provider: "claude-max-proxy", model: "claude-opus-4-8" }) as unknown, apiModel: "claude-opus-4-8" });
+  });
+
+  it("a CLI older than Anthropic's floor for fable: make verify shows the Claude Code version and the refusal with both versions and the command; the agent's turn moves to Opus", async () => {
+    await mock.setMode("version-too-old", { requiredVersion: "2.1.332", models: "fable" });
+    try {
+      const verify = await run("make", ["--no-print-directory", "verify"], { COMPOSE: composeCommand(PROJECT).join(" "), AGENTS }, 300_000);
+      expect(verify.code, verify.stdout + verify.stderr).not.toBe(0);
+      const row = (check: string) => verify.stdout.split("\n").map((line) => line.split(" | ").map((cell) => cell.trim())).find((cells) => cells[0] === check);
+      expect(row("Claude Code")?.slice(1, 3)).toEqual(["ok", "2.1.330, the tested version"]);
+      expect(row("model fable")?.[1]).toBe("FAIL");
+      expect(row("model fable")?.[2]).toMatch(/^HTTP 404 claude_code_version_too_old: The Claude Code CLI maxapi runs \(2\.1\.330\) is too old for claude-fable-5-2: Anthropic requires version 2\.1\.332 or newer/);
+      expect(row("model fable")?.[3]).toMatch(/^make claude-code VERSION=2\.1\.332 /);
+      expect(row("model claude-opus-4-8")?.slice(1, 3)).toEqual(["ok", expect.stringMatching(/^runs: claude-opus-4-8 answered in \d+ ms$/) as unknown]);
+
+      const turn = await agentTurn(stack.getContainer("gateway-1").getId(), `hello ${marker("floor")}`, { agent: "main" });
+      expect(turn.code, turn.output).toBe(0);
+      expect(turn.reply?.result.meta.agentMeta, "fable refused as missing: OpenClaw's next model answers").toMatchObject({ provider: "claude-max-proxy", model: "opus" });
+    } finally {
+      await mock.setMode("ok");
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 // Check 4: one chat completion through the normalizer, sent from inside a container the way the
 // gateway sends it: the URL from openclaw.json's claude-max-proxy provider (else the URL given as
-// argument), the key from the container's PROXY_API_KEY. The probe script prints one JSON line
+// argument; a model id as the third, else CHAT_PROBE_MODEL), the key from the container's PROXY_API_KEY. The probe script prints one JSON line
 // (ChatProbeResult) and never the key; it is plain JavaScript for the container's Node. It offers one
 // tool, as every OpenClaw turn does, so a broken tool path (the stub MCP server, the CLI's tool flags)
 // fails here too; the model is told not to call it, and a call would count as an answer.
@@ -44,7 +44,7 @@ const tool = { type: "function", function: { name: "clawbridge_verify", descript
 fetch(url.replace(/\\/+$/, "") + "/chat/completions", {
   method: "POST",
   headers: { "content-type": "application/json", authorization: "Bearer " + key },
-  body: JSON.stringify({ model: ${JSON.stringify(CHAT_PROBE_MODEL)}, messages: [{ role: "user", content: "Reply with the single word OK." }], tools: [tool] }),
+  body: JSON.stringify({ model: process.argv[3] || ${JSON.stringify(CHAT_PROBE_MODEL)}, messages: [{ role: "user", content: "Reply with the single word OK." }], tools: [tool] }),
   signal: AbortSignal.timeout(Number(process.argv[2]) || 25000),
 })
   .then(async (response) => {
@@ -68,7 +68,7 @@ fetch(url.replace(/\\/+$/, "") + "/chat/completions", {
 
 export const CHAT_TIMEOUT_MS = 30_000;
 
-function parseProbe(output: string): ChatProbeResult {
+export function parseProbe(output: string): ChatProbeResult {
   const probe = asRecord(parseJsonOutput(output));
   return {
     url: asString(probe.url),

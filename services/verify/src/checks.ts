@@ -2,8 +2,10 @@
 // (`live`: skipped with VERIFY_LIVE=0) and a run that returns its rows, fixes included. Checks share
 // command results through a Memo (each openclaw command runs once); a check that needs a service
 // that is down skips, so a stopped container fails once, in its own row.
+import { resolve } from "node:path";
 import { AGENT_TURN_DEADLINE_S, AGENT_TURN_TIMEOUT_MS, agentRows, agentTurnRow, agentTurnRunId, parseAgentsList, runErrorFromLogs, type ListedAgent } from "./agents.ts";
 import { channelRows, configuredChannels } from "./channels.ts";
+import { CLAUDE_CODE_CHECK, claudeCodeRow, configuredModels, modelRow, testedClaudeCode } from "./claude-code.ts";
 import { CHAT_PROBE_SCRIPT, CHAT_TIMEOUT_MS, chatRow } from "./chat.ts";
 import { runFailure, type RunResult, type Target } from "./compose.ts";
 import { credentialRows } from "./credentials.ts";
@@ -58,6 +60,8 @@ export class Memo {
 
 // The gateway's own port, reached from inside its container.
 const GATEWAY_URL = "ws://127.0.0.1:18789";
+// the checkout verify runs from (maxapi's package.json names the tested Claude Code)
+const ROOT = resolve(import.meta.dirname, "../../..");
 export const VERIFY_SESSION = "clawbridge-verify";
 export const VERIFY_MESSAGE = "This is a connectivity check by clawbridge's make verify. Reply with the single word OK.";
 const DEFAULT_NORMALIZER_URL = "http://normalizer:3457/v1";
@@ -114,19 +118,21 @@ function chat(ctx: Context, memo: Memo): Promise<Row> {
     if (ctx.stack.authMode === "setup-token" && !has(ctx.stack, "normalizer")) return skip(check, "AUTH_MODE=setup-token: no normalizer");
     const unavailable = withoutModelPath(ctx, check);
     if (unavailable) return unavailable;
-    // from the gateway, as the gateway sends it; on a proxy-only machine from the normalizer itself
-    const [service, url] = has(ctx.stack, "gateway")
-      ? ["gateway", envValue(ctx.stack, CONFIG_INIT, "NORMALIZER_URL") || DEFAULT_NORMALIZER_URL]
-      : ["normalizer", "http://127.0.0.1:3457/v1"];
-    if (service === "gateway") {
-      const noGateway = withoutGateway(ctx, check);
-      if (noGateway) return noGateway;
-    }
-    const timeout = String(CHAT_TIMEOUT_MS - 5000);
-    const result = await ctx.target.exec(service, ["node", "-e", CHAT_PROBE_SCRIPT, url, timeout], { timeoutMs: CHAT_TIMEOUT_MS });
-    return chatRow(result, ctx.stack.authMode, dc);
+    const from = probeFrom(ctx, check);
+    if ("status" in from) return from;
+    return chatRow(await probe(ctx, from), ctx.stack.authMode, dc);
   });
 }
+
+/** Where the chat probe runs: from the gateway, as the gateway sends it; on a proxy-only machine from the normalizer itself. */
+function probeFrom(ctx: Context, check: string): { service: string; url: string } | Row {
+  if (!has(ctx.stack, "gateway")) return { service: "normalizer", url: "http://127.0.0.1:3457/v1" };
+  return withoutGateway(ctx, check) ?? { service: "gateway", url: envValue(ctx.stack, CONFIG_INIT, "NORMALIZER_URL") || DEFAULT_NORMALIZER_URL };
+}
+
+/** The chat probe (chat.ts) from `from`, for `model` (the probe's own by default). */
+const probe = (ctx: Context, from: { service: string; url: string }, model?: string): Promise<RunResult> =>
+  ctx.target.exec(from.service, ["node", "-e", CHAT_PROBE_SCRIPT, from.url, String(CHAT_TIMEOUT_MS - 5000), ...(model ? [model] : [])], { timeoutMs: CHAT_TIMEOUT_MS });
 
 export const CHECKS: Check[] = [
   {
@@ -161,6 +167,34 @@ export const CHECKS: Check[] = [
     name: "chat completion",
     live: true,
     run: async (ctx, memo) => [await chat(ctx, memo)],
+  },
+  {
+    name: CLAUDE_CODE_CHECK,
+    live: false,
+    async run(ctx) {
+      if (!has(ctx.stack, "maxapi")) return [];
+      if (mine(ctx, "maxapi").every((c) => c.elsewhere)) return [skip(CLAUDE_CODE_CHECK, "maxapi runs on another node: run make verify there")];
+      if (!running(ctx, "maxapi")) return [skip(CLAUDE_CODE_CHECK, "maxapi not running (see above)")];
+      const result = await ctx.target.exec("maxapi", ["claude", "--version"]);
+      return [claudeCodeRow(result, testedClaudeCode(ROOT), ctx.target.commands)];
+    },
+  },
+  {
+    // each model the settings choose, once: one small chat completion each, after the chat probe
+    name: "models",
+    live: true,
+    async run(ctx, memo) {
+      if (ctx.stack.authMode !== "max-proxy" || !ctx.stack.configInit) return [];
+      const models = configuredModels(ctx.stack.agents, envValue(ctx.stack, CONFIG_INIT, "DEFAULT_MODEL"), envValue(ctx.stack, CONFIG_INIT, "HEARTBEAT_MODEL"));
+      const unavailable = withoutModelPath(ctx, "models");
+      if (unavailable) return [unavailable];
+      if ((await chat(ctx, memo)).status === "FAIL") return models.map((model) => skip(`model ${model}`, "the chat completion failed (see above)"));
+      const from = probeFrom(ctx, "models");
+      if ("status" in from) return [from];
+      const rows: Row[] = [];
+      for (const model of models) rows.push(modelRow(model, await probe(ctx, from, model), ctx.target.commands));
+      return rows;
+    },
   },
   {
     name: "agent turn",

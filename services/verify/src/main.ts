@@ -75,7 +75,7 @@ const target: Target = swarm ?? compose;
 async function main(): Promise<number> {
   const live = !isOff(process.env.VERIFY_LIVE);
   const what = swarm ? `the Swarm stack ${swarm.stack}` : `the stack of \`${compose.display}\``;
-  if (process.stderr.isTTY) process.stderr.write(`verify: checking ${what}${live ? " (with one chat completion and one agent turn)" : ""}…\n`);
+  if (process.stderr.isTTY) process.stderr.write(`verify: checking ${what}${live ? " (with a chat completion per configured model and one agent turn)" : ""}…\n`);
   const started = Date.now();
   const loaded = swarm ? await loadSwarm(swarm) : await load();
   const rows = "stack" in loaded ? await runChecks(loaded, live) : [loaded];
