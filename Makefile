@@ -90,6 +90,14 @@ config-diff: ## Show what config-init would change in openclaw.json (secrets mas
 login: ## Log the Claude CLI in to your subscription, once (for use without CLAUDE_SETUP_TOKEN)
 	$(COMPOSE) run --rm --no-deps -it maxapi claude auth login --claudeai
 
+.PHONY: claude-code
+claude-code: $(DEPS) $(LIB) ## Check a Claude Code release against maxapi, then use it: make claude-code VERSION=2.1.332 (REPORT=file)
+	@node test/cli-contract/claude-code.ts "$(VERSION)" $(if $(REPORT),--report "$(REPORT)")
+
+.PHONY: cli-contract
+cli-contract: $(DEPS) $(LIB) ## The CLI contract check alone, on the pinned Claude Code (CLAUDE=<path>: another binary)
+	@node test/cli-contract/main.ts $(if $(CLAUDE),--claude "$(CLAUDE)")
+
 .PHONY: verify
 verify: ## Check the running stack: containers, config, agents, a chat and an agent turn, keys, cron, channels (VERIFY_LIVE=0: no model requests)
 	@COMPOSE="$(COMPOSE)" node services/verify/src/main.ts

@@ -66,6 +66,22 @@ function expectRanOnItsModel({ result, request }: { result: CronRunResult; reque
   }
 }
 
+/** The product stack on an install seeded by `seed`, up before the describe's tests and removed after them. */
+function onSeededStack(project: string, seed: () => StateDir, env: Record<string, string> = {}, services?: string[]) {
+  const its = {} as { state: StateDir; stack: StartedDockerComposeEnvironment; mock: MockAnthropicClient; gateway: string };
+  beforeAll(async () => {
+    its.state = seed();
+    its.stack = await startStack(project, { ...env, OPENCLAW_STATE: its.state.path }, services);
+    its.mock = new MockAnthropicClient(`http://127.0.0.1:${its.stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
+    its.gateway = its.stack.getContainer("gateway-1").getId();
+  });
+  afterAll(async () => {
+    await its.stack.down({ removeVolumes: true });
+    its.state.remove();
+  });
+  return its;
+}
+
 describe("the article's Option 1 install (setup token) moved to max-proxy, on the whole stack", () => {
   const PROJECT = `clawbridge-migrated-${process.pid}`;
   const JOBS: Record<string, Expected> = {
@@ -73,27 +89,12 @@ describe("the article's Option 1 install (setup token) moved to max-proxy, on th
     "hourly-check": { message: "Anything urgent?", model: "claude-max-proxy/claude-sonnet-4-6", apiModel: /^claude-sonnet-4-6$/, announces: false },
     "morning-brief": { message: "Summarize my inbox.", model: "claude-max-proxy/claude-opus-4-6", apiModel: /^claude-opus-4-6$/, announces: true },
   };
-  let state: StateDir;
-  let stack: StartedDockerComposeEnvironment;
-  let mock: MockAnthropicClient;
-  let gateway: string;
+  const its = onSeededStack(PROJECT, () => seedStateDir(fixture("article-option1")));
   const verify = () =>
-    run("make", ["--no-print-directory", "verify"], { COMPOSE: composeCommand(PROJECT).join(" "), OPENCLAW_STATE: state.path, VERIFY_LIVE: "0" }, 300_000);
-
-  beforeAll(async () => {
-    state = seedStateDir(fixture("article-option1"));
-    stack = await startStack(PROJECT, { OPENCLAW_STATE: state.path });
-    mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
-    gateway = stack.getContainer("gateway-1").getId();
-  });
-
-  afterAll(async () => {
-    await stack.down({ removeVolumes: true });
-    state.remove();
-  });
+    run("make", ["--no-print-directory", "verify"], { COMPOSE: composeCommand(PROJECT).join(" "), OPENCLAW_STATE: its.state.path, VERIFY_LIVE: "0" }, 300_000);
 
   it("config-init moved the allowlist with the jobs, and make verify finds every job allowed", async () => {
-    const logs = await compose(PROJECT, ["logs", "--no-log-prefix", "--no-color", "config-init"], { OPENCLAW_STATE: state.path });
+    const logs = await compose(PROJECT, ["logs", "--no-log-prefix", "--no-color", "config-init"], { OPENCLAW_STATE: its.state.path });
     expect(logs.stdout).toContain(
       "openclaw.json agents.defaults.modelPolicy.allow: anthropic/claude-opus-4-6, anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-opus-4-6, claude-max-proxy/claude-sonnet-4-6",
     );
@@ -104,22 +105,22 @@ describe("the article's Option 1 install (setup token) moved to max-proxy, on th
   });
 
   it("runs each enabled migrated job on its own model through the proxy", async () => {
-    expect(enabledFixtureJobs(gateway, ["hourly-check", "morning-brief", "old-report"])).toEqual(Object.keys(JOBS).sort());
-    for (const [id, expected] of Object.entries(JOBS)) expectRanOnItsModel(await runJob(gateway, mock, id, expected.message), expected);
+    expect(enabledFixtureJobs(its.gateway, ["hourly-check", "morning-brief", "old-report"])).toEqual(Object.keys(JOBS).sort());
+    for (const [id, expected] of Object.entries(JOBS)) expectRanOnItsModel(await runJob(its.gateway, its.mock, id, expected.message), expected);
   });
 
   it("a chat the user pinned to a model stays on it: the stored session's pin moved to the proxy", async () => {
     // the fixture's legacy sessions.json pins this Telegram chat to anthropic/claude-sonnet-4-6; the
     // agent's own model is opus. Left on anthropic, the pin is dropped and the chat answers on opus.
-    const turn = await agentTurn(gateway, "pinned-chat-check", { sessionKey: "agent:main:telegram:direct:4242" });
+    const turn = await agentTurn(its.gateway, "pinned-chat-check", { sessionKey: "agent:main:telegram:direct:4242" });
     expect(turn.code, turn.output).toBe(0);
     expect(turn.reply?.result.meta.agentMeta).toMatchObject({ provider: "claude-max-proxy", model: "claude-sonnet-4-6" });
-    expect((await mock.receivedWith("pinned-chat-check")).body).toMatchObject({ model: "claude-sonnet-4-6" });
+    expect((await its.mock.receivedWith("pinned-chat-check")).body).toMatchObject({ model: "claude-sonnet-4-6" });
   });
 
   it("an allowlist that leaves a job's model out: OpenClaw refuses the run before the model, and make verify says which job and how to fix it", async () => {
-    docker("exec", gateway, "openclaw", "config", "set", "agents.defaults.modelPolicy.allow", '["claude-max-proxy/claude-opus-4-6"]', "--strict-json");
-    const { result, request } = await runJob(gateway, mock, "hourly-check", "Anything urgent?");
+    docker("exec", its.gateway, "openclaw", "config", "set", "agents.defaults.modelPolicy.allow", '["claude-max-proxy/claude-opus-4-6"]', "--strict-json");
+    const { result, request } = await runJob(its.gateway, its.mock, "hourly-check", "Anything urgent?");
     expect(result.code).not.toBe(0);
     expect(result.run?.error).toBe(
       "automation model override 'claude-max-proxy/claude-sonnet-4-6' rejected by agents.defaults.modelPolicy.allow: claude-max-proxy/claude-sonnet-4-6 is not in [claude-max-proxy/claude-opus-4-6]",
@@ -142,28 +143,13 @@ describe("an earlier Option 2 install (claude-max-api's ids) staying on max-prox
     "hourly-check": { message: "Anything urgent?", model: "claude-max-proxy/sonnet", apiModel: /^claude-sonnet-5-5$/, announces: false },
     "morning-brief": { message: "Summarize my inbox.", model: "claude-max-proxy/opus", apiModel: /^claude-opus-5-5$/, announces: true },
   };
-  let state: StateDir;
-  let stack: StartedDockerComposeEnvironment;
-  let mock: MockAnthropicClient;
-  let gateway: string;
-
-  beforeAll(async () => {
-    state = seedStateDir(fixture("article-option2"));
-    stack = await startStack(PROJECT, { OPENCLAW_STATE: state.path });
-    mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
-    gateway = stack.getContainer("gateway-1").getId();
-  });
-
-  afterAll(async () => {
-    await stack.down({ removeVolumes: true });
-    state.remove();
-  });
+  const its = onSeededStack(PROJECT, () => seedStateDir(fixture("article-option2")));
 
   it("moves claude-opus-4 to the Opus family and runs each enabled job on the model it had", async () => {
-    const logs = await compose(PROJECT, ["logs", "--no-log-prefix", "--no-color", "config-init"], { OPENCLAW_STATE: state.path });
+    const logs = await compose(PROJECT, ["logs", "--no-log-prefix", "--no-color", "config-init"], { OPENCLAW_STATE: its.state.path });
     expect(logs.stdout).toMatch(/cron job Morning brief \(morning-brief\): model claude-max-proxy\/claude-opus-4 → claude-max-proxy\/opus/);
-    expect(enabledFixtureJobs(gateway, ["hourly-check", "morning-brief", "old-report"])).toEqual(Object.keys(JOBS).sort());
-    for (const [id, expected] of Object.entries(JOBS)) expectRanOnItsModel(await runJob(gateway, mock, id, expected.message), expected);
+    expect(enabledFixtureJobs(its.gateway, ["hourly-check", "morning-brief", "old-report"])).toEqual(Object.keys(JOBS).sort());
+    for (const [id, expected] of Object.entries(JOBS)) expectRanOnItsModel(await runJob(its.gateway, its.mock, id, expected.message), expected);
   });
 });
 
@@ -173,35 +159,26 @@ describe("an Option 2 install (claude-max-api) moved to setup-token mode, agains
     "hourly-check": { message: "Anything urgent?", model: "anthropic/claude-sonnet-5", apiModel: /^claude-sonnet-5$/, announces: false },
     "morning-brief": { message: "Summarize my inbox.", model: "anthropic/claude-opus-5-5", apiModel: /^claude-opus-5-5$/, announces: true },
   };
-  let state: StateDir;
-  let stack: StartedDockerComposeEnvironment;
-  let mock: MockAnthropicClient;
-  let gateway: string;
-
-  beforeAll(async () => {
-    // the gateway calls Anthropic itself in this mode: point its anthropic provider at the mock
-    state = seedStateDir(fixture("article-option2"), (dir) => {
-      const file = join(dir, "openclaw.json");
-      const text = readFileSync(file, "utf8");
-      const edited = text.replace("providers: {", 'providers: {\n      anthropic: { baseUrl: "http://mock-anthropic:8080" },');
-      expect(edited).not.toBe(text);
-      writeFileSync(file, edited);
-    });
-    stack = await startStack(PROJECT, { AUTH_MODE: "setup-token", COMPOSE_PROFILES: "setup-token", OPENCLAW_STATE: state.path }, ["mock-anthropic", "gateway"]);
-    mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
-    gateway = stack.getContainer("gateway-1").getId();
-  });
-
-  afterAll(async () => {
-    await stack.down({ removeVolumes: true });
-    state.remove();
-  });
+  // the gateway calls Anthropic itself in this mode: point its anthropic provider at the mock
+  const its = onSeededStack(
+    PROJECT,
+    () =>
+      seedStateDir(fixture("article-option2"), (dir) => {
+        const file = join(dir, "openclaw.json");
+        const text = readFileSync(file, "utf8");
+        const edited = text.replace("providers: {", 'providers: {\n      anthropic: { baseUrl: "http://mock-anthropic:8080" },');
+        expect(edited).not.toBe(text);
+        writeFileSync(file, edited);
+      }),
+    { AUTH_MODE: "setup-token", COMPOSE_PROFILES: "setup-token" },
+    ["mock-anthropic", "gateway"],
+  );
 
   it("runs each enabled migrated job on its anthropic model, with the setup token", async () => {
-    expect(enabledFixtureJobs(gateway, ["hourly-check", "morning-brief", "old-report"])).toEqual(Object.keys(JOBS).sort());
+    expect(enabledFixtureJobs(its.gateway, ["hourly-check", "morning-brief", "old-report"])).toEqual(Object.keys(JOBS).sort());
     const token = stackEnv.CLAUDE_SETUP_TOKEN ?? "";
     for (const [id, expected] of Object.entries(JOBS)) {
-      const ran = await runJob(gateway, mock, id, expected.message);
+      const ran = await runJob(its.gateway, its.mock, id, expected.message);
       expectRanOnItsModel(ran, expected);
       expect(ran.request?.headers.authorization).toBe(`Bearer ${token.slice(0, 13)}…(${token.length})`);
     }
