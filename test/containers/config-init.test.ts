@@ -68,7 +68,7 @@ describe("config-init", () => {
     expect(config.models.providers["claude-max-proxy"]?.apiKey).toBe("${PROXY_API_KEY}");
     // OpenClaw asks the normalizer for usage in its streams (stream_options.include_usage) and sends its thinking levels
     expect(config.models.providers["claude-max-proxy"]?.models.map((row) => row.compat)).toEqual(
-      Array(3).fill({
+      Array(ACCEPTED_IDS.length).fill({
         requiresStringContent: true,
         supportsUsageInStreaming: true,
         supportsReasoningEffort: true,
