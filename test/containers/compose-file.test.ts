@@ -134,6 +134,17 @@ describe("wiring and hardening", () => {
     expect(project.services.gateway?.environment?.CLAUDE_SETUP_TOKEN).toBeUndefined(); // config-init stores it for the gateway
   });
 
+  it("channel tokens reach config-init and the gateway, in compose and on Swarm (compose.swarm.yml)", async () => {
+    const tokens = { TELEGRAM_BOT_TOKEN: "123456789:AAH-telegram-test-token-value", DISCORD_BOT_TOKEN: "discord-test-token-0123456789" };
+    const project = await resolved(tokens);
+    for (const service of ["config-init", "gateway"]) expect(project.services[service]?.environment, service).toMatchObject(tokens);
+    const swarm = await run("docker", ["stack", "config", "-c", "compose.swarm.yml"], tokens);
+    expect(swarm.code, swarm.stderr).toBe(0);
+    // the gateway's block: from its key to the next service's (maxapi, in name order)
+    const gateway = swarm.stdout.slice(swarm.stdout.indexOf("\n  gateway:"), swarm.stdout.indexOf("\n  maxapi:"));
+    for (const [name, value] of Object.entries(tokens)) expect(gateway).toContain(`${name}: ${value}`);
+  });
+
   it("OPENCLAW_STATE switches the state volume to a bind mount of an existing install", async () => {
     const project = await resolved({ OPENCLAW_STATE: "/srv/openclaw-home" });
     const mounts = (await run("docker", ["compose", "-f", "docker-compose.yml", "--env-file", ".env.example", "config"], { OPENCLAW_STATE: "/srv/openclaw-home" })).stdout;
