@@ -36,6 +36,8 @@ export const SCENARIOS: readonly Scenario[] = [
   { fixture: "usage-limit-7d", mode: "usage-limit", options: { window: "seven_day", windows: { five_hour: 0.37 }, resetsAt: RESETS_AT }, retries: 2 },
   { fixture: "usage-limit-7d-opus", mode: "usage-limit", options: { window: "seven_day_opus", resetsAt: RESETS_AT }, model: "opus", retries: 2 },
   { fixture: "usage-limit-7d-sonnet", mode: "usage-limit", options: { window: "seven_day_sonnet", resetsAt: RESETS_AT }, retries: 2 },
+  // a spent window answered on extra usage (a success whose rate_limit_event says so)
+  { fixture: "overage-in-use", mode: "overage-in-use", options: { window: "five_hour", windows: { seven_day: 0.42 }, resetsAt: RESETS_AT }, retries: 2 },
   { fixture: "billing-third-party", mode: "billing-third-party", retries: 2 },
   { fixture: "billing-out-of-extra-usage", mode: "billing-out-of-extra-usage", retries: 2 },
   { fixture: "billing-long-context", mode: "billing-long-context", retries: 2 },

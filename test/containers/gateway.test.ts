@@ -114,6 +114,21 @@ describe("OpenClaw's own reading of maxapi's errors (its classifier, run in the 
     expect(readings[3], "the CLI's sentence alone reads as a short limit: OpenClaw would retry it 9 times").toMatchObject({ reason: "rate_limit", longWindow: false });
   });
 
+  it("EXTRA_USAGE=off refusing a window answered on extra usage: a long-window limit (no same-model retries), shown in maxapi's words naming extra usage and the setting", () => {
+    const offLimits = createLimits(() => undefined, () => now, "off");
+    const week = { status: "rejected", rateLimitType: "seven_day_sonnet", resetsAt: 1796683092, isUsingOverage: true, overageInUse: true } as const;
+    offLimits.extraUsage.record({ ...fiveHours, isUsingOverage: true, overageInUse: true });
+    offLimits.extraUsage.record(week);
+    // the longest wording (a weekly per-model window, a reset with its date): OpenClaw hides long texts behind its own sentence
+    const errors = [offLimits.extraUsage.refuse("opus"), offLimits.extraUsage.refuse("sonnet")].map((error) => asSent(error as ApiError));
+    offLimits.extraUsage.close();
+    for (const [index, reading] of openclawReads(id, errors).entries()) {
+      expect(reading, errors[index]?.message).toMatchObject({ reason: "rate_limit", longWindow: true });
+      expect(reading.userText).toContain(errors[index]?.message);
+      expect(reading.userText).toMatch(/extra usage.*EXTRA_USAGE=off/);
+    }
+  });
+
   it("billing refusals: billing (no retries, no rate-limit cool-down), never a long-window limit", () => {
     const texts = [
       'API Error: 400 {"type":"error","error":{"type":"invalid_request_error","message":"Third-party apps now draw from your extra usage, not your plan limits. We\'ve added a $200 credit to get you started. Claim it at claude.ai/settings/usage and keep going."}}',

@@ -758,6 +758,48 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
     expect((await chat(targets.shipped, ask(`fine ${marker("marker")}`))).status).toBe(200);
   });
 
+  it("extra usage: a spent window answered on extra usage is delivered; then EXTRA_USAGE=off refuses without a call to Anthropic until the reset, EXTRA_USAGE=allowed lets answers through and counts them", async () => {
+    await waitHealthy(targets.shipped);
+    await waitHealthy(targets.warm);
+    const metric = async (target: Target, name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(await metricsText(target))?.[1]);
+    const since = new Date().toISOString();
+    await setMode("overage-in-use", { window: "five_hour", resetsAt: Math.ceil(Date.now() / 1000) + 25 });
+    try {
+      const tag = marker("marker");
+      const first = await chat(targets.shipped, ask(`billed ${tag}`));
+      expect(first.status, "the answer billed to extra usage is delivered").toBe(200);
+      expect(await callsWith(tag)).toBe(1);
+      for (const stream of [false, true]) {
+        const refusedTag = marker("marker");
+        const refused = await chat(targets.shipped, ask(`refused ${refusedTag}`, { stream }));
+        expect(refused.status).toBe(429);
+        expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(26);
+        const error = ((await refused.json()) as { error: { code: string; message: string } }).error;
+        expect(error.code).toBe("extra_usage_not_allowed");
+        expect(error.message).toMatch(/^Claude subscription usage limit reached: the 5-hour window is spent .*extra usage, which EXTRA_USAGE=off does not allow/);
+        expect(await callsWith(refusedTag), "no call to Anthropic while refused").toBe(0);
+      }
+      expect(await metric(targets.shipped, "maxapi_extra_usage_in_use")).toBe(1);
+      expect(await metric(targets.shipped, "maxapi_extra_usage_answers_total")).toBe(1);
+      expect(await metric(targets.shipped, "maxapi_extra_usage_refused_total")).toBe(2);
+      expect(logLines(targets.shipped, since).filter((line) => typeof line.msg === "string" && /billed to extra usage; EXTRA_USAGE=off/.test(line.msg))).toHaveLength(1);
+
+      for (let i = 0; i < 2; i++) {
+        const allowedTag = marker("marker");
+        expect((await chat(targets.warm, ask(`allowed ${allowedTag}`))).status, "EXTRA_USAGE=allowed").toBe(200);
+        expect(await callsWith(allowedTag)).toBe(1);
+      }
+      expect(await metric(targets.warm, "maxapi_extra_usage_answers_total")).toBe(2);
+      expect(await metric(targets.warm, "maxapi_extra_usage_refused_total")).toBe(0);
+    } finally {
+      await mock.untilReset(60, 500);
+      await until("maxapi to see the window reset", async () => (await metric(targets.shipped, "maxapi_extra_usage_in_use")) === 0 || undefined, 60, 500);
+    }
+    const after = marker("marker");
+    expect((await chat(targets.shipped, ask(`after the reset ${after}`))).status).toBe(200);
+    expect(await callsWith(after)).toBe(1);
+  });
+
   it("billing refusals: 402 billing_error in plain words, never refused ahead; the only calls to Anthropic are the CLI's own (3 for a 400: it resends with fewer betas)", async () => {
     await waitHealthy(targets.shipped);
     const cases = [

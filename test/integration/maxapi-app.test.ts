@@ -521,6 +521,65 @@ describe("the subscription's usage windows", () => {
   });
 });
 
+describe("extra usage (EXTRA_USAGE)", () => {
+  const RESET = Date.parse("2026-12-08T09:31:32Z"); // overage-in-use.jsonl's resetsAt
+  const WAIT_S = 2 * 3600 + 3 * 60;
+  let clock = 0;
+  const now = () => clock;
+  const metric = async (url: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+  const linesOf = (logs: { msg?: unknown }[], what: RegExp) => logs.filter((line) => typeof line.msg === "string" && what.test(line.msg));
+
+  it("off (the default): the answer billed to extra usage is delivered; then every model is refused at once, no CLI process, in words naming extra usage and EXTRA_USAGE, until the reset", async () => {
+    clock = RESET - WAIT_S * 1000;
+    const { url, cli, logs } = await start({}, now);
+    cli.script = { fixture: "overage-in-use" };
+    const first = await chat(url, ask());
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe("Hello from mock!");
+    expect(await metric(url, "maxapi_extra_usage_in_use")).toBe(1);
+
+    clock += 60_000;
+    for (const model of ["claude-opus-4", "sonnet", "claude-haiku-4-5"]) {
+      for (const stream of [false, true]) {
+        const refused = await chat(url, ask({ model, stream }));
+        expect(refused.status).toBe(429);
+        expect(refused.headers.get("retry-after")).toBe(String(WAIT_S - 60));
+        const error = await errorOf(refused);
+        expect(error).toMatchObject({ type: "rate_limit_error", code: "extra_usage_not_allowed" });
+        expect(error.message).toBe(
+          "Claude subscription usage limit reached: the 5-hour window is spent and resets at 09:31 UTC (in 2 h 2 min). Requests would draw on extra usage, which EXTRA_USAGE=off does not allow: maxapi refuses them until then.",
+        );
+      }
+    }
+    expect(cli.started, "no CLI process after the billed answer").toHaveLength(1);
+    expect(await metric(url, "maxapi_extra_usage_answers_total")).toBe(1);
+    expect(await metric(url, "maxapi_extra_usage_refused_total")).toBe(6);
+    expect(await metric(url, "maxapi_extra_usage_allowed")).toBe(0);
+    expect(await metric(url, "maxapi_extra_usage_until_seconds")).toBe(RESET / 1000);
+    expect(linesOf(logs, /billed to extra usage; EXTRA_USAGE=off/)).toHaveLength(1);
+
+    clock = RESET;
+    cli.script = { fixture: "ok" };
+    expect((await chat(url, ask())).status, "at the reset the CLI runs again").toBe(200);
+    expect(cli.started).toHaveLength(2);
+    expect(await metric(url, "maxapi_extra_usage_in_use")).toBe(0);
+    expect(linesOf(logs, /has reset; answers come from the plan again/)).toHaveLength(1);
+  });
+
+  it("allowed: every request goes to the CLI and each billed answer is counted", async () => {
+    clock = RESET - WAIT_S * 1000;
+    const { url, cli } = await start({ EXTRA_USAGE: "allowed" }, now);
+    cli.script = { fixture: "overage-in-use" };
+    for (const stream of [false, true, false]) expect((await chat(url, ask({ stream }))).status).toBe(200);
+    expect(cli.started).toHaveLength(3);
+    expect(await metric(url, "maxapi_extra_usage_answers_total")).toBe(3);
+    expect(await metric(url, "maxapi_extra_usage_refused_total")).toBe(0);
+    expect(await metric(url, "maxapi_extra_usage_in_use")).toBe(1);
+    expect(await metric(url, "maxapi_extra_usage_allowed")).toBe(1);
+    expect(await metric(url, 'maxapi_usage_window_spent\\{window="five_hour"\\}'), "answered, so not refused as a spent window").toBe(0);
+  });
+});
+
 describe("Anthropic's billing refusals", () => {
   const cases: [Fixture, string, RegExp][] = [
     ["billing-third-party", "extra_usage_required", /^Anthropic refused this request on billing grounds: "Third-party apps now draw from your extra usage, not your plan limits\. .*keep going\." This is Anthropic's decision/],

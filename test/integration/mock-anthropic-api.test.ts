@@ -44,7 +44,9 @@ interface RateLimitInfo {
   utilization?: number;
   surpassedThreshold?: number;
   overageStatus?: string;
+  overageResetsAt?: number;
   isUsingOverage: boolean;
+  overageInUse?: boolean;
   unifiedWindows?: Record<string, { utilization: number; resetsAt: number; status?: string; surpassedThreshold?: number }>;
 }
 
@@ -419,6 +421,31 @@ describe("the real Claude Code CLI against the subscription's limits (CLAUDE_COD
     for (const [name, reading] of Object.entries(event?.unifiedWindows ?? {})) {
       expect(reading).toMatchObject(name === own ? { utilization: 1, resetsAt, status: "rejected" } : { status: "allowed" });
     }
+  });
+
+  it("overage-in-use: a spent 5-hour window answered on extra usage is a success, its rate_limit_event rejected with isUsingOverage and overageInUse, as overage-in-use.jsonl", async () => {
+    const resetsAt = nowSeconds() + 3600;
+    const mock = await startMock("overage-in-use", { resetsAt, windows: { seven_day: 0.42 } });
+    const run1 = run(mock);
+    const { code, result } = await finish(run1);
+
+    expect(code).toBe(0);
+    expect(result).toMatchObject({ is_error: false, api_error_status: null, result: "Hello from mock!", terminal_reason: "completed" });
+    expect(mock.requests).toHaveLength(1);
+    const [event, ...more] = rateLimitEvents(run1.lines);
+    expect(more).toEqual([]);
+    // measured on 2.1.330: the window's own status stays rejected; what tells the answer was billed are the two flags
+    expect(event).toMatchObject({ status: "rejected", resetsAt, rateLimitType: "five_hour", overageStatus: "allowed", isUsingOverage: true, overageInUse: true });
+    expect(event?.overageResetsAt).toBeGreaterThan(resetsAt);
+    expect(event?.unifiedWindows).toMatchObject({ five_hour: { utilization: 1, resetsAt, status: "rejected" }, seven_day: { utilization: 0.42, status: "allowed" } });
+    // at resetsAt the mock answers from the plan again: the flags are false and absent
+    mock.setMode("overage-in-use", { resetsAt: nowSeconds() + 1 });
+    await until("the mock's window to reset", () => mock.settings.mode === "ok", 100, 50);
+    const plan = run(mock);
+    await finish(plan);
+    const [after] = rateLimitEvents(plan.lines);
+    expect(after).toMatchObject({ status: "allowed", overageStatus: "rejected", isUsingOverage: false });
+    expect(after?.overageInUse).toBeUndefined();
   });
 
   it("usage-limit seven_day_opus refuses opus only: a sonnet request is answered", async () => {

@@ -18,6 +18,8 @@ export type Fixture =
   | "usage-limit-5h"
   | "usage-limit-7d"
   | "usage-limit-7d-opus"
+  // a spent 5-hour window answered on the account's extra usage (a success, billed)
+  | "overage-in-use"
   | "billing-third-party"
   | "billing-out-of-extra-usage"
   | "billing-long-context"

@@ -18,7 +18,7 @@ export async function startMaxapi(env: Record<string, string> = {}, now: () => n
   const settings = loadSettings({ WARM_POOL_SIZE: "0", ...env });
   const logger = pino({ level: "debug", base: { service: "maxapi" } }, sink);
   const pool = createPool(settings, logger, { spawn: cli.spawn, quietMs: 0 });
-  const limits = createLimits((level, entry, message) => logger[level](entry, message), now);
+  const limits = createLimits((level, entry, message) => logger[level](entry, message), now, settings.EXTRA_USAGE);
   const server = createServer(createApp(settings, pool, logger, limits)).listen(0, "127.0.0.1");
   await once(server, "listening");
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -32,6 +32,7 @@ export async function startMaxapi(env: Record<string, string> = {}, now: () => n
     async close() {
       pool.close();
       limits.windows.close();
+      limits.extraUsage.close();
       server.closeAllConnections();
       server.close();
       await once(server, "close");

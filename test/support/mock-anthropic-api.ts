@@ -19,6 +19,13 @@
 //                 seven_day_opus / seven_day_sonnet refuse only requests whose `model` names opus /
 //                 sonnet (the CLI sends claude-opus-..., claude-sonnet-...) and answer the others as ok;
 //                 a request with an API key (`x-api-key`: the metered API, no subscription) is answered as ok
+//   overage-in-use  a spent window with the account's extra usage on: 200, answered as ok, but billed to
+//                 extra usage. Headers as for a usage-limit of `window` (unified status rejected, the
+//                 claim, the spent window's `-5h-` / `-7d-` status rejected at utilization 1, reset
+//                 `resetsAt`), with `-overage-status: allowed`, `-overage-in-use: true` and
+//                 `-overage-reset` (the first of next month) instead of the disabled overage. The CLI
+//                 reads it as `isUsingOverage: true`, `overageInUse: true`. Like usage-limit: back to ok
+//                 at `resetsAt`, only the spent window's models (a per-model window), never an API key
 //   overloaded    529 overloaded_error "Overloaded"
 //   fail-mid-stream  streams two text deltas, then an overloaded_error event in the stream, and ends;
 //                 a non-streamed request (the CLI's fallback after a failed stream) gets 529
@@ -117,6 +124,7 @@ export const MODES = [
   "invalid-key",
   "rate-limited",
   "usage-limit",
+  "overage-in-use",
   "overloaded",
   "fail-mid-stream",
   "prompt-too-long",
@@ -170,9 +178,9 @@ export interface ModeSettings {
   usage: Partial<Usage>;
   /** Utilization of the subscription's windows, sent in every answer's headers. */
   windows: Windows;
-  /** usage-limit: the spent window. */
+  /** usage-limit, overage-in-use: the spent window. */
   window: Window;
-  /** usage-limit: when the window resets (epoch seconds); null in the other modes. */
+  /** usage-limit, overage-in-use: when the window resets (epoch seconds); null in the other modes. */
   resetsAt: number | null;
   /** prompt-too-long: the request's size and the model's limit the message names. */
   promptTokens: number;
@@ -509,7 +517,7 @@ export function parseSettings(input: unknown): ModeSettings {
   if (input.resetsAt !== undefined && input.resetsAt !== null) {
     if (typeof input.resetsAt !== "number" || !Number.isInteger(input.resetsAt) || input.resetsAt < 0) throw new Error("resetsAt must be epoch seconds (an integer)");
     settings.resetsAt = input.resetsAt;
-  } else if (settings.mode === "usage-limit") settings.resetsAt = Math.ceil(Date.now() / 1000) + settings.retryAfterSeconds;
+  } else if (spendsWindow(settings.mode)) settings.resetsAt = Math.ceil(Date.now() / 1000) + settings.retryAfterSeconds;
   if (input.models !== undefined && input.models !== null) {
     if (typeof input.models !== "string") throw new Error("models must be a regular expression (or null: the mode's default)");
     new RegExp(input.models); // throws on a bad one
@@ -534,12 +542,15 @@ export function parseSettings(input: unknown): ModeSettings {
       if (!isRecord(step) || "next" in step) throw new Error("next: each is an object of settings (without next)");
       const parsed = parseSettings({ mode: settings.mode, ...step }); // validated; only what the step sets applies
       const keys = Object.keys(step);
-      if (keys.includes("mode") && parsed.mode === "usage-limit") keys.push("resetsAt"); // its default, fixed now
+      if (keys.includes("mode") && spendsWindow(parsed.mode)) keys.push("resetsAt"); // its default, fixed now
       return Object.fromEntries(keys.map((key) => [key, parsed[key as keyof ModeSettings]]));
     });
   }
   return settings;
 }
+
+/** The modes whose window is spent until `resetsAt`: refused (usage-limit) or billed to extra usage (overage-in-use). */
+const spendsWindow = (mode: Mode): boolean => mode === "usage-limit" || mode === "overage-in-use";
 
 /** The offered tool that `name` means: the same name, or an MCP tool `mcp__<server>__<name>`. */
 function offeredTool(offered: string[], name: string): string | undefined {
@@ -647,17 +658,21 @@ export class MockAnthropicApi {
     const subscription = typeof req.headers["x-api-key"] !== "string";
     const model = typeof body.model === "string" ? body.model : "";
     const spent = arrived.mode === "usage-limit" && subscription && refuses(arrived.window, model) ? arrived.window : null;
+    // spent too, but answered and billed to the account's extra usage
+    const overage = arrived.mode === "overage-in-use" && subscription && refuses(arrived.window, model) ? arrived.window : null;
     // the version floor applies to the subscription's CLI only (an API key's requests have none)
     const version = clientVersion(req.headers["user-agent"]);
     const floor = arrived.mode === "version-too-old" && subscription && refusesModel(arrived, model) && (version === undefined || olderThan(version, arrived.requiredVersion));
     const barred = arrived.mode === "model-not-allowed" && refusesModel(arrived, model);
-    const answered = (arrived.mode === "usage-limit" && !spent) || (arrived.mode === "version-too-old" && !floor) || (arrived.mode === "model-not-allowed" && !barred);
+    const answered = (arrived.mode === "usage-limit" && !spent) || arrived.mode === "overage-in-use" || (arrived.mode === "version-too-old" && !floor) || (arrived.mode === "model-not-allowed" && !barred);
     const settings: ModeSettings = answered ? { ...arrived, mode: "ok" } : { ...arrived, resetsAt };
     const failure = ERRORS[settings.mode];
     // an unknown credential has no subscription; Anthropic's short-term 429 and the long-context
     // refusal come without the claim (the CLI would read them as a spent window)
     const limits =
-      failure?.[0] === 401 ? {} : this.limitHeaders(settings, spent, now, settings.mode !== "rate-limited" && settings.mode !== "billing-long-context");
+      failure?.[0] === 401
+        ? {}
+        : this.limitHeaders(settings, spent ?? overage, now, settings.mode !== "rate-limited" && settings.mode !== "billing-long-context", overage !== null);
     if (settings.mode === "prompt-too-long") {
       const message = `prompt is too long: ${settings.promptTokens} tokens > ${settings.promptLimit} maximum`;
       return void this.error(res, 400, "invalid_request_error", message, limits);
@@ -682,7 +697,7 @@ export class MockAnthropicApi {
   /** A spent usage-limit window is over at its reset time: the mode goes back to ok by itself. */
   private refresh(now = Date.now()): void {
     const { mode, resetsAt } = this.current;
-    if (mode === "usage-limit" && resetsAt !== null && now >= resetsAt * 1000) {
+    if (spendsWindow(mode) && resetsAt !== null && now >= resetsAt * 1000) {
       this.current = { ...this.current, mode: "ok", window: DEFAULTS.window, resetsAt: null };
     }
   }
@@ -695,8 +710,8 @@ export class MockAnthropicApi {
     return seconds < first ? first : first + (Math.floor((seconds - first) / length) + 1) * length;
   }
 
-  /** The subscription's `anthropic-ratelimit-unified-*` headers, with `spent` rejected until `settings.resetsAt`. */
-  private limitHeaders(settings: ModeSettings, spent: Window | null, now: number, claim: boolean): Record<string, string> {
+  /** The subscription's `anthropic-ratelimit-unified-*` headers, with `spent` rejected until `settings.resetsAt`; `overage`: extra usage on and billed. */
+  private limitHeaders(settings: ModeSettings, spent: Window | null, now: number, claim: boolean, overage = false): Record<string, string> {
     const headers: Record<string, string> = {};
     const readings = (["five_hour", "seven_day"] as const).map((name) => {
       const rejected = spent === name;
@@ -718,9 +733,17 @@ export class MockAnthropicApi {
     headers["anthropic-ratelimit-unified-reset"] = String(spent && settings.resetsAt !== null ? settings.resetsAt : fullest.reset);
     if (claim) {
       headers["anthropic-ratelimit-unified-representative-claim"] = spent ?? fullest.name;
-      // a subscription without extra usage
-      headers["anthropic-ratelimit-unified-overage-status"] = "rejected";
-      headers["anthropic-ratelimit-unified-overage-disabled-reason"] = "org_level_disabled";
+      if (overage) {
+        // extra usage on, and this answer drawn from it; its period is the calendar month
+        const date = new Date(now);
+        headers["anthropic-ratelimit-unified-overage-status"] = "allowed";
+        headers["anthropic-ratelimit-unified-overage-in-use"] = "true";
+        headers["anthropic-ratelimit-unified-overage-reset"] = String(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) / 1000);
+      } else {
+        // a subscription without extra usage
+        headers["anthropic-ratelimit-unified-overage-status"] = "rejected";
+        headers["anthropic-ratelimit-unified-overage-disabled-reason"] = "org_level_disabled";
+      }
     }
     return headers;
   }

@@ -30,7 +30,7 @@ export class MockAnthropicClient {
   async untilReset(attempts = 600, everyMs = 1000): Promise<ModeSettings> {
     return until("the mock's spent window to reset", async () => {
       const settings = await this.settings();
-      return settings.mode !== "usage-limit" && settings;
+      return settings.mode !== "usage-limit" && settings.mode !== "overage-in-use" && settings;
     }, attempts, everyMs);
   }
 

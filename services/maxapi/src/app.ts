@@ -14,7 +14,7 @@ import { holdToolsFileAgain } from "./tools/tool-files.ts";
 import { loginVersion } from "./warm/login-version.ts";
 import { WarmPool, type Spawn } from "./warm/pool.ts";
 
-export type AppSettings = Pick<Settings, "MAX_BODY_BYTES" | "CLI_TIMEOUT_MS" | "RATE_LIMIT_RETRY_AFTER_SECONDS" | "SYSTEM_PROMPT">;
+export type AppSettings = Pick<Settings, "MAX_BODY_BYTES" | "CLI_TIMEOUT_MS" | "RATE_LIMIT_RETRY_AFTER_SECONDS" | "SYSTEM_PROMPT" | "EXTRA_USAGE">;
 export type PoolSettings = Pick<Settings, "WARM_POOL_SIZE" | "MAX_CONCURRENCY" | "WARM_IDLE_MS" | "CLI_WORKDIR">;
 
 /** The CLI processes' pool as maxapi runs it; tests give it a stand-in spawn (and a short quiet time). */
@@ -32,7 +32,7 @@ export function createPool(settings: PoolSettings, logger: Logger, test: { spawn
 }
 
 /** `limits`: what the subscription's windows and refusals are known to be; tests give it their own clock. */
-export function createApp(settings: AppSettings, pool: WarmPool, logger: Logger, limits: Limits = createLimits((level, entry, message) => logger[level](entry, message))) {
+export function createApp(settings: AppSettings, pool: WarmPool, logger: Logger, limits: Limits = createLimits((level, entry, message) => logger[level](entry, message), Date.now, settings.EXTRA_USAGE)) {
   const app = express();
   app.disable("x-powered-by");
   app.use(requestLog(logger));

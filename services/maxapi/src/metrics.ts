@@ -1,6 +1,7 @@
 // GET /metrics (Prometheus text), read from the live objects when scraped: the warm pool's hits,
 // misses, fallbacks and processes; the subscription's usage windows (used share, reset time, spent or
-// not, requests refused here while spent); Anthropic's billing refusals.
+// not, requests refused here while spent); extra usage (in use, billed answers, refusals by
+// EXTRA_USAGE=off); Anthropic's billing refusals.
 import type { RequestHandler } from "express";
 import { Counter, Gauge, Registry } from "prom-client";
 import type { Limits } from "./limits/limits.ts";
@@ -69,6 +70,51 @@ function limitsMetrics(registry: Registry, limits: Limits): void {
     collect() {
       this.reset();
       for (const [window, state] of limits.windows.snapshot) this.inc({ window }, state.refusedLocally);
+    },
+  });
+  const extra = limits.extraUsage;
+  new Gauge({
+    name: "maxapi_extra_usage_allowed",
+    help: "1 when EXTRA_USAGE=allowed (answers may be billed to the account's extra usage), 0 for off (the plan only)",
+    registers: [registry],
+    collect() {
+      this.set(extra.setting === "allowed" ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: "maxapi_extra_usage_in_use",
+    help: "1 while a spent usage window is answered on extra usage (until its reset): billed with EXTRA_USAGE=allowed, refused with off",
+    registers: [registry],
+    collect() {
+      this.set(extra.inUse.size > 0 ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: "maxapi_extra_usage_until_seconds",
+    help: "When the last window answered on extra usage resets (epoch seconds); absent when none is",
+    registers: [registry],
+    collect() {
+      this.reset();
+      const resets = [...extra.inUse.values()].map((state) => state.resetsAt);
+      if (resets.length > 0) this.set(Math.round(Math.max(...resets) / 1000));
+    },
+  });
+  new Counter({
+    name: "maxapi_extra_usage_answers_total",
+    help: "Answers Anthropic billed to the account's extra usage (a spent window, extra usage on)",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(extra.answers);
+    },
+  });
+  new Counter({
+    name: "maxapi_extra_usage_refused_total",
+    help: "Requests maxapi refused because they would have been billed to extra usage (EXTRA_USAGE=off; no CLI process, no call to Anthropic)",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(extra.refused);
     },
   });
   new Counter({

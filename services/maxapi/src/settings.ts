@@ -2,6 +2,7 @@
 // all of them at once).
 import { CLI_TIMEOUT_DEFAULT_MS, common, commonHelp, readSettings, SettingsError, type Help } from "@clawbridge/settings";
 import { z } from "zod";
+import { EXTRA_USAGE_VALUES } from "./limits/overage.ts";
 
 export { SettingsError };
 
@@ -26,6 +27,9 @@ const shape = {
   MAX_CONCURRENCY: common.positiveInt(4),
   // where a request's system messages go (cli/input.ts): the CLI's system prompt, or the user message
   SYSTEM_PROMPT: z.enum(["system-prompt", "in-user-message"]).default("system-prompt"),
+  // answers billed to the account's extra usage once a usage window is spent (limits/overage.ts):
+  // off keeps to the plan (refused until the reset), allowed lets them be billed
+  EXTRA_USAGE: z.enum(EXTRA_USAGE_VALUES).default("off"),
   LOG_LEVEL: common.logLevel(),
   /**
    * The setup token (`claude setup-token`, valid a year, never refreshed), from
@@ -50,6 +54,10 @@ const help: Help<typeof shape> = {
   WARM_IDLE_MS: { expected: "a number of milliseconds, 10000 or more" },
   MAX_CONCURRENCY: { expected: "a number of requests (1 or more), the same as the normalizer's" },
   SYSTEM_PROMPT: { expected: "system-prompt (the request's system messages are the model's system prompt) or in-user-message (inside the user message, as claude-max-api did)" },
+  EXTRA_USAGE: {
+    expected:
+      "off (the plan only: once an answer is billed to extra usage, requests are refused until the usage window resets) or allowed (answers may be billed to the account's extra usage, which is paid)",
+  },
   CLAUDE_CODE_OAUTH_TOKEN: {
     expected: "a setup token (sk-ant-oat01-…, as `claude setup-token` prints it)",
     fix: "set CLAUDE_SETUP_TOKEN in .env to what `claude setup-token` prints (compose passes it on as CLAUDE_CODE_OAUTH_TOKEN), or leave it empty and run make login",

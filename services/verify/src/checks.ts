@@ -15,7 +15,7 @@ import { parseModelsStatus, type ModelPolicy } from "./model-policy.ts";
 import { fail, skip, type Row } from "./row.ts";
 import { configInitRow, serviceRows, type Container } from "./services.ts";
 import { CONFIG_INIT, envValue, has, type Stack } from "./stack.ts";
-import { BILLING_CHECK, USAGE_CHECK, usageRows } from "./usage.ts";
+import { BILLING_CHECK, EXTRA_USAGE_CHECK, USAGE_CHECK, usageRows } from "./usage.ts";
 import { METRICS_SCRIPT, WARM_POOL_CHECK, warmPoolRow } from "./warm-pool.ts";
 
 export interface Context {
@@ -221,13 +221,13 @@ export const CHECKS: Check[] = [
     },
   },
   {
-    // one read of maxapi's /metrics: the warm pool, the usage windows, the billing refusals
+    // one read of maxapi's /metrics: the warm pool, the usage windows, extra usage, the billing refusals
     name: "maxapi metrics",
     live: false,
     last: true,
     async run(ctx) {
       if (!has(ctx.stack, "maxapi")) return [];
-      const without = (why: string) => [WARM_POOL_CHECK, USAGE_CHECK, BILLING_CHECK].map((check) => skip(check, why));
+      const without = (why: string) => [WARM_POOL_CHECK, USAGE_CHECK, EXTRA_USAGE_CHECK, BILLING_CHECK].map((check) => skip(check, why));
       if (mine(ctx, "maxapi").every((c) => c.elsewhere)) return without("maxapi runs on another node: run make verify there");
       if (!healthy(ctx, "maxapi")) return without("maxapi not healthy (see above)");
       const result = await ctx.target.exec("maxapi", ["node", "-e", METRICS_SCRIPT]);

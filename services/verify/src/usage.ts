@@ -1,7 +1,8 @@
 // The rows after the warm pool, from the same read of maxapi's /metrics (metrics.ts): one per usage
 // window of the subscription that maxapi has seen (how much is used, when it resets, whether it is
-// spent and maxapi refuses requests until then), and the requests Anthropic refused as a billing
-// decision (extra usage required). maxapi learns both from the CLI's answers, so a fresh maxapi
+// spent and maxapi refuses requests until then), extra usage (a spent window answered on the account's
+// extra usage: refused with EXTRA_USAGE=off, counted with allowed), and the requests Anthropic refused
+// as a billing decision (extra usage required). maxapi learns both from the CLI's answers, so a fresh maxapi
 // knows nothing yet.
 import type { Commands } from "./commands.ts";
 import type { RunResult } from "./compose.ts";
@@ -12,6 +13,7 @@ import { FALLBACK_KEY } from "./fallback.ts";
 
 export const USAGE_CHECK = "usage windows";
 export const BILLING_CHECK = "billing refusals";
+export const EXTRA_USAGE_CHECK = "extra usage";
 
 // maxapi's names (services/maxapi/src/limits/)
 const NAMES = {
@@ -21,6 +23,11 @@ const NAMES = {
   refused: "maxapi_usage_window_refused_locally_total",
   billing: "maxapi_billing_refusals_total",
   lastBilling: "maxapi_billing_last_refusal_seconds",
+  extraAllowed: "maxapi_extra_usage_allowed",
+  extraInUse: "maxapi_extra_usage_in_use",
+  extraUntil: "maxapi_extra_usage_until_seconds",
+  extraAnswers: "maxapi_extra_usage_answers_total",
+  extraRefused: "maxapi_extra_usage_refused_total",
 } as const;
 
 /** From this share used on, a window that is not spent yet is "nearly spent" (Anthropic warns at 0.9). */
@@ -129,17 +136,53 @@ export function billingRow(metrics: Metrics, nowMs: number, dc: Commands, outdat
   return fail(BILLING_CHECK, counted, BILLING_FIX);
 }
 
+// --- extra usage
+
+const answers = (n: number) => `${n} answer${n === 1 ? "" : "s"}`;
+
 /**
- * The rows from the metrics probe's result (the warm pool's, read once): the windows, then the
- * billing refusals. When /metrics could not be read the warm pool row says why; these skip.
+ * Extra usage (maxapi's limits/overage.ts): whether a spent window is being answered on the
+ * account's extra usage, and what EXTRA_USAGE made of it. With off, a window in that state fails the
+ * row: requests are refused until its reset. With allowed, answers billed to it are counted (ok: the
+ * user said so). `outdatedShown`: the window row already said the image is older.
+ */
+export function extraUsageRow(metrics: Metrics, nowMs: number, dc: Commands, outdatedShown = false): Row {
+  if (!knows(metrics, NAMES.extraInUse)) {
+    return outdatedShown ? skip(EXTRA_USAGE_CHECK, "not reported: maxapi's /metrics lacks it too (see above)") : fail(EXTRA_USAGE_CHECK, `maxapi's /metrics lacks extra usage: ${OUTDATED}`, dc.rebuild("maxapi"));
+  }
+  const allowed = (unlabelled(metrics, NAMES.extraAllowed) ?? 0) > 0;
+  const inUse = (unlabelled(metrics, NAMES.extraInUse) ?? 0) > 0;
+  const billed = unlabelled(metrics, NAMES.extraAnswers) ?? 0;
+  const refused = unlabelled(metrics, NAMES.extraRefused) ?? 0;
+  const untilSeconds = unlabelled(metrics, NAMES.extraUntil);
+  const until = untilSeconds === undefined ? "" : ` until ${resetTime(untilSeconds * 1000, nowMs)}${untilSeconds * 1000 > nowMs ? ` (in ${waitFor(untilSeconds * 1000 - nowMs)})` : ""}`;
+  const since = `${answers(billed)} billed to it since maxapi started`;
+  if (allowed) {
+    const state = inUse ? `in use${until}: a spent window is answered on the account's extra usage (paid); ` : "";
+    return ok(EXTRA_USAGE_CHECK, `allowed (EXTRA_USAGE=allowed); ${state}${since}`);
+  }
+  if (inUse) {
+    return fail(
+      EXTRA_USAGE_CHECK,
+      `refused${until}: a spent window would be answered on the account's extra usage, which EXTRA_USAGE=off does not allow; ${since}, ${refused} request${refused === 1 ? "" : "s"} refused without calling Anthropic`,
+      `wait for the reset, or set EXTRA_USAGE=allowed in .env (extra usage is paid) and run ${dc.up()}; see README, "Usage limits"`,
+    );
+  }
+  if (billed === 0 && refused === 0) return ok(EXTRA_USAGE_CHECK, "not used since maxapi started (EXTRA_USAGE=off: the plan's limits only)");
+  return ok(EXTRA_USAGE_CHECK, `not in use now (EXTRA_USAGE=off); ${since}, ${refused} request${refused === 1 ? "" : "s"} refused until the window reset`);
+}
+
+/**
+ * The rows from the metrics probe's result (the warm pool's, read once): the windows, extra usage,
+ * then the billing refusals. When /metrics could not be read the warm pool row says why; these skip.
  */
 export function usageRows(result: RunResult, nowMs: number, dc: Commands, fallback: boolean): Row[] {
   const probe = readProbe(result, dc);
   if ("problem" in probe) {
     const why = "maxapi's /metrics could not be read (see maxapi warm pool)";
-    return [skip(USAGE_CHECK, why), skip(BILLING_CHECK, why)];
+    return [skip(USAGE_CHECK, why), skip(EXTRA_USAGE_CHECK, why), skip(BILLING_CHECK, why)];
   }
   const windows = usageWindowRows(probe.metrics, nowMs, dc, fallback);
   const outdated = windows.length === 1 && windows[0]?.check === USAGE_CHECK && windows[0].status === "FAIL";
-  return [...windows, billingRow(probe.metrics, nowMs, dc, outdated)];
+  return [...windows, extraUsageRow(probe.metrics, nowMs, dc, outdated), billingRow(probe.metrics, nowMs, dc, outdated)];
 }

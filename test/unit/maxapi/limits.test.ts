@@ -1,7 +1,10 @@
-// The wording of the subscription's limits (windows, resets, waits) and the billing refusals as
-// maxapi tells them apart from the CLI's text.
+// The wording of the subscription's limits (windows, resets, waits), the billing refusals as
+// maxapi tells them apart from the CLI's text, and answers billed to extra usage (EXTRA_USAGE).
 import { describe, expect, it } from "vitest";
+import type { RateLimitInfo } from "../../../services/maxapi/src/cli/stream-json.ts";
 import { BillingRefusals } from "../../../services/maxapi/src/limits/billing.ts";
+import { createLimits } from "../../../services/maxapi/src/limits/limits.ts";
+import type { ExtraUsageSetting } from "../../../services/maxapi/src/limits/overage.ts";
 import { resetTime, waitFor, windowName } from "../../../services/maxapi/src/limits/wording.ts";
 
 describe("wording", () => {
@@ -47,5 +50,85 @@ describe("billing refusals", () => {
     expect(billing.check("You've hit your 5-hour limit · resets 9:31am (UTC)")).toBeUndefined();
     expect(billing.check('API Error: 400 {"type":"error","error":{"type":"invalid_request_error","message":"messages: text content blocks must be non-empty"}}')).toBeUndefined();
     expect(billing.counts.size).toBe(0);
+  });
+});
+
+describe("extra usage", () => {
+  const RESET = Date.parse("2026-12-03T09:31:32Z");
+  // the event of test/fixtures/cli/overage-in-use.jsonl, with this test's reset
+  const billed: RateLimitInfo = {
+    status: "rejected",
+    resetsAt: RESET / 1000,
+    rateLimitType: "five_hour",
+    isUsingOverage: true,
+    overageInUse: true,
+    unifiedWindows: { five_hour: { status: "rejected", utilization: 1, resetsAt: RESET / 1000 }, seven_day: { status: "allowed", utilization: 0.42, resetsAt: RESET / 1000 + 4 * 86_400 } },
+  };
+  let clock = 0;
+  const setup = (setting: ExtraUsageSetting) => {
+    clock = RESET - (2 * 3600 + 3 * 60) * 1000;
+    const logged: [string, string][] = [];
+    const limits = createLimits((level, _entry, message) => logged.push([level, message]), () => clock, setting);
+    const record = (info: RateLimitInfo) => {
+      // as the chat route does with each rate_limit_event
+      limits.windows.record(info);
+      limits.extraUsage.record(info);
+    };
+    return { limits, logged, record };
+  };
+
+  it("off: after a billed answer, requests are refused (429, Retry-After to the reset) in words naming extra usage and EXTRA_USAGE, until the reset", () => {
+    const { limits, logged, record } = setup("off");
+    expect(limits.extraUsage.refuse("opus"), "nothing billed yet").toBeUndefined();
+    record(billed);
+    record(billed); // a second answer in flight at the same time: one log line
+    expect(limits.windows.spentFor("opus"), "answered, so not a spent window's refusal").toBeUndefined();
+    const refused = limits.extraUsage.refuse("sonnet");
+    expect(refused).toMatchObject({ status: 429, type: "rate_limit_error", code: "extra_usage_not_allowed" });
+    expect(refused?.headers).toEqual({ "Retry-After": String(2 * 3600 + 3 * 60), "retry-after-ms": String((2 * 3600 + 3 * 60) * 1000) });
+    expect(refused?.message).toBe(
+      "Claude subscription usage limit reached: the 5-hour window is spent and resets at 09:31 UTC (in 2 h 3 min). Requests would draw on extra usage, which EXTRA_USAGE=off does not allow: maxapi refuses them until then.",
+    );
+    expect(limits.extraUsage).toMatchObject({ answers: 2, refused: 1 });
+    expect(logged).toEqual([["warn", "Claude subscription: the 5-hour window is spent and an answer was billed to extra usage; EXTRA_USAGE=off: requests it applies to are refused until the reset at 09:31 UTC"]]);
+
+    clock = RESET;
+    expect(limits.extraUsage.refuse("opus"), "at the reset requests go again").toBeUndefined();
+    expect(limits.extraUsage.inUse.size).toBe(0);
+    expect(logged.at(-1)).toEqual(["info", "Claude subscription: the 5-hour window has reset; answers come from the plan again, not from extra usage"]);
+    expect(logged).toHaveLength(2);
+    limits.extraUsage.close();
+  });
+
+  it("off: a weekly Opus window answered on extra usage holds back Opus only", () => {
+    const { limits, record } = setup("off");
+    record({ status: "rejected", resetsAt: RESET / 1000, rateLimitType: "seven_day_opus", isUsingOverage: true });
+    expect(limits.extraUsage.refuse("sonnet")).toBeUndefined();
+    expect(limits.extraUsage.refuse("opus")?.message).toMatch(/^Claude subscription usage limit reached: the weekly Opus window is spent .*extra usage, which EXTRA_USAGE=off/);
+    limits.extraUsage.close();
+  });
+
+  it("allowed: nothing is refused; each billed answer is counted, in use until the reset", () => {
+    const { limits, logged, record } = setup("allowed");
+    for (let i = 0; i < 3; i++) record(billed);
+    expect(limits.extraUsage.refuse("opus")).toBeUndefined();
+    expect(limits.windows.spentFor("opus")).toBeUndefined();
+    expect(limits.extraUsage).toMatchObject({ answers: 3, refused: 0 });
+    expect([...limits.extraUsage.inUse]).toEqual([["five_hour", { resetsAt: RESET }]]);
+    expect(logged).toEqual([["warn", "Claude subscription: the 5-hour window is spent; answers are billed to extra usage until the reset at 09:31 UTC (EXTRA_USAGE=allowed)"]]);
+    clock = RESET;
+    expect(limits.extraUsage.inUse.size).toBe(0);
+    limits.extraUsage.close();
+  });
+
+  it("answers from the plan, and a spent window without extra usage, are not billed", () => {
+    const { limits, record } = setup("off");
+    record({ status: "allowed", resetsAt: RESET / 1000, rateLimitType: "five_hour", isUsingOverage: false });
+    record({ status: "rejected", resetsAt: RESET / 1000, rateLimitType: "five_hour", isUsingOverage: false });
+    expect(limits.extraUsage.answers).toBe(0);
+    expect(limits.extraUsage.refuse("opus")).toBeUndefined();
+    expect(limits.windows.spentFor("opus"), "the refused window is still a spent one").toBeDefined();
+    limits.windows.close();
+    limits.extraUsage.close();
   });
 });

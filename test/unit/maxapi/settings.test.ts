@@ -70,4 +70,11 @@ describe("the setup token", () => {
     const [problem] = problemsOf({ SYSTEM_PROMPT: "user" });
     expect(problem).toMatch(/^SYSTEM_PROMPT is not system-prompt .* or in-user-message/);
   });
+
+  it("EXTRA_USAGE: off (the plan only) by default, allowed kept; anything else refused, naming both", () => {
+    expect(loadSettings({}).EXTRA_USAGE).toBe("off");
+    expect(loadSettings({ EXTRA_USAGE: "allowed" }).EXTRA_USAGE).toBe("allowed");
+    const [problem] = problemsOf({ EXTRA_USAGE: "yes" });
+    expect(problem).toMatch(/^EXTRA_USAGE is not off \(the plan only: .*\) or allowed \(.*extra usage, which is paid\): fix it in \.env\.$/);
+  });
 });

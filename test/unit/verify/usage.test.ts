@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as maxapiWording from "../../../services/maxapi/src/limits/wording.ts";
 import { swarmCommands } from "../../../services/verify/src/commands.ts";
 import { parseMetrics } from "../../../services/verify/src/metrics.ts";
-import { billingRow, percent, resetTime, usageRows, waitFor, windowName } from "../../../services/verify/src/usage.ts";
+import { billingRow, extraUsageRow, percent, resetTime, usageRows, waitFor, windowName } from "../../../services/verify/src/usage.ts";
 import { DC, fixture, result } from "./fixtures.ts";
 
 // maxapi's /metrics as prom-client 15 prints it (a labelled metric with no sample yet keeps its HELP and TYPE lines)
@@ -14,8 +14,15 @@ const USAGE_NAMES =
   declared("maxapi_usage_window_spent", "gauge") +
   declared("maxapi_usage_window_refused_locally_total", "counter");
 const BILLING_NAME = declared("maxapi_billing_refusals_total", "counter");
+const EXTRA_USAGE_NAMES =
+  declared("maxapi_extra_usage_allowed", "gauge") +
+  declared("maxapi_extra_usage_in_use", "gauge") +
+  declared("maxapi_extra_usage_until_seconds", "gauge") +
+  declared("maxapi_extra_usage_answers_total", "counter") +
+  declared("maxapi_extra_usage_refused_total", "counter");
 /** The probe's output: the captured pool figures, the usage names, then these samples. */
-const probed = (...samples: string[]) => result(`${captured}\n${USAGE_NAMES}${BILLING_NAME}${samples.join("\n")}\n`);
+const probed = (...samples: string[]) => result(`${captured}\n${USAGE_NAMES}${EXTRA_USAGE_NAMES}${BILLING_NAME}${samples.join("\n")}\n`);
+const EXTRA_UNUSED = { check: "extra usage", status: "ok", detail: "not used since maxapi started (EXTRA_USAGE=off: the plan's limits only)", fix: "" };
 
 // 2 h 3 min before the five_hour window's reset (09:31:32 UTC)
 const NOW = Date.parse("2026-12-03T07:28:32Z");
@@ -76,6 +83,7 @@ describe("usageRows: the windows", () => {
       ["weekly window", "ok", "42 % used, resets 09:31 UTC on 2026-12-07"],
       ["weekly Opus window", "ok", "5 % used"],
       ["next_thing window", "ok", "10 % used"],
+      ["extra usage", "ok", EXTRA_UNUSED.detail],
       ["billing refusals", "ok", "none since maxapi started"],
     ]);
   });
@@ -88,6 +96,7 @@ describe("usageRows: the windows", () => {
   it("none seen yet: one skip row", () => {
     expect(rows()).toEqual([
       { check: "usage windows", status: "skip", detail: "no usage reported since maxapi started (it learns it from the first answer)", fix: "" },
+      EXTRA_UNUSED,
       { check: "billing refusals", status: "ok", detail: "none since maxapi started", fix: "" },
     ]);
   });
@@ -96,6 +105,7 @@ describe("usageRows: the windows", () => {
     const old = usageRows(result(captured), NOW, DC, false);
     expect(old).toEqual([
       { check: "usage windows", status: "FAIL", detail: "maxapi's /metrics lacks the usage windows: its image is older than this checkout", fix: "docker compose build maxapi && docker compose up -d" },
+      { check: "extra usage", status: "skip", detail: "not reported: maxapi's /metrics lacks it too (see above)", fix: "" },
       { check: "billing refusals", status: "skip", detail: "not reported: maxapi's /metrics lacks them too (see above)", fix: "" },
     ]);
   });
@@ -104,9 +114,47 @@ describe("usageRows: the windows", () => {
     for (const output of [result("404\nCannot GET /metrics"), result("", 126, "OCI runtime exec failed")]) {
       expect(usageRows(output, NOW, DC, false).map((r) => [r.check, r.status, r.detail])).toEqual([
         ["usage windows", "skip", "maxapi's /metrics could not be read (see maxapi warm pool)"],
+        ["extra usage", "skip", "maxapi's /metrics could not be read (see maxapi warm pool)"],
         ["billing refusals", "skip", "maxapi's /metrics could not be read (see maxapi warm pool)"],
       ]);
     }
+  });
+});
+
+describe("extraUsageRow", () => {
+  const extra = (...samples: string[]) => extraUsageRow(parseMetrics(`${EXTRA_USAGE_NAMES}${samples.join("\n")}`), NOW, DC);
+  const UNTIL = "maxapi_extra_usage_until_seconds 1796290292";
+
+  it("EXTRA_USAGE=off and a window answered on extra usage: FAIL until its reset, with the billed answer and the refusals, and the fix naming EXTRA_USAGE", () => {
+    const row = extra("maxapi_extra_usage_allowed 0", "maxapi_extra_usage_in_use 1", UNTIL, "maxapi_extra_usage_answers_total 1", "maxapi_extra_usage_refused_total 4");
+    expect(row).toEqual({
+      check: "extra usage",
+      status: "FAIL",
+      detail:
+        "refused until 09:31 UTC (in 2 h 3 min): a spent window would be answered on the account's extra usage, which EXTRA_USAGE=off does not allow; 1 answer billed to it since maxapi started, 4 requests refused without calling Anthropic",
+      fix: 'wait for the reset, or set EXTRA_USAGE=allowed in .env (extra usage is paid) and run docker compose up -d; see README, "Usage limits"',
+    });
+    expect(extraUsageRow(parseMetrics(`${EXTRA_USAGE_NAMES}maxapi_extra_usage_in_use 1\n`), NOW, swarmCommands("clawbridge")).fix).toContain("and run make deploy;");
+  });
+
+  it("EXTRA_USAGE=off after the reset: ok, with what happened since start; never used: ok", () => {
+    expect(extra("maxapi_extra_usage_in_use 0", "maxapi_extra_usage_answers_total 1", "maxapi_extra_usage_refused_total 1")).toMatchObject({
+      status: "ok",
+      detail: "not in use now (EXTRA_USAGE=off); 1 answer billed to it since maxapi started, 1 request refused until the window reset",
+    });
+    expect(extra("maxapi_extra_usage_in_use 0")).toEqual(EXTRA_UNUSED);
+  });
+
+  it("EXTRA_USAGE=allowed: ok, in use until the reset and counted", () => {
+    expect(extra("maxapi_extra_usage_allowed 1", "maxapi_extra_usage_in_use 1", UNTIL, "maxapi_extra_usage_answers_total 3")).toMatchObject({
+      status: "ok",
+      detail: "allowed (EXTRA_USAGE=allowed); in use until 09:31 UTC (in 2 h 3 min): a spent window is answered on the account's extra usage (paid); 3 answers billed to it since maxapi started",
+    });
+    expect(extra("maxapi_extra_usage_allowed 1", "maxapi_extra_usage_in_use 0")).toMatchObject({ status: "ok", detail: "allowed (EXTRA_USAGE=allowed); 0 answers billed to it since maxapi started" });
+  });
+
+  it("an image without the names fails with the rebuild", () => {
+    expect(extraUsageRow(parseMetrics(BILLING_NAME), NOW, DC)).toMatchObject({ status: "FAIL", detail: "maxapi's /metrics lacks extra usage: its image is older than this checkout", fix: "docker compose build maxapi && docker compose up -d" });
   });
 });
 

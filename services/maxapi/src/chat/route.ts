@@ -1,6 +1,7 @@
 // POST /v1/chat/completions: the request (its messages, model settings and tools) → the CLI's
-// command and input → refused at once while a usage window it needs is spent → a CLI process (warm
-// or fresh) → its lines read into an answer (and the usage windows they report) → streamed or whole.
+// command and input → refused at once while a usage window it needs is spent (or, with
+// EXTRA_USAGE=off, answered on extra usage) → a CLI process (warm or fresh) → its lines read into an
+// answer (and the usage windows and extra usage they report) → streamed or whole.
 // A client that hangs up stops its CLI; so does an answer cut at its output limit.
 import { ApiError, sendError } from "@clawbridge/openai";
 import type { RequestHandler, Response } from "express";
@@ -42,8 +43,10 @@ export function chatRoute(options: ChatOptions): RequestHandler {
       sendError(res, turn);
       return;
     }
-    const spent = options.limits.windows.spentFor(turn.command.family);
-    if (spent) sendError(res, options.limits.windows.refuse(spent));
+    const { windows, extraUsage } = options.limits;
+    const spent = windows.spentFor(turn.command.family);
+    const refused = spent ? windows.refuse(spent) : extraUsage.refuse(turn.command.family);
+    if (refused) sendError(res, refused);
     else run(turn, res, options);
   };
 }
@@ -95,6 +98,7 @@ function run({ request, command, stdin, tools }: Turn, res: Response, options: C
       if (isRateLimitEvent(line) && line.rate_limit_info) {
         rateLimit = line.rate_limit_info;
         options.limits.windows.record(rateLimit);
+        options.limits.extraUsage.record(rateLimit);
       }
       const refused = controlError(line);
       if (refused !== undefined && !settled) {

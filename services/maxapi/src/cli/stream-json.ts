@@ -79,6 +79,10 @@ export interface WindowReport {
  */
 export interface RateLimitInfo extends WindowReport {
   rateLimitType?: string;
+  /** The answer was billed to the account's extra usage: status rejected while extra usage is allowed. */
+  isUsingOverage?: boolean;
+  /** Anthropic's `anthropic-ratelimit-unified-overage-in-use: true` (absent otherwise). */
+  overageInUse?: boolean;
   unifiedWindows?: Record<string, WindowReport>;
 }
 
@@ -136,6 +140,8 @@ export class LineReader {
 
 export const isResult = (line: CliLine): line is ResultLine => line.type === "result";
 export const isSystemInit = (line: CliLine): line is SystemInitLine => line.type === "system" && (line as { subtype?: unknown }).subtype === "init";
+/** Whether the answer a `rate_limit_event` came with was billed to the account's extra usage. */
+export const billedToExtraUsage = (info: RateLimitInfo): boolean => info.isUsingOverage === true || info.overageInUse === true;
 export const isRateLimitEvent = (line: CliLine): line is RateLimitEventLine => line.type === "rate_limit_event";
 
 /** The error of a control response, or undefined for a success or any other line. */

@@ -6,7 +6,7 @@
 // cost of one refused call.
 import type { Family } from "@clawbridge/models";
 import { ApiError } from "@clawbridge/openai";
-import type { RateLimitInfo, WindowStatus } from "../cli/stream-json.ts";
+import { billedToExtraUsage, type RateLimitInfo, type WindowStatus } from "../cli/stream-json.ts";
 import { percent, resetTime, waitFor, windowName } from "./wording.ts";
 
 export interface WindowState {
@@ -22,7 +22,7 @@ export interface WindowState {
 export type LimitsLog = (level: "info" | "warn", entry: Record<string, unknown>, message: string) => void;
 
 /** Weekly windows of one model family hold back only that family: the other models still answer. */
-const FAMILY_OF_WINDOW: Readonly<Record<string, Family>> = { seven_day_opus: "opus", seven_day_sonnet: "sonnet" };
+export const FAMILY_OF_WINDOW: Readonly<Record<string, Family>> = { seven_day_opus: "opus", seven_day_sonnet: "sonnet" };
 
 /** setTimeout's longest delay (~24.8 days); a reset further away is looked at again when it is due. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -40,11 +40,14 @@ export class UsageWindows {
 
   /** A `rate_limit_event`: each window it reports, and the one it names (the one that decided). */
   record(info: RateLimitInfo): void {
+    // an answer billed to extra usage reports its window rejected, but was answered: not refused
+    // here as spent (limits/overage.ts decides, by EXTRA_USAGE); its use and reset still count
+    const status = (reported: WindowStatus | undefined) => (billedToExtraUsage(info) && reported === "rejected" ? undefined : reported);
     for (const [window, report] of Object.entries(info.unifiedWindows ?? {})) {
-      this.update(window, report.status, report.utilization, report.resetsAt);
+      this.update(window, status(report.status), report.utilization ?? (report.status === "rejected" ? 1 : undefined), report.resetsAt);
     }
     // without a window's name a rejection is Anthropic's short rate limit, not a spent window
-    if (info.rateLimitType) this.update(info.rateLimitType, info.status, info.utilization, info.resetsAt);
+    if (info.rateLimitType) this.update(info.rateLimitType, status(info.status), info.utilization ?? (info.status === "rejected" ? 1 : undefined), info.resetsAt);
   }
 
   /** The spent window that holds back a request for this model (the one that resets last), if any. */
