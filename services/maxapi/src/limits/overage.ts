@@ -8,10 +8,11 @@
 // - allowed: requests go on; each billed answer is counted.
 // In memory only, like the windows: after a restart the first billed answer is learnt again.
 import type { Family } from "@clawbridge/models";
-import { ApiError } from "@clawbridge/openai";
+import type { ApiError } from "@clawbridge/openai";
 import { billedToExtraUsage, type RateLimitInfo } from "../cli/stream-json.ts";
-import { FAMILY_OF_WINDOW, type LimitsLog } from "./windows.ts";
-import { resetTime, waitFor, windowName } from "./wording.ts";
+import { holdsBack, ResetTimers } from "./resets.ts";
+import { windowSpent, type LimitsLog } from "./windows.ts";
+import { resetTime, windowName } from "./wording.ts";
 
 export const EXTRA_USAGE_VALUES = ["off", "allowed"] as const;
 export type ExtraUsageSetting = (typeof EXTRA_USAGE_VALUES)[number];
@@ -23,8 +24,6 @@ export interface OverageState {
 
 /** Without a reset time from Anthropic, the plan is assumed spent this long (then one answer more is billed at most). */
 const UNKNOWN_RESET_MS = 3600_000;
-/** setTimeout's longest delay (~24.8 days); a reset further away is looked at again when it is due. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class ExtraUsage {
   readonly setting: ExtraUsageSetting;
@@ -33,7 +32,7 @@ export class ExtraUsage {
   /** Requests refused here because they would have drawn on extra usage (EXTRA_USAGE=off). */
   refused = 0;
   private readonly windows = new Map<string, OverageState>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers: ResetTimers;
   private readonly log: LimitsLog;
   private readonly now: () => number;
 
@@ -41,6 +40,7 @@ export class ExtraUsage {
     this.setting = setting;
     this.log = log;
     this.now = now;
+    this.timers = new ResetTimers(now);
   }
 
   /** A `rate_limit_event`: whether its answer was billed to extra usage, and for which window. */
@@ -59,7 +59,7 @@ export class ExtraUsage {
     } else {
       this.log("warn", detail, `Claude subscription: the ${windowName(window)} is spent; answers are billed to extra usage ${until} (EXTRA_USAGE=allowed)`);
     }
-    this.scheduleReset(window, resetsAt);
+    this.timers.schedule(window, resetsAt, () => this.expire());
   }
 
   /** With EXTRA_USAGE=off, the 429 for a request that would draw on extra usage (counted); else undefined. */
@@ -78,26 +78,17 @@ export class ExtraUsage {
   }
 
   close(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.close();
   }
 
   /** The window that holds back a request for this model (the one that resets last), if any. */
   private heldFor(family: Family): { window: string; state: OverageState } | undefined {
     let found: { window: string; state: OverageState } | undefined;
     for (const [window, state] of this.inUse) {
-      const held = FAMILY_OF_WINDOW[window];
-      if (held !== undefined && held !== family) continue;
+      if (!holdsBack(window, family)) continue;
       if (!found || state.resetsAt > found.state.resetsAt) found = { window, state };
     }
     return found;
-  }
-
-  private scheduleReset(window: string, resetsAt: number): void {
-    clearTimeout(this.timers.get(window));
-    const timer = setTimeout(() => this.expire(), Math.min(Math.max(resetsAt - this.now(), 0), MAX_TIMER_MS));
-    timer.unref();
-    this.timers.set(window, timer);
   }
 
   private expire(): void {
@@ -105,8 +96,7 @@ export class ExtraUsage {
     for (const [window, state] of this.windows) {
       if (state.resetsAt > now) continue;
       this.windows.delete(window);
-      clearTimeout(this.timers.get(window));
-      this.timers.delete(window);
+      this.timers.clear(window);
       this.log("info", { window }, `Claude subscription: the ${windowName(window)} has reset; answers come from the plan again, not from extra usage`);
     }
   }
@@ -118,13 +108,5 @@ export class ExtraUsage {
  * fallbacks if any, and "resets" makes it show this text; a 402 would be shown as "your API key has
  * run out of credits" instead). OpenClaw shows it only up to about 270 characters: keep it short.
  */
-export function extraUsageRefused(window: string, resetsAtMs: number, nowMs: number): ApiError {
-  const waitMs = Math.max(resetsAtMs - nowMs, 0);
-  const message =
-    `Claude subscription usage limit reached: the ${windowName(window)} is spent and resets at ${resetTime(resetsAtMs, nowMs)} ` +
-    `(in ${waitFor(waitMs)}). Requests would draw on extra usage, which EXTRA_USAGE=off does not allow: maxapi refuses them until then.`;
-  return new ApiError(429, "rate_limit_error", "extra_usage_not_allowed", message, null, {
-    "Retry-After": String(Math.max(Math.ceil(waitMs / 1000), 1)),
-    "retry-after-ms": String(Math.max(Math.ceil(waitMs), 1000)),
-  });
-}
+export const extraUsageRefused = (window: string, resetsAtMs: number, nowMs: number): ApiError =>
+  windowSpent(window, resetsAtMs, nowMs, "Requests would draw on extra usage, which EXTRA_USAGE=off does not allow: maxapi refuses them until then", "extra_usage_not_allowed");

@@ -7,6 +7,7 @@
 import type { Family } from "@clawbridge/models";
 import { ApiError } from "@clawbridge/openai";
 import { billedToExtraUsage, type RateLimitInfo, type WindowStatus } from "../cli/stream-json.ts";
+import { holdsBack, ResetTimers } from "./resets.ts";
 import { percent, resetTime, waitFor, windowName } from "./wording.ts";
 
 export interface WindowState {
@@ -21,21 +22,16 @@ export interface WindowState {
 
 export type LimitsLog = (level: "info" | "warn", entry: Record<string, unknown>, message: string) => void;
 
-/** Weekly windows of one model family hold back only that family: the other models still answer. */
-export const FAMILY_OF_WINDOW: Readonly<Record<string, Family>> = { seven_day_opus: "opus", seven_day_sonnet: "sonnet" };
-
-/** setTimeout's longest delay (~24.8 days); a reset further away is looked at again when it is due. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 export class UsageWindows {
   private readonly windows = new Map<string, WindowState>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers: ResetTimers;
   private readonly log: LimitsLog;
   private readonly now: () => number;
 
   constructor(log: LimitsLog, now: () => number = Date.now) {
     this.log = log;
     this.now = now;
+    this.timers = new ResetTimers(now);
   }
 
   /** A `rate_limit_event`: each window it reports, and the one it names (the one that decided). */
@@ -55,8 +51,7 @@ export class UsageWindows {
     this.expire();
     let found: { window: string; state: WindowState } | undefined;
     for (const [window, state] of this.windows) {
-      const held = FAMILY_OF_WINDOW[window];
-      if (state.status !== "rejected" || (held !== undefined && held !== family)) continue;
+      if (state.status !== "rejected" || !holdsBack(window, family)) continue;
       if (!found || (state.resetsAt ?? 0) > (found.state.resetsAt ?? 0)) found = { window, state };
     }
     return found;
@@ -82,8 +77,7 @@ export class UsageWindows {
   }
 
   close(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.close();
   }
 
   private update(window: string, status: WindowStatus | undefined, utilization: number | undefined, resetsAtSeconds: number | undefined): void {
@@ -99,20 +93,12 @@ export class UsageWindows {
     const when = resetsAt ? `, resets ${resetTime(resetsAt, this.now())}` : "";
     if (status === "rejected") {
       this.log("warn", detail, `Claude subscription: the ${windowName(window)} is spent${when}; requests it applies to are refused until then`);
-      this.scheduleReset(window, resetsAt);
+      this.timers.schedule(window, resetsAt, () => this.expire());
     } else if (status === "allowed_warning" && before === "allowed") {
       this.log("warn", detail, `Claude subscription: the ${windowName(window)} is ${percent(state.utilization ?? 0)} used${when}`);
     } else if (before === "rejected") {
       this.log("info", detail, `Claude subscription: the ${windowName(window)} is open again`);
     }
-  }
-
-  private scheduleReset(window: string, resetsAt: number | undefined): void {
-    clearTimeout(this.timers.get(window));
-    if (resetsAt === undefined) return;
-    const timer = setTimeout(() => this.expire(), Math.min(Math.max(resetsAt - this.now(), 0), MAX_TIMER_MS));
-    timer.unref();
-    this.timers.set(window, timer);
   }
 
   /** Windows whose reset time has passed start afresh: open, nothing used. */
@@ -122,8 +108,7 @@ export class UsageWindows {
       if (state.resetsAt === undefined || state.resetsAt > now) continue;
       const wasSpent = state.status === "rejected";
       Object.assign(state, { status: "allowed", utilization: 0, resetsAt: undefined });
-      clearTimeout(this.timers.get(window));
-      this.timers.delete(window);
+      this.timers.clear(window);
       if (wasSpent) this.log("info", { window }, `Claude subscription: the ${windowName(window)} has reset; requests go to Anthropic again`);
     }
   }
@@ -135,12 +120,12 @@ export class UsageWindows {
  * model every half minute and lets it move to its fallbacks; "resets" makes OpenClaw show the
  * message itself rather than its generic rate-limit sentence (test/containers/openclaw-errors.test.ts).
  */
-export function windowSpent(window: string, resetsAtMs: number, nowMs: number, after: string): ApiError {
+export function windowSpent(window: string, resetsAtMs: number, nowMs: number, after: string, code = "usage_limit_reached"): ApiError {
   const waitMs = Math.max(resetsAtMs - nowMs, 0);
   const message =
     `Claude subscription usage limit reached: the ${windowName(window)} is spent and resets at ${resetTime(resetsAtMs, nowMs)} ` +
     `(in ${waitFor(waitMs)}). ${after}.`;
-  return new ApiError(429, "rate_limit_error", "usage_limit_reached", message, null, {
+  return new ApiError(429, "rate_limit_error", code, message, null, {
     "Retry-After": String(Math.max(Math.ceil(waitMs / 1000), 1)),
     "retry-after-ms": String(Math.max(Math.ceil(waitMs), 1000)),
   });
