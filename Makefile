@@ -5,8 +5,8 @@ SHELL := bash
 
 COMPOSE ?= docker compose
 DEPS := node_modules/.package-lock.json
-# the services import lib/settings, lib/openai and lib/models compiled, as in their images
-LIB := lib/settings/dist/index.js lib/openai/dist/index.js lib/models/dist/index.js
+# the services import lib/settings, lib/openai, lib/models and lib/limits compiled, as in their images
+LIB := lib/settings/dist/index.js lib/openai/dist/index.js lib/models/dist/index.js lib/limits/dist/index.js
 
 .PHONY: help
 help: ## List the targets
@@ -16,7 +16,7 @@ $(DEPS): package.json package-lock.json services/*/package.json lib/*/package.js
 	npm ci --no-audit --no-fund
 
 $(LIB) &: $(DEPS) lib/*/src/*.ts lib/*/tsconfig.build.json
-	npm run build --workspace lib/settings --workspace lib/openai --workspace lib/models
+	npm run build --workspace lib/settings --workspace lib/openai --workspace lib/models --workspace lib/limits
 
 .PHONY: install
 install: $(DEPS) $(LIB) ## Install the pinned dependencies (npm ci)

@@ -7,6 +7,8 @@ import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Fixture } from "../support/fake-cli.ts";
 import { startMaxapi, type Maxapi } from "../support/maxapi-harness.ts";
+import type { LimitsReport } from "../../services/maxapi/src/limits/report.ts";
+import { readSpent } from "../../lib/limits/src/spent.ts";
 
 let maxapi: Maxapi | undefined;
 const start = async (env: Record<string, string> = {}, now?: () => number) => (maxapi = await startMaxapi(env, now));
@@ -464,6 +466,11 @@ describe("the subscription's usage windows", () => {
     expect(metrics).toMatch(/^maxapi_usage_window_refused_locally_total\{window="five_hour"\} 8$/m);
     expect(metrics).toMatch(/^maxapi_usage_window_resets_at_seconds\{window="five_hour"\} 1796290292$/m);
     expect(metrics).toMatch(/^maxapi_usage_window_utilization\{window="seven_day"\} 0.42$/m);
+    // the same as JSON for the catch-up service, and the reset it reads back out of the refusal's words
+    const limits = (await (await fetch(`${url}/v1/limits`)).json()) as LimitsReport;
+    expect(limits.windows.find((w) => w.window === "five_hour")).toEqual({ window: "five_hour", status: "rejected", utilization: 1, resetsAt: "2026-12-03T09:31:32.000Z", refusedLocally: 8 });
+    expect(limits.extraUsage).toEqual({ setting: "off", inUse: [], answers: 0, refused: 0 });
+    expect(readSpent(error.message, RESET - WAIT_S * 1000)).toEqual({ window: "five_hour", resetsAt: Date.parse("2026-12-03T09:32:00Z") });
 
     clock = RESET;
     cli.script = { fixture: "ok" };

@@ -1,12 +1,14 @@
 // maxapi as an express app, without a port: tests mount it in-process with a stand-in CLI, main.ts
 // listens. claude-max-api 1.0.0's API: POST /v1/chat/completions, GET /v1/models, GET /health;
-// and GET /metrics (the warm pool's figures, the subscription's usage windows and billing refusals).
+// GET /metrics (the warm pool's figures, the subscription's usage windows and billing refusals) and
+// GET /v1/limits (the same limits as JSON, for the catch-up service).
 import { ACCEPTED_IDS } from "@clawbridge/models";
 import { ApiError, bodyParserError, sendError } from "@clawbridge/openai";
 import express, { type ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 import { chatRoute } from "./chat/route.ts";
 import { createLimits, type Limits } from "./limits/limits.ts";
+import { limitsRoute } from "./limits/report.ts";
 import { requestLog } from "./logging.ts";
 import { metricsRoute } from "./metrics.ts";
 import type { Settings } from "./settings.ts";
@@ -45,6 +47,7 @@ export function createApp(settings: AppSettings, pool: WarmPool, logger: Logger,
     res.json({ object: "list", data: ACCEPTED_IDS.map((id) => ({ id, object: "model", owned_by: "anthropic", created })) });
   });
   app.get("/metrics", metricsRoute(() => pool.stats, limits));
+  app.get("/v1/limits", limitsRoute(limits));
   app.post(
     "/v1/chat/completions",
     express.json({ limit: settings.MAX_BODY_BYTES }),

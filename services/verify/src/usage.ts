@@ -7,7 +7,7 @@
 import type { Commands } from "./commands.ts";
 import type { RunResult } from "./compose.ts";
 import { byLabel, knows, OUTDATED, readProbe, unlabelled, type Metrics } from "./metrics.ts";
-import { percent, resetTime, waitFor, WINDOW_NAMES, windowName } from "../../maxapi/src/limits/wording.ts";
+import { percent, resetTime, waitFor, WINDOW_NAMES, windowName } from "./limits.ts";
 import { fail, ok, skip, type Row } from "./row.ts";
 import { FALLBACK_KEY } from "./fallback.ts";
 

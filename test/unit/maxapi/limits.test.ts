@@ -5,7 +5,7 @@ import type { RateLimitInfo } from "../../../services/maxapi/src/cli/stream-json
 import { BillingRefusals } from "../../../services/maxapi/src/limits/billing.ts";
 import { createLimits } from "../../../services/maxapi/src/limits/limits.ts";
 import type { ExtraUsageSetting } from "../../../services/maxapi/src/limits/overage.ts";
-import { resetTime, waitFor, windowName } from "../../../services/maxapi/src/limits/wording.ts";
+import { resetTime, waitFor, windowName } from "../../../lib/limits/src/wording.ts";
 
 describe("wording", () => {
   const now = Date.parse("2026-12-03T07:28:32Z");

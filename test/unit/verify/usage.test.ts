@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import * as maxapiWording from "../../../services/maxapi/src/limits/wording.ts";
 import { swarmCommands } from "../../../services/verify/src/commands.ts";
 import { parseMetrics } from "../../../services/verify/src/metrics.ts";
-import { billingRow, extraUsageRow, percent, resetTime, usageRows, waitFor, windowName } from "../../../services/verify/src/usage.ts";
+import { billingRow, extraUsageRow, usageRows } from "../../../services/verify/src/usage.ts";
 import { DC, fixture, result } from "./fixtures.ts";
 
 // maxapi's /metrics as prom-client 15 prints it (a labelled metric with no sample yet keeps its HELP and TYPE lines)
@@ -188,14 +187,5 @@ describe("billingRow", () => {
 
   it("fails an image without the name when the windows row did not already say so", () => {
     expect(billingRow(parseMetrics(USAGE_NAMES), NOW, DC)).toMatchObject({ status: "FAIL", detail: "maxapi's /metrics lacks the billing refusals: its image is older than this checkout" });
-  });
-});
-
-describe("wording", () => {
-  it("says windows, resets and waits as maxapi's errors do (services/maxapi/src/limits/wording.ts)", () => {
-    for (const window of ["five_hour", "seven_day", "seven_day_opus", "seven_day_sonnet", "seven_day_overage_included", "other"]) expect(windowName(window)).toBe(maxapiWording.windowName(window));
-    for (const [reset, now] of [[1796290292000, NOW], [1796635892000, NOW], [NOW + 30_000, NOW]] as const) expect(resetTime(reset, now)).toBe(maxapiWording.resetTime(reset, now));
-    for (const ms of [0, 59_999, 60_000, 7_380_000, 90_000_000, 400_000_000]) expect(waitFor(ms)).toBe(maxapiWording.waitFor(ms));
-    for (const u of [0, 0.005, 0.42, 0.91, 1]) expect(percent(u)).toBe(maxapiWording.percent(u));
   });
 });

@@ -12,7 +12,7 @@ import type { ApiError } from "@clawbridge/openai";
 import { billedToExtraUsage, type RateLimitInfo } from "../cli/stream-json.ts";
 import { holdsBack, ResetTimers } from "./resets.ts";
 import { windowSpent, type LimitsLog } from "./windows.ts";
-import { resetTime, windowName } from "./wording.ts";
+import { resetTime, windowName } from "@clawbridge/limits";
 
 export const EXTRA_USAGE_VALUES = ["off", "allowed"] as const;
 export type ExtraUsageSetting = (typeof EXTRA_USAGE_VALUES)[number];

@@ -8,7 +8,7 @@ import type { Family } from "@clawbridge/models";
 import { ApiError } from "@clawbridge/openai";
 import { billedToExtraUsage, type RateLimitInfo, type WindowStatus } from "../cli/stream-json.ts";
 import { holdsBack, ResetTimers } from "./resets.ts";
-import { percent, resetTime, waitFor, windowName } from "./wording.ts";
+import { percent, resetTime, spentSentence, windowName } from "@clawbridge/limits";
 
 export interface WindowState {
   status: WindowStatus;
@@ -122,9 +122,8 @@ export class UsageWindows {
  */
 export function windowSpent(window: string, resetsAtMs: number, nowMs: number, after: string, code = "usage_limit_reached"): ApiError {
   const waitMs = Math.max(resetsAtMs - nowMs, 0);
-  const message =
-    `Claude subscription usage limit reached: the ${windowName(window)} is spent and resets at ${resetTime(resetsAtMs, nowMs)} ` +
-    `(in ${waitFor(waitMs)}). ${after}.`;
+  // the catch-up service reads the window and reset back out of this sentence (lib/limits/spent.ts)
+  const message = `${spentSentence(window, resetsAtMs, nowMs)} ${after}.`;
   return new ApiError(429, "rate_limit_error", code, message, null, {
     "Retry-After": String(Math.max(Math.ceil(waitMs / 1000), 1)),
     "retry-after-ms": String(Math.max(Math.ceil(waitMs), 1000)),

@@ -1,0 +1,2 @@
+export * from "./spent.ts";
+export * from "./wording.ts";
