@@ -470,7 +470,7 @@ describe("the subscription's usage windows", () => {
     const limits = (await (await fetch(`${url}/v1/limits`)).json()) as LimitsReport;
     expect(limits.windows.find((w) => w.window === "five_hour")).toEqual({ window: "five_hour", status: "rejected", utilization: 1, resetsAt: "2026-12-03T09:31:32.000Z", refusedLocally: 8 });
     expect(limits.extraUsage).toEqual({ setting: "off", inUse: [], answers: 0, refused: 0 });
-    expect(readSpent(error.message, RESET - WAIT_S * 1000)).toEqual({ window: "five_hour", resetsAt: Date.parse("2026-12-03T09:32:00Z") });
+    expect(readSpent(String(error.message), RESET - WAIT_S * 1000)).toEqual({ window: "five_hour", resetsAt: Date.parse("2026-12-03T09:32:00Z") });
 
     clock = RESET;
     cli.script = { fixture: "ok" };
