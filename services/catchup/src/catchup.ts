@@ -1,0 +1,142 @@
+// One pass of the catch-up: read OpenClaw's jobs, note each failure on a spent window (plan.ts), run
+// the entries that are due (the ledger written first), and see how the runs started earlier ended.
+import type { Logger } from "pino";
+import { GatewayError, type Call } from "./gateway-rpc.ts";
+import { listJobs, type Job } from "./jobs.ts";
+import type { Entry, Ledger } from "./ledger.ts";
+import type { Resets } from "./limits.ts";
+import { decide, entryFor, failedOnSpentWindow, runEnd, type Timing } from "./plan.ts";
+
+/** What happened to an entry, for the log, /metrics and notices. */
+export type CatchUpEvent = { kind: "noted" | "started" | "done" | "failed" | "skipped" | "switched-on"; entry: Entry };
+
+export interface CatchUpDeps {
+  call: Call;
+  ledger: Ledger;
+  readResets: () => Promise<Resets>;
+  timing: Timing;
+  logger: Logger;
+  now?: () => number;
+}
+
+export class CatchUp {
+  private readonly deps: CatchUpDeps;
+  private readonly now: () => number;
+  private readonly listeners: ((event: CatchUpEvent) => void)[] = [];
+
+  constructor(deps: CatchUpDeps) {
+    this.deps = deps;
+    this.now = deps.now ?? Date.now;
+  }
+
+  on(listener: (event: CatchUpEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The entries still to run or to hear back from. */
+  get open(): Entry[] {
+    return this.deps.ledger.entries.filter((e) => e.state === "waiting" || e.state === "started");
+  }
+
+  /** When the next waiting entry is due (epoch ms), if any. */
+  get nextDue(): number | undefined {
+    const due = this.open.filter((e) => e.state === "waiting").map((e) => e.dueAt);
+    return due.length > 0 ? Math.min(...due) : undefined;
+  }
+
+  async pass(): Promise<void> {
+    const { ledger } = this.deps;
+    let jobs = await listJobs(this.deps.call);
+    await this.note(jobs);
+    let ran = false;
+    for (const entry of ledger.entries.filter((e) => e.state === "waiting")) {
+      const decision = decide(entry, jobs.find((j) => j.id === entry.jobId), this.now());
+      if (decision.action === "skip") this.end(entry, "skipped", decision.why);
+      else if (decision.action === "run") ran = (await this.start(entry)) || ran;
+    }
+    if (ran) jobs = await listJobs(this.deps.call);
+    for (const entry of ledger.entries.filter((e) => e.state === "started")) await this.follow(entry, jobs.find((j) => j.id === entry.jobId));
+    ledger.prune(this.now());
+  }
+
+  /** New failures on a spent window get their entry; maxapi's exact resets are read only then. */
+  private async note(jobs: Job[]): Promise<void> {
+    const { ledger, timing, logger } = this.deps;
+    const failed = jobs.filter((job) => {
+      const spent = failedOnSpentWindow(job);
+      return spent !== undefined && !ledger.find(job.id, spent.window, spent.resetsAt);
+    });
+    if (failed.length === 0) return;
+    let resets: Resets = new Map();
+    try {
+      resets = await this.deps.readResets();
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, "the proxy's limits could not be read; resets are taken from the refusals' words (to the minute)");
+    }
+    for (const job of failed) {
+      const entry = entryFor(job, ledger.entries, resets, timing);
+      if (!entry) continue;
+      ledger.add(entry);
+      this.emit("noted", entry);
+    }
+  }
+
+  /** Asks OpenClaw to run the job now; false when it did not take the run (tried again next pass). */
+  private async start(entry: Entry): Promise<boolean> {
+    const { ledger, call } = this.deps;
+    ledger.update(entry, { state: "started", startedAt: this.now() });
+    try {
+      const answer = (await call("cron.run", { id: entry.jobId, mode: "force" })) as { ran?: boolean; reason?: string; runId?: string };
+      if (answer.ran === false) {
+        if (answer.reason === "already-running") {
+          ledger.update(entry, { state: "waiting", startedAt: undefined });
+          return false;
+        }
+        this.end(entry, "skipped", `OpenClaw did not run it (${answer.reason ?? "no reason"})`);
+        return false;
+      }
+      ledger.update(entry, { runId: answer.runId });
+      this.emit("started", entry);
+      return true;
+    } catch (error) {
+      // refused by the gateway: nothing ran, so the entry waits; a lost answer: it may have run, so it
+      // counts as started and the job's state tells how it ended
+      const refused = error instanceof GatewayError && error.refused;
+      this.deps.logger.warn({ job: entry.jobName, err: (error as Error).message }, refused ? "the catch-up run was not taken; trying again" : "the catch-up run's answer was lost; its end is read from the job");
+      if (refused) {
+        ledger.update(entry, { state: "waiting", startedAt: undefined });
+        return false;
+      }
+      this.emit("started", entry);
+      return true;
+    }
+  }
+
+  private async follow(entry: Entry, job: Job | undefined): Promise<void> {
+    const end = job ? runEnd(entry, job, this.now()) : await this.endFromHistory(entry);
+    if (!end) return;
+    this.end(entry, end.state, end.outcome);
+    if (end.state === "done" && job?.autoDisabled) {
+      await this.deps.call("cron.update", { id: entry.jobId, patch: { enabled: true } });
+      this.emit("switched-on", entry);
+    }
+  }
+
+  /** A job gone since its run (a one-shot job deleted after success): its run history says how the run ended. */
+  private async endFromHistory(entry: Entry): Promise<{ state: "done" | "failed"; outcome: string } | undefined> {
+    const page = (await this.deps.call("cron.runs", { id: entry.jobId, limit: 20, sortDir: "desc" })) as { entries?: { runId?: string; status?: string; error?: string; runAtMs?: number }[] };
+    const run = page.entries?.find((r) => (entry.runId !== undefined && r.runId === entry.runId) || (r.runAtMs ?? 0) >= (entry.startedAt ?? 0) - 5_000);
+    if (run?.status === "ok") return { state: "done", outcome: "ok" };
+    if (run?.status === "error") return { state: "failed", outcome: run.error ?? "error" };
+    return runEnd(entry, undefined, this.now());
+  }
+
+  private end(entry: Entry, state: "done" | "failed" | "skipped", outcome: string): void {
+    this.deps.ledger.update(entry, { state, outcome, endedAt: this.now() });
+    this.emit(state, entry);
+  }
+
+  private emit(kind: CatchUpEvent["kind"], entry: Entry): void {
+    for (const listener of this.listeners) listener({ kind, entry });
+  }
+}

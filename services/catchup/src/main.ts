@@ -1,0 +1,91 @@
+// The catch-up process: settings, the ledger, a pass every CATCHUP_POLL_MS (sooner when a run is
+// due), the HTTP side, and a clean stop on SIGTERM/SIGINT (a pass in flight finishes first).
+import { createServer } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { printRefusal } from "@clawbridge/settings";
+import { windowName } from "@clawbridge/limits";
+import { createApp, type PassStatus } from "./app.ts";
+import { CatchUp, type CatchUpEvent } from "./catchup.ts";
+import { gatewayRpc } from "./gateway-rpc.ts";
+import { Ledger } from "./ledger.ts";
+import { limitsReader } from "./limits.ts";
+import { createLogger } from "./logging.ts";
+import { loadSettings, SettingsError } from "./settings.ts";
+
+function describe({ kind, entry }: CatchUpEvent): string {
+  const job = `cron job "${entry.jobName}"`;
+  const reset = new Date(entry.resetsAt).toISOString();
+  switch (kind) {
+    case "noted":
+      return `${job} failed on the spent ${windowName(entry.window)}; it runs once more after the reset at ${reset}, at ${new Date(entry.dueAt).toISOString()}`;
+    case "started":
+      return `${job}: catch-up run started (the ${windowName(entry.window)} reset at ${reset})`;
+    case "done":
+      return `${job}: catch-up run done`;
+    case "failed":
+      return `${job}: still fails after its catch-up run: ${entry.outcome ?? ""}`;
+    case "skipped":
+      return `${job}: no catch-up run: ${entry.outcome ?? ""}`;
+    case "switched-on":
+      return `${job}: switched back on (OpenClaw had switched it off over the spent window)`;
+  }
+}
+
+async function start(): Promise<void> {
+  let settings;
+  try {
+    settings = loadSettings();
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    printRefusal("catchup", error);
+    createLogger("info").fatal({ problems: error.problems }, error.message);
+    process.exit(1);
+  }
+  const logger = createLogger(settings.LOG_LEVEL);
+  const ledger = new Ledger(settings.STATE_DIR);
+  const catchUp = new CatchUp({
+    call: gatewayRpc(settings.GATEWAY_URL, settings.OPENCLAW_GATEWAY_TOKEN),
+    ledger,
+    readResets: limitsReader(settings.NORMALIZER_URL, settings.PROXY_API_KEY),
+    timing: { delayMs: settings.CATCHUP_DELAY_MS, spreadMs: settings.CATCHUP_SPREAD_MS },
+    logger,
+  });
+  catchUp.on((event) => {
+    const level = event.kind === "failed" ? "warn" : "info";
+    logger[level]({ event: event.kind, job: event.entry.jobId, window: event.entry.window, resetsAt: new Date(event.entry.resetsAt).toISOString() }, describe(event));
+  });
+  const status: PassStatus = { lastOkAt: undefined, lastError: undefined, startedAt: Date.now() };
+  const server = createServer(createApp(catchUp, ledger, status, settings.CATCHUP_POLL_MS));
+  server.listen(settings.PORT, settings.HOST, () => {
+    logger.info({ port: settings.PORT, gateway: settings.GATEWAY_URL, limits: settings.NORMALIZER_URL ?? null, waiting: catchUp.open.length }, "catch-up listening");
+  });
+
+  const stopping = new AbortController();
+  const stop = (signal: string) => {
+    if (stopping.signal.aborted) return;
+    logger.info({ signal }, "stopping");
+    stopping.abort();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+
+  while (!stopping.signal.aborted) {
+    try {
+      await catchUp.pass();
+      if (status.lastError !== undefined) logger.info("the gateway answers again");
+      status.lastOkAt = Date.now();
+      status.lastError = undefined;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message !== status.lastError) logger.warn({ err: message }, "a catch-up pass failed; trying again");
+      status.lastError = message;
+    }
+    const due = catchUp.nextDue;
+    const wait = Math.max(1_000, Math.min(settings.CATCHUP_POLL_MS, due === undefined ? Infinity : due - Date.now()));
+    await sleep(wait, undefined, { signal: stopping.signal }).catch(() => undefined);
+  }
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+}
+
+void start();

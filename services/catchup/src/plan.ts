@@ -1,0 +1,80 @@
+// What the catch-up does with each job, decided from what OpenClaw and maxapi report (no I/O here):
+// - a job whose last run failed on a spent usage window (maxapi's refusal, lib/limits/spent.ts) gets
+//   one entry per window reset, due a little after it, the jobs due at one reset spread out;
+// - at its time the entry runs the job once, unless the job ran since the reset on its own, or its
+//   own next slot is about to come, or it is running, or the user switched it off;
+// - the run's end decides: done (a job OpenClaw switched off is switched back on) or failed (never
+//   tried again: one catch-up per failed slot).
+import { readSpent } from "@clawbridge/limits";
+import type { Job } from "./jobs.ts";
+import { SAME_RESET_MS, type Entry } from "./ledger.ts";
+
+export interface Timing {
+  /** After the reset, before the first catch-up run. */
+  delayMs: number;
+  /** Between the runs due at one reset. */
+  spreadMs: number;
+}
+
+/** A job's own slot this close after the catch-up's time makes the catch-up unneeded. */
+export const OWN_SLOT_SOON_MS = 2 * 60_000;
+/** A run asked for and not seen ending within this long counts as failed. */
+export const RUN_GIVE_UP_MS = 30 * 60_000;
+
+/** The spent window and reset a job's last run failed on; undefined for any other state or cause. */
+export function failedOnSpentWindow(job: Job): { window: string; resetsAt: number } | undefined {
+  if (job.lastRunStatus !== "error" || job.lastError === undefined || job.lastRunAtMs === undefined) return undefined;
+  // a job the user switched off stays off; OpenClaw's own switching off (one-shot after its retries,
+  // recurring after 10 failures) is undone
+  if (!job.enabled && !job.autoDisabled && job.kind !== "at") return undefined;
+  return readSpent(job.lastError, job.lastRunAtMs);
+}
+
+/**
+ * The new entry for a job's failure, or undefined when one is kept already. `exactResets`: the
+ * windows' resets as maxapi knows them to the second (its /limits), preferred when they agree with
+ * the refusal's minute.
+ */
+export function entryFor(job: Job, kept: readonly Entry[], exactResets: ReadonlyMap<string, number>, timing: Timing): Entry | undefined {
+  const spent = failedOnSpentWindow(job);
+  if (!spent) return undefined;
+  const exact = exactResets.get(spent.window);
+  const resetsAt = exact !== undefined && Math.abs(exact - spent.resetsAt) <= 2 * 60_000 ? exact : spent.resetsAt;
+  const atReset = kept.filter((e) => e.window === spent.window && Math.abs(e.resetsAt - resetsAt) < SAME_RESET_MS);
+  if (atReset.some((e) => e.jobId === job.id)) return undefined;
+  return {
+    jobId: job.id,
+    jobName: job.name,
+    window: spent.window,
+    resetsAt,
+    failedAt: job.lastRunAtMs ?? resetsAt,
+    dueAt: resetsAt + timing.delayMs + atReset.length * timing.spreadMs,
+    state: "waiting",
+  };
+}
+
+export type Decision = { action: "wait" } | { action: "run" } | { action: "skip"; why: string };
+
+/** What a waiting entry does now. */
+export function decide(entry: Entry, job: Job | undefined, now: number): Decision {
+  if (now < entry.dueAt) return { action: "wait" };
+  if (!job) return { action: "skip", why: "the job was removed" };
+  if (job.runningAtMs !== undefined) return { action: "wait" };
+  if ((job.lastRunAtMs ?? 0) >= entry.resetsAt) return { action: "skip", why: `it ran on its own after the reset (${job.lastRunStatus ?? "unknown"})` };
+  if (job.lastRunStatus !== "error") return { action: "skip", why: `its last run is ${job.lastRunStatus ?? "unknown"}` };
+  if (!job.enabled && !job.autoDisabled && job.kind !== "at") return { action: "skip", why: "it was switched off" };
+  if (job.enabled && job.nextRunAtMs !== undefined && job.nextRunAtMs <= now + OWN_SLOT_SOON_MS) {
+    return { action: "skip", why: `its own next run comes at ${new Date(job.nextRunAtMs).toISOString()}` };
+  }
+  return { action: "run" };
+}
+
+/** How a started entry ended: "ok" or "error" once OpenClaw shows the run over, else undefined. */
+export function runEnd(entry: Entry, job: Job | undefined, now: number): { state: "done" | "failed"; outcome: string } | undefined {
+  const startedAt = entry.startedAt ?? now;
+  if (job && job.runningAtMs === undefined && (job.lastRunAtMs ?? 0) >= startedAt - 5_000) {
+    return job.lastRunStatus === "ok" ? { state: "done", outcome: "ok" } : { state: "failed", outcome: job.lastError ?? job.lastRunStatus ?? "unknown" };
+  }
+  if (now - startedAt > RUN_GIVE_UP_MS) return { state: "failed", outcome: `no end seen within ${RUN_GIVE_UP_MS / 60_000} min` };
+  return undefined;
+}
