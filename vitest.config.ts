@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: `unit` runs in-process (pure functions and the app against a real HTTP mock
-// upstream); `containers` builds images and runs them on the Docker engine, so it is slower.
+// `unit` runs in-process (pure functions and the apps against a real HTTP mock upstream);
+// `containers` builds images and runs them on the Docker engine, so it is slower.
 export default defineConfig({
   test: {
     projects: [
@@ -14,8 +14,18 @@ export default defineConfig({
       {
         test: {
           name: "containers",
-          include: ["test/containers/**/*.test.ts"],
+          include: ["test/containers/*.test.ts"],
           testTimeout: 180_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // tests that mostly wait for the clock (a usage window's reset): beside `containers`, not after it
+        test: {
+          name: "containers-long",
+          include: ["test/containers/long/*.test.ts"],
+          testTimeout: 1_500_000,
           hookTimeout: 600_000,
           fileParallelism: false,
         },

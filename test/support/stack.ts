@@ -58,7 +58,7 @@ export function run(command: string, args: string[], env: Record<string, string>
   );
 }
 
-const ALL_SERVICES = ["mock-anthropic", "maxapi", "normalizer", "gateway"];
+const ALL_SERVICES = ["mock-anthropic", "maxapi", "normalizer", "gateway", "catchup"];
 
 /**
  * Builds and starts the stack, and waits for every long-running service to be healthy; `services`:

@@ -46,7 +46,7 @@ async function start(): Promise<void> {
   const catchUp = new CatchUp({
     call: gatewayRpc(settings.GATEWAY_URL, settings.OPENCLAW_GATEWAY_TOKEN),
     ledger,
-    readResets: limitsReader(settings.NORMALIZER_URL, settings.PROXY_API_KEY),
+    readResets: limitsReader(settings.AUTH_MODE === "max-proxy" ? settings.NORMALIZER_URL : undefined, settings.PROXY_API_KEY),
     timing: { delayMs: settings.CATCHUP_DELAY_MS, spreadMs: settings.CATCHUP_SPREAD_MS },
     logger,
   });
@@ -54,10 +54,10 @@ async function start(): Promise<void> {
     const level = event.kind === "failed" ? "warn" : "info";
     logger[level]({ event: event.kind, job: event.entry.jobId, window: event.entry.window, resetsAt: new Date(event.entry.resetsAt).toISOString() }, describe(event));
   });
-  const status: PassStatus = { lastOkAt: undefined, lastError: undefined, startedAt: Date.now() };
+  const status: PassStatus = { lastOkAt: undefined, lastError: undefined };
   const server = createServer(createApp(catchUp, ledger, status, settings.CATCHUP_POLL_MS));
   server.listen(settings.PORT, settings.HOST, () => {
-    logger.info({ port: settings.PORT, gateway: settings.GATEWAY_URL, limits: settings.NORMALIZER_URL ?? null, waiting: catchUp.open.length }, "catch-up listening");
+    logger.info({ port: settings.PORT, gateway: settings.GATEWAY_URL, limits: settings.AUTH_MODE === "max-proxy" ? settings.NORMALIZER_URL : null, waiting: catchUp.open.length }, "catch-up listening");
   });
 
   const stopping = new AbortController();

@@ -11,9 +11,11 @@ const shape = {
   // the OpenClaw gateway; its admin-http-rpc plugin (config-init turns it on) takes cron calls over HTTP
   GATEWAY_URL: z.url({ protocol: /^https?$/ }).default("http://gateway:18789"),
   OPENCLAW_GATEWAY_TOKEN: z.string().min(16),
+  // setup-token: no normalizer to ask; the refusals' own words give the resets
+  AUTH_MODE: z.enum(["max-proxy", "setup-token"]).default("max-proxy"),
   // the normalizer's OpenAI base URL, as the gateway's provider has it: /limits below it tells the
-  // exact reset of a spent window (unset in setup-token mode: there is no normalizer)
-  NORMALIZER_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // exact reset of a spent window (from a gateway host: the proxy host's)
+  NORMALIZER_URL: z.url({ protocol: /^https?$/ }).default("http://normalizer:3457/v1"),
   PROXY_API_KEY: z.string().min(16).optional(),
   // how often OpenClaw's cron jobs are looked at
   CATCHUP_POLL_MS: common.positiveInt(30_000),
@@ -30,6 +32,7 @@ const help: Help<typeof shape> = {
   ...commonHelp,
   GATEWAY_URL: { expected: "an http(s) URL such as http://gateway:18789" },
   OPENCLAW_GATEWAY_TOKEN: { expected: "16 or more characters", fix: "run make setup, or set the gateway's token in .env" },
+  AUTH_MODE: { expected: "max-proxy or setup-token" },
   NORMALIZER_URL: { expected: "an http(s) URL such as http://normalizer:3457/v1" },
   PROXY_API_KEY: { expected: "16 or more characters", fix: "set the proxy host's PROXY_API_KEY in .env" },
   CATCHUP_POLL_MS: { expected: "a number of milliseconds (1 or more)" },

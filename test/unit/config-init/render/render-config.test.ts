@@ -28,7 +28,7 @@ describe("the rendered openclaw.json", () => {
           lite: { model: { primary: "claude-max-proxy/sonnet", fallbacks: ["claude-max-proxy/haiku"] } },
         },
       },
-      plugins: { entries: { "memory-core": { config: { dreaming: { enabled: false } } } } },
+      plugins: { entries: { "memory-core": { config: { dreaming: { enabled: false } } }, "admin-http-rpc": { enabled: true } } },
     });
     const models = (config.models as { providers: Record<string, { models: { id: string; input: string[] }[] }> }).providers["claude-max-proxy"]?.models;
     expect(models?.map((m) => m.id)).toEqual(PROXY_ROW_IDS);

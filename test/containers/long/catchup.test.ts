@@ -1,0 +1,115 @@
+// The catch-up service on the product stack (real gateway, normalizer, maxapi and Claude CLI; the mock
+// Anthropic API): cron jobs at minute M meet the 5-hour window spent from M-20 s to M+9 min, so the
+// slot's run and OpenClaw's three early retries (30 s, 1 min and 5 min after each failure) all fail.
+// After the reset each job has exactly one successful run within 6 minutes, and no slot runs twice:
+// - an hourly job (`M * * * *`), which OpenClaw would otherwise run again only at M+60;
+// - a one-shot job at M, which OpenClaw switches off after its retries;
+// - an hourly job with 9 failures behind it, which OpenClaw switches off at its 10th.
+// About 15 minutes of wall clock, mostly waiting: its own vitest project, run beside the others.
+import type { StartedDockerComposeEnvironment } from "testcontainers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { docker } from "../../support/containers.ts";
+import { gatewayCall } from "../../support/gateway-rpc.ts";
+import { MockAnthropicClient } from "../../support/mock-anthropic-client.ts";
+import { startStack } from "../../support/stack.ts";
+import { until } from "../../support/until.ts";
+
+const PROJECT = `clawbridge-catchup-${process.pid}`;
+const MINUTE = 60_000;
+
+interface Run {
+  status?: string;
+  runAtMs?: number;
+  runId?: string;
+  error?: string;
+}
+interface JobState {
+  id: string;
+  enabled: boolean;
+  state: { lastRunStatus?: string; nextRunAtMs?: number; consecutiveErrors?: number; autoDisabled?: unknown; lastError?: string };
+}
+
+let stack: StartedDockerComposeEnvironment;
+let call: ReturnType<typeof gatewayCall>;
+let mock: MockAnthropicClient;
+
+beforeAll(async () => {
+  stack = await startStack(PROJECT);
+  call = gatewayCall(`http://127.0.0.1:${stack.getContainer("gateway-1").getMappedPort(18789)}`);
+  mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
+});
+
+afterAll(async () => {
+  await stack.down({ removeVolumes: true });
+});
+
+const gatewayId = () => stack.getContainer("gateway-1").getId();
+
+function addJob(name: string, schedule: string[]): string {
+  const out = docker(
+    "exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", gatewayId(),
+    "openclaw", "cron", "add", "--name", name, "--agent", "main", ...schedule, "--session", "isolated", "--no-deliver",
+    "--message", `Scheduled check (${name}): reply with one short sentence.`, "--json",
+  );
+  return (JSON.parse(out.slice(out.indexOf("{"))) as { id: string }).id;
+}
+
+const runsOf = async (id: string) => (await call<{ entries?: Run[] }>("cron.runs", { id, limit: 50, sortDir: "asc" })).entries ?? [];
+const jobOf = async (id: string) => call<JobState>("cron.get", { id });
+
+describe("a cron job that meets a spent window runs once more after the reset", () => {
+  it("hourly, one-shot and switched-off jobs: each has exactly one successful run within 6 minutes of the reset, no slot twice", async () => {
+    // M: a whole minute far enough ahead to add the jobs and spend the window 20 s before it
+    const m = Math.ceil((Date.now() + 75_000) / MINUTE) * MINUTE;
+    const minute = new Date(m).getUTCMinutes();
+    const hourly = addJob("catchup-hourly", ["--cron", `${minute} * * * *`, "--tz", "UTC", "--exact"]);
+    const oneShot = addJob("catchup-once", ["--at", new Date(m).toISOString(), "--keep-after-run"]);
+    const worn = addJob("catchup-worn", ["--cron", `${minute} * * * *`, "--tz", "UTC", "--exact"]);
+    // 9 failures behind it: OpenClaw switches it off at the 10th (MAX_CONSECUTIVE_RUN_FAILURES)
+    await call("cron.update", { id: worn, patch: { state: { consecutiveErrors: 9, lastRunStatus: "error" } } });
+    expect((await jobOf(worn)).state.consecutiveErrors).toBe(9);
+
+    const reset = m + 9 * MINUTE;
+    await until("M - 20 s", () => Date.now() >= m - 20_000 || undefined, 600, 500);
+    await mock.spendWindow("five_hour", Math.floor(reset / 1000));
+
+    // the slot and OpenClaw's three early retries fail (the last about 6.6 min after M)
+    await until("each job's slot and three retries to fail", async () => {
+      const counts = await Promise.all([hourly, oneShot, worn].map(async (id) => (await runsOf(id)).filter((r) => r.status === "error").length));
+      return counts.every((n, i) => n >= (i === 2 ? 1 : 4)) && counts;
+    }, 120, 5_000);
+    expect(Date.now(), "the retries ended before the reset").toBeLessThan(reset);
+    expect((await jobOf(oneShot)).enabled, "OpenClaw switched the one-shot job off").toBe(false);
+    expect((await jobOf(worn)).state.autoDisabled, "and the worn job, at its 10th failure").toBeDefined();
+    expect((await jobOf(hourly)).state.nextRunAtMs, "the hourly job waits for M+60").toBe(m + 60 * MINUTE);
+
+    const succeeded = async (id: string) => (await runsOf(id)).filter((r) => r.status === "ok");
+    await until("one successful run of each job after the reset", async () => {
+      const ok = await Promise.all([hourly, oneShot, worn].map(succeeded));
+      return ok.every((runs) => runs.length > 0) && ok;
+    }, 90, 5_000);
+    // the later of the end of 6 minutes and now: a second run would have come by then
+    await until("6 minutes after the reset", () => Date.now() >= reset + 6 * MINUTE || undefined, 600, 1_000);
+
+    for (const id of [hourly, oneShot, worn]) {
+      const runs = await runsOf(id);
+      const ok = runs.filter((r) => r.status === "ok");
+      expect(ok, `job ${id}: exactly one successful run`).toHaveLength(1);
+      const at = ok[0]?.runAtMs ?? 0;
+      expect(at).toBeGreaterThanOrEqual(reset);
+      expect(at).toBeLessThanOrEqual(reset + 6 * MINUTE);
+      expect(runs.filter((r) => (r.runAtMs ?? 0) >= reset), `job ${id}: nothing else ran after the reset`).toHaveLength(1);
+    }
+    const hourlyAfter = await jobOf(hourly);
+    expect(hourlyAfter.state).toMatchObject({ lastRunStatus: "ok", nextRunAtMs: m + 60 * MINUTE });
+    const wornAfter = await jobOf(worn);
+    expect(wornAfter.enabled, "switched back on").toBe(true);
+    expect(wornAfter.state.autoDisabled).toBeUndefined();
+    expect(wornAfter.state.nextRunAtMs).toBe(m + 60 * MINUTE);
+
+    const catchUpLog = docker("logs", stack.getContainer("catchup-1").getId());
+    expect(catchUpLog.match(/"catchup-(hourly|once|worn)": catch-up run done/g), "one done line per job").toHaveLength(3);
+    expect(catchUpLog).toMatch(/"catchup-worn": switched back on/);
+    expect(catchUpLog).not.toContain("stack-test-gateway-token");
+  });
+});
