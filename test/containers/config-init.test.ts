@@ -120,6 +120,15 @@ describe("config-init", () => {
     expect((JSON.parse(config) as { channels?: Record<string, unknown> }).channels ?? {}).not.toHaveProperty("telegram");
   });
 
+  it("with NOTICE_CHANNEL, OpenClaw accepts the rendered failure alerts to that chat (cron.failureAlert)", () => {
+    const volume = `${VOLUME}-notices`;
+    const run = configInitOn(volume, { ...ENV, TELEGRAM_BOT_TOKEN: "123456:telegram-test-token-abcdefghij", NOTICE_CHANNEL: "telegram", NOTICE_TO: "-1001234567890" });
+    expect(run.status, run.output).toBe(0);
+    const config = docker("run", "--rm", "--network", "none", "-v", `${volume}:/s`, "--entrypoint", "cat", IMAGE, "/s/openclaw.json");
+    expect((JSON.parse(config) as { cron?: unknown }).cron).toEqual({ failureAlert: { enabled: true, mode: "announce", channel: "telegram", to: "-1001234567890" } });
+    expect(config).not.toContain("telegram-test-token");
+  });
+
   it("refuses a bad environment naming every bad variable, and leaves the file alone", () => {
     const before = inVolume("md5sum /s/openclaw.json");
     const run = configInit({ ...ENV, AUTH_MODE: "oauth", HEARTBEAT_EVERY: "hourly", PROXY_API_KEY: "short" });

@@ -50,6 +50,7 @@
 //   model-not-allowed  a model the account may not use (a limited-access one such as Mythos): 404
 //                 not_found_error "model: <id>" for a request whose `model` matches `models` (default
 //                 "mythos"); other models are answered as ok
+// POST /notices is a webhook receiver: recorded like every request, answered 204.
 // Every answer and error (but the 401s: no subscription known) carries the subscription's headers, as
 // Anthropic sends them to a subscription (header names as the CLI 2.1.330 reads them): `anthropic-ratelimit-unified-status` (allowed | allowed_warning |
 // rejected), `-reset` (epoch seconds), `-representative-claim` (the spent window, else the fullest),
@@ -638,6 +639,8 @@ export class MockAnthropicApi {
     for (const wake of this.waiters) wake();
     this.waiters.clear();
 
+    // a webhook receiver too (the catch-up's notices): recorded like the rest, answered 204
+    if (method === "POST" && pathname === "/notices") return void res.writeHead(204).end();
     const isMessages = method === "POST" && pathname === "/v1/messages";
     const isCount = method === "POST" && pathname === "/v1/messages/count_tokens";
     if (!isMessages && !isCount) return void this.error(res, 404, "not_found_error", `Not found: ${method} ${pathname}`);

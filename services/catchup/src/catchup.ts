@@ -1,10 +1,11 @@
 // One pass of the catch-up: read OpenClaw's jobs, note each failure on a spent window (plan.ts), run
-// the entries that are due (the ledger written first), and see how the runs started earlier ended.
+// the entries that are due (the ledger written first), and see how the runs started earlier ended;
+// a recurring job whose catch-up run succeeded gets its next natural slot back.
 import type { Logger } from "pino";
 import { GatewayError, type Call } from "./gateway-rpc.ts";
 import { listJobs, type Job } from "./jobs.ts";
 import type { Entry, Ledger } from "./ledger.ts";
-import type { Resets } from "./limits.ts";
+import { resetsOf, type ReadLimits } from "./limits.ts";
 import { decide, entryFor, failedOnSpentWindow, runEnd, type Timing } from "./plan.ts";
 
 /** What happened to an entry, for the log, /metrics and notices. */
@@ -13,7 +14,7 @@ export type CatchUpEvent = { kind: "noted" | "started" | "done" | "failed" | "sk
 export interface CatchUpDeps {
   call: Call;
   ledger: Ledger;
-  readResets: () => Promise<Resets>;
+  readLimits: ReadLimits;
   timing: Timing;
   logger: Logger;
   now?: () => number;
@@ -67,9 +68,9 @@ export class CatchUp {
       return spent !== undefined && !ledger.find(job.id, spent.window, spent.resetsAt);
     });
     if (failed.length === 0) return;
-    let resets: Resets = new Map();
+    let resets = new Map<string, number>();
     try {
-      resets = await this.deps.readResets();
+      resets = resetsOf(await this.deps.readLimits());
     } catch (error) {
       logger.warn({ err: (error as Error).message }, "the proxy's limits could not be read; resets are taken from the refusals' words (to the minute)");
     }
@@ -116,9 +117,11 @@ export class CatchUp {
     const end = job ? runEnd(entry, job, this.now()) : await this.endFromHistory(entry);
     if (!end) return;
     this.end(entry, end.state, end.outcome);
-    if (end.state === "done" && job?.autoDisabled) {
+    // a recurring job's next slot was pushed back by OpenClaw's error back-off (up to 60 min), or it
+    // was switched off: "enabled" recomputes its next natural slot and clears the failures
+    if (end.state === "done" && job && job.kind !== "at") {
       await this.deps.call("cron.update", { id: entry.jobId, patch: { enabled: true } });
-      this.emit("switched-on", entry);
+      if (job.autoDisabled) this.emit("switched-on", entry);
     }
   }
 

@@ -10,6 +10,10 @@ import { gatewayRpc } from "./gateway-rpc.ts";
 import { Ledger } from "./ledger.ts";
 import { limitsReader } from "./limits.ts";
 import { createLogger } from "./logging.ts";
+import { limitsNotices } from "./notices/limits-events.ts";
+import { redact, type Notice } from "./notices/notice.ts";
+import { Outbox, type Sink } from "./notices/outbox.ts";
+import { channelSink, webhookSink } from "./notices/sinks.ts";
 import { loadSettings, SettingsError } from "./settings.ts";
 
 function describe({ kind, entry }: CatchUpEvent): string {
@@ -21,7 +25,7 @@ function describe({ kind, entry }: CatchUpEvent): string {
     case "started":
       return `${job}: catch-up run started (the ${windowName(entry.window)} reset at ${reset})`;
     case "done":
-      return `${job}: catch-up run done`;
+      return `${job}: catch-up run done (it had failed on the spent ${windowName(entry.window)}, which reset at ${reset})`;
     case "failed":
       return `${job}: still fails after its catch-up run: ${entry.outcome ?? ""}`;
     case "skipped":
@@ -29,6 +33,19 @@ function describe({ kind, entry }: CatchUpEvent): string {
     case "switched-on":
       return `${job}: switched back on (OpenClaw had switched it off over the spent window)`;
   }
+}
+
+/** The notices of a catch-up run's end: done, or a job that still fails after it. */
+function catchUpNotice({ kind, entry }: CatchUpEvent): Notice | undefined {
+  if (kind !== "done" && kind !== "failed") return undefined;
+  return {
+    event: kind === "done" ? "catchup-done" : "catchup-failed",
+    key: `catchup-${kind}:${entry.jobId}:${Math.round(entry.resetsAt / 60_000)}`,
+    text: kind === "done" ? describe({ kind, entry }) : redact(describe({ kind, entry })).slice(0, 500),
+    window: entry.window,
+    resetsAt: entry.resetsAt,
+    job: entry.jobName,
+  };
 }
 
 async function start(): Promise<void> {
@@ -43,16 +60,19 @@ async function start(): Promise<void> {
   }
   const logger = createLogger(settings.LOG_LEVEL);
   const ledger = new Ledger(settings.STATE_DIR);
-  const catchUp = new CatchUp({
-    call: gatewayRpc(settings.GATEWAY_URL, settings.OPENCLAW_GATEWAY_TOKEN),
-    ledger,
-    readResets: limitsReader(settings.AUTH_MODE === "max-proxy" ? settings.NORMALIZER_URL : undefined, settings.PROXY_API_KEY),
-    timing: { delayMs: settings.CATCHUP_DELAY_MS, spreadMs: settings.CATCHUP_SPREAD_MS },
-    logger,
-  });
+  const call = gatewayRpc(settings.GATEWAY_URL, settings.OPENCLAW_GATEWAY_TOKEN);
+  const readLimits = limitsReader(settings.AUTH_MODE === "max-proxy" ? settings.NORMALIZER_URL : undefined, settings.PROXY_API_KEY);
+  const catchUp = new CatchUp({ call, ledger, readLimits, timing: { delayMs: settings.CATCHUP_DELAY_MS, spreadMs: settings.CATCHUP_SPREAD_MS }, logger });
+  const sinks: Sink[] = [
+    ...(settings.NOTICE_WEBHOOK_URL ? [webhookSink(settings.NOTICE_WEBHOOK_URL, settings.NOTICE_NTFY_TOPIC)] : []),
+    ...(settings.NOTICE_CHANNEL && settings.NOTICE_TO ? [channelSink(call, settings.NOTICE_CHANNEL, settings.NOTICE_TO)] : []),
+  ];
+  const outbox = new Outbox(settings.STATE_DIR, sinks, logger);
   catchUp.on((event) => {
     const level = event.kind === "failed" ? "warn" : "info";
     logger[level]({ event: event.kind, job: event.entry.jobId, window: event.entry.window, resetsAt: new Date(event.entry.resetsAt).toISOString() }, describe(event));
+    const notice = catchUpNotice(event);
+    if (notice) outbox.add([notice], Date.now());
   });
   const status: PassStatus = { lastOkAt: undefined, lastError: undefined };
   const server = createServer(createApp(catchUp, ledger, status, settings.CATCHUP_POLL_MS));
@@ -72,6 +92,11 @@ async function start(): Promise<void> {
   while (!stopping.signal.aborted) {
     try {
       await catchUp.pass();
+      if (outbox.enabled) {
+        const report = await readLimits().catch((error: unknown) => logger.warn({ err: (error as Error).message }, "the proxy's limits could not be read for notices"));
+        if (report) outbox.add(limitsNotices(report, outbox.spent, Date.now()), Date.now());
+        await outbox.flush();
+      }
       if (status.lastError !== undefined) logger.info("the gateway answers again");
       status.lastOkAt = Date.now();
       status.lastError = undefined;

@@ -3,8 +3,8 @@
 //   one entry per window reset, due a little after it, the jobs due at one reset spread out;
 // - at its time the entry runs the job once, unless the job ran since the reset on its own, or its
 //   own next slot is about to come, or it is running, or the user switched it off;
-// - the run's end decides: done (a job OpenClaw switched off is switched back on) or failed (never
-//   tried again: one catch-up per failed slot).
+// - the run's end decides: done (a recurring job gets its next natural slot back, switched on again
+//   if OpenClaw had switched it off) or failed (never tried again: one catch-up per failed slot).
 import { readSpent } from "@clawbridge/limits";
 import type { Job } from "./jobs.ts";
 import { SAME_RESET_MS, type Entry } from "./ledger.ts";

@@ -25,6 +25,12 @@ const shape = {
   CATCHUP_SPREAD_MS: common.nonNegativeInt(30_000),
   // where the record of catch-up runs is kept (a volume: a failed slot is never run twice, across restarts)
   STATE_DIR: z.string().default("/var/lib/clawbridge-catchup"),
+  // notices (off until set): a webhook taking a JSON body (Slack, Discord, ntfy: its root URL with
+  // NOTICE_NTFY_TOPIC), and/or the user's OpenClaw channel, through OpenClaw's own delivery
+  NOTICE_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  NOTICE_NTFY_TOPIC: z.string().optional(),
+  NOTICE_CHANNEL: z.enum(["telegram", "discord"]).optional(),
+  NOTICE_TO: z.string().optional(),
   LOG_LEVEL: common.logLevel(),
 };
 
@@ -39,11 +45,20 @@ const help: Help<typeof shape> = {
   CATCHUP_DELAY_MS: { expected: "a number of milliseconds (0 or more)" },
   CATCHUP_SPREAD_MS: { expected: "a number of milliseconds (0 or more)" },
   STATE_DIR: { expected: "a directory" },
+  NOTICE_WEBHOOK_URL: { expected: "an http(s) URL (a Slack, Discord or ntfy webhook)" },
+  NOTICE_NTFY_TOPIC: { expected: "an ntfy topic" },
+  NOTICE_CHANNEL: { expected: "telegram or discord" },
+  NOTICE_TO: { expected: "a chat: a Telegram chat id, or a Discord channel id" },
 };
 
 export type Settings = z.infer<z.ZodObject<typeof shape>>;
 
 /** Parses the environment; throws SettingsError naming every bad variable (never its value). */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  return readSettings(shape, help, env, { fileSecrets: ["OPENCLAW_GATEWAY_TOKEN", "PROXY_API_KEY"] });
+  return readSettings(shape, help, env, {
+    fileSecrets: ["OPENCLAW_GATEWAY_TOKEN", "PROXY_API_KEY", "NOTICE_WEBHOOK_URL"],
+    check: (settings, report) => {
+      if (settings.NOTICE_CHANNEL !== undefined && settings.NOTICE_TO === undefined) report("NOTICE_TO", `is not set, and NOTICE_CHANNEL is ${settings.NOTICE_CHANNEL}`, "set the chat notices go to, or leave NOTICE_CHANNEL empty");
+    },
+  });
 }

@@ -72,6 +72,9 @@ const shape = {
   OPENCLAW_GATEWAY_TOKEN: z.string().min(16),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/).optional(),
   DISCORD_BOT_TOKEN: z.string().min(20).optional(),
+  // the channel and chat notices go to (the catch-up service's, and OpenClaw's alerts of failing cron jobs)
+  NOTICE_CHANNEL: z.enum(["telegram", "discord"]).optional(),
+  NOTICE_TO: z.string().optional(),
   // checked below: the metered fallback's key, off when unset
   FALLBACK_ANTHROPIC_API_KEY: z.string().optional(),
   FALLBACK_ANTHROPIC_BASE_URL: z.url({ protocol: /^https?$/ }).default(API_FALLBACK_BASE_URL),
@@ -95,6 +98,8 @@ const help: Help<typeof shape> = {
   OPENCLAW_GATEWAY_TOKEN: { expected: "16 or more characters", fix: MAKE_SETUP },
   TELEGRAM_BOT_TOKEN: { expected: "a Telegram bot token (123456:ABC..., from @BotFather)" },
   DISCORD_BOT_TOKEN: { expected: "a Discord bot token (20 or more characters)" },
+  NOTICE_CHANNEL: { expected: "telegram or discord" },
+  NOTICE_TO: { expected: "a chat: a Telegram chat id, or a Discord channel id" },
   FALLBACK_ANTHROPIC_API_KEY: { expected: "an Anthropic API key" },
   FALLBACK_ANTHROPIC_BASE_URL: { expected: `an http(s) URL such as ${API_FALLBACK_BASE_URL}` },
   OPENCLAW_STATE_DIR: { expected: "a directory" },
@@ -120,6 +125,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     check: (settings, report) => {
       if (settings.AUTH_MODE === "max-proxy" && !settings.PROXY_API_KEY) {
         report("PROXY_API_KEY", "is not set, and AUTH_MODE=max-proxy needs it (the gateway's key to the normalizer)", help.PROXY_API_KEY.fix);
+      }
+      const channel = settings.NOTICE_CHANNEL;
+      if (channel !== undefined) {
+        const token = channel === "telegram" ? "TELEGRAM_BOT_TOKEN" : "DISCORD_BOT_TOKEN";
+        if (!settings[token]) report("NOTICE_CHANNEL", `is ${channel}, and ${token} is not set`, `set ${token}, or leave NOTICE_CHANNEL empty`);
+        if (settings.NOTICE_TO === undefined) report("NOTICE_TO", `is not set, and NOTICE_CHANNEL is ${channel}`, "set the chat notices go to, or leave NOTICE_CHANNEL empty");
       }
       const apiKey = settings.FALLBACK_ANTHROPIC_API_KEY;
       const getKey = "create an API key at console.anthropic.com (it is billed per token), or leave the variable empty to turn the fallback off";

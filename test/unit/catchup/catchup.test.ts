@@ -51,7 +51,7 @@ function catchUp(gateway: Gateway, clock: { now: number }, events: CatchUpEvent[
   const service = new CatchUp({
     call: gateway.call,
     ledger: new Ledger(dir),
-    readResets: () => Promise.resolve(new Map([["five_hour", RESET]])),
+    readLimits: () => Promise.resolve({ windows: [{ window: "five_hour", status: "rejected", utilization: 1, resetsAt: new Date(RESET).toISOString() }], extraUsage: { setting: "off", inUse: [], answers: 0, refused: 0 }, billing: { refusals: {}, lastAt: null } }),
     timing: { delayMs: 60_000, spreadMs: 30_000 },
     logger: pino({ level: "silent" }),
     now: () => clock.now,
@@ -87,6 +87,7 @@ describe("the catch-up", () => {
     clock.now = RESET + 120_000;
     await catchUp(gateway, clock, events).pass();
     expect(events.slice(-2).map((e) => `${e.kind} ${e.entry.jobId}`)).toEqual(["done a", "failed b"]);
+    expect(gateway.updates, "a's next natural slot back (OpenClaw's back-off had pushed it)").toEqual([{ id: "a", patch: { enabled: true } }]);
     for (let i = 0; i < 3; i++) await catchUp(gateway, clock, events).pass();
     expect(gateway.runs, "never again for the same failed slot").toEqual(["a", "b"]);
     const ledger = JSON.parse(readFileSync(join(dir, "catchup.json"), "utf8")) as { entries: { state: string }[] };

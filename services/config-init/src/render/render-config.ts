@@ -15,6 +15,7 @@ export function templateNames(settings: Settings): string[] {
     ...(settings.TELEGRAM_BOT_TOKEN ? ["telegram.json5"] : []),
     ...(settings.DISCORD_BOT_TOKEN ? ["discord.json5"] : []),
     ...(settings.FALLBACK_ANTHROPIC_API_KEY ? ["api-fallback.json5"] : []),
+    ...(settings.NOTICE_CHANNEL ? ["notices.json5"] : []),
   ];
 }
 
@@ -33,6 +34,8 @@ export function templateVariables(settings: Settings): Record<string, unknown> {
     PROXY_MODELS: proxyModelRows(settings.IMAGE_POLICY),
     FALLBACK_BASE_URL: settings.FALLBACK_ANTHROPIC_BASE_URL,
     FALLBACK_MODELS: apiFallbackModelRows(mode, settings.IMAGE_POLICY),
+    NOTICE_CHANNEL: settings.NOTICE_CHANNEL,
+    NOTICE_TO: settings.NOTICE_TO,
   };
 }
 

@@ -38,6 +38,16 @@ describe("the rendered openclaw.json", () => {
     expect(models?.every((m) => m.input.join() === "text,image")).toBe(true);
   });
 
+  it("sends OpenClaw's alerts of failing cron jobs to NOTICE_TO on NOTICE_CHANNEL; refuses a channel without its token or chat", async () => {
+    const settings = loadSettings({ ...BASE_ENV, DISCORD_BOT_TOKEN: "discord-test-token-0123456789", NOTICE_CHANNEL: "discord", NOTICE_TO: "channel:123456789" });
+    expect(templateNames(settings)).toContain("notices.json5");
+    expect((await renderOwnedConfig(settings, TEMPLATES)).cron).toEqual({ failureAlert: { enabled: true, mode: "announce", channel: "discord", to: "channel:123456789" } });
+    expect(templateNames(loadSettings(BASE_ENV))).not.toContain("notices.json5");
+    expect(() => loadSettings({ ...BASE_ENV, NOTICE_CHANNEL: "telegram" })).toThrow(
+      /NOTICE_CHANNEL is telegram, and TELEGRAM_BOT_TOKEN is not set: set TELEGRAM_BOT_TOKEN, or leave NOTICE_CHANNEL empty\. NOTICE_TO is not set/,
+    );
+  });
+
   it("declares the proxy's models text-only when the normalizer does not send images", async () => {
     for (const policy of ["placeholder", "reject"]) {
       const config = await renderOwnedConfig(loadSettings({ ...BASE_ENV, IMAGE_POLICY: policy }), TEMPLATES);
