@@ -12,7 +12,10 @@ import { decide, entryFor, failedOnSpentWindow, runEnd, type Timing } from "./pl
 export type CatchUpEvent = { kind: "noted" | "started" | "done" | "failed" | "skipped" | "switched-on"; entry: Entry };
 
 export interface CatchUpDeps {
+  /** Reads and changes (cron.list, cron.runs, cron.update): the admin HTTP RPC. */
   call: Call;
+  /** cron.run, whose work goes on after its answer: the WebSocket (gateway-ws.ts). */
+  dispatch: Call;
   ledger: Ledger;
   readLimits: ReadLimits;
   timing: Timing;
@@ -84,10 +87,10 @@ export class CatchUp {
 
   /** Asks OpenClaw to run the job now; false when it did not take the run (tried again next pass). */
   private async start(entry: Entry): Promise<boolean> {
-    const { ledger, call } = this.deps;
+    const { ledger, dispatch } = this.deps;
     ledger.update(entry, { state: "started", startedAt: this.now() });
     try {
-      const answer = (await call("cron.run", { id: entry.jobId, mode: "force" })) as { ran?: boolean; reason?: string; runId?: string };
+      const answer = (await dispatch("cron.run", { id: entry.jobId, mode: "force" })) as { ran?: boolean; reason?: string; runId?: string };
       if (answer.ran === false) {
         if (answer.reason === "already-running") {
           ledger.update(entry, { state: "waiting", startedAt: undefined });

@@ -6,7 +6,9 @@ import { printRefusal } from "@clawbridge/settings";
 import { windowName } from "@clawbridge/limits";
 import { createApp, type PassStatus } from "./app.ts";
 import { CatchUp, type CatchUpEvent } from "./catchup.ts";
+import { DeviceStore } from "./device.ts";
 import { gatewayRpc } from "./gateway-rpc.ts";
+import { GatewaySocket } from "./gateway-ws.ts";
 import { Ledger } from "./ledger.ts";
 import { limitsReader } from "./limits.ts";
 import { createLogger } from "./logging.ts";
@@ -62,10 +64,11 @@ async function start(): Promise<void> {
   const ledger = new Ledger(settings.STATE_DIR);
   const call = gatewayRpc(settings.GATEWAY_URL, settings.OPENCLAW_GATEWAY_TOKEN);
   const readLimits = limitsReader(settings.AUTH_MODE === "max-proxy" ? settings.NORMALIZER_URL : undefined, settings.PROXY_API_KEY);
-  const catchUp = new CatchUp({ call, ledger, readLimits, timing: { delayMs: settings.CATCHUP_DELAY_MS, spreadMs: settings.CATCHUP_SPREAD_MS }, logger });
+  const socket = new GatewaySocket(settings.GATEWAY_URL, settings.OPENCLAW_GATEWAY_TOKEN, new DeviceStore(settings.STATE_DIR), call, logger);
+  const catchUp = new CatchUp({ call, dispatch: socket.call, ledger, readLimits, timing: { delayMs: settings.CATCHUP_DELAY_MS, spreadMs: settings.CATCHUP_SPREAD_MS }, logger });
   const sinks: Sink[] = [
     ...(settings.NOTICE_WEBHOOK_URL ? [webhookSink(settings.NOTICE_WEBHOOK_URL, settings.NOTICE_NTFY_TOPIC)] : []),
-    ...(settings.NOTICE_CHANNEL && settings.NOTICE_TO ? [channelSink(call, settings.NOTICE_CHANNEL, settings.NOTICE_TO)] : []),
+    ...(settings.NOTICE_CHANNEL && settings.NOTICE_TO ? [channelSink(socket.call, settings.NOTICE_CHANNEL, settings.NOTICE_TO)] : []),
   ];
   const outbox = new Outbox(settings.STATE_DIR, sinks, logger);
   catchUp.on((event) => {
@@ -109,6 +112,7 @@ async function start(): Promise<void> {
     const wait = Math.max(1_000, Math.min(settings.CATCHUP_POLL_MS, due === undefined ? Infinity : due - Date.now()));
     await sleep(wait, undefined, { signal: stopping.signal }).catch(() => undefined);
   }
+  socket.stop();
   server.close(() => process.exit(0));
   server.closeAllConnections();
 }
