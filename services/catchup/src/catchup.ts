@@ -1,12 +1,11 @@
 // One pass of the catch-up: read OpenClaw's jobs, note each failure on a spent window (plan.ts), run
-// the entries that are due (the ledger written first), and see how the runs started earlier ended;
-// a recurring job whose catch-up run succeeded gets its next natural slot back.
+// the entries that are due (the ledger written first), and see how the runs started earlier ended.
 import type { Logger } from "pino";
 import { GatewayError, type Call } from "./gateway-rpc.ts";
-import { listJobs, type Job } from "./jobs.ts";
+import { listJobs, readJob, type Job } from "./jobs.ts";
 import type { Entry, Ledger } from "./ledger.ts";
 import { resetsOf, type ReadLimits } from "./limits.ts";
-import { decide, entryFor, failedOnSpentWindow, runEnd, type Timing } from "./plan.ts";
+import { decide, entryFor, failedOnSpentWindow, OWN_SLOT_SOON_MS, runEnd, type Timing } from "./plan.ts";
 
 /** What happened to an entry, for the log, /metrics and notices. */
 export type CatchUpEvent = { kind: "noted" | "started" | "done" | "failed" | "skipped" | "switched-on"; entry: Entry };
@@ -54,9 +53,10 @@ export class CatchUp {
     await this.note(jobs);
     let ran = false;
     for (const entry of ledger.entries.filter((e) => e.state === "waiting")) {
-      const decision = decide(entry, jobs.find((j) => j.id === entry.jobId), this.now());
+      const job = jobs.find((j) => j.id === entry.jobId);
+      const decision = decide(entry, job, this.now());
       if (decision.action === "skip") this.end(entry, "skipped", decision.why);
-      else if (decision.action === "run") ran = (await this.start(entry)) || ran;
+      else if (decision.action === "run" && job) ran = (await this.start(entry, job)) || ran;
     }
     if (ran) jobs = await listJobs(this.deps.call);
     for (const entry of ledger.entries.filter((e) => e.state === "started")) await this.follow(entry, jobs.find((j) => j.id === entry.jobId));
@@ -85,11 +85,26 @@ export class CatchUp {
     }
   }
 
-  /** Asks OpenClaw to run the job now; false when it did not take the run (tried again next pass). */
-  private async start(entry: Entry): Promise<boolean> {
-    const { ledger, dispatch } = this.deps;
+  /**
+   * Runs the job once more; false when nothing was started (tried again next pass). A recurring job
+   * first gets its natural schedule back (OpenClaw's back-off pushed its next slot up to 60 min out,
+   * or it switched the job off): `enabled` recomputes the next slot and clears the failures. When
+   * that slot comes within 2 minutes (a job every minute), that run is the catch-up's; else it runs now.
+   */
+  private async start(entry: Entry, job: Job): Promise<boolean> {
+    const { ledger, dispatch, call } = this.deps;
     ledger.update(entry, { state: "started", startedAt: this.now() });
     try {
+      if (job.kind !== "at") {
+        await call("cron.update", { id: entry.jobId, patch: { enabled: true } });
+        if (job.autoDisabled) this.emit("switched-on", entry);
+        const next = readJob((await call("cron.get", { id: entry.jobId })) as Record<string, unknown>).nextRunAtMs;
+        if (next !== undefined && next <= this.now() + OWN_SLOT_SOON_MS) {
+          ledger.update(entry, { outcome: `its schedule restored, its own run at ${new Date(next).toISOString()}` });
+          this.emit("started", entry);
+          return false;
+        }
+      }
       const answer = (await dispatch("cron.run", { id: entry.jobId, mode: "force" })) as { ran?: boolean; reason?: string; runId?: string };
       if (answer.ran === false) {
         if (answer.reason === "already-running") {
@@ -120,12 +135,6 @@ export class CatchUp {
     const end = job ? runEnd(entry, job, this.now()) : await this.endFromHistory(entry);
     if (!end) return;
     this.end(entry, end.state, end.outcome);
-    // a recurring job's next slot was pushed back by OpenClaw's error back-off (up to 60 min), or it
-    // was switched off: "enabled" recomputes its next natural slot and clears the failures
-    if (end.state === "done" && job && job.kind !== "at") {
-      await this.deps.call("cron.update", { id: entry.jobId, patch: { enabled: true } });
-      if (job.autoDisabled) this.emit("switched-on", entry);
-    }
   }
 
   /** A job gone since its run (a one-shot job deleted after success): its run history says how the run ended. */

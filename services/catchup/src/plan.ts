@@ -3,8 +3,9 @@
 //   one entry per window reset, due a little after it, the jobs due at one reset spread out;
 // - at its time the entry runs the job once, unless the job ran since the reset on its own, or its
 //   own next slot is about to come, or it is running, or the user switched it off;
-// - the run's end decides: done (a recurring job gets its next natural slot back, switched on again
-//   if OpenClaw had switched it off) or failed (never tried again: one catch-up per failed slot).
+// - a recurring job gets its natural schedule back first (switched on again if OpenClaw had switched
+//   it off); when its own next slot then comes within 2 minutes, that run is the catch-up's;
+// - the run's end decides: done or failed (never tried again: one catch-up per failed slot).
 import { readSpent } from "@clawbridge/limits";
 import type { Job } from "./jobs.ts";
 import { SAME_RESET_MS, type Entry } from "./ledger.ts";
@@ -61,7 +62,6 @@ export function decide(entry: Entry, job: Job | undefined, now: number): Decisio
   if (!job) return { action: "skip", why: "the job was removed" };
   if (job.runningAtMs !== undefined) return { action: "wait" };
   if ((job.lastRunAtMs ?? 0) >= entry.resetsAt) return { action: "skip", why: `it ran on its own after the reset (${job.lastRunStatus ?? "unknown"})` };
-  if (job.lastRunStatus !== "error") return { action: "skip", why: `its last run is ${job.lastRunStatus ?? "unknown"}` };
   if (!job.enabled && !job.autoDisabled && job.kind !== "at") return { action: "skip", why: "it was switched off" };
   if (job.enabled && job.nextRunAtMs !== undefined && job.nextRunAtMs <= now + OWN_SLOT_SOON_MS) {
     return { action: "skip", why: `its own next run comes at ${new Date(job.nextRunAtMs).toISOString()}` };

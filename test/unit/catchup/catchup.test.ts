@@ -20,6 +20,8 @@ class Gateway {
   runs: string[] = [];
   updates: unknown[] = [];
   refuseRuns = false;
+  /** A job's next slot once its schedule is restored. */
+  nextSlot = M + 3600_000;
   call: Call = (method, params) => {
     if (method === "cron.list") return Promise.resolve({ jobs: this.jobs, hasMore: false, nextOffset: null });
     if (method === "cron.run") {
@@ -30,6 +32,10 @@ class Gateway {
     if (method === "cron.update") {
       this.updates.push(params);
       return Promise.resolve({ ok: true });
+    }
+    if (method === "cron.get") {
+      const job = this.jobs.find((j) => j.id === params.id);
+      return job ? Promise.resolve({ ...job, state: { ...(job.state as object), nextRunAtMs: this.nextSlot } }) : Promise.reject(new GatewayError("cron.get: not found", true));
     }
     return Promise.reject(new Error(`unexpected ${method}`));
   };
@@ -88,14 +94,33 @@ describe("the catch-up", () => {
     clock.now = RESET + 120_000;
     await catchUp(gateway, clock, events).pass();
     expect(events.slice(-2).map((e) => `${e.kind} ${e.entry.jobId}`)).toEqual(["done a", "failed b"]);
-    expect(gateway.updates, "a's next natural slot back (OpenClaw's back-off had pushed it)").toEqual([{ id: "a", patch: { enabled: true } }]);
+    expect(gateway.updates, "each job's natural schedule back first (OpenClaw's back-off had pushed it)").toEqual([{ id: "a", patch: { enabled: true } }, { id: "b", patch: { enabled: true } }]);
     for (let i = 0; i < 3; i++) await catchUp(gateway, clock, events).pass();
     expect(gateway.runs, "never again for the same failed slot").toEqual(["a", "b"]);
     const ledger = JSON.parse(readFileSync(join(dir, "catchup.json"), "utf8")) as { entries: { state: string }[] };
     expect(ledger.entries.map((e) => e.state)).toEqual(["done", "failed"]);
   });
 
-  it("a job OpenClaw switched off is switched back on after its run is done; a refused ask is made again", async () => {
+  it("a job every minute gets its schedule back, and its own next run is the catch-up's", async () => {
+    dir = mkdtempSync(join(tmpdir(), "catchup-"));
+    const gateway = new Gateway();
+    gateway.jobs = [failedJob("e", { nextRunAtMs: M + 15 * 60_000 }, { schedule: { kind: "cron", expr: "* * * * *" } })];
+    const clock = { now: M + 60_000 };
+    const events: CatchUpEvent[] = [];
+    const service = catchUp(gateway, clock, events);
+    await service.pass();
+    clock.now = RESET + 61_000;
+    gateway.nextSlot = RESET + 120_000;
+    await service.pass();
+    expect(gateway.updates).toEqual([{ id: "e", patch: { enabled: true } }]);
+    expect(gateway.runs, "no run of its own: the schedule runs it within 2 minutes").toEqual([]);
+    gateway.jobs = [failedJob("e", { lastRunStatus: "ok", lastRunAtMs: RESET + 120_000 }, { schedule: { kind: "cron", expr: "* * * * *" } })];
+    clock.now = RESET + 130_000;
+    await service.pass();
+    expect(events.map((e) => e.kind)).toEqual(["noted", "started", "done"]);
+  });
+
+  it("a job OpenClaw switched off is switched back on, and runs; a refused ask is made again", async () => {
     dir = mkdtempSync(join(tmpdir(), "catchup-"));
     const gateway = new Gateway();
     gateway.jobs = [failedJob("c", { autoDisabled: { reason: "consecutive-failures" } }, { enabled: false })];
@@ -109,9 +134,10 @@ describe("the catch-up", () => {
     gateway.refuseRuns = false;
     await service.pass();
     expect(gateway.runs).toEqual(["c"]);
-    gateway.jobs = [failedJob("c", { autoDisabled: { reason: "consecutive-failures" }, lastRunStatus: "ok", lastRunAtMs: RESET + 62_000 }, { enabled: false })];
+    expect(gateway.updates).toEqual([{ id: "c", patch: { enabled: true } }, { id: "c", patch: { enabled: true } }]);
+    gateway.jobs = [failedJob("c", { lastRunStatus: "ok", lastRunAtMs: RESET + 62_000 })];
     await service.pass();
-    expect(gateway.updates).toEqual([{ id: "c", patch: { enabled: true } }]);
+    expect(service.open).toEqual([]);
   });
 
   it("a failure for another cause gets nothing", async () => {
