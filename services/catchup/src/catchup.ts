@@ -5,7 +5,7 @@ import { GatewayError, type Call } from "./gateway-rpc.ts";
 import { listJobs, readJob, type Job } from "./jobs.ts";
 import type { Entry, Ledger } from "./ledger.ts";
 import { resetsOf, type ReadLimits } from "./limits.ts";
-import { decide, entryFor, failedOnSpentWindow, OWN_SLOT_SOON_MS, runEnd, type Timing } from "./plan.ts";
+import { decide, entryFor, failedOnSpentWindow, runEnd, type Timing } from "./plan.ts";
 
 /** What happened to an entry, for the log, /metrics and notices. */
 export type CatchUpEvent = { kind: "noted" | "started" | "done" | "failed" | "skipped" | "switched-on"; entry: Entry };
@@ -43,7 +43,7 @@ export class CatchUp {
 
   /** When the next waiting entry is due (epoch ms), if any. */
   get nextDue(): number | undefined {
-    const due = this.open.filter((e) => e.state === "waiting").map((e) => e.dueAt);
+    const due = this.open.filter((e) => e.state === "waiting").map((e) => (e.restored === true ? e.dueAt : e.openAt));
     return due.length > 0 ? Math.min(...due) : undefined;
   }
 
@@ -54,9 +54,15 @@ export class CatchUp {
     let ran = false;
     for (const entry of ledger.entries.filter((e) => e.state === "waiting")) {
       const job = jobs.find((j) => j.id === entry.jobId);
-      const decision = decide(entry, job, this.now());
+      let decision = decide(entry, job, this.now());
+      if (decision.action === "restore" && job) {
+        if (!(await this.restore(entry, job))) continue;
+        const fresh = readJob((await this.deps.call("cron.get", { id: entry.jobId })) as Record<string, unknown>);
+        decision = decide(entry, fresh, this.now());
+      }
       if (decision.action === "skip") this.end(entry, "skipped", decision.why);
-      else if (decision.action === "run" && job) ran = (await this.start(entry, job)) || ran;
+      else if (decision.action === "own-run") this.ownRun(entry, decision.at);
+      else if (decision.action === "run") ran = (await this.start(entry)) || ran;
     }
     if (ran) jobs = await listJobs(this.deps.call);
     for (const entry of ledger.entries.filter((e) => e.state === "started")) await this.follow(entry, jobs.find((j) => j.id === entry.jobId));
@@ -86,25 +92,33 @@ export class CatchUp {
   }
 
   /**
-   * Runs the job once more; false when nothing was started (tried again next pass). A recurring job
-   * first gets its natural schedule back (OpenClaw's back-off pushed its next slot up to 60 min out,
-   * or it switched the job off): `enabled` recomputes the next slot and clears the failures. When
-   * that slot comes within 2 minutes (a job every minute), that run is the catch-up's; else it runs now.
+   * A recurring job's natural schedule back: OpenClaw's back-off pushed its next slot up to 60 min
+   * out, or it switched the job off; `enabled` recomputes the next slot and clears the failures.
+   * False when the gateway did not take it (tried again next pass).
    */
-  private async start(entry: Entry, job: Job): Promise<boolean> {
-    const { ledger, dispatch, call } = this.deps;
+  private async restore(entry: Entry, job: Job): Promise<boolean> {
+    try {
+      await this.deps.call("cron.update", { id: entry.jobId, patch: { enabled: true } });
+    } catch (error) {
+      this.deps.logger.warn({ job: entry.jobName, err: (error as Error).message }, "the job's schedule could not be restored; trying again");
+      return false;
+    }
+    this.deps.ledger.update(entry, { restored: true });
+    if (job.autoDisabled) this.emit("switched-on", entry);
+    return true;
+  }
+
+  /** The job's own next run, within 2 minutes, is the catch-up's: followed like one. */
+  private ownRun(entry: Entry, at: number): void {
+    this.deps.ledger.update(entry, { state: "started", startedAt: this.now(), outcome: `its own run at ${new Date(at).toISOString()}` });
+    this.emit("started", entry);
+  }
+
+  /** Asks OpenClaw to run the job now; false when nothing was started (tried again next pass). */
+  private async start(entry: Entry): Promise<boolean> {
+    const { ledger, dispatch } = this.deps;
     ledger.update(entry, { state: "started", startedAt: this.now() });
     try {
-      if (job.kind !== "at") {
-        await call("cron.update", { id: entry.jobId, patch: { enabled: true } });
-        if (job.autoDisabled) this.emit("switched-on", entry);
-        const next = readJob((await call("cron.get", { id: entry.jobId })) as Record<string, unknown>).nextRunAtMs;
-        if (next !== undefined && next <= this.now() + OWN_SLOT_SOON_MS) {
-          ledger.update(entry, { outcome: `its schedule restored, its own run at ${new Date(next).toISOString()}` });
-          this.emit("started", entry);
-          return false;
-        }
-      }
       const answer = (await dispatch("cron.run", { id: entry.jobId, mode: "force" })) as { ran?: boolean; reason?: string; runId?: string };
       if (answer.ran === false) {
         if (answer.reason === "already-running") {

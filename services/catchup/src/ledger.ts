@@ -15,8 +15,12 @@ export interface Entry {
   resetsAt: number;
   /** When the run the window failed started (OpenClaw's lastRunAtMs). */
   failedAt: number;
+  /** When a recurring job gets its schedule back: a little after the reset. */
+  openAt: number;
   /** When the catch-up run is due: after the reset, spread out among the jobs due at it. */
   dueAt: number;
+  /** The job's natural schedule is back (a recurring job). */
+  restored?: boolean;
   state: EntryState;
   /** When the catch-up run was asked for, and OpenClaw's id for it. */
   startedAt?: number | undefined;

@@ -134,7 +134,7 @@ describe("the catch-up", () => {
     gateway.refuseRuns = false;
     await service.pass();
     expect(gateway.runs).toEqual(["c"]);
-    expect(gateway.updates).toEqual([{ id: "c", patch: { enabled: true } }, { id: "c", patch: { enabled: true } }]);
+    expect(gateway.updates, "switched on once; the refused run asked again").toEqual([{ id: "c", patch: { enabled: true } }]);
     gateway.jobs = [failedJob("c", { lastRunStatus: "ok", lastRunAtMs: RESET + 62_000 })];
     await service.pass();
     expect(service.open).toEqual([]);

@@ -49,7 +49,7 @@ describe("which failures get a catch-up run", () => {
 describe("entries", () => {
   it("the exact reset maxapi knows, when it agrees with the refusal's minute; due after the delay, the jobs at one reset spread out", () => {
     const first = defined(entryFor(job(), [], new Map([["five_hour", RESET]]), TIMING));
-    expect(first).toMatchObject({ jobId: "job-1", window: "five_hour", resetsAt: RESET, dueAt: RESET + 60_000, state: "waiting", failedAt: M + 6 * 60_000 });
+    expect(first).toMatchObject({ jobId: "job-1", window: "five_hour", resetsAt: RESET, openAt: RESET + 60_000, dueAt: RESET + 60_000, state: "waiting", failedAt: M + 6 * 60_000 });
     const second = defined(entryFor(job({ id: "job-2" }), [first], new Map(), TIMING));
     expect(second.resetsAt, "the refusal's minute: the same reset").toBe(Date.parse("2026-12-07T09:10:00Z"));
     expect(second.dueAt).toBe(Date.parse("2026-12-07T09:10:00Z") + 60_000 + 30_000);
@@ -67,30 +67,42 @@ describe("entries", () => {
   });
 });
 
-describe("when a waiting entry runs", () => {
-  const entry: Entry = { jobId: "job-1", jobName: "hourly report", window: "five_hour", resetsAt: RESET, failedAt: M, dueAt: RESET + 60_000, state: "waiting" };
+describe("when a waiting entry acts", () => {
+  const entry: Entry = { jobId: "job-1", jobName: "hourly report", window: "five_hour", resetsAt: RESET, failedAt: M, openAt: RESET + 60_000, dueAt: RESET + 90_000, state: "waiting" };
+  const restored: Entry = { ...entry, restored: true };
+  const after = RESET + 61_000;
 
-  it("waits for its time, and while the job runs", () => {
+  it("waits for the reset and the delay, and while the job runs", () => {
     expect(decide(entry, job(), RESET)).toEqual({ action: "wait" });
-    expect(decide(entry, job({ runningAtMs: RESET + 50_000 }), RESET + 61_000)).toEqual({ action: "wait" });
+    expect(decide(entry, job({ runningAtMs: RESET + 50_000 }), after)).toEqual({ action: "wait" });
   });
 
-  it("runs the job then, an hourly one before its next slot, a one-shot or switched-off one too", () => {
-    expect(decide(entry, job(), RESET + 61_000)).toEqual({ action: "run" });
-    expect(decide(entry, job({ enabled: false, kind: "at", nextRunAtMs: undefined }), RESET + 61_000)).toEqual({ action: "run" });
-    expect(decide(entry, job({ enabled: false, autoDisabled: true }), RESET + 61_000)).toEqual({ action: "run" });
+  it("a recurring job first gets its schedule back, a switched-off one too; then runs at its time, before its next slot", () => {
+    expect(decide(entry, job(), after)).toEqual({ action: "restore" });
+    expect(decide(entry, job({ enabled: false, autoDisabled: true }), after)).toEqual({ action: "restore" });
+    expect(decide(restored, job(), after), "spread: its time is 30 s later").toEqual({ action: "wait" });
+    expect(decide(restored, job(), RESET + 91_000)).toEqual({ action: "run" });
   });
 
-  it("skips it when the job ran since the reset, its own slot is about to come, it was switched off or removed", () => {
-    expect(decide(entry, job({ lastRunAtMs: RESET + 5_000, lastRunStatus: "ok" }), RESET + 61_000)).toMatchObject({ action: "skip", why: "it ran on its own after the reset (ok)" });
-    expect(decide(entry, job({ nextRunAtMs: RESET + 120_000 }), RESET + 61_000)).toMatchObject({ action: "skip" });
-    expect(decide(entry, job({ enabled: false }), RESET + 61_000)).toMatchObject({ action: "skip", why: "it was switched off" });
-    expect(decide(entry, undefined, RESET + 61_000)).toMatchObject({ action: "skip", why: "the job was removed" });
+  it("a job whose own slot comes within 2 minutes once restored: that run is the catch-up's", () => {
+    expect(decide(restored, job({ nextRunAtMs: RESET + 120_000 }), after)).toEqual({ action: "own-run", at: RESET + 120_000 });
+  });
+
+  it("a one-shot job OpenClaw switched off runs at its time, without a restore", () => {
+    const oneShot = job({ enabled: false, kind: "at", nextRunAtMs: undefined });
+    expect(decide(entry, oneShot, after)).toEqual({ action: "wait" });
+    expect(decide(entry, oneShot, RESET + 91_000)).toEqual({ action: "run" });
+  });
+
+  it("skips it when the job ran since the reset, was switched off by the user or removed", () => {
+    expect(decide(entry, job({ lastRunAtMs: RESET + 5_000, lastRunStatus: "ok" }), after)).toMatchObject({ action: "skip", why: "it ran on its own after the reset (ok)" });
+    expect(decide(entry, job({ enabled: false }), after)).toMatchObject({ action: "skip", why: "it was switched off" });
+    expect(decide(entry, undefined, after)).toMatchObject({ action: "skip", why: "the job was removed" });
   });
 });
 
 describe("how a started run ended", () => {
-  const started: Entry = { jobId: "job-1", jobName: "hourly report", window: "five_hour", resetsAt: RESET, failedAt: M, dueAt: RESET + 60_000, state: "started", startedAt: RESET + 61_000 };
+  const started: Entry = { jobId: "job-1", jobName: "hourly report", window: "five_hour", resetsAt: RESET, failedAt: M, openAt: RESET + 60_000, dueAt: RESET + 60_000, state: "started", startedAt: RESET + 61_000 };
 
   it("from the job's last run once it started after the ask", () => {
     expect(runEnd(started, job({ runningAtMs: RESET + 61_500 }), RESET + 70_000)).toBeUndefined();
