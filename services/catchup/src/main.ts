@@ -109,7 +109,8 @@ async function start(): Promise<void> {
       status.lastError = message;
     }
     const due = catchUp.nextDue;
-    const wait = Math.max(1_000, Math.min(settings.CATCHUP_POLL_MS, due === undefined ? Infinity : due - Date.now()));
+    // sooner when an entry is due (not more often than every 5 s while one waits on the gateway)
+    const wait = Math.max(Math.min(5_000, settings.CATCHUP_POLL_MS), Math.min(settings.CATCHUP_POLL_MS, due === undefined ? Infinity : due - Date.now()));
     await sleep(wait, undefined, { signal: stopping.signal }).catch(() => undefined);
   }
   socket.stop();
