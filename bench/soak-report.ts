@@ -172,6 +172,39 @@ export function jobFigures(
   };
 }
 
+/** A job with one slot in the run (an hourly job at a fixed minute, a one-shot job), the slot in the spent window. */
+export interface OnceFigures {
+  name: string;
+  kind: "hourly" | "one-shot";
+  /** Its slot, in minutes after slot 0. */
+  slotMinute: number;
+  runs: number;
+  errors: number;
+  /** Successful runs from its slot on: 1 is the target; 0 is a lost slot, 2 a slot run twice. */
+  successes: number;
+  /** Seconds from the reset to the start of its first successful run. */
+  resetToOkS: number | undefined;
+  end: { status: string; consecutiveErrors: number; enabled: boolean };
+  endOk: boolean;
+}
+
+export function onceFigures(job: { name: string; kind: "hourly" | "one-shot" }, slotAt: number, slot0: number, runs: CronRunEntry[], state: (CronJobState & { enabled?: boolean }) | undefined, resetAt: number): OnceFigures {
+  const inRun = runs.filter((run) => (run.runAtMs ?? 0) >= slotAt);
+  const ok = inRun.filter(succeeded).sort((a, b) => (a.runAtMs ?? 0) - (b.runAtMs ?? 0));
+  const status = state?.lastRunStatus ?? state?.lastStatus ?? "never ran";
+  const consecutiveErrors = state?.consecutiveErrors ?? 0;
+  return {
+    ...job,
+    slotMinute: Math.round((slotAt - slot0) / MINUTE),
+    runs: inRun.length,
+    errors: inRun.filter((run) => run.status === "error").length,
+    successes: ok.length,
+    resetToOkS: ok[0] && ((ok[0].runAtMs ?? 0) - resetAt) / 1000,
+    end: { status, consecutiveErrors, enabled: state?.enabled ?? false },
+    endOk: status === "ok" && consecutiveErrors === 0,
+  };
+}
+
 /** Which faults were on during each slot's minute, as letters ("-" for none). */
 export function faultTimeline(slots: number[], faults: FaultSpan[]): string {
   return slots
@@ -233,10 +266,12 @@ export interface Summary {
   faults: { kind: FaultKind; from: string; to: string }[];
   faultsOverAt: string;
   jobs: JobFigures[];
+  /** The hourly and one-shot jobs whose slot met the spent window. */
+  once: OnceFigures[];
   spent: SpentFigures;
   /** Seconds from the reset to the first successful run of the slowest job; undefined when a job had none. */
   resetToFirstOkS: number | undefined;
-  targets: { noRunsLostAfterFaults: boolean; noCliWhileSpent: boolean; everyJobOkAtEnd: boolean };
+  targets: { noRunsLostAfterFaults: boolean; noSlotRunTwice: boolean; noCliWhileSpent: boolean; everyJobOkAtEnd: boolean };
   pass: boolean;
   notes: string[];
 }
@@ -246,6 +281,7 @@ export function summarize(
   slots: number[],
   faults: FaultSpan[],
   jobs: JobFigures[],
+  once: OnceFigures[],
   spent: SpentFigures,
   notes: string[],
 ): Summary {
@@ -253,9 +289,10 @@ export function summarize(
   const faultsOver = Math.max(...faults.map((f) => f.to));
   const backAfter = jobs.map((job) => job.resetToOk?.finishedS);
   const targets = {
-    noRunsLostAfterFaults: jobs.every((job) => job.lost === 0),
+    noRunsLostAfterFaults: jobs.every((job) => job.lost === 0) && once.every((job) => job.successes > 0),
+    noSlotRunTwice: once.every((job) => job.successes <= 1),
     noCliWhileSpent: spent.cliWhileSpent === 0,
-    everyJobOkAtEnd: jobs.every((job) => job.endOk),
+    everyJobOkAtEnd: jobs.every((job) => job.endOk) && once.every((job) => job.endOk),
   };
   return {
     minutes,
@@ -263,6 +300,7 @@ export function summarize(
     faults: faults.map((f) => ({ kind: f.kind, from: iso(f.from), to: iso(f.to) })),
     faultsOverAt: iso(faultsOver),
     jobs,
+    once,
     spent,
     resetToFirstOkS: backAfter.some((s) => s === undefined) ? undefined : Math.max(...backAfter.map((s) => s ?? 0)),
     targets,
@@ -324,6 +362,14 @@ export function formatSummary(summary: Summary, slots: number[], faults: FaultSp
   lines.push(row(header));
   lines.push(`  |${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   for (const cells of rows) lines.push(row(cells));
+  if (summary.once.length > 0) {
+    lines.push("");
+    lines.push("jobs with one slot, in the spent window (target: exactly one successful run from the slot on):");
+    for (const job of summary.once) {
+      const back = job.resetToOkS === undefined ? "no successful run" : `first ok ${job.resetToOkS.toFixed(0)} s after the reset`;
+      lines.push(`  ${job.name} (${job.kind}, minute ${job.slotMinute}): ${job.runs} runs, ${job.errors} errors, ${job.successes} ok; ${back}; at the end ${job.end.status}${job.end.enabled ? "" : ", switched off"}`);
+    }
+  }
   lines.push("");
   lines.push("slots without a successful run, and why (LOST: once the faults were over):");
   for (const job of summary.jobs) {
@@ -344,9 +390,11 @@ export function formatSummary(summary: Summary, slots: number[], faults: FaultSp
   lines.push("");
   const mark = (ok: boolean) => (ok ? "PASS" : "FAIL");
   lines.push("targets:");
-  lines.push(`  ${mark(summary.targets.noRunsLostAfterFaults)}  0 runs lost once the faults stopped (${summary.jobs.reduce((n, job) => n + job.lost, 0)} lost)`);
+  const onceLost = summary.once.filter((job) => job.successes === 0).length;
+  lines.push(`  ${mark(summary.targets.noRunsLostAfterFaults)}  0 runs lost once the faults stopped (${summary.jobs.reduce((n, job) => n + job.lost, 0) + onceLost} lost)`);
+  lines.push(`  ${mark(summary.targets.noSlotRunTwice)}  no slot run twice (${summary.once.filter((job) => job.successes > 1).length} twice)`);
   lines.push(`  ${mark(summary.targets.noCliWhileSpent)}  0 CLI processes while the window was spent (${s.cliWhileSpent})`);
-  lines.push(`  ${mark(summary.targets.everyJobOkAtEnd)}  every job ok at the end (${summary.jobs.filter((job) => !job.endOk).length} not ok)`);
+  lines.push(`  ${mark(summary.targets.everyJobOkAtEnd)}  every job ok at the end (${[...summary.jobs, ...summary.once].filter((job) => !job.endOk).length} not ok)`);
   for (const note of summary.notes) lines.push(`note: ${note}`);
   return lines.join("\n");
 }

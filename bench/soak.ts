@@ -1,12 +1,13 @@
 // Soak: the whole stack (the product docker-compose.yml with the test override: the mock Anthropic
-// API, no route out) for SOAK_MINUTES, with three OpenClaw cron jobs every minute and faults
-// injected on a schedule: maxapi killed while answering, a burst of 429s, the 5-hour window spent
-// and reset, the gateway restarted (soak-report.ts faultPlan). Then, per job, from OpenClaw's own
-// run records: runs due, done, lost once the faults were over, time from the reset to its first
-// successful run, its state at the end; from maxapi's log: CLI processes started while the window
-// was spent; from the mock: calls to "Anthropic" meanwhile. Prints a table and a JSON summary;
-// exits 1 when a target fails (0 runs lost once the faults stopped, 0 CLI processes while spent,
-// every job ok at the end), 2 when there was no measurement.
+// API, no route out; the catch-up service as shipped) for SOAK_MINUTES, with three OpenClaw cron jobs
+// every minute, an hourly job and a one-shot job whose one slot (minute 3) is in the spent window,
+// and faults injected on a schedule: maxapi killed while answering, a burst of 429s, the 5-hour
+// window spent and reset, the gateway restarted (soak-report.ts faultPlan). Then, per job, from
+// OpenClaw's own run records: runs due, done, lost once the faults were over, time from the reset to
+// its first successful run, its state at the end; from maxapi's log: CLI processes started while the
+// window was spent; from the mock: calls to "Anthropic" meanwhile; the catch-up's events. Prints a
+// table and a JSON summary; exits 1 when a target fails (0 runs lost once the faults stopped, no slot
+// run twice, 0 CLI processes while spent, every job ok at the end), 2 when there was no measurement.
 // Definitions: bench/README.md#soak. Not part of `make test`: `make soak` / `npm run soak`.
 //   node bench/soak.ts     env: SOAK_MINUTES (default 10, at least 6), SOAK_KEEP=1 (leave the stack up)
 import { readFileSync } from "node:fs";
@@ -21,6 +22,7 @@ import {
   formatSummary,
   jobFigures,
   MINUTE,
+  onceFigures,
   spentFigures,
   summarize,
   type CronJobState,
@@ -117,10 +119,25 @@ async function addJob(gateway: string, job: { name: string; agent: string }): Pr
   return { ...job, id: added.id };
 }
 
-async function jobStates(gateway: string): Promise<Map<string, CronJobState>> {
+/** Jobs with one slot at `at`, in the spent window: an hourly job at its minute, and a one-shot job (kept after it ran). */
+async function addOnceJobs(gateway: string, at: number): Promise<(Job & { kind: "hourly" | "one-shot" })[]> {
+  const schedules = [
+    { name: "soak-hourly", kind: "hourly" as const, schedule: ["--cron", `${new Date(at).getUTCMinutes()} * * * *`, "--tz", "UTC", "--exact"] },
+    { name: "soak-once", kind: "one-shot" as const, schedule: ["--at", new Date(at).toISOString(), "--keep-after-run"] },
+  ];
+  const jobs: (Job & { kind: "hourly" | "one-shot" })[] = [];
+  for (const { name, kind, schedule } of schedules) {
+    const added = await openclaw(gateway, ["cron", "add", "--name", name, "--agent", "main", ...schedule, "--session", "isolated", "--no-deliver", "--message", `Soak check (${name}): reply with one short sentence.`, "--json"]);
+    if (!isRecord(added) || typeof added.id !== "string") throw new Error(`cron add printed no job: ${JSON.stringify(added)}`);
+    jobs.push({ name, agent: "main", kind, id: added.id });
+  }
+  return jobs;
+}
+
+async function jobStates(gateway: string): Promise<Map<string, CronJobState & { enabled?: boolean }>> {
   const listed = await openclaw(gateway, ["cron", "list", "--all", "--json"]);
   const jobs = isRecord(listed) && Array.isArray(listed.jobs) ? (listed.jobs as unknown[]) : [];
-  return new Map(jobs.filter(isRecord).map((job) => [String(job.id), (isRecord(job.state) ? job.state : {}) as CronJobState]));
+  return new Map(jobs.filter(isRecord).map((job) => [String(job.id), { ...((isRecord(job.state) ? job.state : {}) as CronJobState), enabled: job.enabled === true }]));
 }
 
 async function jobRuns(gateway: string, id: string): Promise<CronRunEntry[]> {
@@ -350,6 +367,12 @@ async function soak(): Promise<number> {
 
   // slot 0 is the first minute after a warm-up minute (OpenClaw's first turns load more)
   slot0 = Math.ceil((Date.now() + MINUTE) / MINUTE) * MINUTE;
+  // an hourly and a one-shot job whose one slot comes while the window is spent (minute 3)
+  const spentFault = PLAN.find((fault) => fault.kind === "spent");
+  const onceAt = slot0 + 3 * MINUTE;
+  if (!spentFault || onceAt < slot0 + spentFault.at || onceAt >= slot0 + (spentFault.until ?? 0)) throw new Error("minute 3 is not in the spent window");
+  const once = await addOnceJobs(gateway, onceAt);
+  say(`cron jobs with one slot at minute 3: ${once.map((job) => `${job.name} (${job.kind}) ${job.id}`).join(", ")}`);
   const ctx: Context = { slot0, mock, gateway, maxapi, spans: [], notes: [], environmentFailures: [] };
   const slots = Array.from({ length: MINUTES + 1 }, (_, k) => (slot0 ?? 0) + k * MINUTE);
   const lastSlot = slots.at(-1) ?? slot0;
@@ -370,9 +393,11 @@ async function soak(): Promise<number> {
   const log = await maxapiLog(maxapi);
   const spent = ctx.spent;
   if (!spent) throw new Error("the spent window was not recorded");
+  for (const job of once) runs.set(job.id, await jobRuns(gateway, job.id));
   const figures = jobs.map((job) => jobFigures(job, slots, runs.get(job.id) ?? [], states.get(job.id), ctx.spans, spent.resetAt));
+  const onceFig = once.map((job) => onceFigures(job, onceAt, slot0 ?? 0, runs.get(job.id) ?? [], states.get(job.id), spent.resetAt));
   const spentFig = spentFigures(log, spent.at, spent.resetAt, spent.anthropicCalls);
-  const summary = summarize(MINUTES, slots, ctx.spans, figures, spentFig, ctx.notes);
+  const summary = summarize(MINUTES, slots, ctx.spans, figures, onceFig, spentFig, ctx.notes);
 
   // what OpenClaw recorded as errors, grouped (numbers, times and ids blanked)
   const errors = new Map<string, number>();
@@ -382,7 +407,19 @@ async function soak(): Promise<number> {
     errors.set(text, (errors.get(text) ?? 0) + 1);
   }
   console.log("");
-  console.log(formatRuns(jobs.map((job) => ({ name: job.name, runs: runs.get(job.id) ?? [] })), slot0));
+  console.log(formatRuns([...jobs, ...once].map((job) => ({ name: job.name, runs: runs.get(job.id) ?? [] })), slot0));
+  // what the catch-up service did: its log's events
+  const catchupLog = (await run("docker", ["logs", await containerId("catchup")], {}, 60_000)).stdout;
+  console.log("");
+  console.log("the catch-up service (its log):");
+  for (const line of catchupLog.split("\n").filter((l) => l.includes('"event"'))) {
+    try {
+      const parsed = JSON.parse(line) as { time: number; msg: string };
+      console.log(`  ${new Date(parsed.time).toISOString().slice(11, 19)}  ${parsed.msg}`);
+    } catch {
+      // not a log line of its own
+    }
+  }
   console.log("");
   console.log("errors OpenClaw recorded in the runs (count × text, numbers as N):");
   for (const [text, n] of [...errors].sort((a, b) => b[1] - a[1])) console.log(`  ${n} × ${text}`);
