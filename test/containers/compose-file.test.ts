@@ -33,12 +33,12 @@ async function resolved(env: Record<string, string> = {}, args: string[] = []): 
 const services = async (env: Record<string, string> = {}) => Object.keys((await resolved(env)).services).sort();
 
 describe("one setting picks the option", () => {
-  it("max-proxy (the default): config-init, maxapi, the normalizer and the gateway", async () => {
-    expect(await services()).toEqual(["config-init", "gateway", "maxapi", "normalizer"]);
+  it("max-proxy (the default): config-init, maxapi, the normalizer, the gateway and the catch-up", async () => {
+    expect(await services()).toEqual(["catchup", "config-init", "gateway", "maxapi", "normalizer"]);
   });
 
-  it("setup-token: only config-init and the gateway, which then does not wait for the normalizer", async () => {
-    expect(await services({ AUTH_MODE: "setup-token" })).toEqual(["config-init", "gateway"]);
+  it("setup-token: only config-init, the gateway and the catch-up; the gateway then does not wait for the normalizer", async () => {
+    expect(await services({ AUTH_MODE: "setup-token" })).toEqual(["catchup", "config-init", "gateway"]);
     const { services: resolvedServices } = await resolved({ AUTH_MODE: "setup-token" });
     expect(resolvedServices.gateway?.depends_on?.normalizer).toMatchObject({ required: false });
     expect(resolvedServices["config-init"]?.environment?.AUTH_MODE).toBe("setup-token");
@@ -46,14 +46,14 @@ describe("one setting picks the option", () => {
 
   it("COMPOSE_PROFILES unset (an .env without that line): everything", async () => {
     const result = await run("docker", ["compose", "-f", "docker-compose.yml", "--env-file", "/dev/null", "config", "--services"]);
-    expect(result.stdout.trim().split("\n").sort()).toEqual(["config-init", "gateway", "maxapi", "normalizer"]);
+    expect(result.stdout.trim().split("\n").sort()).toEqual(["catchup", "config-init", "gateway", "maxapi", "normalizer"]);
   });
 });
 
 describe("a role per machine (COMPOSE_PROFILES)", () => {
-  it("proxy: maxapi and the normalizer; gateway: config-init and the gateway", async () => {
+  it("proxy: maxapi and the normalizer; gateway: config-init, the gateway and the catch-up", async () => {
     expect(await services({ COMPOSE_PROFILES: "proxy" })).toEqual(["maxapi", "normalizer"]);
-    expect(await services({ COMPOSE_PROFILES: "gateway" })).toEqual(["config-init", "gateway"]);
+    expect(await services({ COMPOSE_PROFILES: "gateway" })).toEqual(["catchup", "config-init", "gateway"]);
   });
 
   it("NORMALIZER_BIND publishes the normalizer there, on a network with no route out, and makes the key mandatory", async () => {
@@ -75,12 +75,12 @@ describe("wiring and hardening", () => {
     expect(moved.services.gateway?.ports).toMatchObject([{ host_ip: "0.0.0.0", published: "28789", target: 18789 }]);
   });
 
-  it("reaches outside only from maxapi (Anthropic) and the gateway (channels); config-init has no network", async () => {
+  it("reaches outside only from maxapi (Anthropic), the gateway (channels) and the catch-up (a proxy host, the notices' webhook); config-init has no network", async () => {
     const project = await resolved();
     expect(project.networks.internal?.internal).toBe(true);
     expect(project.networks.egress?.internal).toBeFalsy();
     const onEgress = Object.entries(project.services).filter(([, s]) => s.networks && "egress" in s.networks).map(([name]) => name);
-    expect(onEgress.sort()).toEqual(["gateway", "maxapi"]);
+    expect(onEgress.sort()).toEqual(["catchup", "gateway", "maxapi"]);
     expect(Object.keys(project.services.normalizer?.networks ?? {})).toEqual(["internal"]);
     expect(project.services.normalizer?.environment).not.toHaveProperty("PUBLISHED_ON");
     expect(project.services["config-init"]?.networks).toBeUndefined();
@@ -88,7 +88,7 @@ describe("wiring and hardening", () => {
 
   it("long-running services: healthcheck, restart unless-stopped, read-only, no new privileges, no capabilities", async () => {
     const project = await resolved();
-    for (const name of ["maxapi", "normalizer", "gateway"]) {
+    for (const name of ["maxapi", "normalizer", "gateway", "catchup"]) {
       const service = project.services[name];
       expect(service, name).toMatchObject({ restart: "unless-stopped", read_only: true, cap_drop: ["ALL"], security_opt: ["no-new-privileges:true"] });
       expect(service?.healthcheck, name).toBeDefined();
@@ -98,7 +98,7 @@ describe("wiring and hardening", () => {
 
   it("builds the clawbridge images here and never asks a registry for them", async () => {
     const project = await resolved();
-    for (const name of ["config-init", "maxapi", "normalizer", "gateway"]) {
+    for (const name of ["config-init", "maxapi", "normalizer", "gateway", "catchup"]) {
       expect(project.services[name]?.image, name).toMatch(/^clawbridge\//);
       expect(project.services[name]?.pull_policy, name).toBe("never");
     }
@@ -115,7 +115,7 @@ describe("wiring and hardening", () => {
 
   it("health is checked every second while a service starts, then every 10 s (maxapi's check starts a CLI process)", async () => {
     const project = await resolved();
-    for (const name of ["maxapi", "normalizer", "gateway"]) {
+    for (const name of ["maxapi", "normalizer", "gateway", "catchup"]) {
       expect(project.services[name]?.healthcheck, name).toMatchObject({ start_interval: "1s", interval: "10s" });
     }
   });
@@ -143,6 +143,17 @@ describe("wiring and hardening", () => {
     // the gateway's block: from its key to the next service's (maxapi, in name order)
     const gateway = swarm.stdout.slice(swarm.stdout.indexOf("\n  gateway:"), swarm.stdout.indexOf("\n  maxapi:"));
     for (const [name, value] of Object.entries(tokens)) expect(gateway).toContain(`${name}: ${value}`);
+  });
+
+  it("the notices' settings reach the catch-up (and the channel config-init), in compose and on Swarm", async () => {
+    const notices = { NOTICE_WEBHOOK_URL: "https://ntfy.example/", NOTICE_NTFY_TOPIC: "clawbridge", NOTICE_CHANNEL: "telegram", NOTICE_TO: "100123" };
+    const project = await resolved(notices);
+    expect(project.services.catchup?.environment).toMatchObject(notices);
+    expect(project.services["config-init"]?.environment).toMatchObject({ NOTICE_CHANNEL: "telegram", NOTICE_TO: "100123" });
+    const swarm = await run("docker", ["stack", "config", "-c", "compose.swarm.yml"], notices);
+    expect(swarm.code, swarm.stderr).toBe(0);
+    const catchup = swarm.stdout.slice(swarm.stdout.indexOf("\n  catchup:"), swarm.stdout.indexOf("\n  gateway:"));
+    for (const [name, value] of Object.entries(notices)) expect(catchup).toContain(`${name}: ${value}`);
   });
 
   it("OPENCLAW_STATE switches the state volume to a bind mount of an existing install", async () => {
