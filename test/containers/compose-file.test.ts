@@ -153,7 +153,7 @@ describe("wiring and hardening", () => {
     const swarm = await run("docker", ["stack", "config", "-c", "compose.swarm.yml"], notices);
     expect(swarm.code, swarm.stderr).toBe(0);
     const catchup = swarm.stdout.slice(swarm.stdout.indexOf("\n  catchup:"), swarm.stdout.indexOf("\n  gateway:"));
-    for (const [name, value] of Object.entries(notices)) expect(catchup).toContain(`${name}: ${value}`);
+    for (const [name, value] of Object.entries(notices)) expect(catchup).toMatch(new RegExp(`${name}: "?${value}"?\n`)); // YAML quotes a number
   });
 
   it("OPENCLAW_STATE switches the state volume to a bind mount of an existing install", async () => {
