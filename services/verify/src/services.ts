@@ -38,6 +38,7 @@ export function parsePs(output: string): Container[] {
 const HINTS: Record<string, string> = {
   maxapi: "usually no Claude login: set CLAUDE_SETUP_TOKEN in .env or run `make login`",
   gateway: "the log says why; OpenClaw needs up to a minute to start",
+  catchup: "healthy once it reads the gateway's cron jobs; its log says why not (the gateway down, or its token differs)",
 };
 
 function serviceRow(service: string, containers: Container[], dc: Commands, configInitFailed: boolean): Row {
