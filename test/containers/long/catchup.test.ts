@@ -5,6 +5,7 @@
 // - an hourly job (`M * * * *`), which OpenClaw would otherwise run again only at M+60;
 // - a one-shot job at M, which OpenClaw switches off after its retries;
 // - an hourly job with 9 failures behind it, which OpenClaw switches off at its 10th.
+// A webhook receiver gets one notice per event: the window spent and open again, each run done.
 // About 15 minutes of wall clock, mostly waiting: its own vitest project, run beside the others.
 import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,7 +35,8 @@ let call: ReturnType<typeof gatewayCall>;
 let mock: MockAnthropicClient;
 
 beforeAll(async () => {
-  stack = await startStack(PROJECT);
+  // notices to a webhook receiver on the test network (the mock's POST /notices)
+  stack = await startStack(PROJECT, { NOTICE_WEBHOOK_URL: "http://mock-anthropic:8080/notices" });
   call = gatewayCall(`http://127.0.0.1:${stack.getContainer("gateway-1").getMappedPort(18789)}`);
   mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
 });
@@ -106,6 +108,19 @@ describe("a cron job that meets a spent window runs once more after the reset", 
     expect(wornAfter.enabled, "switched back on").toBe(true);
     expect(wornAfter.state.autoDisabled).toBeUndefined();
     expect(wornAfter.state.nextRunAtMs).toBe(m + 60 * MINUTE);
+
+    // one notice per event: the window spent and open again, each job's catch-up run done
+    const notices = (await mock.received()).filter((r) => r.path === "/notices").map((r) => r.body as { event: string; job?: string; window?: string; resetsAt?: string });
+    const ours = notices.filter((n) => !n.event.startsWith("catchup-") || ["catchup-hourly", "catchup-once", "catchup-worn"].includes(n.job ?? ""));
+    expect(ours.map((n) => `${n.event}${n.job ? ` ${n.job}` : ""}`).sort()).toEqual([
+      "catchup-done catchup-hourly",
+      "catchup-done catchup-once",
+      "catchup-done catchup-worn",
+      "window-reopened",
+      "window-spent",
+    ]);
+    for (const notice of ours) expect(notice).toMatchObject({ window: "five_hour", resetsAt: new Date(reset).toISOString() });
+    expect(JSON.stringify(notices)).not.toContain("stack-test-");
 
     const catchUpLog = docker("logs", stack.getContainer("catchup-1").getId());
     expect(catchUpLog.match(/"catchup-(hourly|once|worn)": catch-up run done/g), "one done line per job").toHaveLength(3);
