@@ -7,6 +7,8 @@
 import { GatewayClient, GatewayClientRequestTimeoutError } from "@openclaw/gateway-client";
 import { readPairingConnectErrorDetails } from "@openclaw/gateway-protocol/connect-error-details";
 import { PROTOCOL_VERSION } from "@openclaw/gateway-protocol/version";
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
 import type { Logger } from "pino";
 import { publicKeyRaw, signPayload, type DeviceStore } from "./device.ts";
 import { GatewayError, type Call } from "./gateway-rpc.ts";
@@ -67,11 +69,12 @@ export class GatewaySocket {
   /** Connects; a first PAIRING_REQUIRED is approved over the admin HTTP RPC, then it connects again. */
   private async open(mayPair: boolean): Promise<void> {
     const device = this.devices.loadOrCreate();
+    const url = await byAddress(this.url);
     const { promise, resolve, reject } = Promise.withResolvers<undefined>();
     const timer = setTimeout(() => reject(new Error(`the gateway's WebSocket did not connect within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
     let pairing: string | undefined;
     const client = new GatewayClient({
-      url: this.url,
+      url,
       token: this.token,
       clientName: "gateway-client",
       clientDisplayName: "clawbridge catch-up",
@@ -113,4 +116,18 @@ export class GatewaySocket {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * The URL with the host's address: the client takes plaintext ws:// only to a loopback or private
+ * address (or a .local name), and a compose service name is neither until resolved. The stack's
+ * network is internal to the machine (docker-compose.yml), so nothing crosses a network in clear.
+ */
+async function byAddress(url: string): Promise<string> {
+  const parsed = new URL(url);
+  const host = parsed.hostname.replace(/^\[|\]$/g, "");
+  if (isIP(host) !== 0) return url;
+  const { address, family } = await lookup(host);
+  parsed.hostname = family === 6 ? `[${address}]` : address;
+  return parsed.toString().replace(/\/$/, "");
 }
