@@ -82,6 +82,7 @@ describe("a single-node swarm", () => {
     await deploy();
     for (const service of ["maxapi", "normalizer"]) await healthyContainer(service);
     expect(await turnText(await healthyContainer("gateway"), `swarm turn ${Date.now()}`)).toBe("Hello from mock!");
+    await healthyContainer("catchup"); // healthy once it reads the gateway's cron jobs
   });
 
   it("STACK=<stack> make verify checks the Swarm deployment with the same rows, and names Swarm's commands in a fix", async () => {
@@ -89,7 +90,7 @@ describe("a single-node swarm", () => {
     const result = await verify();
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const status = (check: string) => result.stdout.split("\n").map((line) => line.split(" | ").map((cell) => cell.trim())).find((cells) => cells[0] === check)?.slice(1, 3);
-    for (const check of ["service maxapi", "service normalizer", "service gateway", "agent main", "chat completion", "agent turn (main)", "maxapi warm pool"]) expect(status(check)?.[0], check).toBe("ok");
+    for (const check of ["service maxapi", "service normalizer", "service gateway", "service catchup", "agent main", "chat completion", "agent turn (main)", "maxapi warm pool"]) expect(status(check)?.[0], check).toBe("ok");
     expect(status("config-init")).toEqual(["skip", "runs first in the gateway's task on Swarm (see service gateway)"]);
     for (const secret of Object.values(SECRETS)) expect(result.stdout).not.toContain(secret);
 
@@ -158,9 +159,10 @@ describe("a two-node swarm: proxy services on one node, the gateway on the other
     // each engine runs only its node's share (both nodes share this machine's hostname, so ask the engines)
     for (const service of ["maxapi", "normalizer"]) await healthyContainer(service, docker2);
     const gateway = await healthyContainer("gateway");
+    await healthyContainer("catchup");
     const tasksOn = (dockerCli: (...args: string[]) => string) =>
       dockerCli("ps", "--format", `{{.Label "com.docker.swarm.service.name"}}`, "--filter", `label=com.docker.stack.namespace=${STACK}`).split("\n").sort();
-    expect(tasksOn(docker)).toEqual([`${STACK}_gateway`]);
+    expect(tasksOn(docker)).toEqual([`${STACK}_catchup`, `${STACK}_gateway`]);
     expect(tasksOn(docker2)).toEqual([`${STACK}_maxapi`, `${STACK}_mock-anthropic`, `${STACK}_normalizer`]);
     expect(await turnText(gateway, `two nodes ${Date.now()}`)).toBe("Hello from mock!");
   });

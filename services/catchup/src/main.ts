@@ -108,8 +108,8 @@ async function start(): Promise<void> {
       if (message !== status.lastError) logger.warn({ err: message }, "a catch-up pass failed; trying again");
       status.lastError = message;
     }
-    const due = catchUp.nextDue;
-    // sooner when an entry is due (not more often than every 5 s while one waits on the gateway)
+    // sooner when an entry is due or the pass failed (not more often than every 5 s)
+    const due = status.lastError === undefined ? catchUp.nextDue : Date.now();
     const wait = Math.max(Math.min(5_000, settings.CATCHUP_POLL_MS), Math.min(settings.CATCHUP_POLL_MS, due === undefined ? Infinity : due - Date.now()));
     await sleep(wait, undefined, { signal: stopping.signal }).catch(() => undefined);
   }
