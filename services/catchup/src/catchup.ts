@@ -92,13 +92,18 @@ export class CatchUp {
   }
 
   /**
-   * A recurring job's natural schedule back: OpenClaw's back-off pushed its next slot up to 60 min
-   * out, or it switched the job off; `enabled` recomputes the next slot and clears the failures.
-   * False when the gateway did not take it (tried again next pass).
+   * Clears OpenClaw's own plan for the job, so that the slot runs once: its pending retry (up to 5
+   * min after the last failure) or back-off (up to 60 min) would run it again after the catch-up (a
+   * manual run keeps the job's next run). A recurring job is switched off and on: OpenClaw then
+   * recomputes its next natural slot and clears its failures (on alone changes nothing when it is on).
+   * A one-shot job is switched off; the catch-up run is forced. False when the gateway did not take
+   * it (tried again next pass).
    */
   private async restore(entry: Entry, job: Job): Promise<boolean> {
+    const update = (enabled: boolean) => this.deps.call("cron.update", { id: entry.jobId, patch: { enabled } });
     try {
-      await this.deps.call("cron.update", { id: entry.jobId, patch: { enabled: true } });
+      if (job.enabled) await update(false);
+      if (job.kind !== "at") await update(true);
     } catch (error) {
       this.deps.logger.warn({ job: entry.jobName, err: (error as Error).message }, "the job's schedule could not be restored; trying again");
       return false;

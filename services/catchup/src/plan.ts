@@ -1,9 +1,11 @@
 // What the catch-up does with each job, decided from what OpenClaw and maxapi report (no I/O here):
 // - a job whose last run failed on a spent usage window (maxapi's refusal, lib/limits/spent.ts) gets
 //   one entry per window reset, due a little after it, the jobs due at one reset spread out;
-// - a little after the reset a recurring job gets its natural schedule back (switched on again if
-//   OpenClaw had switched it off, its back-off cleared); when its own next slot then comes within 2
-//   minutes (a job every few minutes), that run is the catch-up's;
+// - a little after the reset OpenClaw's own plan for the job is cleared, so that its retry cannot run
+//   the slot a second time: a recurring job gets its natural schedule back (switched on again if
+//   OpenClaw had switched it off, its back-off and pending retry gone), a one-shot job is switched off
+//   until its catch-up run; when a recurring job's next slot then comes within 2 minutes (a job every
+//   few minutes), that run is the catch-up's;
 // - else, at its time (the runs due at one reset spread out), the entry runs the job once, unless the
 //   job ran since the reset on its own, or it is running, or the user switched it off;
 // - the run's end decides: done or failed (never tried again: one catch-up per failed slot).
@@ -59,7 +61,7 @@ export function entryFor(job: Job, kept: readonly Entry[], exactResets: Readonly
 export type Decision =
   | { action: "wait" }
   | { action: "skip"; why: string }
-  /** A recurring job: its natural schedule back (switched on, OpenClaw's back-off cleared). */
+  /** OpenClaw's pending retry cleared: a recurring job on its natural schedule (switched on, back-off cleared), a one-shot job off until its run. */
   | { action: "restore" }
   /** Its own next slot comes soon: that run is the catch-up's. */
   | { action: "own-run"; at: number }
@@ -72,7 +74,7 @@ export function decide(entry: Entry, job: Job | undefined, now: number): Decisio
   if (job.runningAtMs !== undefined) return { action: "wait" };
   if ((job.lastRunAtMs ?? 0) >= entry.resetsAt) return { action: "skip", why: `it ran on its own after the reset (${job.lastRunStatus ?? "unknown"})` };
   if (!job.enabled && !job.autoDisabled && job.kind !== "at" && entry.restored !== true) return { action: "skip", why: "it was switched off" };
-  if (job.kind !== "at" && entry.restored !== true) return { action: "restore" };
+  if (entry.restored !== true) return { action: "restore" };
   if (job.enabled && job.nextRunAtMs !== undefined && job.nextRunAtMs <= now + OWN_SLOT_SOON_MS) return { action: "own-run", at: job.nextRunAtMs };
   if (now < entry.dueAt) return { action: "wait" };
   return { action: "run" };

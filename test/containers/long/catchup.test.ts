@@ -1,7 +1,9 @@
 // The catch-up service on the product stack (real gateway, normalizer, maxapi and Claude CLI; the mock
 // Anthropic API): cron jobs at minute M meet the 5-hour window spent from M-20 s to M+9 min, so the
-// slot's run and OpenClaw's three early retries (30 s, 1 min and 5 min after each failure) all fail.
-// After the reset each job has exactly one successful run within 6 minutes, and no slot runs twice:
+// slot's run and OpenClaw's early retries (30 s, 1 min and 5 min after each failure) fail; the third
+// retry comes before the reset when runs are quick, after it on a loaded machine (then it would run
+// the slot a second time, and the catch-up clears it). After the reset each job has exactly one
+// successful run within 6 minutes, and no slot runs twice:
 // - an hourly job (`M * * * *`), which OpenClaw would otherwise run again only at M+60;
 // - a one-shot job at M, which OpenClaw switches off after its retries;
 // - an hourly job with 9 failures behind it, which OpenClaw switches off at its 10th.
@@ -75,15 +77,17 @@ describe("a cron job that meets a spent window runs once more after the reset", 
     await until("M - 20 s", () => Date.now() >= m - 20_000 || undefined, 600, 500);
     await mock.spendWindow("five_hour", Math.floor(reset / 1000));
 
-    // the slot and OpenClaw's three early retries fail (the last about 6.6 min after M)
-    await until("each job's slot and three retries to fail", async () => {
-      const counts = await Promise.all([hourly, oneShot, worn].map(async (id) => (await runsOf(id)).filter((r) => r.status === "error").length));
-      return counts.every((n, i) => n >= (i === 2 ? 1 : 4)) && counts;
-    }, 120, 5_000);
-    expect(Date.now(), "the retries ended before the reset").toBeLessThan(reset);
-    expect((await jobOf(oneShot)).enabled, "OpenClaw switched the one-shot job off").toBe(false);
-    expect((await jobOf(worn)).state.autoDisabled, "and the worn job, at its 10th failure").toBeDefined();
-    expect((await jobOf(hourly)).state.nextRunAtMs, "the hourly job waits for M+60").toBe(m + 60 * MINUTE);
+    // the slot and OpenClaw's retries fail until the reset: the slot and two retries within about 3
+    // minutes, the third 5 minutes after the second ended (before the reset when runs take a second,
+    // after it when a loaded machine makes them take 15 s: then the catch-up must clear it)
+    await until("the reset", () => Date.now() >= reset || undefined, 1200, 1000);
+    const failedBefore = await Promise.all([hourly, oneShot, worn].map(async (id) => (await runsOf(id)).filter((r) => r.status === "error" && (r.runAtMs ?? 0) < reset).length));
+    console.log(`failed runs before the reset (hourly, one-shot, worn): ${failedBefore.join(", ")}`);
+    expect(failedBefore[0], "the hourly slot and at least two retries").toBeGreaterThanOrEqual(3);
+    expect(failedBefore[1], "the one-shot slot and at least two retries").toBeGreaterThanOrEqual(3);
+    expect(failedBefore[2], "the worn job's one failure").toBe(1);
+    if (failedBefore[1] === 4) expect((await jobOf(oneShot)).enabled, "after its three retries OpenClaw switched the one-shot job off").toBe(false);
+    expect((await jobOf(worn)).state.autoDisabled, "OpenClaw switched the worn job off at its 10th failure").toBeDefined();
 
     const succeeded = async (id: string) => (await runsOf(id)).filter((r) => r.status === "ok");
     await until("one successful run of each job after the reset", async () => {

@@ -94,7 +94,8 @@ describe("the catch-up", () => {
     clock.now = RESET + 120_000;
     await catchUp(gateway, clock, events).pass();
     expect(events.slice(-2).map((e) => `${e.kind} ${e.entry.jobId}`)).toEqual(["done a", "failed b"]);
-    expect(gateway.updates, "each job's natural schedule back first (OpenClaw's back-off had pushed it)").toEqual([{ id: "a", patch: { enabled: true } }, { id: "b", patch: { enabled: true } }]);
+    const offOn = (id: string) => [{ id, patch: { enabled: false } }, { id, patch: { enabled: true } }];
+    expect(gateway.updates, "each job switched off and on first: its natural schedule back, OpenClaw's retry gone").toEqual([...offOn("a"), ...offOn("b")]);
     for (let i = 0; i < 3; i++) await catchUp(gateway, clock, events).pass();
     expect(gateway.runs, "never again for the same failed slot").toEqual(["a", "b"]);
     const ledger = JSON.parse(readFileSync(join(dir, "catchup.json"), "utf8")) as { entries: { state: string }[] };
@@ -112,12 +113,25 @@ describe("the catch-up", () => {
     clock.now = RESET + 61_000;
     gateway.nextSlot = RESET + 120_000;
     await service.pass();
-    expect(gateway.updates).toEqual([{ id: "e", patch: { enabled: true } }]);
+    expect(gateway.updates).toEqual([{ id: "e", patch: { enabled: false } }, { id: "e", patch: { enabled: true } }]);
     expect(gateway.runs, "no run of its own: the schedule runs it within 2 minutes").toEqual([]);
     gateway.jobs = [failedJob("e", { lastRunStatus: "ok", lastRunAtMs: RESET + 120_000 }, { schedule: { kind: "cron", expr: "* * * * *" } })];
     clock.now = RESET + 130_000;
     await service.pass();
     expect(events.map((e) => e.kind)).toEqual(["noted", "started", "done"]);
+  });
+
+  it("a one-shot job with OpenClaw's retry still pending is switched off first, then runs once", async () => {
+    dir = mkdtempSync(join(tmpdir(), "catchup-"));
+    const gateway = new Gateway();
+    gateway.jobs = [failedJob("f", { nextRunAtMs: RESET + 4 * 60_000 }, { schedule: { kind: "at", at: new Date(M).toISOString() } })];
+    const clock = { now: M + 60_000 };
+    const service = catchUp(gateway, clock);
+    await service.pass();
+    clock.now = RESET + 61_000;
+    await service.pass();
+    expect(gateway.updates, "its retry at reset + 4 min would run the slot again").toEqual([{ id: "f", patch: { enabled: false } }]);
+    expect(gateway.runs).toEqual(["f"]);
   });
 
   it("a job OpenClaw switched off is switched back on, and runs; a refused ask is made again", async () => {

@@ -88,10 +88,11 @@ describe("when a waiting entry acts", () => {
     expect(decide(restored, job({ nextRunAtMs: RESET + 120_000 }), after)).toEqual({ action: "own-run", at: RESET + 120_000 });
   });
 
-  it("a one-shot job OpenClaw switched off runs at its time, without a restore", () => {
+  it("a one-shot job: OpenClaw's plan cleared too, then it runs at its time", () => {
     const oneShot = job({ enabled: false, kind: "at", nextRunAtMs: undefined });
-    expect(decide(entry, oneShot, after)).toEqual({ action: "wait" });
-    expect(decide(entry, oneShot, RESET + 91_000)).toEqual({ action: "run" });
+    expect(decide(entry, oneShot, after)).toEqual({ action: "restore" });
+    expect(decide(restored, oneShot, after)).toEqual({ action: "wait" });
+    expect(decide(restored, oneShot, RESET + 91_000)).toEqual({ action: "run" });
   });
 
   it("skips it when the job ran since the reset, was switched off by the user or removed", () => {
