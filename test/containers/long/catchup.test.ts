@@ -7,14 +7,18 @@
 // - an hourly job (`M * * * *`), which OpenClaw would otherwise run again only at M+60;
 // - a one-shot job at M, which OpenClaw switches off after its retries;
 // - an hourly job with 9 failures behind it, which OpenClaw switches off at its 10th.
-// A webhook receiver gets one notice per event: the window spent and open again, each run done.
+// A webhook receiver on the test network (the mock's POST /notices) gets one notice per event: the
+// window spent and open again, each run done; then, on the same stack, a window past its warning
+// threshold, spent and open again, extra usage refused (EXTRA_USAGE=off) and a billing refusal, from
+// real answers of the real CLI to requests sent with the OpenAI client library through the normalizer.
 // About 15 minutes of wall clock, mostly waiting: its own vitest project, run beside the others.
+import OpenAI from "openai";
 import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docker } from "../../support/containers.ts";
 import { gatewayCall } from "../../support/gateway-rpc.ts";
 import { MockAnthropicClient } from "../../support/mock-anthropic-client.ts";
-import { startStack } from "../../support/stack.ts";
+import { stackEnv, startStack } from "../../support/stack.ts";
 import { until } from "../../support/until.ts";
 
 const PROJECT = `clawbridge-catchup-${process.pid}`;
@@ -35,12 +39,25 @@ interface JobState {
 let stack: StartedDockerComposeEnvironment;
 let call: ReturnType<typeof gatewayCall>;
 let mock: MockAnthropicClient;
+let client: OpenAI;
+
+interface NoticeBody {
+  text: string;
+  content: string;
+  event: string;
+  job?: string;
+  window?: string;
+  resetsAt?: string;
+}
 
 beforeAll(async () => {
   // notices to a webhook receiver on the test network (the mock's POST /notices)
-  stack = await startStack(PROJECT, { NOTICE_WEBHOOK_URL: "http://mock-anthropic:8080/notices" });
+  // (a look at the jobs and limits every 5 s: a 20 s window is seen spent)
+  stack = await startStack(PROJECT, { NOTICE_WEBHOOK_URL: "http://mock-anthropic:8080/notices", CATCHUP_POLL_MS: "5000" });
   call = gatewayCall(`http://127.0.0.1:${stack.getContainer("gateway-1").getMappedPort(18789)}`);
   mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
+  const normalizer = docker("port", stack.getContainer("normalizer-1").getId(), "3457/tcp").split("\n")[0] ?? "";
+  client = new OpenAI({ baseURL: `http://${normalizer}/v1`, apiKey: stackEnv.PROXY_API_KEY ?? "", maxRetries: 0, timeout: 120_000 });
 });
 
 afterAll(async () => {
@@ -61,7 +78,18 @@ function addJob(name: string, schedule: string[]): string {
 const runsOf = async (id: string) => (await call<{ entries?: Run[] }>("cron.runs", { id, limit: 50, sortDir: "asc" })).entries ?? [];
 const jobOf = async (id: string) => call<JobState>("cron.get", { id });
 
-describe("a cron job that meets a spent window runs once more after the reset", () => {
+const notices = async () => (await mock.received()).filter((r) => r.path === "/notices").map((r) => r.body as NoticeBody);
+/** The notices of `event` from the `since`-th on (the ones before belong to the catch-up part). */
+const noticesOf = async (event: string, since = 0) => (await notices()).slice(since).filter((n) => n.event === event);
+const ask = () => client.chat.completions.create({ model: "sonnet", messages: [{ role: "user", content: "hello" }] }).then(() => 200, (error: unknown) => (error instanceof OpenAI.APIError ? Number(error.status) : 0));
+/** When the catch-up's last pass read OpenClaw's jobs and maxapi's limits (epoch seconds), from its /metrics. */
+const lastPass = () => {
+  const metrics = docker("exec", stack.getContainer("catchup-1").getId(), "node", "-e", "fetch('http://127.0.0.1:3458/metrics').then(r => r.text()).then(t => process.stdout.write(t))");
+  return Number(/^catchup_last_pass_seconds (\d+)$/m.exec(metrics)?.[1] ?? 0);
+};
+const told = (event: string, since: number) => until(`a ${event} notice`, async () => (await noticesOf(event, since)).length > 0 || undefined, 120, 1000);
+
+describe("a cron job that meets a spent window runs once more after the reset; notices", () => {
   it("hourly, one-shot and switched-off jobs: each has exactly one successful run within 6 minutes of the reset, no slot twice", async () => {
     // M: a whole minute far enough ahead to add the jobs and spend the window 20 s before it
     const m = Math.ceil((Date.now() + 75_000) / MINUTE) * MINUTE;
@@ -114,8 +142,8 @@ describe("a cron job that meets a spent window runs once more after the reset", 
     expect(wornAfter.state.nextRunAtMs).toBe(m + 60 * MINUTE);
 
     // one notice per event: the window spent and open again, each job's catch-up run done
-    const notices = (await mock.received()).filter((r) => r.path === "/notices").map((r) => r.body as { event: string; job?: string; window?: string; resetsAt?: string });
-    const ours = notices.filter((n) => !n.event.startsWith("catchup-") || ["catchup-hourly", "catchup-once", "catchup-worn"].includes(n.job ?? ""));
+    const received = await notices();
+    const ours = received.filter((n) => !n.event.startsWith("catchup-") || ["catchup-hourly", "catchup-once", "catchup-worn"].includes(n.job ?? ""));
     expect(ours.map((n) => `${n.event}${n.job ? ` ${n.job}` : ""}`).sort()).toEqual([
       "catchup-done catchup-hourly",
       "catchup-done catchup-once",
@@ -124,11 +152,63 @@ describe("a cron job that meets a spent window runs once more after the reset", 
       "window-spent",
     ]);
     for (const notice of ours) expect(notice).toMatchObject({ window: "five_hour", resetsAt: new Date(reset).toISOString() });
-    expect(JSON.stringify(notices)).not.toContain("stack-test-");
+    expect(JSON.stringify(received)).not.toContain("stack-test-");
 
     const catchUpLog = docker("logs", stack.getContainer("catchup-1").getId());
     expect(catchUpLog.match(/"catchup-(hourly|once|worn)": catch-up run done/g), "one done line per job").toHaveLength(3);
     expect(catchUpLog).toMatch(/"catchup-worn": switched back on/);
     expect(catchUpLog).not.toContain("stack-test-gateway-token");
+  });
+  // the same stack after the catch-up
+  it("notices to a webhook: one per limits event, with the window and reset, and no secret", async () => {
+    const before = (await notices()).length;
+    // past the warning threshold
+    await mock.setMode("ok", { windows: { five_hour: 0.95 } });
+    expect(await ask()).toBe(200);
+    await told("window-warning", before);
+
+    // spent, then open again at the reset
+    const reset = Math.ceil(Date.now() / 1000) + 30;
+    await mock.spendWindow("five_hour", reset);
+    expect(await ask()).toBe(429);
+    expect(await ask(), "refused by maxapi at once").toBe(429);
+    await told("window-spent", before);
+    await mock.untilReset(60, 1000);
+    await told("window-reopened", before);
+
+    // extra usage: one answer billed, then requests refused (EXTRA_USAGE=off)
+    const overageReset = Math.ceil(Date.now() / 1000) + 20;
+    await mock.setMode("overage-in-use", { window: "five_hour", resetsAt: overageReset });
+    expect(await ask(), "the billed answer is delivered").toBe(200);
+    expect(await ask(), "the next is refused").toBe(429);
+    await told("extra-usage-refused", before);
+    await mock.untilReset(60, 1000);
+
+    // a billing refusal
+    await mock.setMode("billing-out-of-extra-usage");
+    expect(await ask()).toBe(402);
+    await told("billing-refusal", before);
+    await mock.setMode("ok");
+
+    // two passes more, each of which would have told an event again: nothing is told twice
+    const after = lastPass();
+    await until("two catch-up passes more", () => lastPass() >= after + 10 || undefined, 120, 1000);
+    const all = (await notices()).slice(before);
+    const count = (event: string) => all.filter((n) => n.event === event).length;
+    expect(Object.fromEntries(["window-warning", "window-spent", "window-reopened", "extra-usage-refused", "billing-refusal"].map((e) => [e, count(e)]))).toEqual({
+      "window-warning": 1,
+      "window-spent": 1,
+      "window-reopened": 1,
+      "extra-usage-refused": 1,
+      "billing-refusal": 1,
+    });
+    const spent = all.find((n) => n.event === "window-spent");
+    expect(spent).toMatchObject({ window: "five_hour", resetsAt: new Date(reset * 1000).toISOString() });
+    expect(spent?.text).toBe(spent?.content);
+    expect(spent?.text).toMatch(/^Claude subscription: the 5-hour window is spent until \d\d:\d\d UTC\./);
+    expect(all.find((n) => n.event === "window-reopened")).toMatchObject({ window: "five_hour", resetsAt: new Date(reset * 1000).toISOString() });
+    expect(all.find((n) => n.event === "extra-usage-refused")).toMatchObject({ window: "five_hour", resetsAt: new Date(overageReset * 1000).toISOString() });
+    const text = JSON.stringify(all);
+    for (const secret of [stackEnv.PROXY_API_KEY, stackEnv.OPENCLAW_GATEWAY_TOKEN, stackEnv.CLAUDE_SETUP_TOKEN]) expect(text).not.toContain(secret);
   });
 });
