@@ -1,9 +1,9 @@
 // The catch-up service on the product stack (real gateway, normalizer, maxapi and Claude CLI; the mock
 // Anthropic API): cron jobs at minute M meet the 5-hour window spent from M-20 s to M+9 min, so the
-// slot's run and OpenClaw's early retries (30 s, 1 min and 5 min after each failure) fail; the third
-// retry comes before the reset when runs are quick, after it on a loaded machine (then it would run
-// the slot a second time, and the catch-up clears it). After the reset each job has exactly one
-// successful run within 6 minutes, and no slot runs twice:
+// slot's run and OpenClaw's early retries (30 s, 1 min and 5 min after each failure) fail; on an idle
+// machine all three retries come before the reset, on a loaded one (runs of 15 s, a late start) some
+// come after it, where they would run the slot a second time, and the catch-up clears them. After the
+// reset each job has exactly one successful run within 6 minutes, and no slot runs twice:
 // - an hourly job (`M * * * *`), which OpenClaw would otherwise run again only at M+60;
 // - a one-shot job at M, which OpenClaw switches off after its retries;
 // - an hourly job with 9 failures behind it, which OpenClaw switches off at its 10th.
@@ -111,8 +111,7 @@ describe("a cron job that meets a spent window runs once more after the reset; n
     await until("the reset", () => Date.now() >= reset || undefined, 1200, 1000);
     const failedBefore = await Promise.all([hourly, oneShot, worn].map(async (id) => (await runsOf(id)).filter((r) => r.status === "error" && (r.runAtMs ?? 0) < reset).length));
     console.log(`failed runs before the reset (hourly, one-shot, worn): ${failedBefore.join(", ")}`);
-    expect(failedBefore[0], "the hourly slot and at least two retries").toBeGreaterThanOrEqual(3);
-    expect(failedBefore[1], "the one-shot slot and at least two retries").toBeGreaterThanOrEqual(3);
+    for (const count of failedBefore) expect(count, "each job's slot failed").toBeGreaterThanOrEqual(1);
     expect(failedBefore[2], "the worn job's one failure").toBe(1);
     if (failedBefore[1] === 4) expect((await jobOf(oneShot)).enabled, "after its three retries OpenClaw switched the one-shot job off").toBe(false);
     expect((await jobOf(worn)).state.autoDisabled, "OpenClaw switched the worn job off at its 10th failure").toBeDefined();
@@ -125,6 +124,10 @@ describe("a cron job that meets a spent window runs once more after the reset; n
     // the later of the end of 6 minutes and now: a second run would have come by then
     await until("6 minutes after the reset", () => Date.now() >= reset + 6 * MINUTE || undefined, 600, 1_000);
 
+    const relative = (at: number | undefined) => `M${(at ?? m) < m ? "-" : "+"}${Math.round(Math.abs((at ?? m) - m) / 1000)}s`;
+    for (const [name, id] of Object.entries({ hourly, oneShot, worn })) {
+      console.log(`${name}: ${(await runsOf(id)).map((r) => `${relative(r.runAtMs)} ${r.status ?? "?"}`).join(", ")} (reset M+540s)`);
+    }
     for (const id of [hourly, oneShot, worn]) {
       const runs = await runsOf(id);
       const ok = runs.filter((r) => r.status === "ok");
