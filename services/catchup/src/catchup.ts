@@ -153,11 +153,17 @@ export class CatchUp {
   private async follow(entry: Entry, job: Job | undefined): Promise<void> {
     const end = job ? runEnd(entry, job, this.now()) : await this.endFromHistory(entry);
     if (!end) return;
+    if (end.state === "interrupted") {
+      // the gateway restarted during the run: it did not run the slot, so it is asked again
+      this.deps.logger.warn({ job: entry.jobName }, "the catch-up run was cut short by a gateway restart; asking again");
+      this.deps.ledger.update(entry, { state: "waiting", startedAt: undefined, dueAt: this.now(), attempts: (entry.attempts ?? 1) + 1 });
+      return;
+    }
     this.end(entry, end.state, end.outcome);
   }
 
   /** A job gone since its run (a one-shot job deleted after success): its run history says how the run ended. */
-  private async endFromHistory(entry: Entry): Promise<{ state: "done" | "failed"; outcome: string } | undefined> {
+  private async endFromHistory(entry: Entry): Promise<{ state: "done" | "failed" | "interrupted"; outcome: string } | undefined> {
     const page = (await this.deps.call("cron.runs", { id: entry.jobId, limit: 20, sortDir: "desc" })) as { entries?: { runId?: string; status?: string; error?: string; runAtMs?: number }[] };
     const run = page.entries?.find((r) => (entry.runId !== undefined && r.runId === entry.runId) || (r.runAtMs ?? 0) >= (entry.startedAt ?? 0) - 5_000);
     if (run?.status === "ok") return { state: "done", outcome: "ok" };

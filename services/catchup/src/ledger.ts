@@ -19,8 +19,10 @@ export interface Entry {
   openAt: number;
   /** When the catch-up run is due: after the reset, spread out among the jobs due at it. */
   dueAt: number;
-  /** The job's natural schedule is back (a recurring job). */
+  /** OpenClaw's own plan for the job is cleared (plan.ts). */
   restored?: boolean;
+  /** Catch-up runs asked for: more than one only when a gateway restart cut one short. */
+  attempts?: number;
   state: EntryState;
   /** When the catch-up run was asked for, and OpenClaw's id for it. */
   startedAt?: number | undefined;

@@ -80,11 +80,18 @@ export function decide(entry: Entry, job: Job | undefined, now: number): Decisio
   return { action: "run" };
 }
 
-/** How a started entry ended: "ok" or "error" once OpenClaw shows the run over, else undefined. */
-export function runEnd(entry: Entry, job: Job | undefined, now: number): { state: "done" | "failed"; outcome: string } | undefined {
+/** A run OpenClaw cut short by its own restart: it did not run the slot, so it may be asked again. */
+export const INTERRUPTED = /interrupted by gateway restart/;
+/** Catch-up runs a restart may cut short before the entry counts as failed. */
+export const MAX_ATTEMPTS = 3;
+
+/** How a started entry ended, once OpenClaw shows the run over: done, failed, or interrupted (asked again); else undefined. */
+export function runEnd(entry: Entry, job: Job | undefined, now: number): { state: "done" | "failed" | "interrupted"; outcome: string } | undefined {
   const startedAt = entry.startedAt ?? now;
   if (job && job.runningAtMs === undefined && (job.lastRunAtMs ?? 0) >= startedAt - 5_000) {
-    return job.lastRunStatus === "ok" ? { state: "done", outcome: "ok" } : { state: "failed", outcome: job.lastError ?? job.lastRunStatus ?? "unknown" };
+    if (job.lastRunStatus === "ok") return { state: "done", outcome: "ok" };
+    const outcome = job.lastError ?? job.lastRunStatus ?? "unknown";
+    return { state: INTERRUPTED.test(outcome) && (entry.attempts ?? 1) < MAX_ATTEMPTS ? "interrupted" : "failed", outcome };
   }
   if (now - startedAt > RUN_GIVE_UP_MS) return { state: "failed", outcome: `no end seen within ${RUN_GIVE_UP_MS / 60_000} min` };
   return undefined;

@@ -19,8 +19,9 @@ const shape = {
   PROXY_API_KEY: z.string().min(16).optional(),
   // how often OpenClaw's cron jobs are looked at
   CATCHUP_POLL_MS: common.positiveInt(30_000),
-  // a catch-up run starts this long after the window's reset (clocks of two machines differ) ...
-  CATCHUP_DELAY_MS: common.nonNegativeInt(60_000),
+  // a catch-up starts this long after the window's reset (the clocks of two machines differ a little;
+  // a reset read from a refusal's words is already the end of its minute) ...
+  CATCHUP_DELAY_MS: common.nonNegativeInt(15_000),
   // ... and the runs due at one reset this far apart, so they do not spend the new window's first minutes at once
   CATCHUP_SPREAD_MS: common.nonNegativeInt(30_000),
   // where the record of catch-up runs is kept (a volume: a failed slot is never run twice, across restarts)

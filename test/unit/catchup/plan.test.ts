@@ -112,6 +112,12 @@ describe("how a started run ended", () => {
     expect(runEnd(started, job({ lastRunAtMs: RESET + 61_500, lastError: "boom" }), RESET + 70_000)).toEqual({ state: "failed", outcome: "boom" });
   });
 
+  it("a run a gateway restart cut short is asked again, up to three times in all", () => {
+    const cut = job({ lastRunAtMs: RESET + 61_500, lastError: "cron: job interrupted by gateway restart" });
+    expect(runEnd(started, cut, RESET + 70_000)).toMatchObject({ state: "interrupted" });
+    expect(runEnd({ ...started, attempts: 3 }, cut, RESET + 70_000)).toMatchObject({ state: "failed" });
+  });
+
   it("failed when no end is seen within 30 minutes", () => {
     expect(runEnd(started, job(), RESET + 61_000 + 31 * 60_000)).toMatchObject({ state: "failed" });
   });
