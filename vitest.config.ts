@@ -21,7 +21,8 @@ export default defineConfig({
         },
       },
       {
-        // tests that mostly wait for the clock (a usage window's reset): beside `containers`, not after it
+        // tests that mostly wait for the clock (a usage window's reset): beside `containers`, not after
+        // it (`npm run test:containers` gives the two projects a worker each: --maxWorkers=2)
         test: {
           name: "containers-long",
           include: ["test/containers/long/*.test.ts"],
