@@ -22,7 +22,7 @@ export default defineConfig({
       },
       {
         // tests that mostly wait for the clock (a usage window's reset): beside `containers`, not after
-        // it (`npm run test:containers` gives the two projects a worker each: --maxWorkers=2)
+        // it (`make test-containers` runs the two in processes of their own)
         test: {
           name: "containers-long",
           include: ["test/containers/long/*.test.ts"],
