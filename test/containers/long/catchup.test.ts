@@ -61,6 +61,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // what the catch-up did, for a failure's reader (the stack goes away below)
+  console.log(`the catch-up's log:\n${docker("logs", "--tail", "80", stack.getContainer("catchup-1").getId())}`);
   await stack.down({ removeVolumes: true });
 });
 
