@@ -7,7 +7,7 @@ import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Fixture } from "../support/fake-cli.ts";
 import { startMaxapi, type Maxapi } from "../support/maxapi-harness.ts";
-import type { LimitsReport } from "../../services/maxapi/src/limits/report.ts";
+import type { LimitsReport } from "../../lib/limits/src/report.ts";
 import { readSpent } from "../../lib/limits/src/spent.ts";
 
 let maxapi: Maxapi | undefined;

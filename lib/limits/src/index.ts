@@ -1,2 +1,3 @@
+export * from "./report.ts";
 export * from "./spent.ts";
 export * from "./wording.ts";

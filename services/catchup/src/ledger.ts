@@ -35,7 +35,10 @@ export interface Entry {
 /** How long finished entries are kept: past any window (the weekly one is 7 days). */
 const KEEP_MS = 8 * 24 * 3600_000;
 /** Two resets this close are one: the minute a refusal gives, or the second maxapi knows. */
-export const SAME_RESET_MS = 10 * 60_000;
+const SAME_RESET_MS = 10 * 60_000;
+
+/** Whether an entry is for this window's reset. */
+export const atReset = (entry: Entry, window: string, resetsAt: number): boolean => entry.window === window && Math.abs(entry.resetsAt - resetsAt) < SAME_RESET_MS;
 
 export class Ledger {
   readonly entries: Entry[];
@@ -49,12 +52,7 @@ export class Ledger {
 
   /** The entry of this job for this window's reset, if one is kept. */
   find(jobId: string, window: string, resetsAt: number): Entry | undefined {
-    return this.entries.find((e) => e.jobId === jobId && e.window === window && Math.abs(e.resetsAt - resetsAt) < SAME_RESET_MS);
-  }
-
-  /** Entries of other jobs due at the same reset (they are spread out). */
-  atReset(window: string, resetsAt: number): Entry[] {
-    return this.entries.filter((e) => e.window === window && Math.abs(e.resetsAt - resetsAt) < SAME_RESET_MS);
+    return this.entries.find((e) => e.jobId === jobId && atReset(e, window, resetsAt));
   }
 
   add(entry: Entry): void {

@@ -2,19 +2,9 @@
 // through the normalizer, behind PROXY_API_KEY; from a gateway host, the proxy host's). They give a
 // spent window's reset to the second, and the events notices tell of. Without them (setup-token mode,
 // the proxy host unreachable) the refusal's own words give the reset to the minute.
-export interface WindowReport {
-  window: string;
-  status: string;
-  utilization: number | null;
-  resetsAt: string | null;
-}
+import type { LimitsReport } from "@clawbridge/limits";
 
-export interface LimitsReport {
-  windows: WindowReport[];
-  extraUsage: { setting: string; inUse: { window: string; resetsAt: string }[]; answers: number; refused: number };
-  billing: { refusals: Record<string, number>; lastAt: string | null };
-}
-
+export type { LimitsReport };
 export type ReadLimits = () => Promise<LimitsReport | undefined>;
 
 /** Each window's reset (epoch ms), as far as the report gives one. */

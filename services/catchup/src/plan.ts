@@ -11,7 +11,7 @@
 // - the run's end decides: done or failed (never tried again: one catch-up per failed slot).
 import { readSpent } from "@clawbridge/limits";
 import type { Job } from "./jobs.ts";
-import { SAME_RESET_MS, type Entry } from "./ledger.ts";
+import { atReset, type Entry } from "./ledger.ts";
 
 export interface Timing {
   /** After the reset, before the first catch-up run. */
@@ -44,8 +44,8 @@ export function entryFor(job: Job, kept: readonly Entry[], exactResets: Readonly
   if (!spent) return undefined;
   const exact = exactResets.get(spent.window);
   const resetsAt = exact !== undefined && Math.abs(exact - spent.resetsAt) <= 2 * 60_000 ? exact : spent.resetsAt;
-  const atReset = kept.filter((e) => e.window === spent.window && Math.abs(e.resetsAt - resetsAt) < SAME_RESET_MS);
-  if (atReset.some((e) => e.jobId === job.id)) return undefined;
+  const sameReset = kept.filter((e) => atReset(e, spent.window, resetsAt));
+  if (sameReset.some((e) => e.jobId === job.id)) return undefined;
   return {
     jobId: job.id,
     jobName: job.name,
@@ -53,7 +53,7 @@ export function entryFor(job: Job, kept: readonly Entry[], exactResets: Readonly
     resetsAt,
     failedAt: job.lastRunAtMs ?? resetsAt,
     openAt: resetsAt + timing.delayMs,
-    dueAt: resetsAt + timing.delayMs + atReset.length * timing.spreadMs,
+    dueAt: resetsAt + timing.delayMs + sameReset.length * timing.spreadMs,
     state: "waiting",
   };
 }

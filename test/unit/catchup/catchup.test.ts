@@ -58,7 +58,7 @@ function catchUp(gateway: Gateway, clock: { now: number }, events: CatchUpEvent[
     call: gateway.call,
     dispatch: gateway.call,
     ledger: new Ledger(dir),
-    readLimits: () => Promise.resolve({ windows: [{ window: "five_hour", status: "rejected", utilization: 1, resetsAt: new Date(RESET).toISOString() }], extraUsage: { setting: "off", inUse: [], answers: 0, refused: 0 }, billing: { refusals: {}, lastAt: null } }),
+    readLimits: () => Promise.resolve({ windows: [{ window: "five_hour", status: "rejected", utilization: 1, resetsAt: new Date(RESET).toISOString(), refusedLocally: 0 }], extraUsage: { setting: "off", inUse: [], answers: 0, refused: 0 }, billing: { refusals: {}, lastAt: null } }),
     timing: { delayMs: 60_000, spreadMs: 30_000 },
     logger: pino({ level: "silent" }),
     now: () => clock.now,

@@ -13,7 +13,7 @@ import { webhookSink } from "../../../services/catchup/src/notices/sinks.ts";
 const NOW = Date.parse("2026-12-07T08:00:00Z");
 const RESET = "2026-12-07T09:31:32.000Z";
 const report = (change: Partial<LimitsReport> = {}): LimitsReport => ({
-  windows: [{ window: "five_hour", status: "allowed", utilization: 0.4, resetsAt: RESET }],
+  windows: [{ window: "five_hour", status: "allowed", utilization: 0.4, resetsAt: RESET, refusedLocally: 0 }],
   extraUsage: { setting: "off", inUse: [], answers: 0, refused: 0 },
   billing: { refusals: {}, lastAt: null },
   ...change,
@@ -24,15 +24,15 @@ describe("notices from the limits", () => {
   it("a window past its warning threshold, spent, then open again: one notice each, with the window and reset", () => {
     const spent: SpentWindows = {};
     expect(limitsNotices(report(), spent, NOW)).toEqual([]);
-    const warning = limitsNotices(report({ windows: [{ window: "five_hour", status: "allowed_warning", utilization: 0.92, resetsAt: RESET }] }), spent, NOW);
+    const warning = limitsNotices(report({ windows: [{ window: "five_hour", status: "allowed_warning", utilization: 0.92, resetsAt: RESET, refusedLocally: 0 }] }), spent, NOW);
     expect(warning).toEqual([{ event: "window-warning", key: `window-warning:five_hour:${Math.round(Date.parse(RESET) / 60_000)}`, text: "Claude subscription: the 5-hour window is 92 % used; it resets at 09:31 UTC.", window: "five_hour", resetsAt: Date.parse(RESET) }]);
-    const rejected = report({ windows: [{ window: "five_hour", status: "rejected", utilization: 1, resetsAt: RESET }] });
+    const rejected = report({ windows: [{ window: "five_hour", status: "rejected", utilization: 1, resetsAt: RESET, refusedLocally: 0 }] });
     expect(events(limitsNotices(rejected, spent, NOW))).toEqual(["window-spent"]);
     expect(spent).toEqual({ five_hour: Date.parse(RESET) });
     expect(limitsNotices(rejected, spent, NOW + 60_000), "told once").toEqual([]);
     // maxapi restarted before the reset: it does not know the window; nothing is told yet
     expect(limitsNotices(report({ windows: [] }), spent, NOW + 120_000)).toEqual([]);
-    const open = limitsNotices(report({ windows: [{ window: "five_hour", status: "allowed", utilization: 0, resetsAt: null }] }), spent, Date.parse(RESET) + 1000);
+    const open = limitsNotices(report({ windows: [{ window: "five_hour", status: "allowed", utilization: 0, resetsAt: null, refusedLocally: 0 }] }), spent, Date.parse(RESET) + 1000);
     expect(open).toMatchObject([{ event: "window-reopened", window: "five_hour", resetsAt: Date.parse(RESET), text: "Claude subscription: the 5-hour window is open again (it reset at 09:31 UTC)." }]);
     expect(spent).toEqual({});
   });

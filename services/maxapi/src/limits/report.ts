@@ -2,16 +2,11 @@
 // on them (the catch-up service re-runs cron jobs a spent window failed once it resets; on a gateway
 // host it asks the proxy host through the normalizer, behind PROXY_API_KEY). /metrics says the same
 // for Prometheus.
+import type { LimitsReport } from "@clawbridge/limits";
 import type { RequestHandler } from "express";
 import type { Limits } from "./limits.ts";
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-
-export interface LimitsReport {
-  windows: { window: string; status: string; utilization: number | null; resetsAt: string | null; refusedLocally: number }[];
-  extraUsage: { setting: string; inUse: { window: string; resetsAt: string }[]; answers: number; refused: number };
-  billing: { refusals: Record<string, number>; lastAt: string | null };
-}
 
 export function limitsReport(limits: Limits): LimitsReport {
   return {
