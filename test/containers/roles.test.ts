@@ -1,6 +1,6 @@
 // Two machines with plain compose: a proxy host (COMPOSE_PROFILES=proxy: maxapi + normalizer, the
 // normalizer published on NORMALIZER_BIND) on this engine, and a gateway host (COMPOSE_PROFILES=gateway:
-// config-init + gateway) on a second engine in its own network namespace, which reaches this machine
+// config-init + gateway + catchup) on a second engine in its own network namespace, which reaches this machine
 // only through one veth pair: the gateway can reach the normalizer only through its published port.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compose, run } from "../support/stack.ts";
@@ -35,7 +35,10 @@ beforeAll(async () => {
   const proxy = await compose(PROXY, ["up", "-d", "--build", "--wait"], { ...PROXY_HOST, NORMALIZER_PORT: String(port) });
   expect(proxy.code, proxy.stderr).toBe(0);
   mock = new MockAnthropicClient(`http://${docker("port", `${PROXY}-mock-anthropic-1`, "8080/tcp").split("\n")[0] ?? ""}`);
-  copyImages(["clawbridge/gateway:test", "clawbridge/config-init:test"]);
+  // the gateway host's images, built here (cached when an earlier test built them), then copied over
+  const built = await compose(PROXY, ["build", "config-init", "gateway", "catchup"], { COMPOSE_PROFILES: "gateway" });
+  expect(built.code, built.stderr).toBe(0);
+  copyImages(["clawbridge/gateway:test", "clawbridge/config-init:test", "clawbridge/catchup:test"]);
 });
 
 afterAll(async () => {
@@ -62,7 +65,7 @@ describe("a proxy host and a gateway host", () => {
     const up = await gatewayHost(["up", "-d", "--wait"]);
     expect(up.code, up.stderr).toBe(0);
     const gatewayServices = await gatewayHost(["ps", "--all", "--format", "{{.Service}} {{.State}}"]);
-    expect(gatewayServices.stdout.trim().split("\n").sort()).toEqual(["config-init exited", "gateway running"]);
+    expect(gatewayServices.stdout.trim().split("\n").sort()).toEqual(["catchup running", "config-init exited", "gateway running"]);
   });
 
   it("the gateway host cannot reach the proxy host's containers, only the published port", async () => {
