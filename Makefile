@@ -103,7 +103,7 @@ cli-contract: $(DEPS) $(LIB) ## The CLI contract check alone, on the pinned Clau
 	@node test/cli-contract/main.ts $(if $(CLAUDE),--claude "$(CLAUDE)")
 
 .PHONY: verify
-verify: ## Check the running stack: containers, config, agents, a chat and an agent turn, keys, cron, channels (VERIFY_LIVE=0: no model requests)
+verify: $(LIB) ## Check the running stack: containers, config, agents, a chat and an agent turn, keys, cron, channels (VERIFY_LIVE=0: no model requests)
 	@COMPOSE="$(COMPOSE)" node services/verify/src/main.ts
 
 .PHONY: logs

@@ -19,6 +19,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { MAXAPI_METRICS as M } from "@clawbridge/limits";
 import { dataUrl, imagePart, png } from "../test/support/images.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -153,7 +154,7 @@ async function warmAgainstCold(coldUrl: string, warmUrl: string, mockUrl: string
   for (const [kind, list] of Object.entries(timings)) {
     console.log(`  ${kind.padEnd(16)} first token median ${ms(median(list))}  min ${ms(Math.min(...list))}  max ${ms(Math.max(...list))}`);
   }
-  console.log(`  maxapi-warm: ${count("maxapi_warm_hits_total")} served warm, ${count("maxapi_warm_misses_total")} cold, ${count("maxapi_warm_fallbacks_total")} fell back`);
+  console.log(`  maxapi-warm: ${count(M.warmHits)} served warm, ${count(M.warmMisses)} cold, ${count(M.warmFallbacks)} fell back`);
 
   // idle memory: two tool turns last, so both warm processes wait with a stub tool server each
   await setMode(mockUrl, call);

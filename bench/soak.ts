@@ -12,6 +12,8 @@
 //   node bench/soak.ts     env: SOAK_MINUTES (default 10, at least 6), SOAK_KEEP=1 (leave the stack up)
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { MAXAPI_METRICS as M, metricsProbe } from "@clawbridge/limits";
+import { PORTS } from "@clawbridge/settings";
 import { killIn, pidsIn } from "../test/support/containers.ts";
 import type { Mode } from "../test/support/mock-anthropic-api.ts";
 import { MockAnthropicClient } from "../test/support/mock-anthropic-client.ts";
@@ -168,11 +170,13 @@ async function requests(maxapi: string, since: number): Promise<{ started: numbe
   return { started, inFlight: started - count("request completed", "request aborted by the client") };
 }
 
-/** maxapi's /metrics, read inside its container: the samples the soak reports, by name{labels}. */
+/** The samples the soak reports (any labels), by name{labels}. */
+const REPORTED = [M.windowSpent, M.windowRefusedLocally, M.warmHits, M.warmMisses, M.warmFallbacks];
+
+/** maxapi's /metrics, read inside its container: the samples the soak reports. */
 async function maxapiMetrics(maxapi: string): Promise<Record<string, number>> {
-  const script = `fetch("http://127.0.0.1:" + (process.env.PORT || "3456") + "/metrics", { signal: AbortSignal.timeout(5000) }).then(r => r.text()).then(t => process.stdout.write(t), e => { process.stdout.write(""); console.error(e.message) })`;
-  const result = await run("docker", ["exec", maxapi, "node", "-e", script], {}, 30_000);
-  const wanted = /^(maxapi_(?:usage_window_spent|usage_window_refused_locally_total|warm_hits_total|warm_misses_total|warm_fallbacks_total)(?:\{[^}]*\})?)\s+(\S+)$/;
+  const result = await run("docker", ["exec", maxapi, "node", "-e", metricsProbe(PORTS.maxapi)], {}, 30_000);
+  const wanted = new RegExp(`^((?:${REPORTED.join("|")})(?:\\{[^}]*\\})?)\\s+(\\S+)$`);
   return Object.fromEntries(result.stdout.split("\n").flatMap((line) => {
     const match = wanted.exec(line.trim());
     return match?.[1] && match[2] ? [[match[1], Number(match[2])]] : [];

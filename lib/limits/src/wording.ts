@@ -9,6 +9,9 @@ export const WINDOW_NAMES: Readonly<Record<string, string>> = {
   seven_day_overage_included: "weekly included-usage window",
 };
 
+/** Weekly windows of one model family hold back only that family's requests: the other models still answer. */
+export const FAMILY_OF_WINDOW: Readonly<Record<string, string>> = { seven_day_opus: "opus", seven_day_sonnet: "sonnet" };
+
 /** The window as people call it; a name this CLI version did not know stays as the CLI gave it. */
 export const windowName = (window: string): string => WINDOW_NAMES[window] ?? `${window} window`;
 

@@ -29,9 +29,11 @@ try {
 }
 const logger = createLogger(settings.LOG_LEVEL);
 
-// Every CLI process inherits this environment: the token from a file reaches them as the variable.
+// Every CLI process inherits this environment: the token from a file reaches them as the variable,
+// and the CLI's own retries are maxapi's setting (its default too).
 if (settings.CLAUDE_CODE_OAUTH_TOKEN) process.env.CLAUDE_CODE_OAUTH_TOKEN = settings.CLAUDE_CODE_OAUTH_TOKEN;
 delete process.env.CLAUDE_CODE_OAUTH_TOKEN_FILE;
+process.env.CLAUDE_CODE_MAX_RETRIES = String(settings.CLAUDE_CODE_MAX_RETRIES);
 
 const auth = await cliAuthStatus(process.env);
 if (auth.loggedIn) logger.info({ authMethod: auth.method }, "Claude CLI credentials found");

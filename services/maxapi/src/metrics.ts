@@ -2,6 +2,7 @@
 // misses, fallbacks and processes; the subscription's usage windows (used share, reset time, spent or
 // not, requests refused here while spent); extra usage (in use, billed answers, refusals by
 // EXTRA_USAGE=off); Anthropic's billing refusals.
+import { MAXAPI_METRICS as M } from "@clawbridge/limits";
 import type { RequestHandler } from "express";
 import { Counter, Gauge, Registry } from "prom-client";
 import type { Limits } from "./limits/limits.ts";
@@ -29,12 +30,12 @@ export function metricsRoute(stats: () => PoolStats, limits: Limits): RequestHan
         this.set(read(stats()));
       },
     });
-  counter("maxapi_warm_hits_total", "Requests served by a warm CLI process", (s) => s.hits);
-  counter("maxapi_warm_misses_total", "Requests that started a CLI process of their own (none warm fitted, or the pool is off)", (s) => s.misses);
-  counter("maxapi_warm_fallbacks_total", "Warm CLI processes that ended before answering; the request ran on a fresh one", (s) => s.fallbacks);
-  counter("maxapi_warm_recycled_total", "Warm CLI processes ended unused (idle too long, login changed, room needed, no longer wanted)", (s) => s.recycled);
-  gauge("maxapi_warm_idle", "Warm CLI processes waiting for a request", (s) => s.idle);
-  gauge("maxapi_cli_busy", "CLI processes serving a request", (s) => s.busy);
+  counter(M.warmHits, "Requests served by a warm CLI process", (s) => s.hits);
+  counter(M.warmMisses, "Requests that started a CLI process of their own (none warm fitted, or the pool is off)", (s) => s.misses);
+  counter(M.warmFallbacks, "Warm CLI processes that ended before answering; the request ran on a fresh one", (s) => s.fallbacks);
+  counter(M.warmRecycled, "Warm CLI processes ended unused (idle too long, login changed, room needed, no longer wanted)", (s) => s.recycled);
+  gauge(M.warmIdle, "Warm CLI processes waiting for a request", (s) => s.idle);
+  gauge(M.cliBusy, "CLI processes serving a request", (s) => s.busy);
   limitsMetrics(registry, limits);
   return (_req, res, next) => {
     registry.metrics().then((text) => res.type(registry.contentType).send(text), next);
@@ -59,11 +60,11 @@ function limitsMetrics(registry: Registry, limits: Limits): void {
         }
       },
     });
-  windowGauge("maxapi_usage_window_utilization", "Share of the subscription's usage window used (0-1), as Anthropic last reported it", (w) => w.utilization);
-  windowGauge("maxapi_usage_window_resets_at_seconds", "When the window resets (epoch seconds)", (w) => (w.resetsAt === undefined ? undefined : Math.round(w.resetsAt / 1000)));
-  windowGauge("maxapi_usage_window_spent", "1 while the window is spent: requests it applies to are refused without calling Anthropic", (w) => (w.status === "rejected" ? 1 : 0));
+  windowGauge(M.windowUtilization, "Share of the subscription's usage window used (0-1), as Anthropic last reported it", (w) => w.utilization);
+  windowGauge(M.windowResetsAt, "When the window resets (epoch seconds)", (w) => (w.resetsAt === undefined ? undefined : Math.round(w.resetsAt / 1000)));
+  windowGauge(M.windowSpent, "1 while the window is spent: requests it applies to are refused without calling Anthropic", (w) => (w.status === "rejected" ? 1 : 0));
   new Counter({
-    name: "maxapi_usage_window_refused_locally_total",
+    name: M.windowRefusedLocally,
     help: "Requests maxapi refused while the window was spent (no CLI process, no call to Anthropic)",
     labelNames: ["window"],
     registers: [registry],
@@ -74,7 +75,7 @@ function limitsMetrics(registry: Registry, limits: Limits): void {
   });
   const extra = limits.extraUsage;
   new Gauge({
-    name: "maxapi_extra_usage_allowed",
+    name: M.extraUsageAllowed,
     help: "1 when EXTRA_USAGE=allowed (answers may be billed to the account's extra usage), 0 for off (the plan only)",
     registers: [registry],
     collect() {
@@ -82,7 +83,7 @@ function limitsMetrics(registry: Registry, limits: Limits): void {
     },
   });
   new Gauge({
-    name: "maxapi_extra_usage_in_use",
+    name: M.extraUsageInUse,
     help: "1 while a spent usage window is answered on extra usage (until its reset): billed with EXTRA_USAGE=allowed, refused with off",
     registers: [registry],
     collect() {
@@ -90,7 +91,7 @@ function limitsMetrics(registry: Registry, limits: Limits): void {
     },
   });
   new Gauge({
-    name: "maxapi_extra_usage_until_seconds",
+    name: M.extraUsageUntil,
     help: "When the last window answered on extra usage resets (epoch seconds); absent when none is",
     registers: [registry],
     collect() {
@@ -100,7 +101,7 @@ function limitsMetrics(registry: Registry, limits: Limits): void {
     },
   });
   new Counter({
-    name: "maxapi_extra_usage_answers_total",
+    name: M.extraUsageAnswers,
     help: "Answers Anthropic billed to the account's extra usage (a spent window, extra usage on)",
     registers: [registry],
     collect() {
@@ -109,7 +110,7 @@ function limitsMetrics(registry: Registry, limits: Limits): void {
     },
   });
   new Counter({
-    name: "maxapi_extra_usage_refused_total",
+    name: M.extraUsageRefused,
     help: "Requests maxapi refused because they would have been billed to extra usage (EXTRA_USAGE=off; no CLI process, no call to Anthropic)",
     registers: [registry],
     collect() {
@@ -118,7 +119,7 @@ function limitsMetrics(registry: Registry, limits: Limits): void {
     },
   });
   new Counter({
-    name: "maxapi_billing_refusals_total",
+    name: M.billingRefusals,
     help: "Requests Anthropic refused on billing grounds (extra usage), by code",
     labelNames: ["code"],
     registers: [registry],
@@ -128,7 +129,7 @@ function limitsMetrics(registry: Registry, limits: Limits): void {
     },
   });
   new Gauge({
-    name: "maxapi_billing_last_refusal_seconds",
+    name: M.billingLastRefusal,
     help: "When Anthropic last refused a request on billing grounds (epoch seconds); absent before the first",
     registers: [registry],
     collect() {

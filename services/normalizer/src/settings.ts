@@ -1,6 +1,20 @@
 // Environment → typed settings, parsed once at start (lib/settings: every problem in one plain
 // sentence, all of them on the first start).
-import { CLI_TIMEOUT_DEFAULT_MS, common, commonHelp, readSettings, SettingsError, type Help, UPSTREAM_TIMEOUT_MARGIN_MS } from "@clawbridge/settings";
+import {
+  common,
+  commonHelp,
+  DEFAULTS,
+  describeVariables,
+  KEY_EXPECTED,
+  MAKE_SETUP,
+  MAXAPI_URL,
+  PORTS,
+  readSettings,
+  SettingsError,
+  type Help,
+  type ReadOptions,
+  UPSTREAM_TIMEOUT_MARGIN_MS,
+} from "@clawbridge/settings";
 import { z } from "zod";
 import { parseModelAliases, type ModelAliases } from "./models.ts";
 import type { ImagePolicy } from "./normalize.ts";
@@ -9,12 +23,13 @@ export { SettingsError };
 
 const MIB = 1024 * 1024;
 
+// What each variable does is in `help` below (its description); comments here say why.
 const shape = {
-  PORT: common.port(3457),
+  PORT: common.port(PORTS.normalizer),
   HOST: z.string().default("0.0.0.0"),
-  UPSTREAM_URL: z.url({ protocol: /^https?$/ }).default("http://maxapi:3456"),
-  PROXY_API_KEY: z.string().min(16).optional(),
-  // where compose publishes this port beyond the machine (NORMALIZER_BIND:NORMALIZER_PORT), if it does
+  UPSTREAM_URL: z.url({ protocol: /^https?$/ }).default(MAXAPI_URL),
+  PROXY_API_KEY: common.key().optional(),
+  // compose sets it where it publishes this port (NORMALIZER_BIND:NORMALIZER_PORT)
   PUBLISHED_ON: z.string().optional(),
   // Anthropic's own limit on a request: room for a few images at their 5 MB each
   MAX_BODY_BYTES: common.positiveInt(32 * MIB),
@@ -33,9 +48,9 @@ const shape = {
   MAX_CONCURRENCY: common.positiveInt(4),
   MAX_QUEUE: common.nonNegativeInt(64),
   QUEUE_TIMEOUT_MS: common.positiveInt(60_000),
-  // maxapi stops a CLI run after CLI_TIMEOUT_MS; a silent upstream is cut a little after that, so
-  // maxapi's own 504 gets through (unset: CLI_TIMEOUT_MS + 10 s)
-  CLI_TIMEOUT_MS: common.positiveInt(CLI_TIMEOUT_DEFAULT_MS),
+  // maxapi's, so that a silent upstream is cut a little after maxapi stops the CLI run, and
+  // maxapi's own 504 gets through
+  CLI_TIMEOUT_MS: common.positiveInt(DEFAULTS.CLI_TIMEOUT_MS),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   SHUTDOWN_TIMEOUT_MS: common.nonNegativeInt(25_000),
   LOG_LEVEL: common.logLevel(),
@@ -43,17 +58,41 @@ const shape = {
 
 const help: Help<typeof shape> = {
   ...commonHelp,
-  UPSTREAM_URL: { expected: "an http(s) URL such as http://maxapi:3456" },
-  PROXY_API_KEY: { expected: "16 or more characters", fix: "run make setup, or set 16 or more random characters in .env (the same on every gateway host)" },
-  PUBLISHED_ON: { expected: "an address" },
-  IMAGE_POLICY: { expected: "send, placeholder or reject" },
-  MODEL_ALIASES: { expected: "a list such as gpt-4o=sonnet,fast=haiku,stable=claude-opus-4-8" },
-  MAX_CONCURRENCY: { expected: "a whole number of 1 or more" },
-  MAX_QUEUE: { expected: "a whole number of 0 or more" },
-  QUEUE_TIMEOUT_MS: { expected: "a number of milliseconds (1 or more)" },
-  CLI_TIMEOUT_MS: { expected: "a number of milliseconds (1 or more), the same as maxapi's" },
-  UPSTREAM_TIMEOUT_MS: { expected: "a number of milliseconds (1 or more), or empty for CLI_TIMEOUT_MS + 10000" },
+  UPSTREAM_URL: { description: "maxapi, where chat requests go", expected: `an http(s) URL such as ${MAXAPI_URL}` },
+  PROXY_API_KEY: {
+    description: "Key clients (the gateway) must send as Authorization: Bearer; empty leaves the proxy open (a warning is logged), refused when published",
+    expected: KEY_EXPECTED,
+    fix: `${MAKE_SETUP} (the same on every gateway host)`,
+  },
+  PUBLISHED_ON: { description: "Where compose publishes this port beyond the machine; set, PROXY_API_KEY is required", expected: "an address" },
+  MAX_BODY_BYTES: { ...commonHelp.MAX_BODY_BYTES, description: "Largest request body accepted (bytes); a larger one gets 413. 32 MiB is Anthropic's own limit" },
+  IMAGE_POLICY: {
+    description: "Images: send (to the model; remote URLs are refused, never fetched), placeholder (a short note instead) or reject (400)",
+    expected: "send, placeholder or reject",
+  },
+  MODEL_ALIASES: { description: "Extra model ids, comma-separated alias=target; a target is a family or an exact id", expected: "a list such as gpt-4o=sonnet,fast=haiku,stable=claude-opus-4-8" },
+  MAX_CONCURRENCY: { description: "Chat requests run upstream at once (each a Claude Code CLI process of ~200 MB)", expected: "a whole number of 1 or more" },
+  MAX_QUEUE: { description: "Requests that may wait for a slot; beyond that clients get 429 with Retry-After", expected: "a whole number of 0 or more" },
+  QUEUE_TIMEOUT_MS: { description: "How long a request may wait for a slot before it gets 429 (ms)", expected: "a number of milliseconds (1 or more)" },
+  CLI_TIMEOUT_MS: { description: "maxapi's CLI_TIMEOUT_MS, from which UPSTREAM_TIMEOUT_MS follows when that is empty (ms)", expected: "a number of milliseconds (1 or more), the same as maxapi's" },
+  UPSTREAM_TIMEOUT_MS: {
+    description: `How long maxapi may stay silent before the request fails with 504 (ms); empty: CLI_TIMEOUT_MS + ${UPSTREAM_TIMEOUT_MARGIN_MS}, so maxapi's own 504 reaches the caller first`,
+    expected: `a number of milliseconds (1 or more), or empty for CLI_TIMEOUT_MS + ${UPSTREAM_TIMEOUT_MARGIN_MS}`,
+  },
 };
+
+const options: ReadOptions<typeof shape> = {
+  fileSecrets: ["PROXY_API_KEY"],
+  check: (settings, report) => {
+    // an open proxy on a network spends the subscription of whoever runs it
+    if (settings.PUBLISHED_ON !== undefined && settings.PROXY_API_KEY === undefined) {
+      report("PROXY_API_KEY", `is not set, and the normalizer is published (on ${settings.PUBLISHED_ON})`, help.PROXY_API_KEY.fix);
+    }
+  },
+};
+
+/** The normalizer's variables as data (docs/settings.md). */
+export const variables = describeVariables(shape, help, options);
 
 export interface Settings {
   port: number;
@@ -74,15 +113,7 @@ export interface Settings {
 
 /** Parses the environment; throws SettingsError naming every bad variable (never its value). */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const e = readSettings(shape, help, env, {
-    fileSecrets: ["PROXY_API_KEY"],
-    check: (settings, report) => {
-      // an open proxy on a network spends the subscription of whoever runs it
-      if (settings.PUBLISHED_ON !== undefined && settings.PROXY_API_KEY === undefined) {
-        report("PROXY_API_KEY", `is not set, and the normalizer is published (on ${settings.PUBLISHED_ON})`, help.PROXY_API_KEY.fix);
-      }
-    },
-  });
+  const e = readSettings(shape, help, env, options);
   return {
     port: e.PORT,
     host: e.HOST,

@@ -4,7 +4,7 @@ import type { Commands } from "./commands.ts";
 import { runFailure, type RunResult } from "./compose.ts";
 import { asArray, asNumber, asRecord, asString, clip, firstLine, isRecord, parseJsonOutput, stripAnsi } from "./json.ts";
 import type { ModelPolicy } from "./model-policy.ts";
-import { familyChoice, modelRef, openclawId, providerOf } from "./models.ts";
+import { familyChoice, modelRef, openclawId, providerOf } from "@clawbridge/models";
 import { fail, ok, type Row } from "./row.ts";
 import type { Agent, AuthMode } from "./stack.ts";
 

@@ -3,6 +3,7 @@
 // command results through a Memo (each openclaw command runs once); a check that needs a service
 // that is down skips, so a stopped container fails once, in its own row.
 import { resolve } from "node:path";
+import { NORMALIZER_URL, PORTS } from "@clawbridge/settings";
 import { AGENT_TURN_DEADLINE_S, AGENT_TURN_TIMEOUT_MS, agentRows, agentTurnRow, agentTurnRunId, parseAgentsList, runErrorFromLogs, type ListedAgent } from "./agents.ts";
 import { channelRows, configuredChannels } from "./channels.ts";
 import { CLAUDE_CODE_CHECK, claudeCodeRow, configuredModels, modelRow, testedClaudeCode } from "./claude-code.ts";
@@ -59,12 +60,11 @@ export class Memo {
 }
 
 // The gateway's own port, reached from inside its container.
-const GATEWAY_URL = "ws://127.0.0.1:18789";
+const GATEWAY_URL = `ws://127.0.0.1:${PORTS.gateway}`;
 // the checkout verify runs from (maxapi's package.json names the tested Claude Code)
 const ROOT = resolve(import.meta.dirname, "../../..");
 export const VERIFY_SESSION = "clawbridge-verify";
 export const VERIFY_MESSAGE = "This is a connectivity check by clawbridge's make verify. Reply with the single word OK.";
-const DEFAULT_NORMALIZER_URL = "http://normalizer:3457/v1";
 
 const mine = (ctx: Context, service: string) => ctx.containers.filter((c) => c.service === service && !c.oneOff);
 const running = (ctx: Context, service: string) => mine(ctx, service).some((c) => c.state === "running");
@@ -126,8 +126,8 @@ function chat(ctx: Context, memo: Memo): Promise<Row> {
 
 /** Where the chat probe runs: from the gateway, as the gateway sends it; on a proxy-only machine from the normalizer itself. */
 function probeFrom(ctx: Context, check: string): { service: string; url: string } | Row {
-  if (!has(ctx.stack, "gateway")) return { service: "normalizer", url: "http://127.0.0.1:3457/v1" };
-  return withoutGateway(ctx, check) ?? { service: "gateway", url: envValue(ctx.stack, CONFIG_INIT, "NORMALIZER_URL") || DEFAULT_NORMALIZER_URL };
+  if (!has(ctx.stack, "gateway")) return { service: "normalizer", url: `http://127.0.0.1:${PORTS.normalizer}/v1` };
+  return withoutGateway(ctx, check) ?? { service: "gateway", url: envValue(ctx.stack, CONFIG_INIT, "NORMALIZER_URL") || NORMALIZER_URL };
 }
 
 /** The chat probe (chat.ts) from `from`, for `model` (the probe's own by default). */

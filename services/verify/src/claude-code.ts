@@ -8,7 +8,8 @@ import { join } from "node:path";
 import type { Commands } from "./commands.ts";
 import { runFailure, type RunResult } from "./compose.ts";
 import { clip } from "./json.ts";
-import { choiceId, parseChoice } from "./models.ts";
+import { choiceId, parseChoice } from "@clawbridge/models";
+import { DEFAULTS } from "@clawbridge/settings";
 import { fail, ok, type Row } from "./row.ts";
 import type { Agent } from "./stack.ts";
 import { parseProbe } from "./chat.ts";
@@ -31,7 +32,7 @@ export function claudeCodeRow(result: RunResult, tested: string, dc: Commands): 
 
 /** The models the settings choose, each once, in the order AGENTS, DEFAULT_MODEL, HEARTBEAT_MODEL. */
 export function configuredModels(agents: Agent[] | { error: string }, defaultModel: string, heartbeatModel: string): string[] {
-  const chosen = [...("error" in agents ? [] : agents.map((agent) => agent.choice)), parseChoice(defaultModel || "sonnet"), parseChoice(heartbeatModel || "haiku")];
+  const chosen = [...("error" in agents ? [] : agents.map((agent) => agent.choice)), parseChoice(defaultModel || DEFAULTS.DEFAULT_MODEL), parseChoice(heartbeatModel || DEFAULTS.HEARTBEAT_MODEL)];
   return [...new Set(chosen.filter((choice) => choice !== undefined).map(choiceId))];
 }
 

@@ -1,16 +1,12 @@
 // Check 6: the proxy key, the setup token and the gateway token, judged by prefix and length only.
 // Values come from the resolved compose environment; the detail shows them masked (secrets.ts).
+import { MIN_KEY_LENGTH as MIN_KEY, MIN_SETUP_TOKEN_LENGTH as MIN_SETUP_TOKEN, SETUP_TOKEN_PREFIX } from "@clawbridge/settings";
 import type { Commands } from "./commands.ts";
 import { runFailure, type RunResult } from "./compose.ts";
 import { asRecord, asString, parseJsonOutput } from "./json.ts";
 import { fail, ok, skip, type Row } from "./row.ts";
 import { mask } from "./secrets.ts";
 import { envValue, has, type Stack } from "./stack.ts";
-
-export const SETUP_TOKEN_PREFIX = "sk-ant-oat01-";
-// config-init's and OpenClaw's minimums
-const MIN_KEY = 16;
-const MIN_SETUP_TOKEN = 80;
 
 const fromFile = (stack: Stack, service: string, name: string) => envValue(stack, service, `${name}_FILE`) !== "";
 
@@ -21,7 +17,7 @@ function proxyKeyRow(stack: Stack, dc: Commands): Row {
     return skip(check, `not used here (AUTH_MODE=${stack.authMode}${users.length === 0 ? ", no gateway or normalizer" : ""})`);
   }
   if (users.some((service) => fromFile(stack, service, check))) return skip(check, "read from PROXY_API_KEY_FILE (a file, not checked)");
-  const set = `set PROXY_API_KEY in .env to 16+ random characters (\`openssl rand -hex 24\`), then ${dc.recreate()}`;
+  const set = `set PROXY_API_KEY in .env to ${MIN_KEY}+ random characters (\`openssl rand -hex 24\`), then ${dc.recreate()}`;
   const values = users.map((service) => envValue(stack, service, check));
   const [key = ""] = values;
   if (values.some((value) => value !== key)) return fail(check, `${users.join(" and ")} have different keys (${values.map(mask).join(", ")})`, `give both the same PROXY_API_KEY, then ${dc.recreate()}`);
@@ -79,7 +75,7 @@ function gatewayTokenRow(stack: Stack, dc: Commands): Row {
   if (fromFile(stack, "gateway", check)) return skip(check, "read from OPENCLAW_GATEWAY_TOKEN_FILE (a file, not checked)");
   const token = envValue(stack, "gateway", check);
   if (token.length < MIN_KEY) {
-    return fail(check, `${mask(token)}: shorter than ${MIN_KEY} characters`, `set OPENCLAW_GATEWAY_TOKEN in .env to 16+ random characters (\`openssl rand -hex 24\`), then ${dc.recreate("config-init gateway")}`);
+    return fail(check, `${mask(token)}: shorter than ${MIN_KEY} characters`, `set OPENCLAW_GATEWAY_TOKEN in .env to ${MIN_KEY}+ random characters (\`openssl rand -hex 24\`), then ${dc.recreate("config-init gateway")}`);
   }
   return ok(check, mask(token));
 }

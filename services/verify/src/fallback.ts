@@ -3,18 +3,14 @@
 // `docker compose config` resolves .env (or, on Swarm, as the services got it). With it, OpenClaw
 // answers on the metered Anthropic API while the subscription refuses; without it, turns wait for the
 // window's reset. The key is shown as its prefix and length only (secrets.ts).
+import { API_KEY_PREFIX, MIN_API_KEY_LENGTH, SETUP_TOKEN_PREFIX } from "@clawbridge/settings";
 import type { Commands } from "./commands.ts";
-import { SETUP_TOKEN_PREFIX } from "./credentials.ts";
 import { fail, ok, skip, type Row } from "./row.ts";
 import { mask } from "./secrets.ts";
 import { CONFIG_INIT, envValue, has, type Stack } from "./stack.ts";
 
 export const FALLBACK_CHECK = "metered fallback";
 export const FALLBACK_KEY = "FALLBACK_ANTHROPIC_API_KEY";
-// config-init's rules (services/config-init/src/settings.ts): what console.anthropic.com's keys start
-// with (sk-ant-api03-…, over 100 characters); a setup token is sk-ant-oat01-…
-const API_KEY_PREFIX = "sk-ant-api";
-const MIN_API_KEY = 40;
 
 export interface FallbackSetting {
   /** The services that get it. */
@@ -43,7 +39,7 @@ export const fallbackOn = (stack: Stack): boolean => fallbackSetting(stack) !== 
 function keyProblem(key: string): string {
   if (key.startsWith(SETUP_TOKEN_PREFIX)) return "a setup token (the subscription), not an API key";
   if (!key.startsWith(API_KEY_PREFIX)) return `not an Anthropic API key (${API_KEY_PREFIX}03-…)`;
-  if (key.length < MIN_API_KEY) return `too short for an Anthropic API key (over 100 characters)`;
+  if (key.length < MIN_API_KEY_LENGTH) return `too short for an Anthropic API key (over 100 characters)`;
   return "";
 }
 

@@ -1,16 +1,14 @@
 // maxapi's /metrics (Prometheus text, as prom-client prints it), read once inside maxapi's container
 // after the other checks have finished, for three rows: the warm pool (warm-pool.ts), the
 // subscription's usage windows and the billing refusals (usage.ts).
+import { metricsProbe } from "@clawbridge/limits";
+import { PORTS } from "@clawbridge/settings";
 import type { Commands } from "./commands.ts";
 import { runFailure, type RunResult } from "./compose.ts";
 import { clip } from "./json.ts";
 
 /** Prints the HTTP status on the first line, then the body (after status 0: why there was no answer). */
-export const METRICS_SCRIPT = `
-fetch("http://127.0.0.1:" + (process.env.PORT || "3456") + "/metrics", { signal: AbortSignal.timeout(5000) })
-  .then(async (response) => process.stdout.write(response.status + "\\n" + (await response.text())))
-  .catch((error) => process.stdout.write("0\\n" + error.message));
-`;
+export const METRICS_SCRIPT = metricsProbe(PORTS.maxapi);
 
 export interface Sample {
   name: string;

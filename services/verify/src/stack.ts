@@ -1,7 +1,8 @@
 // The stack as `docker compose config --format json` resolves it (.env, COMPOSE_* variables,
 // override files): which services the active profiles select and each one's environment. verify
 // reads the settings it checks from here, as the containers received them.
-import { parseChoice, type AuthMode, type ModelChoice } from "./models.ts";
+import { agentEntries, isValidAgent, type AuthMode, type ModelChoice } from "@clawbridge/models";
+import { DEFAULTS } from "@clawbridge/settings";
 import { asRecord, isRecord } from "./json.ts";
 
 export const CONFIG_INIT = "config-init";
@@ -28,9 +29,6 @@ export interface Stack {
   agents: Agent[] | { error: string };
 }
 
-// config-init's defaults (services/config-init/src/settings.ts)
-export const DEFAULT_AGENTS = "main=opus,lite=sonnet";
-
 // The usual order of the stack, then anything else (a test's mock) by name.
 const ORDER = ["maxapi", "normalizer", "gateway"];
 export const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
@@ -42,17 +40,12 @@ function environment(service: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, text(value)]));
 }
 
-/** `main=opus,lite=claude-opus-4-8` → agents; the same rules as config-init. */
+/** `main=opus,lite=claude-opus-4-8` → agents, by config-init's rules (lib/models); empty: config-init's default. */
 export function parseAgents(spec: string): Agent[] | { error: string } {
-  const entries = (spec.trim() === "" ? DEFAULT_AGENTS : spec).split(",").map((entry) => entry.trim()).filter(Boolean);
   const agents: Agent[] = [];
-  for (const entry of entries) {
-    const [id = "", model = ""] = entry.split("=").map((part) => part.trim());
-    const choice = parseChoice(model);
-    if (!/^[a-z][a-z0-9-]{0,31}$/.test(id) || !choice) {
-      return { error: `AGENTS: "${entry}" is not id=model (the model a family or an exact id)` };
-    }
-    agents.push({ id, model, choice });
+  for (const agent of agentEntries(spec.trim() === "" ? DEFAULTS.AGENTS : spec)) {
+    if (!isValidAgent(agent)) return { error: `AGENTS: "${agent.entry}" is not id=model (the model a family or an exact id)` };
+    agents.push({ id: agent.id, model: agent.model, choice: agent.choice });
   }
   return agents.length > 0 ? agents : { error: "AGENTS: no agent" };
 }

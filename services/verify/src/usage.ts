@@ -4,10 +4,11 @@
 // extra usage: refused with EXTRA_USAGE=off, counted with allowed), and the requests Anthropic refused
 // as a billing decision (extra usage required). maxapi learns both from the CLI's answers, so a fresh maxapi
 // knows nothing yet.
+import { FAMILY_OF_WINDOW, MAXAPI_METRICS as M, percent, resetTime, waitFor, WINDOW_NAMES, windowName } from "@clawbridge/limits";
+import { FAMILIES, FAMILY_FACTS } from "@clawbridge/models";
 import type { Commands } from "./commands.ts";
 import type { RunResult } from "./compose.ts";
 import { byLabel, knows, OUTDATED, readProbe, unlabelled, type Metrics } from "./metrics.ts";
-import { percent, resetTime, waitFor, WINDOW_NAMES, windowName } from "./limits.ts";
 import { fail, ok, skip, type Row } from "./row.ts";
 import { FALLBACK_KEY } from "./fallback.ts";
 
@@ -15,25 +16,24 @@ export const USAGE_CHECK = "usage windows";
 export const BILLING_CHECK = "billing refusals";
 export const EXTRA_USAGE_CHECK = "extra usage";
 
-// maxapi's names (services/maxapi/src/limits/)
 const NAMES = {
-  utilization: "maxapi_usage_window_utilization",
-  resetsAt: "maxapi_usage_window_resets_at_seconds",
-  spent: "maxapi_usage_window_spent",
-  refused: "maxapi_usage_window_refused_locally_total",
-  billing: "maxapi_billing_refusals_total",
-  lastBilling: "maxapi_billing_last_refusal_seconds",
-  extraAllowed: "maxapi_extra_usage_allowed",
-  extraInUse: "maxapi_extra_usage_in_use",
-  extraUntil: "maxapi_extra_usage_until_seconds",
-  extraAnswers: "maxapi_extra_usage_answers_total",
-  extraRefused: "maxapi_extra_usage_refused_total",
+  utilization: M.windowUtilization,
+  resetsAt: M.windowResetsAt,
+  spent: M.windowSpent,
+  refused: M.windowRefusedLocally,
+  billing: M.billingRefusals,
+  lastBilling: M.billingLastRefusal,
+  extraAllowed: M.extraUsageAllowed,
+  extraInUse: M.extraUsageInUse,
+  extraUntil: M.extraUsageUntil,
+  extraAnswers: M.extraUsageAnswers,
+  extraRefused: M.extraUsageRefused,
 } as const;
 
 /** From this share used on, a window that is not spent yet is "nearly spent" (Anthropic warns at 0.9). */
 export const NEARLY_SPENT = 0.9;
 
-// windows and resets in maxapi's own words (verify runs from the checkout, beside maxapi's source)
+// windows and resets in maxapi's own words (lib/limits)
 export { percent, resetTime, waitFor, windowName };
 
 // --- the windows
@@ -73,8 +73,11 @@ export function usageWindows(metrics: Metrics): UsageWindow[] | undefined {
     });
 }
 
-// weekly windows of one model family hold back only that family's requests (maxapi's windows.ts)
-const FAMILY_OF_WINDOW: Readonly<Record<string, string>> = { seven_day_opus: "Opus", seven_day_sonnet: "Sonnet" };
+/** "Opus" for a weekly window of one model family (it holds back only that family's requests). */
+function familyOfWindow(window: string): string | undefined {
+  const family = FAMILIES.find((name) => name === FAMILY_OF_WINDOW[window]);
+  return family === undefined ? undefined : FAMILY_FACTS[family].name;
+}
 
 /** One window's row. `fallback`: FALLBACK_ANTHROPIC_API_KEY is set (the fix of a spent window says so). */
 export function windowRow(w: UsageWindow, nowMs: number, dc: Commands, fallback: boolean): Row {
@@ -90,7 +93,7 @@ export function windowRow(w: UsageWindow, nowMs: number, dc: Commands, fallback:
     const meanwhile = fallback
       ? `; meanwhile OpenClaw uses the metered fallback (${FALLBACK_KEY} is set, paid)`
       : `, or set the optional ${FALLBACK_KEY} in .env (the metered API, paid) and run ${dc.up()}`;
-    const family = FAMILY_OF_WINDOW[w.window];
+    const family = familyOfWindow(w.window);
     const requests = family === undefined ? "requests are" : `${family} requests are`;
     return fail(check, `spent: ${requests} refused ${until}; ${refused}`, `${waiting}${meanwhile}; see README, Troubleshooting, "Usage limits"`);
   }

@@ -2,6 +2,8 @@
 // inside its container once the other checks have finished, so that their requests count. It shows
 // whether turns are served warm; it fails only when the figures cannot be read (an image older than
 // this checkout has no /metrics).
+import { MAXAPI_METRICS as M } from "@clawbridge/limits";
+import { DEFAULTS } from "@clawbridge/settings";
 import type { Commands } from "./commands.ts";
 import type { RunResult } from "./compose.ts";
 import { OUTDATED, parseMetrics, readProbe, unlabelled, type Metrics } from "./metrics.ts";
@@ -12,15 +14,7 @@ export { METRICS_SCRIPT } from "./metrics.ts";
 
 export const WARM_POOL_CHECK = "maxapi warm pool";
 
-// maxapi's names (services/maxapi/src/warm/metrics.ts)
-const FIGURES = {
-  hits: "maxapi_warm_hits_total",
-  misses: "maxapi_warm_misses_total",
-  fallbacks: "maxapi_warm_fallbacks_total",
-  recycled: "maxapi_warm_recycled_total",
-  idle: "maxapi_warm_idle",
-  busy: "maxapi_cli_busy",
-} as const;
+const FIGURES = { hits: M.warmHits, misses: M.warmMisses, fallbacks: M.warmFallbacks, recycled: M.warmRecycled, idle: M.warmIdle, busy: M.cliBusy } as const;
 export type PoolFigures = Record<keyof typeof FIGURES, number>;
 
 /** The pool's figures, or undefined when one is missing. */
@@ -34,7 +28,7 @@ export const poolFigures = (text: string): PoolFigures | undefined => figuresOf(
 
 /** The row from WARM_POOL_SIZE as maxapi's container got it, and the metrics probe's result. */
 export function warmPoolRow(poolSize: string, result: RunResult, dc: Commands): Row {
-  const size = poolSize.trim() || "2";
+  const size = poolSize.trim() || String(DEFAULTS.WARM_POOL_SIZE);
   const probe = readProbe(result, dc);
   if ("problem" in probe) return fail(WARM_POOL_CHECK, probe.problem, probe.fix);
   const f = figuresOf(probe.metrics);

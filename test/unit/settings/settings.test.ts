@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { printRefusal, readSettings, SettingsError } from "../../../lib/settings/src/index.ts";
+import { describeVariables, printRefusal, readSettings, SettingsError } from "../../../lib/settings/src/index.ts";
 
 const shape = {
   TOKEN: z.string().min(16),
@@ -10,10 +10,10 @@ const shape = {
   ZONE: z.string().refine((zone) => zone.includes("/")).optional(),
 };
 const help = {
-  TOKEN: { expected: "16 or more characters", fix: "run make setup" },
-  MODE: { expected: "a or b" },
-  COUNT: { expected: "a whole number of 1 or more" },
-  ZONE: { expected: "a zone such as Europe/Berlin" },
+  TOKEN: { description: "A token", expected: "16 or more characters", fix: "run make setup" },
+  MODE: { description: "The mode", expected: "a or b" },
+  COUNT: { description: "How many", expected: "a whole number of 1 or more" },
+  ZONE: { description: "A zone", expected: "a zone such as Europe/Berlin" },
 };
 
 function problemsOf(env: NodeJS.ProcessEnv, options: Parameters<typeof readSettings<typeof shape>>[3] = {}): string[] {
@@ -64,5 +64,26 @@ describe("readSettings", () => {
     out.on("data", (chunk: Buffer) => (text += chunk.toString()));
     printRefusal("svc", new SettingsError(["A is not set: run make setup.", "B is not x: fix it in .env."]), out);
     expect(text).toBe("svc cannot start:\n  A is not set: run make setup.\n  B is not x: fix it in .env.\n");
+  });
+});
+
+describe("describeVariables", () => {
+  it("gives each variable's default as .env writes it, whether it must be set, whether a file may hold it, and its description", () => {
+    expect(describeVariables(shape, help, { fileSecrets: ["TOKEN"] })).toEqual([
+      { name: "TOKEN", default: undefined, required: true, fileSecret: true, description: "A token" },
+      { name: "MODE", default: "a", required: false, fileSecret: false, description: "The mode" },
+      { name: "COUNT", default: "1", required: false, fileSecret: false, description: "How many" },
+      { name: "ZONE", default: undefined, required: false, fileSecret: false, description: "A zone" },
+    ]);
+  });
+
+  it("reads a default through a transform's pipe, and a prefault's text; refuses a default with no .env spelling", () => {
+    const list = z.string().transform((text) => text.split(","));
+    const described = describeVariables(
+      { PIPED: z.string().default("x").transform((text) => text.length), PREFAULT: list.prefault("a,b") },
+      { PIPED: { description: "", expected: "" }, PREFAULT: { description: "", expected: "" } },
+    );
+    expect(described.map((variable) => variable.default)).toEqual(["x", "a,b"]);
+    expect(() => describeVariables({ PARSED: list.default(["a", "b"]) }, { PARSED: { description: "", expected: "" } })).toThrow(/PARSED's default is no \.env value/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { modelRef as configInitModelRef } from "../../../services/config-init/src/models.ts";
 import { loadSettings } from "../../../services/config-init/src/settings.ts";
-import { FAMILIES, familyChoice, MODELS, modelRef, parseChoice } from "../../../services/verify/src/models.ts";
+import { FAMILIES, familyChoice, MODELS, modelRef, parseChoice } from "../../../lib/models/src/index.ts";
 import { parseAgents } from "../../../services/verify/src/stack.ts";
 import { BASE_ENV } from "../../support/config-init-env.ts";
 import { fixture, stackOf } from "./fixtures.ts";

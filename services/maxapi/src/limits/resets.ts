@@ -1,9 +1,7 @@
 // What the usage windows (windows.ts) and extra usage (overage.ts) share: a timer per window that
 // fires at its reset, and which window holds back a request for a model family.
+import { FAMILY_OF_WINDOW } from "@clawbridge/limits";
 import type { Family } from "@clawbridge/models";
-
-/** Weekly windows of one model family hold back only that family: the other models still answer. */
-export const FAMILY_OF_WINDOW: Readonly<Record<string, Family>> = { seven_day_opus: "opus", seven_day_sonnet: "sonnet" };
 
 /** Whether `window` applies to a request for `family`. */
 export const holdsBack = (window: string, family: Family): boolean => {
