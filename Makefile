@@ -48,6 +48,10 @@ test-long: $(DEPS) $(LIB) ## Tests that wait for a clock: a cron job's catch-up 
 .PHONY: test
 test: lint typecheck test-unit test-containers ## Everything: lint, typecheck, unit and container tests
 
+.PHONY: docs-settings
+docs-settings: $(DEPS) $(LIB) ## Write docs/settings.md from the services' settings modules and the compose files
+	npm run docs:settings
+
 .PHONY: bench
 bench: $(DEPS) $(LIB) ## Benchmarks: normalizer through vs direct; maxapi first token and memory; bytes and cached prefix per request (needs Docker)
 	npm run bench

@@ -52,7 +52,7 @@ const help: Help<typeof shape> = {
   CATCHUP_POLL_MS: { description: "How often it looks at the cron jobs and the limits (ms)", expected: "a number of milliseconds (1 or more)" },
   CATCHUP_DELAY_MS: { description: "A job that failed on a spent window runs once more this long after the reset (ms)", expected: "a number of milliseconds (0 or more)" },
   CATCHUP_SPREAD_MS: { description: "The jobs due at one reset run this far apart (ms)", expected: "a number of milliseconds (0 or more)" },
-  STATE_DIR: { description: "Where its record of catch-up runs is kept (a volume: no failed slot runs twice, across restarts)", expected: "a directory" },
+  STATE_DIR: { description: "Where its ledger of catch-up runs and the notices' keys are kept (a volume: no failed slot runs twice, no notice is sent twice, across restarts)", expected: "a directory" },
   NOTICE_WEBHOOK_URL: {
     description: "A webhook taking JSON for notices (Slack, Discord, or ntfy's root URL with NOTICE_NTFY_TOPIC); empty: none",
     expected: "an http(s) URL (a Slack, Discord or ntfy webhook)",

@@ -114,7 +114,7 @@ const help: Help<typeof shape> = {
   },
   NOTICE_TO: { description: "The chat on NOTICE_CHANNEL", expected: "a chat: a Telegram chat id, or a Discord channel id" },
   FALLBACK_ANTHROPIC_API_KEY: {
-    description: `An Anthropic API key (${API_KEY_PREFIX}03-…): a turn the subscription refuses runs on the metered API instead (costs money); empty: no fallback`,
+    description: `An Anthropic API key (${API_KEY_PREFIX}03-…): a turn the subscription refuses runs on the metered API instead (costs money); empty: no fallback. A setup token here is refused`,
     expected: "an Anthropic API key",
   },
   FALLBACK_ANTHROPIC_BASE_URL: { description: "Where the metered fallback's requests go", expected: `an http(s) URL such as ${API_FALLBACK_BASE_URL}` },

@@ -47,7 +47,7 @@ const help: Help<typeof shape> = {
     description: "A CLI run still going after this long is stopped: 504, or an error event mid-stream (ms)",
     expected: "a number of milliseconds (1 or more); the normalizer's UPSTREAM_TIMEOUT_MS should be longer",
   },
-  RATE_LIMIT_RETRY_AFTER_SECONDS: { description: "Retry-After (seconds) sent with a 429 from Anthropic", expected: "a number of seconds (1 or more)" },
+  RATE_LIMIT_RETRY_AFTER_SECONDS: { description: "Retry-After (seconds) on Anthropic's short rate limit (a spent window's 429 gives the time to its reset)", expected: "a number of seconds (1 or more)" },
   WARM_POOL_SIZE: {
     description: "CLI processes started ahead, each waiting for one request (~130-150 MB each); busy and warm ones stay within MAX_CONCURRENCY; 0: off",
     expected: "a number of processes (0 or more; 0 turns warm processes off)",
@@ -55,7 +55,7 @@ const help: Help<typeof shape> = {
   WARM_IDLE_MS: { description: "After this long unused, a warm process is replaced by a fresh one (ms)", expected: "a number of milliseconds, 10000 or more" },
   MAX_CONCURRENCY: { description: "The normalizer's cap on requests at once: busy and warm CLI processes together stay within it", expected: "a number of requests (1 or more), the same as the normalizer's" },
   SYSTEM_PROMPT: {
-    description: "Where a request's system messages go: the model's system prompt (system-prompt), or the user message in <system> tags (in-user-message)",
+    description: "Where a request's system messages go: the model's system prompt (system-prompt), or the user message in `<system>` tags (in-user-message)",
     expected: "system-prompt (the request's system messages are the model's system prompt) or in-user-message (inside the user message, as claude-max-api did)",
   },
   EXTRA_USAGE: {
