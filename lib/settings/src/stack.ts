@@ -1,7 +1,8 @@
 // Facts about settings that more than one program reads. Where each service listens and how the
-// others reach it inside the stack; and the defaults of the variables make verify reads. verify
-// checks a stack's settings as its containers got them, where an empty variable means the default:
-// the owner's settings module takes its default from here, so verify falls back to the same value.
+// others reach it inside the stack; the defaults of variables that several services read (compose
+// gives them the same .env variable) or that make verify reads (it checks a stack's settings as the
+// containers got them, where an empty variable means the default). Each settings module takes such
+// a default from here, so it is written once.
 
 /** Each service's port inside its container (its default PORT). */
 export const PORTS = { maxapi: 3456, normalizer: 3457, catchup: 3458, gateway: 18789 } as const;
@@ -15,7 +16,10 @@ export const GATEWAY_URL = `http://gateway:${PORTS.gateway}`;
 
 export const AUTH_MODES = ["max-proxy", "setup-token"] as const;
 
-/** Defaults of variables whose owner is one service and which another program reads. */
+/** What becomes of a request's images: sent to the model, a short note instead, or refused (400). */
+export const IMAGE_POLICIES = ["send", "placeholder", "reject"] as const;
+export type ImagePolicy = (typeof IMAGE_POLICIES)[number];
+
 export const DEFAULTS = {
   /** config-init's and the catch-up's (compose gives both the same value). */
   AUTH_MODE: "max-proxy",
@@ -29,6 +33,14 @@ export const DEFAULTS = {
   WARM_POOL_SIZE: 2,
   /** maxapi stops a CLI run after CLI_TIMEOUT_MS; the normalizer waits a little longer. */
   CLI_TIMEOUT_MS: 300_000,
+  /** The normalizer's cap on requests at once; maxapi keeps busy and warm CLI processes within it. */
+  MAX_CONCURRENCY: 4,
+  /** Anthropic's own request limit, the normalizer's and maxapi's: room for a few images at 5 MB each. */
+  MAX_BODY_BYTES: 32 * 1024 * 1024,
+  /** The normalizer's, and config-init's (the proxy's models take images only under send). */
+  IMAGE_POLICY: "send",
+  /** How long requests in flight may finish after a stop signal (maxapi's and the normalizer's). */
+  SHUTDOWN_TIMEOUT_MS: 25_000,
 } as const satisfies Record<string, string | number>;
 
 /** The normalizer waits for maxapi a little longer than maxapi waits for the CLI, so maxapi's 504 gets through. */

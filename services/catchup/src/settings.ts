@@ -1,6 +1,7 @@
 // Environment → typed settings, parsed once at start (lib/settings: every problem in one plain
 // sentence, all of them on the first start).
 import {
+  checkNoticeChat,
   common,
   commonHelp,
   describeVariables,
@@ -20,7 +21,7 @@ export { SettingsError };
 // What each variable does is in `help` below (its description); comments here say why.
 const shape = {
   PORT: common.port(PORTS.catchup),
-  HOST: z.string().default("0.0.0.0"),
+  HOST: common.host(),
   // its admin-http-rpc plugin (config-init turns it on) takes cron calls over HTTP
   GATEWAY_URL: z.url({ protocol: /^https?$/ }).default(GATEWAY_URL),
   OPENCLAW_GATEWAY_TOKEN: common.key(),
@@ -37,7 +38,7 @@ const shape = {
   // notices are off until one of these is set
   NOTICE_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   NOTICE_NTFY_TOPIC: z.string().optional(),
-  NOTICE_CHANNEL: z.enum(["telegram", "discord"]).optional(),
+  NOTICE_CHANNEL: common.noticeChannel(),
   NOTICE_TO: z.string().optional(),
   LOG_LEVEL: common.logLevel(),
 };
@@ -58,17 +59,14 @@ const help: Help<typeof shape> = {
     expected: "an http(s) URL (a Slack, Discord or ntfy webhook)",
   },
   NOTICE_NTFY_TOPIC: { description: "The ntfy topic, when NOTICE_WEBHOOK_URL is an ntfy server", expected: "an ntfy topic" },
-  NOTICE_CHANNEL: { description: "OpenClaw channel the notices also go to, through OpenClaw's own delivery; empty: none", expected: "telegram or discord" },
-  NOTICE_TO: { description: "The chat on NOTICE_CHANNEL", expected: "a chat: a Telegram chat id, or a Discord channel id" },
+  NOTICE_CHANNEL: { ...commonHelp.NOTICE_CHANNEL, description: "OpenClaw channel the notices also go to, through OpenClaw's own delivery; empty: none" },
 };
 
 export type Settings = z.infer<z.ZodObject<typeof shape>>;
 
 const options: ReadOptions<typeof shape> = {
   fileSecrets: ["OPENCLAW_GATEWAY_TOKEN", "PROXY_API_KEY", "NOTICE_WEBHOOK_URL"],
-  check: (settings, report) => {
-    if (settings.NOTICE_CHANNEL !== undefined && settings.NOTICE_TO === undefined) report("NOTICE_TO", `is not set, and NOTICE_CHANNEL is ${settings.NOTICE_CHANNEL}`, "set the chat notices go to, or leave NOTICE_CHANNEL empty");
-  },
+  check: checkNoticeChat,
 };
 
 /** Parses the environment; throws SettingsError naming every bad variable (never its value). */

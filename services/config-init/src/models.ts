@@ -20,11 +20,10 @@ import {
   type ModelChoice,
   type ModelFacts,
 } from "@clawbridge/models";
+import type { ImagePolicy } from "@clawbridge/settings";
 
 export { modelRef, PROXY_PROVIDER, type AuthMode, type ModelChoice };
 
-/** The normalizer's IMAGE_POLICY: whether images reach the proxy's models. */
-export type ImagePolicy = "send" | "placeholder" | "reject";
 
 /** A choice's id for the metered fallback: OpenClaw's catalogue runs it, or else its family's newest there. */
 const apiFallbackId = (choice: ModelChoice): string => openclawId("setup-token", choice) ?? newestOf(choice.family, (model) => model.inOpenClaw).id;

@@ -2,6 +2,7 @@
 // every problem in one plain sentence, naming the variable, never its value).
 import {
   API_KEY_PREFIX,
+  checkNoticeChat,
   common,
   commonHelp,
   DEFAULTS,
@@ -66,7 +67,7 @@ const shape = {
     })
     .default("UTC"),
   NORMALIZER_URL: z.url({ protocol: /^https?$/ }).default(NORMALIZER_URL),
-  IMAGE_POLICY: z.enum(["send", "placeholder", "reject"]).default("send"),
+  IMAGE_POLICY: common.imagePolicy(),
   PROXY_API_KEY: common.key().optional(),
   // checked below, and only in setup-token mode: in max-proxy mode it is maxapi's, not ours
   CLAUDE_SETUP_TOKEN: z.string().optional(),
@@ -74,7 +75,7 @@ const shape = {
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/).optional(),
   DISCORD_BOT_TOKEN: z.string().min(20).optional(),
   // the channel and chat notices go to (the catch-up service's, and OpenClaw's alerts of failing cron jobs)
-  NOTICE_CHANNEL: z.enum(["telegram", "discord"]).optional(),
+  NOTICE_CHANNEL: common.noticeChannel(),
   NOTICE_TO: z.string().optional(),
   // checked below: the metered fallback's key, off when unset
   FALLBACK_ANTHROPIC_API_KEY: z.string().optional(),
@@ -95,7 +96,7 @@ const help: Help<typeof shape> = {
   HEARTBEAT_MODEL: { description: "Model of the heartbeat", expected: MODEL_WORDS },
   TIMEZONE: { description: "IANA time zone of the agents", expected: "an IANA time zone such as Europe/Berlin" },
   NORMALIZER_URL: { description: "The normalizer as the gateway reaches it (a proxy host's address when it runs on another machine)", expected: `an http(s) URL such as ${NORMALIZER_URL}` },
-  IMAGE_POLICY: { description: "Whether the proxy's models take images: they do only under send (the normalizer's IMAGE_POLICY)", expected: "send, placeholder or reject" },
+  IMAGE_POLICY: { ...commonHelp.IMAGE_POLICY, description: "Whether the proxy's models take images: they do only under send (the normalizer's IMAGE_POLICY)" },
   PROXY_API_KEY: {
     description: "Key the gateway presents to the normalizer (Authorization: Bearer); AUTH_MODE=max-proxy needs it",
     expected: KEY_EXPECTED,
@@ -108,11 +109,8 @@ const help: Help<typeof shape> = {
   OPENCLAW_GATEWAY_TOKEN: { description: "Token the clients of the OpenClaw gateway (its CLI, the control UI, the catch-up) present", expected: KEY_EXPECTED, fix: MAKE_SETUP },
   TELEGRAM_BOT_TOKEN: { description: "Telegram bot token (from @BotFather); set, the Telegram channel is on", expected: "a Telegram bot token (123456:ABC..., from @BotFather)" },
   DISCORD_BOT_TOKEN: { description: "Discord bot token; set, the Discord channel is on", expected: "a Discord bot token (20 or more characters)" },
-  NOTICE_CHANNEL: {
-    description: "Channel where OpenClaw announces cron jobs that keep failing, and the catch-up's notices go (its bot token set)",
-    expected: "telegram or discord",
-  },
-  NOTICE_TO: { description: "The chat on NOTICE_CHANNEL", expected: "a chat: a Telegram chat id, or a Discord channel id" },
+  NOTICE_CHANNEL: { ...commonHelp.NOTICE_CHANNEL, description: "Channel where OpenClaw announces cron jobs that keep failing, and the catch-up's notices go (its bot token set)" },
+  NOTICE_TO: commonHelp.NOTICE_TO,
   FALLBACK_ANTHROPIC_API_KEY: {
     description: `An Anthropic API key (${API_KEY_PREFIX}03-…): a turn the subscription refuses runs on the metered API instead (costs money); empty: no fallback. A setup token here is refused`,
     expected: "an Anthropic API key",
@@ -134,7 +132,7 @@ const options: ReadOptions<typeof shape> = {
     if (channel !== undefined) {
       const token = channel === "telegram" ? "TELEGRAM_BOT_TOKEN" : "DISCORD_BOT_TOKEN";
       if (!settings[token]) report("NOTICE_CHANNEL", `is ${channel}, and ${token} is not set`, `set ${token}, or leave NOTICE_CHANNEL empty`);
-      if (settings.NOTICE_TO === undefined) report("NOTICE_TO", `is not set, and NOTICE_CHANNEL is ${channel}`, "set the chat notices go to, or leave NOTICE_CHANNEL empty");
+      checkNoticeChat(settings, report);
     }
     const apiKey = settings.FALLBACK_ANTHROPIC_API_KEY;
     const getKey = "create an API key at console.anthropic.com (it is billed per token), or leave the variable empty to turn the fallback off";

@@ -11,17 +11,16 @@ const SETUP_TOKEN = new RegExp(`^${SETUP_TOKEN_PREFIX}[\\w-]{8,}$`);
 // What each variable does is in `help` below (its description); comments here say why.
 const shape = {
   PORT: common.port(PORTS.maxapi),
-  HOST: z.string().default("0.0.0.0"),
+  HOST: common.host(),
   CLI_WORKDIR: z.string().default("/srv/claude-work"),
-  CLI_TIMEOUT_MS: common.positiveInt(DEFAULTS.CLI_TIMEOUT_MS),
+  CLI_TIMEOUT_MS: common.cliTimeoutMs(),
   RATE_LIMIT_RETRY_AFTER_SECONDS: common.positiveInt(30),
-  // Anthropic's own 32 MiB request limit, as the normalizer's
-  MAX_BODY_BYTES: common.positiveInt(32 * 1024 * 1024),
-  SHUTDOWN_TIMEOUT_MS: common.nonNegativeInt(25_000),
+  MAX_BODY_BYTES: common.maxBodyBytes(),
+  SHUTDOWN_TIMEOUT_MS: common.shutdownTimeoutMs(),
   // warm/pool.ts
   WARM_POOL_SIZE: common.nonNegativeInt(DEFAULTS.WARM_POOL_SIZE),
   WARM_IDLE_MS: z.coerce.number().int().min(10_000).default(300_000), // each replacement costs a CLI start
-  MAX_CONCURRENCY: common.positiveInt(4),
+  MAX_CONCURRENCY: common.maxConcurrency(),
   // cli/input.ts
   SYSTEM_PROMPT: z.enum(["system-prompt", "in-user-message"]).default("system-prompt"),
   // limits/overage.ts

@@ -5,13 +5,13 @@
 // on to maxapi, which offers them to the model; `tool_choice: "none"` drops them. Earlier calls and
 // their results become plain sentences (not a syntax the model could imitate instead of calling).
 import { acceptedInWords } from "@clawbridge/models";
+import type { ImagePolicy } from "@clawbridge/settings";
 import { invalidRequest, isSessionUser, mostSpecificIssue, paramName } from "@clawbridge/openai";
 import { checkImage, IMAGE_LIMITS } from "./images.ts";
 import { resolveModel, type ModelAliases } from "./models.ts";
 import { chatRequestSchema, type ChatRequest, type Content, type ContentPart, type Message } from "./request-schema.ts";
 
 /** send: images go to the model; placeholder: a text note instead; reject: a 400. */
-export type ImagePolicy = "send" | "placeholder" | "reject";
 
 export interface NormalizeOptions {
   imagePolicy: ImagePolicy;

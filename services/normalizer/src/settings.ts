@@ -3,7 +3,6 @@
 import {
   common,
   commonHelp,
-  DEFAULTS,
   describeVariables,
   KEY_EXPECTED,
   MAKE_SETUP,
@@ -12,28 +11,25 @@ import {
   readSettings,
   SettingsError,
   type Help,
+  type ImagePolicy,
   type ReadOptions,
   UPSTREAM_TIMEOUT_MARGIN_MS,
 } from "@clawbridge/settings";
 import { z } from "zod";
 import { parseModelAliases, type ModelAliases } from "./models.ts";
-import type { ImagePolicy } from "./normalize.ts";
 
 export { SettingsError };
-
-const MIB = 1024 * 1024;
 
 // What each variable does is in `help` below (its description); comments here say why.
 const shape = {
   PORT: common.port(PORTS.normalizer),
-  HOST: z.string().default("0.0.0.0"),
+  HOST: common.host(),
   UPSTREAM_URL: z.url({ protocol: /^https?$/ }).default(MAXAPI_URL),
   PROXY_API_KEY: common.key().optional(),
   // compose sets it where it publishes this port (NORMALIZER_BIND:NORMALIZER_PORT)
   PUBLISHED_ON: z.string().optional(),
-  // Anthropic's own limit on a request: room for a few images at their 5 MB each
-  MAX_BODY_BYTES: common.positiveInt(32 * MIB),
-  IMAGE_POLICY: z.enum(["send", "placeholder", "reject"]).default("send"),
+  MAX_BODY_BYTES: common.maxBodyBytes(),
+  IMAGE_POLICY: common.imagePolicy(),
   MODEL_ALIASES: z
     .string()
     .default("")
@@ -45,14 +41,14 @@ const shape = {
         return z.NEVER;
       }
     }),
-  MAX_CONCURRENCY: common.positiveInt(4),
+  MAX_CONCURRENCY: common.maxConcurrency(),
   MAX_QUEUE: common.nonNegativeInt(64),
   QUEUE_TIMEOUT_MS: common.positiveInt(60_000),
   // maxapi's, so that a silent upstream is cut a little after maxapi stops the CLI run, and
   // maxapi's own 504 gets through
-  CLI_TIMEOUT_MS: common.positiveInt(DEFAULTS.CLI_TIMEOUT_MS),
+  CLI_TIMEOUT_MS: common.cliTimeoutMs(),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
-  SHUTDOWN_TIMEOUT_MS: common.nonNegativeInt(25_000),
+  SHUTDOWN_TIMEOUT_MS: common.shutdownTimeoutMs(),
   LOG_LEVEL: common.logLevel(),
 };
 
@@ -67,8 +63,8 @@ const help: Help<typeof shape> = {
   PUBLISHED_ON: { description: "Where compose publishes this port beyond the machine; set, PROXY_API_KEY is required", expected: "an address" },
   MAX_BODY_BYTES: { ...commonHelp.MAX_BODY_BYTES, description: "Largest request body accepted (bytes); a larger one gets 413. 32 MiB is Anthropic's own limit" },
   IMAGE_POLICY: {
+    ...commonHelp.IMAGE_POLICY,
     description: "Images: send (to the model; remote URLs are refused, never fetched), placeholder (a short note instead) or reject (400)",
-    expected: "send, placeholder or reject",
   },
   MODEL_ALIASES: { description: "Extra model ids, comma-separated alias=target; a target is a family or an exact id", expected: "a list such as gpt-4o=sonnet,fast=haiku,stable=claude-opus-4-8" },
   MAX_CONCURRENCY: { description: "Chat requests run upstream at once (each a Claude Code CLI process of ~200 MB)", expected: "a whole number of 1 or more" },

@@ -75,6 +75,23 @@ describe("the compose files", () => {
   });
 });
 
+describe("the images", () => {
+  // an image's ENV sets a variable for `docker run` without compose (and for `docker exec`)
+  const IMAGES: Readonly<Record<string, string>> = { maxapi: "Dockerfile.maxapi", normalizer: "Dockerfile.normalizer", catchup: "Dockerfile.catchup", "config-init": "Dockerfile.gateway" };
+
+  it("set a service's variable, if at all, to its default", () => {
+    const wrong = Object.entries(IMAGES).flatMap(([service, dockerfile]) => {
+      const instructions = readText(dockerfile).replace(/\\\n/g, " ").split("\n").filter((line) => line.startsWith("ENV "));
+      const set = instructions.flatMap((line) => [...line.matchAll(/([A-Z_][A-Z0-9_]*)=(\S+)/g)].map(([, name = "", value = ""]) => ({ name, value })));
+      return set.flatMap(({ name, value }) => {
+        const variable = settingsOf(service)?.variables.find((candidate) => candidate.name === name);
+        return variable && variable.default !== value ? [`${dockerfile}: ENV ${name}=${value}, ${service}'s default is ${variable.default ?? "none"}`] : [];
+      });
+    });
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe("the gateway", () => {
   it("gets in docker-compose.yml each variable openclaw.json refers to, and no other", () => {
     const gateway = readCompose(COMPOSE_FILE).services.gateway ?? {};
