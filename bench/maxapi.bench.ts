@@ -20,6 +20,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { MAXAPI_METRICS as M } from "@clawbridge/limits";
+import { PORTS } from "@clawbridge/settings";
 import { dataUrl, imagePart, png } from "../test/support/images.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -169,8 +170,8 @@ async function warmAgainstCold(coldUrl: string, warmUrl: string, mockUrl: string
 
 async function main(): Promise<void> {
   docker(...COMPOSE, "up", "-d", "--build", "mock-anthropic", "maxapi", "maxapi-warm"); // maxapi starts once the mock is healthy
-  const maxapiUrl = endpoint("maxapi", 3456);
-  const warmUrl = endpoint("maxapi-warm", 3456);
+  const maxapiUrl = endpoint("maxapi", PORTS.maxapi);
+  const warmUrl = endpoint("maxapi-warm", PORTS.maxapi);
   const mockUrl = endpoint("mock-anthropic", 8080);
   const containerId = docker(...COMPOSE, "ps", "-q", "--no-trunc", "maxapi");
   const warmId = docker(...COMPOSE, "ps", "-q", "--no-trunc", "maxapi-warm");

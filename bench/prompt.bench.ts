@@ -12,6 +12,7 @@
 //   node bench/prompt.bench.ts        env: BENCH_PROMPT_N (default 3), BENCH_PROMPT_PARTS (conversation,option2,option1)
 import { execFileSync } from "node:child_process";
 import OpenAI from "openai";
+import { PORTS } from "@clawbridge/settings";
 import { cachePrefixShares, requestBytes, summarize } from "../test/support/cache-prefix.ts";
 import type { RecordedPrompt } from "../test/support/mock-anthropic-api.ts";
 import { marker } from "../test/support/marker.ts";
@@ -57,7 +58,7 @@ async function conversation(): Promise<string[]> {
     const mock = new MockAnthropicClient(`http://127.0.0.1:${port(PROMPT_COMPOSE, "mock-anthropic", 8080)}`);
     const rows: string[] = [];
     for (const [setting, service] of [["system-prompt", "normalizer"], ["in-user-message", "normalizer-user-message"]] as const) {
-      const client = new OpenAI({ baseURL: `http://127.0.0.1:${port(PROMPT_COMPOSE, service, 3457)}/v1`, apiKey: "container-test-key-0123456789", maxRetries: 0 });
+      const client = new OpenAI({ baseURL: `http://127.0.0.1:${port(PROMPT_COMPOSE, service, PORTS.normalizer)}/v1`, apiKey: "container-test-key-0123456789", maxRetries: 0 });
       const runs: Figures[] = [];
       const generic: Figures[] = [];
       for (let i = 0; i < N; i++) {

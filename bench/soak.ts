@@ -62,7 +62,7 @@ const ENV: Record<string, string> = {
   ),
   FALLBACK_ANTHROPIC_API_KEY: "",
 };
-const GATEWAY_URL = "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789";
+const GATEWAY_URL = `OPENCLAW_GATEWAY_URL=ws://127.0.0.1:${PORTS.gateway}`;
 
 let slot0: number | undefined;
 const stamp = () => {

@@ -1,9 +1,10 @@
 // Container healthcheck: healthy when the server answers and the CLI has credentials. Prints the
 // fix when it has none (shown by `docker inspect` and `make verify`).
+import { PORTS } from "@clawbridge/settings";
 import { AUTH_FIX, cliAuthStatus } from "./cli/auth.ts";
 import { loadSettings } from "./settings.ts";
 
-const port = process.env.PORT || "3456";
+const port = process.env.PORT || String(PORTS.maxapi);
 try {
   const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2_000) });
   if (!response.ok) throw new Error(`/health answered ${response.status}`);
