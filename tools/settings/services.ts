@@ -19,10 +19,10 @@ export interface ServiceSettings {
 
 /** The services with a settings module, in the order of docs/settings.md. */
 export const SERVICE_SETTINGS: readonly ServiceSettings[] = [
-  { service: "config-init", summary: "Renders and validates openclaw.json, then exits (on Swarm: first in the gateway's task)", variables: configInit },
-  { service: "maxapi", summary: "claude-max-api's OpenAI-style API, answered by the Claude Code CLI", variables: maxapi },
-  { service: "normalizer", summary: "The OpenAI-compatible proxy in front of maxapi", variables: normalizer },
-  { service: "catchup", summary: "Runs a cron job that failed on a spent usage window once more after the reset; the notices", variables: catchup },
+  { service: "config-init", summary: "Renders and validates openclaw.json, then exits (on Swarm: first in the gateway's task)", variables: configInit() },
+  { service: "maxapi", summary: "claude-max-api's OpenAI-style API, answered by the Claude Code CLI", variables: maxapi() },
+  { service: "normalizer", summary: "The OpenAI-compatible proxy in front of maxapi", variables: normalizer() },
+  { service: "catchup", summary: "Runs a cron job that failed on a spent usage window once more after the reset; the notices", variables: catchup() },
 ];
 
 export const settingsOf = (service: string): ServiceSettings | undefined => SERVICE_SETTINGS.find((settings) => settings.service === service);
@@ -37,5 +37,5 @@ export function configReferences(): string[] {
 /** The gateway's variables: config-init's, those openclaw.json refers to. */
 export function gatewayVariables(): VariableReference[] {
   const referred = new Set(configReferences());
-  return configInit.filter((variable) => referred.has(variable.name));
+  return configInit().filter((variable) => referred.has(variable.name));
 }

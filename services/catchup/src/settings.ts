@@ -13,6 +13,7 @@ import {
   SettingsError,
   type Help,
   type ReadOptions,
+  type VariableReference,
 } from "@clawbridge/settings";
 import { z } from "zod";
 
@@ -74,5 +75,5 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return readSettings(shape, help, env, options);
 }
 
-/** The catch-up's variables as data (docs/settings.md). */
-export const variables = describeVariables(shape, help, options);
+/** The catch-up's variables as data (docs/settings.md); made when asked, never at start. */
+export const variables = (): VariableReference[] => describeVariables(shape, help, options);

@@ -17,6 +17,7 @@ import {
   SETUP_TOKEN_PREFIX,
   type Help,
   type ReadOptions,
+  type VariableReference,
 } from "@clawbridge/settings";
 import { z } from "zod";
 import { acceptedInWords, agentEntries, choiceId, isValidAgent, parseChoice } from "@clawbridge/models";
@@ -171,5 +172,5 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return readSettings(shape, help, env, options);
 }
 
-/** config-init's variables as data (docs/settings.md). */
-export const variables = describeVariables(shape, help, options);
+/** config-init's variables as data (docs/settings.md); made when asked, never at start. */
+export const variables = (): VariableReference[] => describeVariables(shape, help, options);

@@ -1,6 +1,6 @@
 // Environment → maxapi's settings, parsed once (lib/settings: every problem in one plain sentence,
 // all of them at once).
-import { common, commonHelp, DEFAULTS, describeVariables, PORTS, readSettings, SettingsError, SETUP_TOKEN_PREFIX, type Help, type ReadOptions } from "@clawbridge/settings";
+import { common, commonHelp, DEFAULTS, describeVariables, PORTS, readSettings, SettingsError, SETUP_TOKEN_PREFIX, type Help, type ReadOptions, type VariableReference } from "@clawbridge/settings";
 import { z } from "zod";
 import { EXTRA_USAGE_VALUES } from "./limits/overage.ts";
 
@@ -87,5 +87,5 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return readSettings(shape, help, env, options);
 }
 
-/** maxapi's variables as data (docs/settings.md). */
-export const variables = describeVariables(shape, help, options);
+/** maxapi's variables as data (docs/settings.md); made when asked, never at start. */
+export const variables = (): VariableReference[] => describeVariables(shape, help, options);

@@ -13,6 +13,7 @@ import {
   type Help,
   type ImagePolicy,
   type ReadOptions,
+  type VariableReference,
   UPSTREAM_TIMEOUT_MARGIN_MS,
 } from "@clawbridge/settings";
 import { z } from "zod";
@@ -87,8 +88,8 @@ const options: ReadOptions<typeof shape> = {
   },
 };
 
-/** The normalizer's variables as data (docs/settings.md). */
-export const variables = describeVariables(shape, help, options);
+/** The normalizer's variables as data (docs/settings.md); made when asked, never at start. */
+export const variables = (): VariableReference[] => describeVariables(shape, help, options);
 
 export interface Settings {
   port: number;
