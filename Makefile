@@ -45,8 +45,15 @@ test-containers: $(DEPS) $(LIB) ## Container tests: build the images and run the
 test-long: $(DEPS) $(LIB) ## Tests that wait for a clock: a cron job's catch-up after a spent window, the notices (about 20 min; needs Docker)
 	npm run test:containers-long
 
+# The two container projects side by side, in two processes (vitest runs its projects one after the
+# other here): the long one mostly waits for a clock, so beside the others it adds little time.
+# Each project's output is printed whole when it ends.
+.PHONY: test-all-containers
+test-all-containers: $(DEPS) $(LIB)
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-containers test-long
+
 .PHONY: test
-test: lint typecheck test-unit test-containers ## Everything: lint, typecheck, unit and container tests
+test: lint typecheck test-unit test-all-containers ## Everything: lint, typecheck, unit tests, the container tests and the long ones
 
 .PHONY: docs-settings
 docs-settings: $(DEPS) $(LIB) ## Write docs/settings.md from the services' settings modules and the compose files

@@ -21,8 +21,8 @@ export default defineConfig({
         },
       },
       {
-        // tests that mostly wait for the clock (a usage window's reset): `make test-long`, not yet in
-        // `make test` (one of its last two runs had no catch-up run after the reset, cause not found)
+        // tests that mostly wait for the clock (a usage window's reset): `make test-long`; `make test`
+        // runs it in a process of its own beside `containers`
         test: {
           name: "containers-long",
           include: ["test/containers/long/*.test.ts"],

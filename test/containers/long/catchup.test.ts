@@ -27,13 +27,14 @@ const MINUTE = 60_000;
 interface Run {
   status?: string;
   runAtMs?: number;
+  durationMs?: number;
   runId?: string;
   error?: string;
 }
 interface JobState {
   id: string;
   enabled: boolean;
-  state: { lastRunStatus?: string; nextRunAtMs?: number; consecutiveErrors?: number; autoDisabled?: unknown; lastError?: string };
+  state: { lastRunStatus?: string; nextRunAtMs?: number; runningAtMs?: number; consecutiveErrors?: number; autoDisabled?: unknown; lastError?: string };
 }
 
 let stack: StartedDockerComposeEnvironment;
@@ -63,6 +64,8 @@ beforeAll(async () => {
 afterAll(async () => {
   // what the catch-up did, for a failure's reader (the stack goes away below)
   console.log(`the catch-up's log:\n${docker("logs", "--tail", "80", stack.getContainer("catchup-1").getId())}`);
+  const maxapiLog = docker("logs", stack.getContainer("maxapi-1").getId()).split("\n");
+  console.log(`maxapi's requests that were not answered 200:\n${maxapiLog.filter((line) => /"status":(?!200)\d+/.test(line)).slice(-40).map((line) => line.slice(0, 400)).join("\n")}`);
   await stack.down({ removeVolumes: true });
 });
 
@@ -89,6 +92,15 @@ const lastPass = () => {
   const metrics = docker("exec", stack.getContainer("catchup-1").getId(), "node", "-e", "fetch('http://127.0.0.1:3458/metrics').then(r => r.text()).then(t => process.stdout.write(t))");
   return Number(/^catchup_last_pass_seconds (\d+)$/m.exec(metrics)?.[1] ?? 0);
 };
+/** Each job's runs and state, for a failure's reader: when each run started and ended, and why it failed. */
+async function report(m: number, jobs: Record<string, string>) {
+  const at = (ms: number | undefined) => (ms === undefined ? "-" : `M${ms < m ? "-" : "+"}${Math.round(Math.abs(ms - m) / 1000)}s`);
+  for (const [name, id] of Object.entries(jobs)) {
+    const runs = (await runsOf(id)).map((r) => `  ${at(r.runAtMs)} ${r.status ?? "?"} ${String(r.durationMs ?? "?")} ms ${(r.error ?? "").slice(0, 160)}`);
+    const { enabled, state } = await jobOf(id);
+    console.log(`${name}: enabled ${String(enabled)}, running since ${at(state.runningAtMs)}, next ${at(state.nextRunAtMs)}\n${runs.join("\n")}`);
+  }
+}
 const told = (event: string, since: number) => until(`a ${event} notice`, async () => (await noticesOf(event, since)).length > 0 || undefined, 120, 1000);
 
 describe("a cron job that meets a spent window runs once more after the reset; notices", () => {
@@ -113,6 +125,7 @@ describe("a cron job that meets a spent window runs once more after the reset; n
     await until("the reset", () => Date.now() >= reset || undefined, 1200, 1000);
     const failedBefore = await Promise.all([hourly, oneShot, worn].map(async (id) => (await runsOf(id)).filter((r) => r.status === "error" && (r.runAtMs ?? 0) < reset).length));
     console.log(`failed runs before the reset (hourly, one-shot, worn): ${failedBefore.join(", ")}`);
+    await report(m, { hourly, oneShot, worn });
     for (const count of failedBefore) expect(count, "each job's slot failed").toBeGreaterThanOrEqual(1);
     expect(failedBefore[2], "the worn job's one failure").toBe(1);
     if (failedBefore[1] === 4) expect((await jobOf(oneShot)).enabled, "after its three retries OpenClaw switched the one-shot job off").toBe(false);
@@ -122,7 +135,10 @@ describe("a cron job that meets a spent window runs once more after the reset; n
     await until("one successful run of each job after the reset", async () => {
       const ok = await Promise.all([hourly, oneShot, worn].map(succeeded));
       return ok.every((runs) => runs.length > 0) && ok;
-    }, 90, 5_000);
+    }, 90, 5_000).catch(async (error: unknown) => {
+      await report(m, { hourly, oneShot, worn });
+      throw error;
+    });
     // the later of the end of 6 minutes and now: a second run would have come by then
     await until("6 minutes after the reset", () => Date.now() >= reset + 6 * MINUTE || undefined, 600, 1_000);
 
@@ -161,7 +177,7 @@ describe("a cron job that meets a spent window runs once more after the reset; n
 
     const catchUpLog = docker("logs", stack.getContainer("catchup-1").getId());
     // (pino's JSON lines: the job's name in escaped quotes)
-    expect(catchUpLog.match(/catchup-(hourly|once|worn)\\": catch-up run done/g), "one done line per job").toHaveLength(3);
+    expect(catchUpLog.match(/"event":"done".*catchup-(hourly|once|worn)\\": catch-up run done/g), "one done line per job").toHaveLength(3);
     expect(catchUpLog).toMatch(/catchup-worn\\": switched back on/);
     expect(catchUpLog).not.toContain("stack-test-gateway-token");
   });
