@@ -90,7 +90,7 @@ push: ## Build the images and push them to a registry: make push REGISTRY=regist
 	done
 
 .PHONY: deploy
-deploy: ## Deploy compose.swarm.yml to Docker Swarm with .env's settings (REGISTRY=..., PUBLISH=1: see README)
+deploy: ## Deploy compose.swarm.yml to Docker Swarm with .env's settings (REGISTRY=..., PUBLISH=1: see docs/operations.md, "With Docker Swarm")
 	REGISTRY="$(REGISTRY)" PUBLISH="$(PUBLISH)" bin/swarm-deploy
 
 .PHONY: down

@@ -2,7 +2,7 @@
 // the images already built and an empty state volume (config-init's first run), and the images' sizes.
 // It runs the product docker-compose.yml with the test override (mock Anthropic API, no route out),
 // with the shipped healthcheck timings (checked every second while starting: start_interval) and
-// without start_interval (checked every 10 s from the start, as before Docker Engine 25). Then an
+// without start_interval (checked every 10 s from the start, as a Docker Engine older than 25 does). Then an
 // OpenClaw agent turn with two tool round trips (three model requests: exec, exec, the answer) through
 // the whole stack, with maxapi's default warm pool and with WARM_POOL_SIZE=0, BENCH_AGENT_N each.
 //   node bench/stack.bench.ts        env: BENCH_STACK_ROUNDS (default 3), BENCH_AGENT_N (20)

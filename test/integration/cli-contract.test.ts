@@ -2,7 +2,7 @@
 // every recorded transcript of test/fixtures/cli/ replayed against the in-process mock Anthropic API,
 // and nothing maxapi reads may differ from the recordings. Then the same check fed a recording
 // altered by hand, which it must fail. `make claude-code VERSION=...` runs this check on another
-// release (README, "Moving to a newer Claude Code").
+// release (docs/operations.md, "Moving to a newer Claude Code").
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

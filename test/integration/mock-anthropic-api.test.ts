@@ -1074,7 +1074,7 @@ describe("the mock's own HTTP surface", () => {
     expect(slow.flatMap((event) => event.delta?.thinking ?? event.delta?.text ?? [])).toEqual(["abc", "def", "x", "yz"]);
   });
 
-  it("stopReason max_tokens: the answer as set, then stop_reason max_tokens; left out, end_turn or tool_use as before", async () => {
+  it("stopReason max_tokens: the answer as set, then stop_reason max_tokens; left out, tool_use after calls, else end_turn", async () => {
     const mock = await startMock("ok", { answer: "Cut here", stopReason: "max_tokens" });
     expect(await (await post(mock)).json()).toMatchObject({ content: [{ type: "text", text: "Cut here" }], stop_reason: "max_tokens" });
     let events = await streamed(await post(mock, { stream: true }));

@@ -51,7 +51,7 @@ export function modelRow(model: string, result: RunResult, dc: Commands): Row {
     const needed = /make claude-code VERSION=([\w.<> -]+?)`/.exec(probe.error)?.[1] ?? "<newer version>";
     return fail(check, detail, `make claude-code VERSION=${needed} (moves the stack to that Claude Code after its contract check), or choose another model in .env`);
   }
-  if (probe.errorCode === "model_not_found") return fail(check, detail, "choose another model in .env (README, Choosing a model), or ask Anthropic for access to this one; then docker compose up -d");
+  if (probe.errorCode === "model_not_found") return fail(check, detail, 'choose another model in .env (docs/operations.md, "Choosing a model"), or ask Anthropic for access to this one; then docker compose up -d');
   if (probe.status === 429) return fail(check, detail, "the subscription's usage limit: see the usage rows, then run make verify again");
   return fail(check, detail, dc.logs("normalizer maxapi", 50));
 }

@@ -25,7 +25,7 @@ const isOff = (value: string | undefined) => /^(0|false|no|off)$/i.test((value ?
 async function loadSwarm(target: SwarmTarget): Promise<Context | Row> {
   target.secrets = secretValues([readEnvFile(resolve(ROOT, process.env.ENV_FILE ?? ".env"))]);
   const loaded = await target.load();
-  if ("error" in loaded) return fail("stack", loaded.error, "deploy it with make deploy (see README, Several machines), or run make verify without STACK for a compose project");
+  if ("error" in loaded) return fail("stack", loaded.error, 'deploy it with make deploy (see docs/operations.md, "With Docker Swarm"), or run make verify without STACK for a compose project');
   return { target, ...loaded };
 }
 

@@ -95,7 +95,7 @@ export function windowRow(w: UsageWindow, nowMs: number, dc: Commands, fallback:
       : `, or set the optional ${FALLBACK_KEY} in .env (the metered API, paid) and run ${dc.up()}`;
     const family = familyOfWindow(w.window);
     const requests = family === undefined ? "requests are" : `${family} requests are`;
-    return fail(check, `spent: ${requests} refused ${until}; ${refused}`, `${waiting}${meanwhile}; see README, Troubleshooting, "Usage limits"`);
+    return fail(check, `spent: ${requests} refused ${until}; ${refused}`, `${waiting}${meanwhile}; see docs/operations.md, "Usage limits"`);
   }
   if (w.spent) return ok(check, `was spent until ${reset}, which has passed: requests go to Anthropic again`);
   if (w.resetsAtMs !== undefined && !future) return ok(check, `${used} before its reset at ${reset} (the next answer updates it)`);
@@ -118,7 +118,7 @@ export function usageWindowRows(metrics: Metrics, nowMs: number, dc: Commands, f
 const BILLING_FIX =
   "Anthropic decided these requests draw on extra usage, not on your plan (not a fault: they are not retried). Options: " +
   `turn on extra usage for the account (claude.ai/settings/usage, paid), set an Anthropic API key as a metered fallback (${FALLBACK_KEY}), ` +
-  'or use Option 1 (AUTH_MODE=setup-token); none of them is sure to avoid it. See README, Troubleshooting, "Billing refusals"';
+  'or use Option 1 (AUTH_MODE=setup-token); none of them is sure to avoid it. See docs/operations.md, "Billing refusals"';
 
 /** A refusal older than this no longer fails the row: the account may have changed since. */
 const BILLING_RECENT_MS = 3600_000;
@@ -168,7 +168,7 @@ export function extraUsageRow(metrics: Metrics, nowMs: number, dc: Commands, out
     return fail(
       EXTRA_USAGE_CHECK,
       `refused${until}: a spent window would be answered on the account's extra usage, which EXTRA_USAGE=off does not allow; ${since}, ${refused} request${refused === 1 ? "" : "s"} refused without calling Anthropic`,
-      `wait for the reset, or set EXTRA_USAGE=allowed in .env (extra usage is paid) and run ${dc.up()}; see README, "Usage limits"`,
+      `wait for the reset, or set EXTRA_USAGE=allowed in .env (extra usage is paid) and run ${dc.up()}; see docs/operations.md, "Usage limits"`,
     );
   }
   if (billed === 0 && refused === 0) return ok(EXTRA_USAGE_CHECK, "not used since maxapi started (EXTRA_USAGE=off: the plan's limits only)");

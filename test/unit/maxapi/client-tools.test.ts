@@ -19,7 +19,7 @@ const asTools = (result: ClientTools | ApiError | undefined) => {
 };
 
 describe("clientTools", () => {
-  it("no tools, or tool_choice none: the CLI runs as before", () => {
+  it("no tools, or tool_choice none: the CLI runs without MCP and without tools", () => {
     expect(toolsOf({})).toBeUndefined();
     expect(toolsOf({ tools: [] })).toBeUndefined();
     expect(toolsOf({ tools: null })).toBeUndefined();

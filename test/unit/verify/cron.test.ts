@@ -54,7 +54,7 @@ describe("cronRows", () => {
     expect(row("Hourly check")?.fix).toContain(`openclaw config set agents.defaults.modelPolicy.allow '["claude-max-proxy/claude-opus-4","claude-max-proxy/claude-sonnet-4"]' --strict-json`);
     expect(row("Hourly check")?.fix).toContain("openclaw cron edit hourly-check --model claude-max-proxy/claude-opus-4");
     expect(row("Old report")).toMatchObject({ status: "skip", detail: expect.stringContaining("disabled; model claude-max-proxy/claude-sonnet-4 is not in agent main's allowlist") as string });
-    // an allowed model: judged by its errors as before (it failed its delivery once)
+    // an allowed model: judged by its errors alone (it failed its delivery once)
     expect(row("Morning brief")).toMatchObject({ status: "FAIL", detail: expect.stringMatching(/^1 consecutive error: Channel is required/) as string });
     // without the policies nothing is refused
     expect(cronRows(jobs, HEARTBEATS, AGENTS, DC).find((r) => r.check === "cron Hourly check")?.detail).toMatch(/^1 consecutive error/);

@@ -17,7 +17,7 @@ describe("allows", () => {
     [[], "anything/at-all", true], // no allowlist: every model
     [["claude-max-proxy/claude-opus-4"], "claude-max-proxy/claude-opus-4", true],
     [["claude-max-proxy/claude-opus-4"], "claude-max-proxy/claude-sonnet-4", false],
-    [["anthropic/claude-opus-4-6", "anthropic/claude-sonnet-4-6"], "claude-max-proxy/claude-opus-4", false], // the issue's trap
+    [["anthropic/claude-opus-4-6", "anthropic/claude-sonnet-4-6"], "claude-max-proxy/claude-opus-4", false], // a hand-made Option 1 install's allowlist: the proxy's model is not in it
     [["Claude-Max-Proxy/claude-opus-4"], "claude-max-proxy/claude-opus-4", true], // providers compare case-insensitively
     [["claude-max-proxy/*"], "claude-max-proxy/claude-haiku-4", true],
     [["anthropic/*"], "claude-max-proxy/claude-haiku-4", false],

@@ -37,7 +37,7 @@ describe("usageRows: the windows", () => {
       check: "5-hour window",
       status: "FAIL",
       detail: "spent: requests are refused until 09:31 UTC (in 2 h 3 min); 3 refused so far without calling Anthropic",
-      fix: 'wait for the reset at 09:31 UTC, or set the optional FALLBACK_ANTHROPIC_API_KEY in .env (the metered API, paid) and run docker compose up -d; see README, Troubleshooting, "Usage limits"',
+      fix: 'wait for the reset at 09:31 UTC, or set the optional FALLBACK_ANTHROPIC_API_KEY in .env (the metered API, paid) and run docker compose up -d; see docs/operations.md, "Usage limits"',
     });
   });
 
@@ -45,7 +45,7 @@ describe("usageRows: the windows", () => {
     const samples = [RESET, 'maxapi_usage_window_spent{window="five_hour"} 1'];
     const [withFallback] = usageRows(probed(...samples), NOW, DC, true);
     expect(withFallback?.detail).toBe("spent: requests are refused until 09:31 UTC (in 2 h 3 min); none refused so far without calling Anthropic");
-    expect(withFallback?.fix).toBe('wait for the reset at 09:31 UTC; meanwhile OpenClaw uses the metered fallback (FALLBACK_ANTHROPIC_API_KEY is set, paid); see README, Troubleshooting, "Usage limits"');
+    expect(withFallback?.fix).toBe('wait for the reset at 09:31 UTC; meanwhile OpenClaw uses the metered fallback (FALLBACK_ANTHROPIC_API_KEY is set, paid); see docs/operations.md, "Usage limits"');
     const [swarm] = usageRows(probed(...samples), NOW, swarmCommands("clawbridge"), false);
     expect(swarm?.fix).toContain("and run make deploy;");
   });
@@ -131,7 +131,7 @@ describe("extraUsageRow", () => {
       status: "FAIL",
       detail:
         "refused until 09:31 UTC (in 2 h 3 min): a spent window would be answered on the account's extra usage, which EXTRA_USAGE=off does not allow; 1 answer billed to it since maxapi started, 4 requests refused without calling Anthropic",
-      fix: 'wait for the reset, or set EXTRA_USAGE=allowed in .env (extra usage is paid) and run docker compose up -d; see README, "Usage limits"',
+      fix: 'wait for the reset, or set EXTRA_USAGE=allowed in .env (extra usage is paid) and run docker compose up -d; see docs/operations.md, "Usage limits"',
     });
     expect(extraUsageRow(parseMetrics(`${EXTRA_USAGE_NAMES}maxapi_extra_usage_in_use 1\n`), NOW, swarmCommands("clawbridge")).fix).toContain("and run make deploy;");
   });
@@ -172,7 +172,7 @@ describe("billingRow", () => {
     expect(refused.fix).toContain("claude.ai/settings/usage");
     expect(refused.fix).toContain("FALLBACK_ANTHROPIC_API_KEY");
     expect(refused.fix).toContain("Option 1 (AUTH_MODE=setup-token)");
-    expect(refused.fix).toContain('See README, Troubleshooting, "Billing refusals"');
+    expect(refused.fix).toContain('See docs/operations.md, "Billing refusals"');
   });
 
   it("a last refusal over an hour ago no longer fails (the account may have changed since); a recent one does", () => {

@@ -74,7 +74,7 @@ export function limitsNotices(report: LimitsReport, spent: SpentWindows, now: nu
     notices.push({
       event: "billing-refusal",
       key: `billing-refusal:${lastAt}`,
-      text: `Anthropic refused a request on billing grounds (${codes}): its decision about the account, not a fault. See the README, "Billing refusals".`,
+      text: `Anthropic refused a request on billing grounds (${codes}): its decision about the account, not a fault. See docs/operations.md, "Billing refusals".`,
     });
   }
   return notices;

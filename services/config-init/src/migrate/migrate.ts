@@ -1,4 +1,4 @@
-// Migrating a hand-made install (the article's ~/.openclaw) so that OpenClaw 2026.9.6 starts on it:
+// Migrating a hand-made install (a ~/.openclaw someone set up by hand, Option 1 or 2) so that OpenClaw 2026.9.6 starts on it:
 //  1. legacy files (per-agent auth-profiles.json and sessions.json, cron/jobs.json, agents.list in openclaw.json) are
 //     imported by OpenClaw's own `doctor --fix`, which archives them; run only when one exists,
 //     since doctor rewrites openclaw.json even on a clean install;

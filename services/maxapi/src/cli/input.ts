@@ -23,7 +23,7 @@
 
 import { ApiError, invalidRequest } from "@clawbridge/openai";
 
-/** Where the request's system messages go: the CLI's system prompt, or the user message as before. */
+/** Where the request's system messages go: the CLI's system prompt, or the user message (claude-max-api's placement). */
 export type SystemPromptPlacement = "system-prompt" | "in-user-message";
 
 export const CACHE_BREAKPOINT = { type: "ephemeral", ttl: "1h" } as const;

@@ -18,8 +18,8 @@ const REFUSALS: readonly Refusal[] = [
 
 const OPTIONS =
   "Options: turn on extra usage for the account (claude.ai/settings/usage), set an Anthropic API key as a metered " +
-  "fallback (FALLBACK_ANTHROPIC_API_KEY), or use Option 1 (the setup token straight in OpenClaw); see the README, " +
-  '"Billing refusals"';
+  "fallback (FALLBACK_ANTHROPIC_API_KEY), or use Option 1 (the setup token straight in OpenClaw); see " +
+  'docs/operations.md, "Billing refusals"';
 
 export class BillingRefusals {
   /** Refusals since start, by code. */

@@ -1,7 +1,7 @@
 // A chat request's client tools (OpenAI `tools`, `tool_choice`) turned into what the CLI needs to
 // offer them as real tools: the stub MCP server with their definitions (stub-server.ts), the flags
 // that end the turn after the model's calls, and the ToolTurn that maps the calls back. No tools,
-// or `tool_choice: "none"`: undefined, and the CLI runs as before (no MCP, no tools).
+// or `tool_choice: "none"`: undefined: the CLI runs without MCP and without tools.
 //   --mcp-config/--strict-mcp-config  only the stub server, never a user's or project's MCP config
 //   --tools ""                        (already set) no built-in tool is ever offered
 //   --max-turns 1 --permission-mode dontAsk

@@ -10,12 +10,12 @@ import { cronJobsMissingProvider, findLegacy, migrateCronJobs, runDoctor } from 
 /** What a migration reported, in the order config-init logs it. */
 const reported = (report: RefReport): string[] => [...report.changes, ...report.unmappable];
 
-const ARTICLE_STATE = fileURLToPath(new URL("../../../fixtures/article-option2", import.meta.url));
+const OPTION2_STATE = fileURLToPath(new URL("../../../fixtures/article-option2", import.meta.url));
 
 /** A state dir whose OpenClaw store holds the given cron jobs, in 2026.9.6's table layout. */
 function stateWithJobs(jobs: { id: string; enabled: boolean; model: string; fallbacks?: string[]; state: Record<string, unknown> }[]): string {
   const dir = mkdtempSync(join(tmpdir(), "config-init-state-"));
-  cpSync(ARTICLE_STATE, dir, { recursive: true });
+  cpSync(OPTION2_STATE, dir, { recursive: true });
   mkdirSync(join(dir, "state"));
   const db = new DatabaseSync(join(dir, "state", "openclaw.sqlite"));
   db.exec(
@@ -49,8 +49,8 @@ function storedJobs(dir: string) {
 }
 
 describe("findLegacy", () => {
-  it("finds every file and key of the article's install that 2026.9.6 refuses or only imports", () => {
-    expect(findLegacy(ARTICLE_STATE).sort()).toEqual(
+  it("finds every file and key of the hand-made Option 2 install that 2026.9.6 refuses or only imports", () => {
+    expect(findLegacy(OPTION2_STATE).sort()).toEqual(
       ["agents/lite/agent/auth-profiles.json", "agents/main/agent/auth-profiles.json", "cron/jobs.json", "openclaw.json: agents.list"].sort(),
     );
     expect(findLegacy(fileURLToPath(new URL("../../../fixtures/article-option1", import.meta.url))).sort()).toEqual(
@@ -105,19 +105,19 @@ describe("migrateCronJobs", () => {
     const dir = stateWithJobs([
       { id: "a-old", enabled: true, model: "claude-max-proxy/claude-opus-4", fallbacks: ["claude-max-proxy/claude-sonnet-4", "claude-max-proxy/claude-haiku-4"], state: {} },
       { id: "b-pinned", enabled: true, model: "claude-max-proxy/claude-opus-4-8", fallbacks: ["claude-max-proxy/sonnet"], state: {} },
-      { id: "c-article", enabled: true, model: "anthropic/claude-opus-4-6", state: {} },
+      { id: "c-option1", enabled: true, model: "anthropic/claude-opus-4-6", state: {} },
       { id: "d-fable", enabled: true, model: "anthropic/claude-fable-5-1", state: {} },
     ]);
     expect(reported(migrateCronJobs(dir, "max-proxy", new Date("2026-11-24T03:00:00.000Z"))).slice(1)).toEqual([
       "cron job a-old (a-old): model claude-max-proxy/claude-opus-4 → claude-max-proxy/opus; fallbacks claude-max-proxy/claude-sonnet-4, claude-max-proxy/claude-haiku-4 → claude-max-proxy/sonnet, claude-max-proxy/haiku",
       // the proxy runs every exact id as itself
-      "cron job c-article (c-article): model anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4-6",
+      "cron job c-option1 (c-option1): model anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4-6",
       "cron job d-fable (d-fable): model anthropic/claude-fable-5-1 → claude-max-proxy/claude-fable-5-1",
     ]);
     expect(storedJobs(dir).map((job) => [job.id, job.model, job.grant[0]])).toEqual([
       ["a-old", "claude-max-proxy/opus", null],
       ["b-pinned", "claude-max-proxy/claude-opus-4-8", "rev-1"],
-      ["c-article", "claude-max-proxy/claude-opus-4-6", null],
+      ["c-option1", "claude-max-proxy/claude-opus-4-6", null],
       ["d-fable", "claude-max-proxy/claude-fable-5-1", null],
     ]);
   });

@@ -57,7 +57,7 @@ describe("mapModelRef", () => {
 });
 
 describe("remapConfigModelRefs", () => {
-  // the article's Option 1 config as 2026.9.6's doctor leaves it, plus one of each other kind
+  // the hand-made Option 1 config as 2026.9.6's doctor leaves it, plus one of each other kind
   const option1 = {
     meta: { migrations: { modelPolicyAllowlist: true } },
     models: { providers: { "claude-max-proxy": { models: [{ id: "claude-opus-4" }] }, anthropic: { baseUrl: "http://mock:8080" } } },
@@ -108,7 +108,7 @@ describe("remapConfigModelRefs", () => {
       ...option1,
       agents: {
         defaults: {
-          // the article's ids are exact ids of the model table: pins, which the proxy runs as themselves
+          // the hand-made install's ids are exact ids of the model table: pins, which the proxy runs as themselves
           model: { primary: "claude-max-proxy/claude-opus-4-6", fallbacks: ["claude-max-proxy/claude-sonnet-4-6", "openai/gpt-5.4"] },
           // two older sonnets become one entry of the family, the first one's settings kept; the allowlist follows
           models: {

@@ -72,7 +72,7 @@ describe("migrateSessionPins", () => {
     const lines = reported(migrateSessionPins(dir, "max-proxy", NOW));
     expect(lines).toEqual([
       "agents/main/agent/openclaw-agent.sqlite backed up to agents/main/agent/openclaw-agent.sqlite.bak-2026-11-24T03-00-00-000Z",
-      // the article's ids are pins the proxy runs as themselves
+      // the hand-made Option 1 install's ids are pins the proxy runs as themselves
       "agents/main/agent/openclaw-agent.sqlite session agent:main:telegram:42: modelOverride anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4-6; model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4-6",
       "agents/main/agent/openclaw-agent.sqlite session agent:main:main: model claude-max-proxy/claude-opus-4 → claude-max-proxy/opus",
       "agents/main/agent/openclaw-agent.sqlite session agent:main:telegram:42 window s0: anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4-6",
@@ -130,17 +130,17 @@ describe("migrateSessionPins", () => {
 
   it("drops them too when a pin keeps its exact id on the other provider", () => {
     const dir = stateWithSessions("main", [
-      // the article's Option 1 pin, now a pin the proxy runs as itself
-      { key: "article", entry: { providerOverride: "anthropic", modelOverride: "claude-opus-4-6", ...routeState("anthropic", "claude-opus-4-6", "claude-sonnet-4-6") } },
+      // a hand-made Option 1 install's pin, moved to a pin the proxy runs as itself
+      { key: "option1", entry: { providerOverride: "anthropic", modelOverride: "claude-opus-4-6", ...routeState("anthropic", "claude-opus-4-6", "claude-sonnet-4-6") } },
       { key: "pinned", entry: { providerOverride: "anthropic", modelOverride: "claude-opus-4-8", ...routeState("anthropic", "claude-opus-4-8", "claude-sonnet-5") } },
     ]);
     expect(reported(migrateSessionPins(dir, "max-proxy", NOW)).slice(1)).toEqual([
-      "agents/main/agent/openclaw-agent.sqlite session article: modelOverride anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4-6",
+      "agents/main/agent/openclaw-agent.sqlite session option1: modelOverride anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4-6",
       "agents/main/agent/openclaw-agent.sqlite session pinned: modelOverride anthropic/claude-opus-4-8 → claude-max-proxy/claude-opus-4-8",
     ]);
     const after = stored(dir, "main").entries;
     // the fallback origin and notice name anthropic/…, and anthropic:default is no profile of claude-max-proxy
-    expect(after.article).toEqual({ providerOverride: "claude-max-proxy", modelOverride: "claude-opus-4-6", modelOverrideSource: "user", label: "my chat", valid: 0 });
+    expect(after.option1).toEqual({ providerOverride: "claude-max-proxy", modelOverride: "claude-opus-4-6", modelOverrideSource: "user", label: "my chat", valid: 0 });
     expect(after.pinned).toEqual({ providerOverride: "claude-max-proxy", modelOverride: "claude-opus-4-8", modelOverrideSource: "user", label: "my chat", valid: 0 });
   });
 
