@@ -23,7 +23,7 @@ let stack: StartedDockerComposeEnvironment;
 let mock: MockAnthropicClient;
 
 beforeAll(async () => {
-  stack = await startStack(PROJECT, { FALLBACK_ANTHROPIC_API_KEY: FALLBACK_KEY, FALLBACK_ANTHROPIC_BASE_URL: "http://mock-anthropic:8080" });
+  stack = await startStack(PROJECT, { env: { FALLBACK_ANTHROPIC_API_KEY: FALLBACK_KEY, FALLBACK_ANTHROPIC_BASE_URL: "http://mock-anthropic:8080" } });
   mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
 });
 

@@ -1,13 +1,13 @@
 // Builds Dockerfile.gateway (OpenClaw from npm) and runs it with a minimal config, the gateway token
 // coming from a docker secret file; reached only through its port published on 127.0.0.1.
-import { fileURLToPath } from "node:url";
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
+import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiError } from "@clawbridge/openai";
 import { resultError } from "../../services/maxapi/src/cli/errors.ts";
 import { createLimits } from "../../services/maxapi/src/limits/limits.ts";
 import { docker, environOf, pidsIn } from "../support/containers.ts";
 import { openclawReads, type ProviderError } from "../support/openclaw-classifier.ts";
+import { startCompose } from "../support/stack.ts";
 
 const TOKEN = "gateway-test-token-0123456789abcdef";
 
@@ -16,11 +16,7 @@ let url: string;
 let id: string;
 
 beforeAll(async () => {
-  stack = await new DockerComposeEnvironment(fileURLToPath(new URL(".", import.meta.url)), "gateway.compose.yml")
-    .withBuild()
-    .withEnvironment({ GATEWAY_TEST_TOKEN: TOKEN })
-    .withWaitStrategy("gateway-1", Wait.forHealthCheck())
-    .up();
+  stack = await startCompose("gateway.compose.yml", { env: { GATEWAY_TEST_TOKEN: TOKEN }, healthy: ["gateway"] });
   const gateway = stack.getContainer("gateway-1");
   url = `http://127.0.0.1:${gateway.getMappedPort(18789)}`;
   id = gateway.getId();

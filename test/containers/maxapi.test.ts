@@ -4,13 +4,13 @@
 // test/integration/maxapi-app.test.ts.
 import { spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
+import { Wait, type StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { docker, killIn, pidsIn } from "../support/containers.ts";
 import type { Mode, ModeSettings } from "../support/mock-anthropic-api.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { dataUrl, fingerprint, fixtureImage, imagePart, png } from "../support/images.ts";
+import { startCompose } from "../support/stack.ts";
 import { until } from "../support/until.ts";
 import { marker } from "../support/marker.ts";
 import { mcpToolName } from "../../services/maxapi/src/tools/tool-names.ts";
@@ -27,13 +27,10 @@ let mock: MockAnthropicClient;
 const targets = {} as Record<"shipped" | "noAuth" | "warm", Target>;
 
 beforeAll(async () => {
-  stack = await new DockerComposeEnvironment(fileURLToPath(new URL(".", import.meta.url)), "maxapi.compose.yml")
-    .withBuild()
-    .withWaitStrategy("mock-anthropic-1", Wait.forHealthCheck())
-    .withWaitStrategy("maxapi-1", Wait.forHealthCheck())
-    .withWaitStrategy("maxapi-warm-1", Wait.forHealthCheck())
-    .withWaitStrategy("maxapi-no-auth-1", Wait.forLogMessage(/no credentials/))
-    .up();
+  stack = await startCompose("maxapi.compose.yml", {
+    healthy: ["mock-anthropic", "maxapi", "maxapi-warm"],
+    waits: { "maxapi-no-auth": Wait.forLogMessage(/no credentials/) }, // it never becomes healthy: no login
+  });
   const target = (name: string): Target => {
     const container = stack.getContainer(name);
     return { url: `http://127.0.0.1:${container.getMappedPort(3456)}`, id: container.getId() };

@@ -71,7 +71,7 @@ function onSeededStack(project: string, seed: () => StateDir, env: Record<string
   const its = {} as { state: StateDir; stack: StartedDockerComposeEnvironment; mock: MockAnthropicClient; gateway: string };
   beforeAll(async () => {
     its.state = seed();
-    its.stack = await startStack(project, { ...env, OPENCLAW_STATE: its.state.path }, services);
+    its.stack = await startStack(project, { env: { ...env, OPENCLAW_STATE: its.state.path }, healthy: services });
     its.mock = new MockAnthropicClient(`http://127.0.0.1:${its.stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
     its.gateway = its.stack.getContainer("gateway-1").getId();
   });

@@ -2,11 +2,12 @@
 // mode, and an empty volume in setup-token mode, where the token must reach the (mock) Anthropic
 // API as the gateway's credential.
 import { fileURLToPath } from "node:url";
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
+import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RecordedRequest } from "../support/mock-anthropic-api.ts";
 import { docker } from "../support/containers.ts";
 import { agentTurn } from "../support/openclaw-agent.ts";
+import { startCompose } from "../support/stack.ts";
 
 const GATEWAY_TOKEN = "gateway-token-0123456789abcdef";
 const SETUP_TOKEN = `sk-ant-oat01-${"s".repeat(96)}`;
@@ -18,12 +19,7 @@ afterAll(async () => {
 });
 
 async function up(env: Record<string, string>): Promise<StartedDockerComposeEnvironment> {
-  const stack = await new DockerComposeEnvironment(here("."), "openclaw.compose.yml")
-    .withBuild()
-    .withEnvironment({ OPENCLAW_GATEWAY_TOKEN: GATEWAY_TOKEN, ...env })
-    .withWaitStrategy("mock-anthropic-1", Wait.forHealthCheck())
-    .withWaitStrategy("gateway-1", Wait.forHealthCheck())
-    .up(["gateway"]);
+  const stack = await startCompose("openclaw.compose.yml", { env: { OPENCLAW_GATEWAY_TOKEN: GATEWAY_TOKEN, ...env }, healthy: ["mock-anthropic", "gateway"], services: ["gateway"] });
   stacks.push(stack);
   return stack;
 }

@@ -2,15 +2,15 @@
 // once per SYSTEM_PROMPT setting, the official OpenAI client library in front (as OpenClaw's
 // openai-completions transport sends), the mock Anthropic API behind, which records each request's
 // system prompt, blocks, cache breakpoints and settings (test/support/mock-anthropic-api.ts).
-import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
+import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { cachedPrefixBytes, cachePrefixShares, requestBytes } from "../support/cache-prefix.ts";
 import { GENERIC_TURNS, genericSystemPrompt, runGenericConversation } from "../support/generic-conversation.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { MOCK_SCRIPT, openclawSystemPrompt, runOpenclawConversation } from "../support/openclaw-conversation.ts";
 import { marker } from "../support/marker.ts";
+import { startCompose } from "../support/stack.ts";
 
 const KEY = "container-test-key-0123456789";
 const MODEL = "claude-sonnet-4";
@@ -20,12 +20,7 @@ let mock: MockAnthropicClient;
 const clients = {} as Record<"systemPrompt" | "userMessage", OpenAI>;
 
 beforeAll(async () => {
-  stack = await new DockerComposeEnvironment(fileURLToPath(new URL(".", import.meta.url)), "prompt.compose.yml")
-    .withBuild()
-    .withWaitStrategy("mock-anthropic-1", Wait.forHealthCheck())
-    .withWaitStrategy("normalizer-1", Wait.forHealthCheck())
-    .withWaitStrategy("normalizer-user-message-1", Wait.forHealthCheck())
-    .up();
+  stack = await startCompose("prompt.compose.yml", { healthy: ["mock-anthropic", "normalizer", "normalizer-user-message"] });
   const client = (service: string) =>
     new OpenAI({ baseURL: `http://127.0.0.1:${stack.getContainer(service).getMappedPort(3457)}/v1`, apiKey: KEY, maxRetries: 0, timeout: 120_000 });
   clients.systemPrompt = client("normalizer-1");

@@ -54,7 +54,7 @@ interface NoticeBody {
 beforeAll(async () => {
   // notices to a webhook receiver on the test network (the mock's POST /notices)
   // (a look at the jobs and limits every 5 s: a 20 s window is seen spent)
-  stack = await startStack(PROJECT, { NOTICE_WEBHOOK_URL: "http://mock-anthropic:8080/notices", CATCHUP_POLL_MS: "5000" });
+  stack = await startStack(PROJECT, { env: { NOTICE_WEBHOOK_URL: "http://mock-anthropic:8080/notices", CATCHUP_POLL_MS: "5000" } });
   call = gatewayCall(`http://127.0.0.1:${stack.getContainer("gateway-1").getMappedPort(18789)}`);
   mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
   const normalizer = docker("port", stack.getContainer("normalizer-1").getId(), "3457/tcp").split("\n")[0] ?? "";
