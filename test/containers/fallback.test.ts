@@ -10,6 +10,7 @@ import { docker } from "../support/containers.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import type { RecordedRequest } from "../support/mock-anthropic-api.ts";
 import { agentTurn } from "../support/openclaw-agent.ts";
+import { GATEWAY_URL, openclawJson } from "../support/openclaw-cli.ts";
 import { cronRun } from "../support/openclaw-cron.ts";
 import { startStack } from "../support/stack.ts";
 import { until } from "../support/until.ts";
@@ -65,11 +66,11 @@ describe("the metered fallback (FALLBACK_ANTHROPIC_API_KEY)", () => {
   it("a cron job runs on the fallback while the window is spent", async () => {
     await mock.spendWindow("five_hour", Math.ceil(Date.now() / 1000) + 45);
     const tag = marker("cron");
-    const out = docker(
-      "exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", id("gateway"),
-      "openclaw", "cron", "add", "--name", tag, "--agent", "main", "--cron", "0 0 1 1 *", "--session", "isolated", "--no-deliver", "--message", `cron check ${tag}`, "--json",
-    );
-    const job = JSON.parse(out.slice(out.indexOf("{"))) as { id: string };
+    const job = openclawJson(
+      id("gateway"),
+      ["cron", "add", "--name", tag, "--agent", "main", "--cron", "0 0 1 1 *", "--session", "isolated", "--no-deliver", "--message", `cron check ${tag}`, "--json"],
+      [GATEWAY_URL],
+    ) as { id: string };
     const run = await cronRun(id("gateway"), job.id);
     expect(run.code, run.output).toBe(0);
     expect(run.run).toMatchObject({ status: "ok", provider: "anthropic-api" });

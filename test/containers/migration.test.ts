@@ -14,6 +14,7 @@ import { docker } from "../support/containers.ts";
 import type { RecordedRequest } from "../support/mock-anthropic-api.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { agentTurn } from "../support/openclaw-agent.ts";
+import { openclawJson } from "../support/openclaw-cli.ts";
 import { cronRun, type CronRunResult } from "../support/openclaw-cron.ts";
 import { compose, composeCommand, run, startStack, stackEnv } from "../support/stack.ts";
 import { seedStateDir, type StateDir } from "../support/state-dir.ts";
@@ -32,8 +33,7 @@ interface Expected {
 
 /** Enabled jobs of the fixture, as `openclaw cron list` shows them after the migration. */
 function enabledFixtureJobs(gateway: string, ids: string[]): string[] {
-  const out = docker("exec", gateway, "openclaw", "cron", "list", "--all", "--json");
-  const { jobs } = JSON.parse(out.slice(out.indexOf("{"))) as { jobs: { id: string; enabled: boolean }[] };
+  const { jobs } = openclawJson(gateway, ["cron", "list", "--all", "--json"]) as { jobs: { id: string; enabled: boolean }[] };
   return jobs.filter((job) => ids.includes(job.id) && job.enabled).map((job) => job.id).sort();
 }
 

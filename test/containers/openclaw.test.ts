@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RecordedRequest } from "../support/mock-anthropic-api.ts";
-import { docker } from "../support/containers.ts";
 import { agentTurn } from "../support/openclaw-agent.ts";
+import { openclawJson } from "../support/openclaw-cli.ts";
 import { startCompose } from "../support/stack.ts";
 
 const GATEWAY_TOKEN = "gateway-token-0123456789abcdef";
@@ -26,8 +26,7 @@ async function up(env: Record<string, string>): Promise<StartedDockerComposeEnvi
 
 /** An openclaw command inside the gateway container, its JSON output parsed. */
 function openclaw(stack: StartedDockerComposeEnvironment, ...args: string[]): unknown {
-  const out = docker("exec", stack.getContainer("gateway-1").getId(), "openclaw", ...args);
-  return JSON.parse(out.slice(out.indexOf("{")));
+  return openclawJson(stack.getContainer("gateway-1").getId(), args);
 }
 
 interface Health {

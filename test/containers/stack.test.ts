@@ -179,8 +179,7 @@ describe("an OpenClaw agent turn that reads a picture", () => {
   it("the model calls read on a PNG in the agent's workspace; the next model request carries that image", async () => {
     const picture = fixtureImage("png");
     const name = `${marker("picture")}.png`;
-    const agents = JSON.parse(docker("exec", id("gateway"), "openclaw", "agents", "list", "--json")) as unknown;
-    const workspace = (agents as { id: string; workspace: string }[]).find((agent) => agent.id === "main")?.workspace ?? "";
+    const workspace = mainWorkspace();
     execFileSync("docker", ["exec", "-i", id("gateway"), "sh", "-c", `mkdir -p "${workspace}" && cat > "${workspace}/${name}"`], { input: picture });
     await mock.setMode("ok", { answer: "A red-to-blue gradient.", next: [{ answer: "", toolCalls: [{ name: "read", input: { path: name } }] }] });
     const tag = marker("image-turn");
