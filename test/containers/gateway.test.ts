@@ -8,6 +8,7 @@ import { createLimits } from "../../services/maxapi/src/limits/limits.ts";
 import { docker, environOf, pidsIn } from "../support/containers.ts";
 import { openclawReads, type ProviderError } from "../support/openclaw-classifier.ts";
 import { startCompose } from "../support/stack.ts";
+import { until } from "../support/until.ts";
 
 const TOKEN = "gateway-test-token-0123456789abcdef";
 
@@ -38,11 +39,7 @@ describe("gateway image", () => {
     expect(docker("inspect", "--format", "{{.State.Health.Status}}", id)).toBe("healthy");
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     // ready follows live by a few seconds (channels and sidecars start after the HTTP server)
-    let ready = false;
-    for (let attempt = 0; attempt < 60 && !ready; attempt++) {
-      ready = ((await (await fetch(`${url}/readyz`)).json()) as { ready: boolean }).ready;
-      if (!ready) await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    const ready = await until("the gateway ready", async () => ((await (await fetch(`${url}/readyz`)).json()) as { ready: boolean }).ready || undefined, 60, 500);
     expect(ready).toBe(true);
   });
 
