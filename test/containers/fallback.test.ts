@@ -6,7 +6,7 @@
 // are back on the subscription.
 import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { docker } from "../support/containers.ts";
+import { maxapiMetrics } from "../support/maxapi-metrics.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import type { RecordedRequest } from "../support/mock-anthropic-api.ts";
 import { agentTurn } from "../support/openclaw-agent.ts";
@@ -15,7 +15,6 @@ import { cronRun } from "../support/openclaw-cron.ts";
 import { startStack } from "../support/stack.ts";
 import { until } from "../support/until.ts";
 import { marker } from "../support/marker.ts";
-import { METRICS_SCRIPT } from "../../services/verify/src/warm-pool.ts";
 
 const PROJECT = `clawbridge-fallback-${process.pid}`;
 const FALLBACK_KEY = `sk-ant-api03-fallback-test-${"k".repeat(48)}`;
@@ -55,7 +54,7 @@ describe("the metered fallback (FALLBACK_ANTHROPIC_API_KEY)", () => {
     expect((await requestsWith(next)).map(via), "maxapi refuses at once while spent: only the API is called").toEqual(["api-key"]);
 
     await mock.untilReset(120, 1000);
-    await until("maxapi to see the reset", () => /^maxapi_usage_window_spent\{window="five_hour"\} 0$/m.test(docker("exec", id("maxapi"), "node", "-e", METRICS_SCRIPT)) || undefined, 60);
+    await until("maxapi to see the reset", () => /^maxapi_usage_window_spent\{window="five_hour"\} 0$/m.test(maxapiMetrics(id("maxapi"))) || undefined, 60);
     const after = marker("reset");
     const back = await agentTurn(id("gateway"), `hello ${after}`);
     expect(back.code, back.output).toBe(0);

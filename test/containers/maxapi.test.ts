@@ -10,6 +10,7 @@ import { docker, killIn, pidsIn } from "../support/containers.ts";
 import type { Mode, ModeSettings } from "../support/mock-anthropic-api.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { dataUrl, fingerprint, fixtureImage, imagePart, png } from "../support/images.ts";
+import { untilCliProcessesExited } from "../support/maxapi-metrics.ts";
 import { startCompose } from "../support/stack.ts";
 import { until } from "../support/until.ts";
 import { marker } from "../support/marker.ts";
@@ -605,7 +606,8 @@ describe("maxapi: warm CLI processes", () => {
     await streamedText(targets.warm, ask(`the secret word is ${one}`, { model: "claude-haiku-4" }));
     await warmIdle(targets.warm);
     const count = (await mock.received()).length;
-    await sleep(3000); // waiting processes stay silent
+    // no event ends the span in which a waiting process could call (its start-up, its wait): it is given 3 s
+    await sleep(3000);
     expect((await mock.received()).length).toBe(count);
     const since = new Date().toISOString();
     await streamedText(targets.warm, ask(`what was the secret word? ${two}`, { model: "claude-haiku-4" }));
@@ -656,7 +658,7 @@ describe("maxapi: warm CLI processes", () => {
 
   it("pool off (WARM_POOL_SIZE=0): every request starts its own process and none is left waiting", async () => {
     for (let i = 0; i < 2; i++) expect((await chat(targets.shipped, ask(`cold ${marker("marker")}`))).status).toBe(200);
-    await sleep(1000);
+    await untilCliProcessesExited(targets.shipped.id); // the requests' own: any CLI process left is one waiting
     expect(cliPids(targets.shipped)).toEqual([]);
     const m = await metrics(targets.shipped);
     expect(m).toMatchObject({ maxapi_warm_hits_total: 0, maxapi_warm_idle: 0 });

@@ -7,6 +7,7 @@ import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { cachedPrefixBytes, cachePrefixShares, requestBytes } from "../support/cache-prefix.ts";
 import { GENERIC_TURNS, genericSystemPrompt, runGenericConversation } from "../support/generic-conversation.ts";
+import { untilCliProcessesExited } from "../support/maxapi-metrics.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { MOCK_SCRIPT, openclawSystemPrompt, runOpenclawConversation } from "../support/openclaw-conversation.ts";
 import { marker } from "../support/marker.ts";
@@ -147,10 +148,11 @@ describe("the request's settings", () => {
     const stream = clients.systemPrompt.chat.completions.stream({ model: MODEL, messages: [{ role: "user", content: `${tag} streamed` }], max_completion_tokens: 20, stream: true });
     const streamed = await stream.finalChatCompletion();
     expect(streamed.choices[0]).toMatchObject({ finish_reason: "length", message: { content: "The first part of a long answer" } });
-    await new Promise((resolve) => setTimeout(resolve, 2000)); // a resume request would come within this
     // Left alone, the CLI asks three times to resume (4 calls each). maxapi kills it when it reads the
     // stop, and the CLI sends its first resume request milliseconds after that stop: on a busy machine
-    // that request can leave before the kill lands. It never gets further.
+    // that request can leave before the kill lands. It never gets further. Once both CLI processes
+    // have exited, no resume request can come any more: count then.
+    await untilCliProcessesExited(stack.getContainer("maxapi-1").getId());
     for (const which of ["whole", "streamed"]) {
       const calls = (await mock.prompts(`${tag} ${which}`)).length;
       expect(calls, `${which}: the cut call, and at most the resume request already on its way`).toBeGreaterThanOrEqual(1);
