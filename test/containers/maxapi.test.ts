@@ -1,7 +1,6 @@
 // maxapi in its container with the real Claude Code CLI, against the mock Anthropic API: the
-// acceptance suite. Each behaviour claude-max-api 1.0.0 lacked (and clawbridge once patched into it)
-// is a scenario on the shipped image. In-process tests of the same app on recorded CLI transcripts:
-// test/integration/maxapi-app.test.ts.
+// acceptance suite. Each behaviour claude-max-api 1.0.0 lacked is a scenario on the shipped image.
+// In-process tests of the same app on recorded CLI transcripts: test/integration/maxapi-app.test.ts.
 import { spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Wait, type StartedDockerComposeEnvironment } from "testcontainers";

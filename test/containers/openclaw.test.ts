@@ -1,6 +1,7 @@
-// config-init, then the real gateway on what it wrote: the article's legacy install in max-proxy
-// mode, and an empty volume in setup-token mode, where the token must reach the (mock) Anthropic
-// API as the gateway's credential.
+// config-init, then the real gateway on what it wrote: the hand-made Option 1 install
+// (test/fixtures/article-option1/, in OpenClaw's legacy layout) in max-proxy mode, and an empty
+// volume in setup-token mode, where the token must reach the (mock) Anthropic API as the gateway's
+// credential.
 import { fileURLToPath } from "node:url";
 import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, describe, expect, it } from "vitest";
@@ -46,7 +47,7 @@ describe("the gateway on a migrated legacy install (max-proxy)", () => {
     };
     const ours = jobs.filter((job) => ["hourly-check", "morning-brief", "old-report"].includes(job.id)).sort((a, b) => a.id.localeCompare(b.id));
     expect(ours.map((job) => [job.id, job.payload.model, job.enabled ? job.state.consecutiveErrors ?? 0 : "disabled"])).toEqual([
-      // the article's exact ids are pins the subscription's CLI runs as themselves
+      // the hand-made install's exact ids are pins the subscription's CLI runs as themselves
       ["hourly-check", "claude-max-proxy/claude-sonnet-4-6", 0],
       ["morning-brief", "claude-max-proxy/claude-opus-4-6", 0],
       ["old-report", "claude-max-proxy/claude-sonnet-4-5", "disabled"],

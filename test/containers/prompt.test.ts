@@ -103,7 +103,7 @@ describe("a conversation paid for once", () => {
       expect(cachedPrefixBytes(prompts[i - 1] as (typeof prompts)[number], prompt), `request ${i + 1}`).toBe(before);
       expect(after, `request ${i + 1}: what is new`).toBeLessThan((GENERIC_TURNS[i]?.length ?? 0) + 2000);
     }
-    expect(shares[0]).toBeGreaterThanOrEqual(0.8); // request 2: the first request's only message is marked, as before
+    expect(shares[0]).toBeGreaterThanOrEqual(0.8); // request 2: the first request's only message follows the system prompt, so it is marked
     for (const share of shares.slice(1)) expect(share).toBeGreaterThanOrEqual(0.84);
   });
 });

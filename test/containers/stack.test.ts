@@ -119,7 +119,7 @@ describe("what the model sees on an OpenClaw agent turn", () => {
       const [request] = (await mock.messages()).filter((r) => r.text.includes(tag));
       expect(request?.prompt?.system).toContain(persona);
       expect(request?.prompt?.cliAgentPrompt).toBe(false);
-      // OpenClaw's whole prompt moved: the user message no longer carries it
+      // OpenClaw's whole prompt is the system prompt: the user message does not carry it
       const user = JSON.stringify((request?.body as { messages: unknown[] }).messages[0]);
       expect(user).not.toContain(persona);
     } finally {
