@@ -17,6 +17,7 @@ import { PORTS } from "@clawbridge/settings";
 import { killIn, pidsIn } from "../test/support/containers.ts";
 import type { Mode } from "../test/support/mock-anthropic-api.ts";
 import { MockAnthropicClient } from "../test/support/mock-anthropic-client.ts";
+import { jsonOutput } from "../test/support/openclaw-cli.ts";
 import { compose, run } from "../test/support/stack.ts";
 import {
   faultPlan,
@@ -90,7 +91,7 @@ async function containerId(service: string): Promise<string> {
 /** `openclaw …` inside the gateway's container, its JSON answer. */
 async function openclaw(gateway: string, args: string[]): Promise<unknown> {
   const out = await must("docker", ["exec", "-e", GATEWAY_URL, gateway, "openclaw", ...args]);
-  return JSON.parse(out.slice(out.indexOf("{"))) as unknown;
+  return jsonOutput(out);
 }
 
 interface Job {

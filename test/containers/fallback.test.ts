@@ -6,15 +6,15 @@
 // are back on the subscription.
 import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { docker } from "../support/containers.ts";
+import { maxapiMetrics } from "../support/maxapi-metrics.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import type { RecordedRequest } from "../support/mock-anthropic-api.ts";
 import { agentTurn } from "../support/openclaw-agent.ts";
+import { GATEWAY_URL, openclawJson } from "../support/openclaw-cli.ts";
 import { cronRun } from "../support/openclaw-cron.ts";
 import { startStack } from "../support/stack.ts";
 import { until } from "../support/until.ts";
 import { marker } from "../support/marker.ts";
-import { METRICS_SCRIPT } from "../../services/verify/src/warm-pool.ts";
 
 const PROJECT = `clawbridge-fallback-${process.pid}`;
 const FALLBACK_KEY = `sk-ant-api03-fallback-test-${"k".repeat(48)}`;
@@ -23,7 +23,7 @@ let stack: StartedDockerComposeEnvironment;
 let mock: MockAnthropicClient;
 
 beforeAll(async () => {
-  stack = await startStack(PROJECT, { FALLBACK_ANTHROPIC_API_KEY: FALLBACK_KEY, FALLBACK_ANTHROPIC_BASE_URL: "http://mock-anthropic:8080" });
+  stack = await startStack(PROJECT, { env: { FALLBACK_ANTHROPIC_API_KEY: FALLBACK_KEY, FALLBACK_ANTHROPIC_BASE_URL: "http://mock-anthropic:8080" } });
   mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
 });
 
@@ -54,7 +54,7 @@ describe("the metered fallback (FALLBACK_ANTHROPIC_API_KEY)", () => {
     expect((await requestsWith(next)).map(via), "maxapi refuses at once while spent: only the API is called").toEqual(["api-key"]);
 
     await mock.untilReset(120, 1000);
-    await until("maxapi to see the reset", () => /^maxapi_usage_window_spent\{window="five_hour"\} 0$/m.test(docker("exec", id("maxapi"), "node", "-e", METRICS_SCRIPT)) || undefined, 60);
+    await until("maxapi to see the reset", () => /^maxapi_usage_window_spent\{window="five_hour"\} 0$/m.test(maxapiMetrics(id("maxapi"))) || undefined, 60);
     const after = marker("reset");
     const back = await agentTurn(id("gateway"), `hello ${after}`);
     expect(back.code, back.output).toBe(0);
@@ -65,11 +65,11 @@ describe("the metered fallback (FALLBACK_ANTHROPIC_API_KEY)", () => {
   it("a cron job runs on the fallback while the window is spent", async () => {
     await mock.spendWindow("five_hour", Math.ceil(Date.now() / 1000) + 45);
     const tag = marker("cron");
-    const out = docker(
-      "exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", id("gateway"),
-      "openclaw", "cron", "add", "--name", tag, "--agent", "main", "--cron", "0 0 1 1 *", "--session", "isolated", "--no-deliver", "--message", `cron check ${tag}`, "--json",
-    );
-    const job = JSON.parse(out.slice(out.indexOf("{"))) as { id: string };
+    const job = openclawJson(
+      id("gateway"),
+      ["cron", "add", "--name", tag, "--agent", "main", "--cron", "0 0 1 1 *", "--session", "isolated", "--no-deliver", "--message", `cron check ${tag}`, "--json"],
+      [GATEWAY_URL],
+    ) as { id: string };
     const run = await cronRun(id("gateway"), job.id);
     expect(run.code, run.output).toBe(0);
     expect(run.run).toMatchObject({ status: "ok", provider: "anthropic-api" });

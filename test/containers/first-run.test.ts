@@ -15,7 +15,7 @@ let stack: StartedDockerComposeEnvironment;
 
 beforeAll(async () => {
   // maxapi never becomes healthy without a login: wait for its start-up line saying so instead
-  stack = await startStack(PROJECT, { CLAUDE_SETUP_TOKEN: "" }, ["mock-anthropic", "normalizer", "gateway"], { maxapi: Wait.forLogMessage(/no credentials/) });
+  stack = await startStack(PROJECT, { env: { CLAUDE_SETUP_TOKEN: "" }, healthy: ["mock-anthropic", "normalizer", "gateway"], waits: { maxapi: Wait.forLogMessage(/no credentials/) } });
 });
 
 afterAll(async () => {

@@ -1,13 +1,14 @@
 // Builds Dockerfile.gateway (OpenClaw from npm) and runs it with a minimal config, the gateway token
 // coming from a docker secret file; reached only through its port published on 127.0.0.1.
-import { fileURLToPath } from "node:url";
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
+import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiError } from "@clawbridge/openai";
 import { resultError } from "../../services/maxapi/src/cli/errors.ts";
 import { createLimits } from "../../services/maxapi/src/limits/limits.ts";
 import { docker, environOf, pidsIn } from "../support/containers.ts";
 import { openclawReads, type ProviderError } from "../support/openclaw-classifier.ts";
+import { startCompose } from "../support/stack.ts";
+import { until } from "../support/until.ts";
 
 const TOKEN = "gateway-test-token-0123456789abcdef";
 
@@ -16,11 +17,7 @@ let url: string;
 let id: string;
 
 beforeAll(async () => {
-  stack = await new DockerComposeEnvironment(fileURLToPath(new URL(".", import.meta.url)), "gateway.compose.yml")
-    .withBuild()
-    .withEnvironment({ GATEWAY_TEST_TOKEN: TOKEN })
-    .withWaitStrategy("gateway-1", Wait.forHealthCheck())
-    .up();
+  stack = await startCompose("gateway.compose.yml", { env: { GATEWAY_TEST_TOKEN: TOKEN }, healthy: ["gateway"] });
   const gateway = stack.getContainer("gateway-1");
   url = `http://127.0.0.1:${gateway.getMappedPort(18789)}`;
   id = gateway.getId();
@@ -42,11 +39,7 @@ describe("gateway image", () => {
     expect(docker("inspect", "--format", "{{.State.Health.Status}}", id)).toBe("healthy");
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     // ready follows live by a few seconds (channels and sidecars start after the HTTP server)
-    let ready = false;
-    for (let attempt = 0; attempt < 60 && !ready; attempt++) {
-      ready = ((await (await fetch(`${url}/readyz`)).json()) as { ready: boolean }).ready;
-      if (!ready) await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    const ready = await until("the gateway ready", async () => ((await (await fetch(`${url}/readyz`)).json()) as { ready: boolean }).ready || undefined, 60, 500);
     expect(ready).toBe(true);
   });
 

@@ -1,16 +1,16 @@
 // maxapi in its container with the real Claude Code CLI, against the mock Anthropic API: the
-// acceptance suite. Each behaviour claude-max-api 1.0.0 lacked (and clawbridge once patched into it)
-// is a scenario on the shipped image. In-process tests of the same app on recorded CLI transcripts:
-// test/integration/maxapi-app.test.ts.
+// acceptance suite. Each behaviour claude-max-api 1.0.0 lacked is a scenario on the shipped image.
+// In-process tests of the same app on recorded CLI transcripts: test/integration/maxapi-app.test.ts.
 import { spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
+import { Wait, type StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { docker, killIn, pidsIn } from "../support/containers.ts";
 import type { Mode, ModeSettings } from "../support/mock-anthropic-api.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { dataUrl, fingerprint, fixtureImage, imagePart, png } from "../support/images.ts";
+import { untilCliProcessesExited } from "../support/maxapi-metrics.ts";
+import { startCompose } from "../support/stack.ts";
 import { until } from "../support/until.ts";
 import { marker } from "../support/marker.ts";
 import { mcpToolName } from "../../services/maxapi/src/tools/tool-names.ts";
@@ -27,13 +27,10 @@ let mock: MockAnthropicClient;
 const targets = {} as Record<"shipped" | "noAuth" | "warm", Target>;
 
 beforeAll(async () => {
-  stack = await new DockerComposeEnvironment(fileURLToPath(new URL(".", import.meta.url)), "maxapi.compose.yml")
-    .withBuild()
-    .withWaitStrategy("mock-anthropic-1", Wait.forHealthCheck())
-    .withWaitStrategy("maxapi-1", Wait.forHealthCheck())
-    .withWaitStrategy("maxapi-warm-1", Wait.forHealthCheck())
-    .withWaitStrategy("maxapi-no-auth-1", Wait.forLogMessage(/no credentials/))
-    .up();
+  stack = await startCompose("maxapi.compose.yml", {
+    healthy: ["mock-anthropic", "maxapi", "maxapi-warm"],
+    waits: { "maxapi-no-auth": Wait.forLogMessage(/no credentials/) }, // it never becomes healthy: no login
+  });
   const target = (name: string): Target => {
     const container = stack.getContainer(name);
     return { url: `http://127.0.0.1:${container.getMappedPort(3456)}`, id: container.getId() };
@@ -608,7 +605,8 @@ describe("maxapi: warm CLI processes", () => {
     await streamedText(targets.warm, ask(`the secret word is ${one}`, { model: "claude-haiku-4" }));
     await warmIdle(targets.warm);
     const count = (await mock.received()).length;
-    await sleep(3000); // waiting processes stay silent
+    // no event ends the span in which a waiting process could call (its start-up, its wait): it is given 3 s
+    await sleep(3000);
     expect((await mock.received()).length).toBe(count);
     const since = new Date().toISOString();
     await streamedText(targets.warm, ask(`what was the secret word? ${two}`, { model: "claude-haiku-4" }));
@@ -659,7 +657,7 @@ describe("maxapi: warm CLI processes", () => {
 
   it("pool off (WARM_POOL_SIZE=0): every request starts its own process and none is left waiting", async () => {
     for (let i = 0; i < 2; i++) expect((await chat(targets.shipped, ask(`cold ${marker("marker")}`))).status).toBe(200);
-    await sleep(1000);
+    await untilCliProcessesExited(targets.shipped.id); // the requests' own: any CLI process left is one waiting
     expect(cliPids(targets.shipped)).toEqual([]);
     const m = await metrics(targets.shipped);
     expect(m).toMatchObject({ maxapi_warm_hits_total: 0, maxapi_warm_idle: 0 });

@@ -1,8 +1,9 @@
-// A hand-made install moved to clawbridge, as a user does it: the article's ~/.openclaw bind-mounted
-// with OPENCLAW_STATE, `docker compose up -d` of the product stack, and then what the user really
-// runs: each enabled migrated cron job, `openclaw cron run <id> --wait`. Only the Anthropic API is
-// the mock. A job must run on its own model (it reaches the mock, not a refusal by the allowlist).
-// The article's morning brief announces to the last channel; with no channel here its delivery
+// A hand-made OpenClaw install moved to clawbridge, as a user does it: its ~/.openclaw (a fixture,
+// test/fixtures/article-option1 or article-option2) bind-mounted with OPENCLAW_STATE, `docker
+// compose up -d` of the product stack, and then what the user really runs: each enabled migrated
+// cron job, `openclaw cron run <id> --wait`. Only the Anthropic API is the mock. A job must run on
+// its own model (it reaches the mock, not a refusal by the allowlist).
+// The install's morning brief announces to the last channel; with no channel here its delivery
 // fails ("Channel is required") after a successful turn, which the test tells apart from a failed
 // run. The others deliver nothing and must succeed outright.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import { docker } from "../support/containers.ts";
 import type { RecordedRequest } from "../support/mock-anthropic-api.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { agentTurn } from "../support/openclaw-agent.ts";
+import { openclawJson } from "../support/openclaw-cli.ts";
 import { cronRun, type CronRunResult } from "../support/openclaw-cron.ts";
 import { compose, composeCommand, run, startStack, stackEnv } from "../support/stack.ts";
 import { seedStateDir, type StateDir } from "../support/state-dir.ts";
@@ -32,8 +34,7 @@ interface Expected {
 
 /** Enabled jobs of the fixture, as `openclaw cron list` shows them after the migration. */
 function enabledFixtureJobs(gateway: string, ids: string[]): string[] {
-  const out = docker("exec", gateway, "openclaw", "cron", "list", "--all", "--json");
-  const { jobs } = JSON.parse(out.slice(out.indexOf("{"))) as { jobs: { id: string; enabled: boolean }[] };
+  const { jobs } = openclawJson(gateway, ["cron", "list", "--all", "--json"]) as { jobs: { id: string; enabled: boolean }[] };
   return jobs.filter((job) => ids.includes(job.id) && job.enabled).map((job) => job.id).sort();
 }
 
@@ -71,7 +72,7 @@ function onSeededStack(project: string, seed: () => StateDir, env: Record<string
   const its = {} as { state: StateDir; stack: StartedDockerComposeEnvironment; mock: MockAnthropicClient; gateway: string };
   beforeAll(async () => {
     its.state = seed();
-    its.stack = await startStack(project, { ...env, OPENCLAW_STATE: its.state.path }, services);
+    its.stack = await startStack(project, { env: { ...env, OPENCLAW_STATE: its.state.path }, healthy: services });
     its.mock = new MockAnthropicClient(`http://127.0.0.1:${its.stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
     its.gateway = its.stack.getContainer("gateway-1").getId();
   });
@@ -82,10 +83,10 @@ function onSeededStack(project: string, seed: () => StateDir, env: Record<string
   return its;
 }
 
-describe("the article's Option 1 install (setup token) moved to max-proxy, on the whole stack", () => {
+describe("the hand-made Option 1 install (setup token) moved to max-proxy, on the whole stack", () => {
   const PROJECT = `clawbridge-migrated-${process.pid}`;
   const JOBS: Record<string, Expected> = {
-    // the article's exact ids are pins: the subscription's CLI runs each as itself
+    // the install's exact ids are pins: the subscription's CLI runs each as itself
     "hourly-check": { message: "Anything urgent?", model: "claude-max-proxy/claude-sonnet-4-6", apiModel: /^claude-sonnet-4-6$/, announces: false },
     "morning-brief": { message: "Summarize my inbox.", model: "claude-max-proxy/claude-opus-4-6", apiModel: /^claude-opus-4-6$/, announces: true },
   };

@@ -31,7 +31,7 @@ describe(`Option 2 (max-proxy): the whole stack with AGENTS=${AGENTS}`, () => {
   let client: OpenAI;
 
   beforeAll(async () => {
-    stack = await startStack(PROJECT, { AGENTS });
+    stack = await startStack(PROJECT, { env: { AGENTS } });
     mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
     const normalizer = docker("port", stack.getContainer("normalizer-1").getId(), "3457/tcp").split("\n")[0] ?? "";
     client = new OpenAI({ baseURL: `http://${normalizer}/v1`, apiKey: stackEnv.PROXY_API_KEY ?? "", maxRetries: 0, timeout: 120_000 });
@@ -113,7 +113,7 @@ describe(`Option 1 (setup token): the gateway with AGENTS=${AGENTS}`, () => {
   beforeAll(async () => {
     // the gateway calls Anthropic itself in this mode: its anthropic provider points at the mock
     state = seedStateDir(fileURLToPath(new URL("fixtures/seed-setup-token", import.meta.url)));
-    stack = await startStack(PROJECT, { AUTH_MODE: "setup-token", COMPOSE_PROFILES: "setup-token", AGENTS, OPENCLAW_STATE: state.path }, ["mock-anthropic", "gateway"]);
+    stack = await startStack(PROJECT, { env: { AUTH_MODE: "setup-token", COMPOSE_PROFILES: "setup-token", AGENTS, OPENCLAW_STATE: state.path }, healthy: ["mock-anthropic", "gateway"] });
     mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
   });
 

@@ -1,9 +1,9 @@
 // Builds Dockerfile.normalizer, runs the image hardened (read-only, no capabilities, non-root)
 // in front of the mock upstream, and talks to it only through its port published on 127.0.0.1.
-import { fileURLToPath } from "node:url";
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
+import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docker } from "../support/containers.ts";
+import { startCompose } from "../support/stack.ts";
 
 const KEY = "container-test-key-0123456789";
 
@@ -12,10 +12,7 @@ let url: string;
 let containerId: string;
 
 beforeAll(async () => {
-  stack = await new DockerComposeEnvironment(fileURLToPath(new URL(".", import.meta.url)), "normalizer.compose.yml")
-    .withBuild()
-    .withWaitStrategy("normalizer-1", Wait.forHealthCheck())
-    .up();
+  stack = await startCompose("normalizer.compose.yml", { healthy: ["normalizer"] });
   const normalizer = stack.getContainer("normalizer-1");
   url = `http://127.0.0.1:${normalizer.getMappedPort(3457)}`;
   containerId = normalizer.getId();

@@ -1,12 +1,14 @@
-// config-init, then the real gateway on what it wrote: the article's legacy install in max-proxy
-// mode, and an empty volume in setup-token mode, where the token must reach the (mock) Anthropic
-// API as the gateway's credential.
+// config-init, then the real gateway on what it wrote: the hand-made Option 1 install
+// (test/fixtures/article-option1/, in OpenClaw's legacy layout) in max-proxy mode, and an empty
+// volume in setup-token mode, where the token must reach the (mock) Anthropic API as the gateway's
+// credential.
 import { fileURLToPath } from "node:url";
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
+import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RecordedRequest } from "../support/mock-anthropic-api.ts";
-import { docker } from "../support/containers.ts";
 import { agentTurn } from "../support/openclaw-agent.ts";
+import { openclawJson } from "../support/openclaw-cli.ts";
+import { startCompose } from "../support/stack.ts";
 
 const GATEWAY_TOKEN = "gateway-token-0123456789abcdef";
 const SETUP_TOKEN = `sk-ant-oat01-${"s".repeat(96)}`;
@@ -18,20 +20,14 @@ afterAll(async () => {
 });
 
 async function up(env: Record<string, string>): Promise<StartedDockerComposeEnvironment> {
-  const stack = await new DockerComposeEnvironment(here("."), "openclaw.compose.yml")
-    .withBuild()
-    .withEnvironment({ OPENCLAW_GATEWAY_TOKEN: GATEWAY_TOKEN, ...env })
-    .withWaitStrategy("mock-anthropic-1", Wait.forHealthCheck())
-    .withWaitStrategy("gateway-1", Wait.forHealthCheck())
-    .up(["gateway"]);
+  const stack = await startCompose("openclaw.compose.yml", { env: { OPENCLAW_GATEWAY_TOKEN: GATEWAY_TOKEN, ...env }, healthy: ["mock-anthropic", "gateway"], services: ["gateway"] });
   stacks.push(stack);
   return stack;
 }
 
 /** An openclaw command inside the gateway container, its JSON output parsed. */
 function openclaw(stack: StartedDockerComposeEnvironment, ...args: string[]): unknown {
-  const out = docker("exec", stack.getContainer("gateway-1").getId(), "openclaw", ...args);
-  return JSON.parse(out.slice(out.indexOf("{")));
+  return openclawJson(stack.getContainer("gateway-1").getId(), args);
 }
 
 interface Health {
@@ -51,7 +47,7 @@ describe("the gateway on a migrated legacy install (max-proxy)", () => {
     };
     const ours = jobs.filter((job) => ["hourly-check", "morning-brief", "old-report"].includes(job.id)).sort((a, b) => a.id.localeCompare(b.id));
     expect(ours.map((job) => [job.id, job.payload.model, job.enabled ? job.state.consecutiveErrors ?? 0 : "disabled"])).toEqual([
-      // the article's exact ids are pins the subscription's CLI runs as themselves
+      // the hand-made install's exact ids are pins the subscription's CLI runs as themselves
       ["hourly-check", "claude-max-proxy/claude-sonnet-4-6", 0],
       ["morning-brief", "claude-max-proxy/claude-opus-4-6", 0],
       ["old-report", "claude-max-proxy/claude-sonnet-4-5", "disabled"],

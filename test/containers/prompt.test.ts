@@ -2,15 +2,16 @@
 // once per SYSTEM_PROMPT setting, the official OpenAI client library in front (as OpenClaw's
 // openai-completions transport sends), the mock Anthropic API behind, which records each request's
 // system prompt, blocks, cache breakpoints and settings (test/support/mock-anthropic-api.ts).
-import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from "testcontainers";
+import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { cachedPrefixBytes, cachePrefixShares, requestBytes } from "../support/cache-prefix.ts";
 import { GENERIC_TURNS, genericSystemPrompt, runGenericConversation } from "../support/generic-conversation.ts";
+import { untilCliProcessesExited } from "../support/maxapi-metrics.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { MOCK_SCRIPT, openclawSystemPrompt, runOpenclawConversation } from "../support/openclaw-conversation.ts";
 import { marker } from "../support/marker.ts";
+import { startCompose } from "../support/stack.ts";
 
 const KEY = "container-test-key-0123456789";
 const MODEL = "claude-sonnet-4";
@@ -20,12 +21,7 @@ let mock: MockAnthropicClient;
 const clients = {} as Record<"systemPrompt" | "userMessage", OpenAI>;
 
 beforeAll(async () => {
-  stack = await new DockerComposeEnvironment(fileURLToPath(new URL(".", import.meta.url)), "prompt.compose.yml")
-    .withBuild()
-    .withWaitStrategy("mock-anthropic-1", Wait.forHealthCheck())
-    .withWaitStrategy("normalizer-1", Wait.forHealthCheck())
-    .withWaitStrategy("normalizer-user-message-1", Wait.forHealthCheck())
-    .up();
+  stack = await startCompose("prompt.compose.yml", { healthy: ["mock-anthropic", "normalizer", "normalizer-user-message"] });
   const client = (service: string) =>
     new OpenAI({ baseURL: `http://127.0.0.1:${stack.getContainer(service).getMappedPort(3457)}/v1`, apiKey: KEY, maxRetries: 0, timeout: 120_000 });
   clients.systemPrompt = client("normalizer-1");
@@ -107,7 +103,7 @@ describe("a conversation paid for once", () => {
       expect(cachedPrefixBytes(prompts[i - 1] as (typeof prompts)[number], prompt), `request ${i + 1}`).toBe(before);
       expect(after, `request ${i + 1}: what is new`).toBeLessThan((GENERIC_TURNS[i]?.length ?? 0) + 2000);
     }
-    expect(shares[0]).toBeGreaterThanOrEqual(0.8); // request 2: the first request's only message is marked, as before
+    expect(shares[0]).toBeGreaterThanOrEqual(0.8); // request 2: the first request's only message follows the system prompt, so it is marked
     for (const share of shares.slice(1)) expect(share).toBeGreaterThanOrEqual(0.84);
   });
 });
@@ -152,10 +148,11 @@ describe("the request's settings", () => {
     const stream = clients.systemPrompt.chat.completions.stream({ model: MODEL, messages: [{ role: "user", content: `${tag} streamed` }], max_completion_tokens: 20, stream: true });
     const streamed = await stream.finalChatCompletion();
     expect(streamed.choices[0]).toMatchObject({ finish_reason: "length", message: { content: "The first part of a long answer" } });
-    await new Promise((resolve) => setTimeout(resolve, 2000)); // a resume request would come within this
     // Left alone, the CLI asks three times to resume (4 calls each). maxapi kills it when it reads the
     // stop, and the CLI sends its first resume request milliseconds after that stop: on a busy machine
-    // that request can leave before the kill lands. It never gets further.
+    // that request can leave before the kill lands. It never gets further. Once both CLI processes
+    // have exited, no resume request can come any more: count then.
+    await untilCliProcessesExited(stack.getContainer("maxapi-1").getId());
     for (const which of ["whole", "streamed"]) {
       const calls = (await mock.prompts(`${tag} ${which}`)).length;
       expect(calls, `${which}: the cut call, and at most the resume request already on its way`).toBeGreaterThanOrEqual(1);

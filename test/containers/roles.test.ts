@@ -3,7 +3,7 @@
 // config-init + gateway + catchup) on a second engine in its own network namespace, which reaches this machine
 // only through one veth pair: the gateway can reach the normalizer only through its published port.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compose, run } from "../support/stack.ts";
+import { compose, PRODUCT_FILES, run } from "../support/stack.ts";
 import { until } from "../support/until.ts";
 import { copyImages, DOCKER_HOST, HOST_ADDRESS, startSecondEngine, stopSecondEngine } from "../support/second-engine.ts";
 import { freePort } from "../support/ports.ts";
@@ -19,13 +19,7 @@ let mock: MockAnthropicClient;
 
 /** The gateway host's project: the product compose file alone, on the second engine. */
 const gatewayHost = (args: string[], env: Record<string, string> = {}) =>
-  run("docker", ["compose", "-p", GATEWAY, "-f", "docker-compose.yml", "--env-file", "test/containers/stack.env", ...args], {
-    ...GATEWAY_ENGINE,
-    COMPOSE_PROFILES: "gateway",
-    NORMALIZER_URL: normalizerUrl,
-    HEALTHCHECK_INTERVAL: "1s",
-    ...env,
-  });
+  compose(GATEWAY, args, { ...GATEWAY_ENGINE, COMPOSE_PROFILES: "gateway", NORMALIZER_URL: normalizerUrl, HEALTHCHECK_INTERVAL: "1s", ...env }, 300_000, PRODUCT_FILES);
 
 beforeAll(async () => {
   const port = await freePort();

@@ -6,10 +6,11 @@ import OpenAI from "openai";
 import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseCronList } from "../../services/verify/src/cron.ts";
-import { METRICS_SCRIPT, poolFigures } from "../../services/verify/src/warm-pool.ts";
+import { poolFigures } from "../../services/verify/src/warm-pool.ts";
 import { docker, killIn, pidsIn } from "../support/containers.ts";
 import { fingerprint, fixtureImage } from "../support/images.ts";
 import { cachePrefixShares, requestBytes } from "../support/cache-prefix.ts";
+import { maxapiMetrics } from "../support/maxapi-metrics.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { agentTurn, type AgentReply } from "../support/openclaw-agent.ts";
 import { cronRun } from "../support/openclaw-cron.ts";
@@ -118,7 +119,7 @@ describe("what the model sees on an OpenClaw agent turn", () => {
       const [request] = (await mock.messages()).filter((r) => r.text.includes(tag));
       expect(request?.prompt?.system).toContain(persona);
       expect(request?.prompt?.cliAgentPrompt).toBe(false);
-      // OpenClaw's whole prompt moved: the user message no longer carries it
+      // OpenClaw's whole prompt is the system prompt: the user message does not carry it
       const user = JSON.stringify((request?.body as { messages: unknown[] }).messages[0]);
       expect(user).not.toContain(persona);
     } finally {
@@ -179,8 +180,7 @@ describe("an OpenClaw agent turn that reads a picture", () => {
   it("the model calls read on a PNG in the agent's workspace; the next model request carries that image", async () => {
     const picture = fixtureImage("png");
     const name = `${marker("picture")}.png`;
-    const agents = JSON.parse(docker("exec", id("gateway"), "openclaw", "agents", "list", "--json")) as unknown;
-    const workspace = (agents as { id: string; workspace: string }[]).find((agent) => agent.id === "main")?.workspace ?? "";
+    const workspace = mainWorkspace();
     execFileSync("docker", ["exec", "-i", id("gateway"), "sh", "-c", `mkdir -p "${workspace}" && cat > "${workspace}/${name}"`], { input: picture });
     await mock.setMode("ok", { answer: "A red-to-blue gradient.", next: [{ answer: "", toolCalls: [{ name: "read", input: { path: name } }] }] });
     const tag = marker("image-turn");
@@ -366,11 +366,10 @@ describe("faults", () => {
 
 describe("the subscription's limits, through OpenClaw", () => {
   const calls = async () => (await mock.messages()).length;
-  const maxapiMetrics = () => docker("exec", id("maxapi"), "node", "-e", METRICS_SCRIPT);
   /** Waits until the mock and maxapi both see the window open again, so the tests after run on an open subscription. */
   async function untilReset(window: string) {
     await mock.untilReset(120, 1000);
-    await until(`maxapi to see the ${window} window reset`, () => new RegExp(`^maxapi_usage_window_spent\\{window="${window}"\\} 0$`, "m").test(maxapiMetrics()) || undefined, 60);
+    await until(`maxapi to see the ${window} window reset`, () => new RegExp(`^maxapi_usage_window_spent\\{window="${window}"\\} 0$`, "m").test(maxapiMetrics(id("maxapi"))) || undefined, 60);
   }
 
   it("after an agent turn, OpenClaw's session holds the token counts Anthropic reported (cache reads and writes included)", async () => {
@@ -430,7 +429,7 @@ describe("the subscription's limits, through OpenClaw", () => {
 describe("make verify", () => {
   /** Requests maxapi has served since it started, warm or cold, from its /metrics. */
   const servedByMaxapi = () => {
-    const figures = poolFigures(docker("exec", id("maxapi"), "node", "-e", METRICS_SCRIPT));
+    const figures = poolFigures(maxapiMetrics(id("maxapi")));
     return figures ? figures.hits + figures.misses : Number.NaN;
   };
   const verify = () => run("make", ["--no-print-directory", "verify"], { COMPOSE: composeCommand(PROJECT).join(" ") }, 300_000);

@@ -1,5 +1,6 @@
 // An OpenClaw agent turn the way a user runs one: `openclaw agent --agent main --json` inside the
 // gateway's container, talking to that gateway over its loopback port.
+import { GATEWAY_URL, jsonOutput } from "./openclaw-cli.ts";
 import { run } from "./stack.ts";
 
 export interface AgentReply {
@@ -31,13 +32,13 @@ export interface AgentTurnOptions {
 }
 
 export async function agentTurn(container: string, message: string, options: AgentTurnOptions = {}): Promise<AgentTurn> {
-  const env = options.bare ? [] : Object.entries({ OPENCLAW_GATEWAY_URL: "ws://127.0.0.1:18789" }).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
+  const env = options.bare ? [] : ["-e", GATEWAY_URL];
   const result = await run(
     "docker",
     ["exec", ...env, container, "openclaw", "agent", "--agent", options.agent ?? "main", ...(options.sessionKey ? ["--session-key", options.sessionKey] : []), ...(options.thinking ? ["--thinking", options.thinking] : []), "--message", message, "--json"],
     options.dockerHost ? { DOCKER_HOST: options.dockerHost } : {},
     180_000,
   );
-  const reply = result.code === 0 ? (JSON.parse(result.stdout.slice(result.stdout.indexOf("{"))) as AgentReply) : undefined;
+  const reply = result.code === 0 ? (jsonOutput(result.stdout) as AgentReply) : undefined;
   return { code: result.code, output: result.stdout + result.stderr, reply, text: reply?.result.payloads.map((p) => p.text).join("") ?? "" };
 }

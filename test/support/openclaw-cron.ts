@@ -1,5 +1,6 @@
 // A cron job run the way a user runs one by hand: `openclaw cron run <id> --wait` inside the
 // gateway's container. It exits 0 only when the run's completionStatus is "succeeded".
+import { GATEWAY_URL, jsonOutput } from "./openclaw-cli.ts";
 import { run } from "./stack.ts";
 
 export interface CronRun {
@@ -21,8 +22,7 @@ export interface CronRunResult {
 }
 
 export async function cronRun(container: string, jobId: string): Promise<CronRunResult> {
-  const result = await run("docker", ["exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", container, "openclaw", "cron", "run", jobId, "--wait"], {}, 240_000);
-  const start = result.stdout.indexOf("{");
-  const printed = start === -1 ? undefined : (JSON.parse(result.stdout.slice(start)) as { run?: CronRun });
+  const result = await run("docker", ["exec", "-e", GATEWAY_URL, container, "openclaw", "cron", "run", jobId, "--wait"], {}, 240_000);
+  const printed = result.stdout.includes("{") ? (jsonOutput(result.stdout) as { run?: CronRun }) : undefined;
   return { code: result.code, output: result.stdout + result.stderr, run: printed?.run };
 }

@@ -5,7 +5,7 @@
 // namespace (nsenter --net). Needs root, as the engine itself does.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
+import { until } from "./until.ts";
 
 const NETNS = "clawbridge-node2";
 const HOST_VETH = "cb-node2-host";
@@ -46,15 +46,15 @@ export async function startSecondEngine(): Promise<void> {
     { detached: true, stdio: "ignore" },
   );
   dockerd.unref();
-  for (let tries = 0; tries < 120; tries++) {
+  const answers = () => {
     try {
       docker2("info", "--format", "{{.ServerVersion}}");
-      return;
+      return true;
     } catch {
-      await sleep(250);
+      return false;
     }
-  }
-  throw new Error("the second engine did not answer within 30 s");
+  };
+  await until("the second engine to answer (30 s)", answers, 120, 250);
 }
 
 /** Stops the engine and removes its namespace, link and data. */
@@ -62,13 +62,17 @@ export async function stopSecondEngine(): Promise<void> {
   const pidfile = `${RUN}/docker.pid`;
   if (existsSync(pidfile)) {
     const pid = Number(readFileSync(pidfile, "utf8"));
+    const gone = () => {
+      try {
+        process.kill(pid, 0); // throws once it is gone
+        return false;
+      } catch {
+        return true;
+      }
+    };
     try {
       process.kill(pid, "SIGTERM");
-      for (let tries = 0; tries < 120; tries++) {
-        process.kill(pid, 0); // throws once it is gone
-        await sleep(250);
-      }
-      process.kill(pid, "SIGKILL");
+      await until("the second engine to exit (30 s)", gone, 120, 250).catch(() => process.kill(pid, "SIGKILL"));
     } catch {
       // exited
     }

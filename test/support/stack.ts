@@ -1,7 +1,8 @@
-// The product's compose stack as the end-to-end tests run it: docker-compose.yml as shipped, plus
-// test/containers/stack.override.yml (mock Anthropic API, loopback-only ports, no route out) and
-// test/containers/stack.env (fake secrets). Each test project gets its own name, so volumes and
-// networks never mix with a user's stack or another test's.
+// Compose projects as the container tests start them. The product's stack: docker-compose.yml as
+// shipped, plus test/containers/stack.override.yml (mock Anthropic API, loopback-only ports, no route
+// out) and test/containers/stack.env (fake secrets). A test's own compose file: one of
+// test/containers/*.compose.yml. Each project gets its own name, so volumes and networks never mix
+// with a user's stack or another test's.
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -10,7 +11,10 @@ import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, t
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const FILES = ["docker-compose.yml", "test/containers/stack.override.yml"];
+/** The product's compose file without the test override: a host that runs the product as shipped. */
+export const PRODUCT_FILES = ["docker-compose.yml"];
 const ENV_FILE = `${ROOT}test/containers/stack.env`;
+const TEST_COMPOSE_DIR = `${ROOT}test/containers`;
 
 /** The settings in stack.env (the tests look for its secrets in logs). */
 export const stackEnv: Readonly<Record<string, string>> = Object.fromEntries(
@@ -20,13 +24,16 @@ export const stackEnv: Readonly<Record<string, string>> = Object.fromEntries(
     .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
 );
 
-/** `docker compose` with the project's files, as one command line (the COMPOSE variable of `make verify`). */
-export const composeCommand = (project: string): string[] => [
+/**
+ * `docker compose` with the project's files, as one command line (the COMPOSE variable of `make
+ * verify`). `files`: the product's file and the test override unless told otherwise.
+ */
+export const composeCommand = (project: string, files = FILES): string[] => [
   "docker",
   "compose",
   "-p",
   project,
-  ...FILES.flatMap((file) => ["-f", `${ROOT}${file}`]),
+  ...files.flatMap((file) => ["-f", `${ROOT}${file}`]),
   "--env-file",
   ENV_FILE,
 ];
@@ -37,9 +44,9 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs `docker compose …` for the project; never throws on a non-zero exit. */
-export async function compose(project: string, args: string[], env: Record<string, string> = {}, timeoutMs = 300_000): Promise<CommandResult> {
-  const [command = "docker", ...base] = composeCommand(project);
+/** Runs `docker compose …` for the project (its `files` as in composeCommand); never throws on a non-zero exit. */
+export async function compose(project: string, args: string[], env: Record<string, string> = {}, timeoutMs = 300_000, files = FILES): Promise<CommandResult> {
+  const [command = "docker", ...base] = composeCommand(project, files);
   return run(command, [...base, ...args], env, timeoutMs);
 }
 
@@ -60,23 +67,35 @@ export function run(command: string, args: string[], env: Record<string, string>
 
 const ALL_SERVICES = ["mock-anthropic", "maxapi", "normalizer", "gateway", "catchup"];
 
+/** How a compose project is started; `down({ removeVolumes: true })` on what it returns removes it. */
+export interface StartOptions {
+  /** Values for the compose files' variables (`${…}`). */
+  env?: Record<string, string>;
+  /** The services whose container must be healthy before the tests start (startStack: all that run long, when left out). */
+  healthy?: string[] | undefined;
+  /** What to wait for instead in a service that is not to become healthy (a log line). */
+  waits?: Record<string, WaitStrategy>;
+  /** Only these services (and what they depend on) start; all of them when left out. */
+  services?: string[];
+}
+
+/** Builds the project's images and starts it, then waits as `options` say. */
+function start(project: DockerComposeEnvironment, { env = {}, healthy = [], waits = {}, services }: StartOptions): Promise<StartedDockerComposeEnvironment> {
+  project.withEnvironment(env).withBuild();
+  for (const service of healthy) project.withWaitStrategy(`${service}-1`, Wait.forHealthCheck());
+  for (const [service, wait] of Object.entries(waits)) project.withWaitStrategy(`${service}-1`, wait);
+  return project.up(services);
+}
+
 /**
- * Builds and starts the stack, and waits for every long-running service to be healthy; `services`:
- * the ones this mode runs (setup-token mode: the mock and the gateway). `waits`: what to wait for
- * instead in a service that is not to become healthy.
+ * Builds and starts the product's stack as `project`. Every long-running service must become
+ * healthy unless `healthy` names the ones this mode runs (setup-token mode: the mock and the gateway).
  */
-export function startStack(
-  project: string,
-  env: Record<string, string> = {},
-  services = ALL_SERVICES,
-  waits: Record<string, WaitStrategy> = {},
-): Promise<StartedDockerComposeEnvironment> {
-  const stack = new DockerComposeEnvironment(ROOT, FILES)
-    .withProjectName(project)
-    .withEnvironmentFile(ENV_FILE)
-    .withEnvironment(env)
-    .withBuild();
-  for (const service of services) stack.withWaitStrategy(`${service}-1`, Wait.forHealthCheck());
-  for (const [service, wait] of Object.entries(waits)) stack.withWaitStrategy(`${service}-1`, wait);
-  return stack.up();
+export function startStack(project: string, { healthy = ALL_SERVICES, ...options }: StartOptions = {}): Promise<StartedDockerComposeEnvironment> {
+  return start(new DockerComposeEnvironment(ROOT, FILES).withProjectName(project).withEnvironmentFile(ENV_FILE), { healthy, ...options });
+}
+
+/** Builds and starts a test's own compose file (test/containers/<file>), under a project name testcontainers makes up. */
+export function startCompose(file: string, options: StartOptions = {}): Promise<StartedDockerComposeEnvironment> {
+  return start(new DockerComposeEnvironment(TEST_COMPOSE_DIR, file), options);
 }

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docker } from "../../support/containers.ts";
 import { gatewayCall } from "../../support/gateway-rpc.ts";
 import { MockAnthropicClient } from "../../support/mock-anthropic-client.ts";
+import { GATEWAY_URL, openclawJson } from "../../support/openclaw-cli.ts";
 import { stackEnv, startStack } from "../../support/stack.ts";
 import { until } from "../../support/until.ts";
 
@@ -54,7 +55,7 @@ interface NoticeBody {
 beforeAll(async () => {
   // notices to a webhook receiver on the test network (the mock's POST /notices)
   // (a look at the jobs and limits every 5 s: a 20 s window is seen spent)
-  stack = await startStack(PROJECT, { NOTICE_WEBHOOK_URL: "http://mock-anthropic:8080/notices", CATCHUP_POLL_MS: "5000" });
+  stack = await startStack(PROJECT, { env: { NOTICE_WEBHOOK_URL: "http://mock-anthropic:8080/notices", CATCHUP_POLL_MS: "5000" } });
   call = gatewayCall(`http://127.0.0.1:${stack.getContainer("gateway-1").getMappedPort(18789)}`);
   mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
   const normalizer = docker("port", stack.getContainer("normalizer-1").getId(), "3457/tcp").split("\n")[0] ?? "";
@@ -72,12 +73,8 @@ afterAll(async () => {
 const gatewayId = () => stack.getContainer("gateway-1").getId();
 
 function addJob(name: string, schedule: string[]): string {
-  const out = docker(
-    "exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", gatewayId(),
-    "openclaw", "cron", "add", "--name", name, "--agent", "main", ...schedule, "--session", "isolated", "--no-deliver",
-    "--message", `Scheduled check (${name}): reply with one short sentence.`, "--json",
-  );
-  return (JSON.parse(out.slice(out.indexOf("{"))) as { id: string }).id;
+  const args = ["cron", "add", "--name", name, "--agent", "main", ...schedule, "--session", "isolated", "--no-deliver", "--message", `Scheduled check (${name}): reply with one short sentence.`, "--json"];
+  return (openclawJson(gatewayId(), args, [GATEWAY_URL]) as { id: string }).id;
 }
 
 const runsOf = async (id: string) => (await call<{ entries?: Run[] }>("cron.runs", { id, limit: 50, sortDir: "asc" })).entries ?? [];
