@@ -26,8 +26,13 @@ build: $(DEPS) $(LIB) ## Compile the TypeScript services into services/*/dist
 	npm run build
 
 .PHONY: lint
-lint: $(DEPS) $(LIB) ## Lint all TypeScript (eslint, type-aware)
+lint: $(DEPS) $(LIB) ## Lint all TypeScript (eslint, type-aware) and check the formatting (Prettier)
 	npm run lint
+	npm run format:check
+
+.PHONY: format
+format: $(DEPS) ## Format the code, the JSON and the YAML (Prettier, 120 columns; .prettierignore says what not)
+	npm run format
 
 .PHONY: typecheck
 typecheck: $(DEPS) $(LIB) ## Type-check services, tests and benchmarks
