@@ -25,7 +25,15 @@ import { dataUrl, imagePart, png } from "../test/support/images.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PROJECT = `clawbridge-bench-${process.pid}`;
-const COMPOSE = ["compose", "-f", "test/containers/maxapi.compose.yml", "-f", "bench/maxapi.bench.compose.yml", "-p", PROJECT];
+const COMPOSE = [
+  "compose",
+  "-f",
+  "test/containers/maxapi.compose.yml",
+  "-f",
+  "bench/maxapi.bench.compose.yml",
+  "-p",
+  PROJECT,
+];
 const N = Number(process.env.BENCH_TTFT_N ?? 20);
 const TOOLS_N = Number(process.env.BENCH_TOOLS_N ?? 10);
 const IMAGES_N = Number(process.env.BENCH_IMAGES_N ?? 10);
@@ -33,12 +41,17 @@ const WARM_N = Number(process.env.BENCH_WARM_N ?? 20);
 const PHOTO = png(578, 578, { noise: true }); // 1.00 MB
 const EXEC_TOOL = {
   type: "function",
-  function: { name: "exec", description: "Run a shell command", parameters: { type: "object", properties: { command: { type: "string" } }, required: ["command"] } },
+  function: {
+    name: "exec",
+    description: "Run a shell command",
+    parameters: { type: "object", properties: { command: { type: "string" } }, required: ["command"] },
+  },
 };
 const IN_FLIGHT = [1, 4, 8];
 const SAMPLE_MS = 25;
 
-const docker = (...args: string[]) => execFileSync("docker", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+const docker = (...args: string[]) =>
+  execFileSync("docker", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
 function endpoint(service: string, port: number): string {
   return `http://${docker(...COMPOSE, "port", service, String(port))}`;
@@ -50,14 +63,23 @@ async function setMode(mockUrl: string, settings: Record<string, unknown>): Prom
 }
 
 /** Streams one answer; ms to the first content (or tool_calls) delta and to the end of the stream. */
-async function streamOnce(url: string, extra: Record<string, unknown> = {}): Promise<{ firstToken: number; end: number; text: string }> {
+async function streamOnce(
+  url: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ firstToken: number; end: number; text: string }> {
   const started = performance.now();
   const response = await fetch(`${url}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ model: "claude-haiku-4", stream: true, messages: [{ role: "user", content: "Say hello." }], ...extra }),
+    body: JSON.stringify({
+      model: "claude-haiku-4",
+      stream: true,
+      messages: [{ role: "user", content: "Say hello." }],
+      ...extra,
+    }),
   });
-  if (response.status !== 200 || !response.body) throw new Error(`maxapi answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 200 || !response.body)
+    throw new Error(`maxapi answered ${response.status}: ${await response.text()}`);
   let firstToken: number | undefined;
   let text = "";
   const decoder = new TextDecoder();
@@ -65,7 +87,8 @@ async function streamOnce(url: string, extra: Record<string, unknown> = {}): Pro
     text += decoder.decode(chunk as Uint8Array, { stream: true });
     if (firstToken === undefined && /"(content|tool_calls)"/.test(text)) firstToken = performance.now() - started;
   }
-  if (firstToken === undefined || !text.includes("data: [DONE]")) throw new Error(`incomplete stream: ${text.slice(0, 200)}`);
+  if (firstToken === undefined || !text.includes("data: [DONE]"))
+    throw new Error(`incomplete stream: ${text.slice(0, 200)}`);
   return { firstToken, end: performance.now() - started, text };
 }
 
@@ -78,7 +101,9 @@ function cgroupDir(containerId: string): string {
 /** The container's processes: PID, parent, command line and PSS in bytes. */
 function processesOf(containerId: string): { pid: number; ppid: number; cmdline: string; pss: number }[] {
   const list = [];
-  for (const pid of readFileSync(`${cgroupDir(containerId)}/cgroup.procs`, "utf8").split("\n").filter(Boolean)) {
+  for (const pid of readFileSync(`${cgroupDir(containerId)}/cgroup.procs`, "utf8")
+    .split("\n")
+    .filter(Boolean)) {
     try {
       const pss = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1];
       const ppid = /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
@@ -93,7 +118,10 @@ function processesOf(containerId: string): { pid: number; ppid: number; cmdline:
 
 const pssSumBytes = (containerId: string) => processesOf(containerId).reduce((sum, p) => sum + p.pss, 0);
 
-async function peakWhile<T>(containerId: string, work: Promise<T>): Promise<{ pss: number; cgroup: number; result: T }> {
+async function peakWhile<T>(
+  containerId: string,
+  work: Promise<T>,
+): Promise<{ pss: number; cgroup: number; result: T }> {
   writeFileSync(`${cgroupDir(containerId)}/memory.max_usage_in_bytes`, "0"); // reset the cgroup's peak
   const finished = new AbortController();
   let pss = 0;
@@ -117,7 +145,10 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 async function waitForHealth(url: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     if (attempt > 100) throw new Error(`${url} did not answer /health`);
     await sleep(100);
@@ -143,7 +174,10 @@ async function warmAgainstCold(coldUrl: string, warmUrl: string, mockUrl: string
   for (let i = 0; i < WARM_N; i++) {
     for (const [kind, { mode, extra }] of Object.entries(kinds)) {
       await setMode(mockUrl, mode);
-      for (const [pool, url] of [["cold", coldUrl], ["warm", warmUrl]] as const) {
+      for (const [pool, url] of [
+        ["cold", coldUrl],
+        ["warm", warmUrl],
+      ] as const) {
         await sleep(1000); // one request a second: the pool refills between them, as between an agent's turns
         (timings[`${kind}, ${pool}`] ??= []).push((await streamOnce(url, extra)).firstToken);
       }
@@ -151,11 +185,17 @@ async function warmAgainstCold(coldUrl: string, warmUrl: string, mockUrl: string
   }
   const after = await metrics(warmUrl);
   const count = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
-  console.log(`warm CLI processes: pool off (maxapi) against the default pool (maxapi-warm), ${WARM_N} of each, interleaved, 1 s apart`);
+  console.log(
+    `warm CLI processes: pool off (maxapi) against the default pool (maxapi-warm), ${WARM_N} of each, interleaved, 1 s apart`,
+  );
   for (const [kind, list] of Object.entries(timings)) {
-    console.log(`  ${kind.padEnd(16)} first token median ${ms(median(list))}  min ${ms(Math.min(...list))}  max ${ms(Math.max(...list))}`);
+    console.log(
+      `  ${kind.padEnd(16)} first token median ${ms(median(list))}  min ${ms(Math.min(...list))}  max ${ms(Math.max(...list))}`,
+    );
   }
-  console.log(`  maxapi-warm: ${count(M.warmHits)} served warm, ${count(M.warmMisses)} cold, ${count(M.warmFallbacks)} fell back`);
+  console.log(
+    `  maxapi-warm: ${count(M.warmHits)} served warm, ${count(M.warmMisses)} cold, ${count(M.warmFallbacks)} fell back`,
+  );
 
   // idle memory: two tool turns last, so both warm processes wait with a stub tool server each
   await setMode(mockUrl, call);
@@ -163,8 +203,12 @@ async function warmAgainstCold(coldUrl: string, warmUrl: string, mockUrl: string
   await sleep(3000);
   const processes = processesOf(warmId);
   const waiting = processes.filter((p) => p.cmdline.includes("--print --output-format stream-json"));
-  const withStub = waiting.map((cli) => cli.pss + processes.filter((p) => p.ppid === cli.pid).reduce((sum, p) => sum + p.pss, 0));
-  console.log(`  idle: ${waiting.length} warm processes; PSS each (CLI + its stub tool server): ${withStub.map(mib).join(", ")}; together ${mib(withStub.reduce((a, b) => a + b, 0))}`);
+  const withStub = waiting.map(
+    (cli) => cli.pss + processes.filter((p) => p.ppid === cli.pid).reduce((sum, p) => sum + p.pss, 0),
+  );
+  console.log(
+    `  idle: ${waiting.length} warm processes; PSS each (CLI + its stub tool server): ${withStub.map(mib).join(", ")}; together ${mib(withStub.reduce((a, b) => a + b, 0))}`,
+  );
   console.log(`  the whole container idle: ${mib(processes.reduce((sum, p) => sum + p.pss, 0))} PSS`);
 }
 
@@ -178,7 +222,9 @@ async function main(): Promise<void> {
   await waitForHealth(maxapiUrl);
   await waitForHealth(warmUrl);
 
-  console.log(`maxapi benchmark: Claude Code CLI ${docker("exec", containerId, "claude", "--version")} in clawbridge/maxapi, mock Anthropic API`);
+  console.log(
+    `maxapi benchmark: Claude Code CLI ${docker("exec", containerId, "claude", "--version")} in clawbridge/maxapi, mock Anthropic API`,
+  );
 
   await setMode(mockUrl, { mode: "ok" });
   await streamOnce(maxapiUrl); // warm-up: the first run of the CLI reads its 380 MB binary from disk
@@ -187,7 +233,9 @@ async function main(): Promise<void> {
   const firstTokens = runs.map((r) => r.firstToken);
   const ends = runs.map((r) => r.end);
   console.log(`one short streamed answer, ${N} sequential requests`);
-  console.log(`  first token  median ${ms(median(firstTokens))}  min ${ms(Math.min(...firstTokens))}  max ${ms(Math.max(...firstTokens))}`);
+  console.log(
+    `  first token  median ${ms(median(firstTokens))}  min ${ms(Math.min(...firstTokens))}  max ${ms(Math.max(...firstTokens))}`,
+  );
   console.log(`  end          median ${ms(median(ends))}  min ${ms(Math.min(...ends))}  max ${ms(Math.max(...ends))}`);
 
   // tool turns: in the last kind the mock calls exec (its input in 3 fragments)
@@ -202,24 +250,42 @@ async function main(): Promise<void> {
       return streamOnce(maxapiUrl, tools);
     },
     "tool call": async () => {
-      await setMode(mockUrl, { mode: "ok", answer: "", toolCalls: [{ name: "exec", input: { command: "echo $((6*7))" } }] });
+      await setMode(mockUrl, {
+        mode: "ok",
+        answer: "",
+        toolCalls: [{ name: "exec", input: { command: "echo $((6*7))" } }],
+      });
       const timing = await streamOnce(maxapiUrl, tools);
-      if (!timing.text.includes('"finish_reason":"tool_calls"')) throw new Error(`no tool call in the stream: ${timing.text.slice(0, 300)}`);
+      if (!timing.text.includes('"finish_reason":"tool_calls"'))
+        throw new Error(`no tool call in the stream: ${timing.text.slice(0, 300)}`);
       return timing;
     },
   };
-  const timings = Object.fromEntries(Object.keys(kinds).map((kind) => [kind, [] as { firstToken: number; end: number }[]]));
+  const timings = Object.fromEntries(
+    Object.keys(kinds).map((kind) => [kind, [] as { firstToken: number; end: number }[]]),
+  );
   for (let i = 0; i < TOOLS_N; i++) for (const [kind, run] of Object.entries(kinds)) timings[kind]?.push(await run());
   console.log(`tool turns, ${TOOLS_N} of each kind, interleaved (first: first content or tool_calls delta)`);
   for (const [kind, list] of Object.entries(timings)) {
-    console.log(`  ${kind.padEnd(22)} first median ${ms(median(list.map((r) => r.firstToken)))}  end median ${ms(median(list.map((r) => r.end)))}`);
+    console.log(
+      `  ${kind.padEnd(22)} first median ${ms(median(list.map((r) => r.firstToken)))}  end median ${ms(median(list.map((r) => r.end)))}`,
+    );
   }
 
   // one 1 MB image against none: the same words, the same answer
   await setMode(mockUrl, { mode: "ok" });
-  const photo = { messages: [{ role: "user", content: [{ type: "text", text: "Say hello." }, imagePart(dataUrl(PHOTO, "image/png"))] }] };
+  const photo = {
+    messages: [
+      { role: "user", content: [{ type: "text", text: "Say hello." }, imagePart(dataUrl(PHOTO, "image/png"))] },
+    ],
+  };
   const imageKinds = { "no image": {}, "one 1 MB image": photo };
-  const imageRuns = Object.fromEntries(Object.keys(imageKinds).map((kind) => [kind, { timings: [] as { firstToken: number; end: number }[], peaks: [] as number[] }]));
+  const imageRuns = Object.fromEntries(
+    Object.keys(imageKinds).map((kind) => [
+      kind,
+      { timings: [] as { firstToken: number; end: number }[], peaks: [] as number[] },
+    ]),
+  );
   for (let i = 0; i < IMAGES_N; i++) {
     for (const [kind, extra] of Object.entries(imageKinds)) {
       await sleep(300); // the previous CLI process gone, so the peak is this request's
@@ -228,9 +294,13 @@ async function main(): Promise<void> {
       imageRuns[kind]?.peaks.push(pss);
     }
   }
-  console.log(`images, ${IMAGES_N} of each kind, interleaved (the image: ${(PHOTO.length / 1e6).toFixed(2)} MB PNG, ${(PHOTO.toString("base64").length / 1e6).toFixed(2)} MB in base64)`);
+  console.log(
+    `images, ${IMAGES_N} of each kind, interleaved (the image: ${(PHOTO.length / 1e6).toFixed(2)} MB PNG, ${(PHOTO.toString("base64").length / 1e6).toFixed(2)} MB in base64)`,
+  );
   for (const [kind, { timings: list, peaks }] of Object.entries(imageRuns)) {
-    console.log(`  ${kind.padEnd(16)} first median ${ms(median(list.map((r) => r.firstToken)))}  end median ${ms(median(list.map((r) => r.end)))}  peak PSS median ${mib(median(peaks))}`);
+    console.log(
+      `  ${kind.padEnd(16)} first median ${ms(median(list.map((r) => r.firstToken)))}  end median ${ms(median(list.map((r) => r.end)))}  peak PSS median ${mib(median(peaks))}`,
+    );
   }
 
   await sleep(500); // let the last CLI process exit
@@ -238,7 +308,10 @@ async function main(): Promise<void> {
   console.log(`memory (idle: ${mib(idle)} PSS); answers of 30 chunks 100 ms apart, so requests overlap`);
   await setMode(mockUrl, { mode: "slow", chunks: 30, chunkDelayMs: 100 });
   for (const count of IN_FLIGHT) {
-    const { pss, cgroup } = await peakWhile(containerId, Promise.all(Array.from({ length: count }, () => streamOnce(maxapiUrl))));
+    const { pss, cgroup } = await peakWhile(
+      containerId,
+      Promise.all(Array.from({ length: count }, () => streamOnce(maxapiUrl))),
+    );
     console.log(
       `  ${String(count).padStart(2)} in flight  peak PSS ${mib(pss).padStart(8)}  (+${mib((pss - idle) / count)} per request)  cgroup peak ${mib(cgroup)}`,
     );

@@ -51,7 +51,8 @@ async function startChild(name: string, args: string[], env: Record<string, stri
   children.push(child);
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited during start (${child.exitCode ?? child.signalCode})`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${name} exited during start (${child.exitCode ?? child.signalCode})`);
     try {
       const res = await fetch(healthUrl, { signal: AbortSignal.timeout(1_000) });
       await res.body?.cancel();
@@ -117,7 +118,11 @@ function load(url: string, seconds: number, connections = CONNECTIONS): Promise<
       }
       if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0) {
         const codes = JSON.stringify(result.statusCodeStats ?? {});
-        reject(new Error(`${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx (status counts ${codes})`));
+        reject(
+          new Error(
+            `${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx (status counts ${codes})`,
+          ),
+        );
         return;
       }
       resolve({ reqPerSec: result.requests.average, latenciesMs });
@@ -142,7 +147,11 @@ function firstByteMs(url: string, agent: Agent): Promise<number> {
       res.on("error", reject);
       res.on("end", () => {
         // a complete, well-formed stream, so a fast error answer cannot pass for a fast first byte
-        if (res.statusCode !== 200 || !String(res.headers["content-type"]).includes("text/event-stream") || !text.includes("data: [DONE]")) {
+        if (
+          res.statusCode !== 200 ||
+          !String(res.headers["content-type"]).includes("text/event-stream") ||
+          !text.includes("data: [DONE]")
+        ) {
           reject(new Error(`${url}: bad stream (status ${res.statusCode}): ${text.slice(0, 200)}`));
         } else if (firstByte === undefined) {
           reject(new Error(`${url}: stream without a body`));
@@ -161,7 +170,12 @@ async function main(): Promise<void> {
   if (mockPort === undefined || normalizerPort === undefined) throw new Error("no free ports");
   const mockBase = `http://${HOST}:${mockPort}`;
   const normalizerBase = `http://${HOST}:${normalizerPort}`;
-  await startChild("mock upstream", ["test/support/mock-openai-upstream.ts", String(mockPort), HOST], {}, `${mockBase}/health`);
+  await startChild(
+    "mock upstream",
+    ["test/support/mock-openai-upstream.ts", String(mockPort), HOST],
+    {},
+    `${mockBase}/health`,
+  );
   await startChild(
     "normalizer",
     ["services/normalizer/src/main.ts"],
@@ -184,15 +198,22 @@ async function main(): Promise<void> {
   ] as const;
 
   // auth really is on: the same request without the key is refused
-  const unauthorized = await fetch(targets[1].url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON_BODY });
+  const unauthorized = await fetch(targets[1].url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON_BODY,
+  });
   await unauthorized.body?.cancel();
-  if (unauthorized.status !== 401) throw new Error(`normalizer answered ${unauthorized.status} without an API key, expected 401`);
+  if (unauthorized.status !== 401)
+    throw new Error(`normalizer answered ${unauthorized.status} without an API key, expected 401`);
 
   console.log(
     `normalizer benchmark (OpenClaw-shaped request: ${Math.round(JSON_BODY.byteLength / 1024)} KB body, 12 tools; auth, validation, metrics on; LOG_LEVEL=info to /dev/null)`,
   );
   console.log(`node ${process.version}, ${availableParallelism()} CPUs shared by autocannon, normalizer and mock`);
-  console.log(`note: MAX_CONCURRENCY=${MAX_CONCURRENCY}, MAX_QUEUE=${MAX_QUEUE} (raised from 4/64 for the throughput measurement: the mock answers instantly)`);
+  console.log(
+    `note: MAX_CONCURRENCY=${MAX_CONCURRENCY}, MAX_QUEUE=${MAX_QUEUE} (raised from 4/64 for the throughput measurement: the mock answers instantly)`,
+  );
 
   for (const target of targets) await load(target.url, WARMUP_SECONDS);
   const runs = { direct: [] as LoadResult[], through: [] as LoadResult[] };
@@ -221,13 +242,19 @@ async function main(): Promise<void> {
   console.log(`latency, one connection (${ROUNDS} rounds x ${SECONDS} s, interleaved)`);
   for (const target of targets) {
     const latencies = ascending(single[target.name]);
-    console.log(`  ${target.name.padEnd(8)} p50 ${ms(percentile(latencies, 50))}  p99 ${ms(percentile(latencies, 99))}`);
+    console.log(
+      `  ${target.name.padEnd(8)} p50 ${ms(percentile(latencies, 50))}  p99 ${ms(percentile(latencies, 99))}`,
+    );
   }
 
   // one keep-alive connection per target, so connection setup is not part of the first byte
-  const agents = { direct: new Agent({ keepAlive: true, maxSockets: 1 }), through: new Agent({ keepAlive: true, maxSockets: 1 }) };
+  const agents = {
+    direct: new Agent({ keepAlive: true, maxSockets: 1 }),
+    through: new Agent({ keepAlive: true, maxSockets: 1 }),
+  };
   try {
-    for (let i = 0; i < WARMUP_STREAMS; i++) for (const target of targets) await firstByteMs(target.url, agents[target.name]);
+    for (let i = 0; i < WARMUP_STREAMS; i++)
+      for (const target of targets) await firstByteMs(target.url, agents[target.name]);
     const firstBytes = { direct: [] as number[], through: [] as number[] };
     for (let i = 0; i < TTFB_N; i++) {
       for (const target of targets) firstBytes[target.name].push(await firstByteMs(target.url, agents[target.name]));

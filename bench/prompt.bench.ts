@@ -23,11 +23,25 @@ import { MOCK_SCRIPT, openclawSystemPrompt, runOpenclawConversation } from "../t
 import { composeCommand, ROOT } from "../test/support/stack.ts";
 
 const N = Number(process.env.BENCH_PROMPT_N ?? 3);
-const PROMPT_COMPOSE = ["compose", "-f", "test/containers/prompt.compose.yml", "-p", `clawbridge-bench-prompt-${process.pid}`];
+const PROMPT_COMPOSE = [
+  "compose",
+  "-f",
+  "test/containers/prompt.compose.yml",
+  "-p",
+  `clawbridge-bench-prompt-${process.pid}`,
+];
 
 const docker = (args: string[], env: Record<string, string> = {}) =>
-  execFileSync("docker", args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] }).trim();
-const port = (compose: string[], service: string, inner: number, env: Record<string, string> = {}) => docker([...compose, "port", service, String(inner)], env).split(":").at(-1) ?? "";
+  execFileSync("docker", args, {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  }).trim();
+const port = (compose: string[], service: string, inner: number, env: Record<string, string> = {}) =>
+  docker([...compose, "port", service, String(inner)], env)
+    .split(":")
+    .at(-1) ?? "";
 
 interface Figures {
   bytes: number[];
@@ -57,8 +71,15 @@ async function conversation(): Promise<string[]> {
   try {
     const mock = new MockAnthropicClient(`http://127.0.0.1:${port(PROMPT_COMPOSE, "mock-anthropic", 8080)}`);
     const rows: string[] = [];
-    for (const [setting, service] of [["system-prompt", "normalizer"], ["in-user-message", "normalizer-user-message"]] as const) {
-      const client = new OpenAI({ baseURL: `http://127.0.0.1:${port(PROMPT_COMPOSE, service, PORTS.normalizer)}/v1`, apiKey: "container-test-key-0123456789", maxRetries: 0 });
+    for (const [setting, service] of [
+      ["system-prompt", "normalizer"],
+      ["in-user-message", "normalizer-user-message"],
+    ] as const) {
+      const client = new OpenAI({
+        baseURL: `http://127.0.0.1:${port(PROMPT_COMPOSE, service, PORTS.normalizer)}/v1`,
+        apiKey: "container-test-key-0123456789",
+        maxRetries: 0,
+      });
       const runs: Figures[] = [];
       const generic: Figures[] = [];
       for (let i = 0; i < N; i++) {
@@ -68,10 +89,17 @@ async function conversation(): Promise<string[]> {
         runs.push(figures(await mock.prompts(tag)));
         const genericTag = marker("bench-generic");
         await mock.setMode("ok");
-        await runGenericConversation(client, "claude-sonnet-4", genericSystemPrompt(`You are a careful reading assistant (${genericTag}).`));
+        await runGenericConversation(
+          client,
+          "claude-sonnet-4",
+          genericSystemPrompt(`You are a careful reading assistant (${genericTag}).`),
+        );
         generic.push(figures(await mock.prompts(genericTag)));
       }
-      rows.push(report(`OpenClaw-shaped, SYSTEM_PROMPT=${setting}`, runs), report(`generic client, SYSTEM_PROMPT=${setting}`, generic));
+      rows.push(
+        report(`OpenClaw-shaped, SYSTEM_PROMPT=${setting}`, runs),
+        report(`generic client, SYSTEM_PROMPT=${setting}`, generic),
+      );
     }
     return rows;
   } finally {
@@ -89,12 +117,24 @@ async function openclawTurns(mode: "max-proxy" | "setup-token"): Promise<string>
     const mock = new MockAnthropicClient(`http://127.0.0.1:${port(compose, "mock-anthropic", 8080, env)}`);
     const gateway = docker([...compose, "ps", "-q", "gateway"], env);
     // Option 1's gateway calls Anthropic itself: point its anthropic provider at the mock (applied live)
-    if (mode === "setup-token") docker(["exec", gateway, "openclaw", "config", "set", "models.providers.anthropic.baseUrl", "http://mock-anthropic:8080"]);
+    if (mode === "setup-token")
+      docker([
+        "exec",
+        gateway,
+        "openclaw",
+        "config",
+        "set",
+        "models.providers.anthropic.baseUrl",
+        "http://mock-anthropic:8080",
+      ]);
     const step = (n: number) => ({ answer: "", toolCalls: [{ name: "exec", input: { command: `echo step ${n}` } }] });
     const runs: Figures[] = [];
     for (let i = 0; i < N; i++) {
       const tag = marker("turns");
-      await mock.setMode("ok", { answer: "Done.", next: [step(1), { answer: "Done." }, step(2), { answer: "Done." }, step(3), { answer: "Done." }] });
+      await mock.setMode("ok", {
+        answer: "Done.",
+        next: [step(1), { answer: "Done." }, step(2), { answer: "Done." }, step(3), { answer: "Done." }],
+      });
       const sessionKey = `agent:main:bench-${tag}`;
       for (const message of [`Start ${tag}: run echo.`, "Again, please.", "Once more."]) {
         const turn = await agentTurn(gateway, message, { sessionKey });
@@ -102,7 +142,10 @@ async function openclawTurns(mode: "max-proxy" | "setup-token"): Promise<string>
       }
       runs.push(figures(await mock.prompts(tag)));
     }
-    return report(mode === "max-proxy" ? "OpenClaw turns, Option 2 (maxapi)" : "OpenClaw turns, Option 1 (straight to Anthropic)", runs);
+    return report(
+      mode === "max-proxy" ? "OpenClaw turns, Option 2 (maxapi)" : "OpenClaw turns, Option 1 (straight to Anthropic)",
+      runs,
+    );
   } finally {
     docker([...compose, "down", "-v"], env);
   }
@@ -110,7 +153,9 @@ async function openclawTurns(mode: "max-proxy" | "setup-token"): Promise<string>
 
 // BENCH_PROMPT_PARTS: which parts to run (default all): conversation, option2, option1
 const PARTS = (process.env.BENCH_PROMPT_PARTS ?? "conversation,option2,option1").split(",");
-console.log("| requests | runs | bytes per request | in the previous request's cached prefix | requests 2, 3, … | uncached per request |");
+console.log(
+  "| requests | runs | bytes per request | in the previous request's cached prefix | requests 2, 3, … | uncached per request |",
+);
 console.log("| --- | --- | --- | --- | --- | --- |");
 if (PARTS.includes("conversation")) for (const row of await conversation()) console.log(row);
 if (PARTS.includes("option2")) console.log(await openclawTurns("max-proxy"));

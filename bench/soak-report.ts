@@ -32,7 +32,8 @@ export interface PlannedFault {
  * shorter window (at least 1 minute, so at least 6 minutes in all); longer ones a longer tail.
  */
 export function faultPlan(minutes: number): PlannedFault[] {
-  if (!Number.isInteger(minutes) || minutes < 6) throw new Error(`SOAK_MINUTES must be a whole number of at least 6, not ${String(minutes)}`);
+  if (!Number.isInteger(minutes) || minutes < 6)
+    throw new Error(`SOAK_MINUTES must be a whole number of at least 6, not ${String(minutes)}`);
   const spentMinutes = Math.min(3, minutes - 5);
   const s = (minute: number, seconds: number) => minute * MINUTE + seconds * 1000;
   return [
@@ -75,12 +76,15 @@ export interface FaultSpan {
 export type SlotOutcome = "ok" | "error" | "skipped" | "none";
 const SLOT_LETTER: Record<SlotOutcome, string> = { ok: "o", error: "x", skipped: "s", none: "." };
 
-export const succeeded = (run: CronRunEntry) => run.status === "ok" && (run.completionStatus === undefined || run.completionStatus === "succeeded");
+export const succeeded = (run: CronRunEntry) =>
+  run.status === "ok" && (run.completionStatus === undefined || run.completionStatus === "succeeded");
 
 /** The outcome of each slot: runs that started in its minute [slot, slot + 1 min), a retry included; ok if one of them succeeded. */
 export function slotOutcomes(slots: number[], runs: CronRunEntry[]): SlotOutcome[] {
   return slots.map((slot) => {
-    const inMinute = runs.filter((run) => run.runAtMs !== undefined && run.runAtMs >= slot && run.runAtMs < slot + MINUTE);
+    const inMinute = runs.filter(
+      (run) => run.runAtMs !== undefined && run.runAtMs >= slot && run.runAtMs < slot + MINUTE,
+    );
     if (inMinute.some(succeeded)) return "ok";
     if (inMinute.some((run) => run.status === "error")) return "error";
     return inMinute.length > 0 ? "skipped" : "none";
@@ -117,7 +121,9 @@ export const OPENCLAW_ERROR_BACKOFF_MS = [30_000, 60_000, 300_000, 900_000, 3_60
 
 /** Why a slot had no successful run, from the job's runs and the faults. */
 function notOkReason(slot: number, runs: CronRunEntry[], faults: FaultSpan[]): string {
-  const inMinute = runs.filter((run) => run.runAtMs !== undefined && run.runAtMs >= slot && run.runAtMs < slot + MINUTE);
+  const inMinute = runs.filter(
+    (run) => run.runAtMs !== undefined && run.runAtMs >= slot && run.runAtMs < slot + MINUTE,
+  );
   const failed = inMinute.find((run) => run.status === "error");
   if (failed) return `its run failed: ${(failed.error ?? "no error text").replace(/\s+/g, " ").slice(0, 120)}`;
   const before = runs.filter((run) => (run.runAtMs ?? 0) < slot).sort((a, b) => (a.runAtMs ?? 0) - (b.runAtMs ?? 0));
@@ -125,11 +131,16 @@ function notOkReason(slot: number, runs: CronRunEntry[], faults: FaultSpan[]): s
   for (let i = before.length - 1; i >= 0 && before[i]?.status === "error"; i--) errorsInARow++;
   const last = before.at(-1);
   if (last && errorsInARow > 0) {
-    const until = (last.runAtMs ?? 0) + (last.durationMs ?? 0) + (OPENCLAW_ERROR_BACKOFF_MS[Math.min(errorsInARow, OPENCLAW_ERROR_BACKOFF_MS.length) - 1] ?? 0);
-    if (until > slot) return `no run: OpenClaw's error backoff after ${errorsInARow} error(s) in a row, until ${Math.round((until - slot) / 1000)} s after the slot`;
+    const until =
+      (last.runAtMs ?? 0) +
+      (last.durationMs ?? 0) +
+      (OPENCLAW_ERROR_BACKOFF_MS[Math.min(errorsInARow, OPENCLAW_ERROR_BACKOFF_MS.length) - 1] ?? 0);
+    if (until > slot)
+      return `no run: OpenClaw's error backoff after ${errorsInARow} error(s) in a row, until ${Math.round((until - slot) / 1000)} s after the slot`;
   }
   const running = before.find((run) => (run.runAtMs ?? 0) + (run.durationMs ?? 0) > slot);
-  if (running) return `no run: its run started ${Math.round((slot - (running.runAtMs ?? 0)) / 1000)} s before was still going (OpenClaw skips a slot that comes while the job runs)`;
+  if (running)
+    return `no run: its run started ${Math.round((slot - (running.runAtMs ?? 0)) / 1000)} s before was still going (OpenClaw skips a slot that comes while the job runs)`;
   const restart = faults.find((f) => f.kind === "restart" && f.from <= slot + MINUTE && f.to > slot - 3 * MINUTE);
   if (restart) return "no run: the gateway restarted (a slot it was down for is run 2 minutes after its start)";
   return "no run";
@@ -147,8 +158,12 @@ export function jobFigures(
   const faultsEnd = Math.max(...faults.map((f) => f.to));
   const outcomes = slotOutcomes(slots, runs);
   const first = slots[0] ?? 0;
-  const inRun = runs.filter((run) => run.runAtMs !== undefined && run.runAtMs >= first && run.runAtMs < (slots.at(-1) ?? first) + MINUTE);
-  const afterReset = runs.filter((run) => succeeded(run) && (run.runAtMs ?? 0) >= resetAt).sort((a, b) => (a.runAtMs ?? 0) - (b.runAtMs ?? 0))[0];
+  const inRun = runs.filter(
+    (run) => run.runAtMs !== undefined && run.runAtMs >= first && run.runAtMs < (slots.at(-1) ?? first) + MINUTE,
+  );
+  const afterReset = runs
+    .filter((run) => succeeded(run) && (run.runAtMs ?? 0) >= resetAt)
+    .sort((a, b) => (a.runAtMs ?? 0) - (b.runAtMs ?? 0))[0];
   const status = state?.lastRunStatus ?? state?.lastStatus ?? "never ran";
   const consecutiveErrors = state?.consecutiveErrors ?? 0;
   return {
@@ -159,13 +174,19 @@ export function jobFigures(
     lost: outcomes.filter((o, i) => o !== "ok" && (slots[i] ?? 0) >= faultsEnd).length,
     runs: inRun.length,
     errors: inRun.filter((run) => run.status === "error").length,
-    resetToOk: afterReset && { startedS: ((afterReset.runAtMs ?? 0) - resetAt) / 1000, finishedS: (afterReset.ts - resetAt) / 1000 },
+    resetToOk: afterReset && {
+      startedS: ((afterReset.runAtMs ?? 0) - resetAt) / 1000,
+      finishedS: (afterReset.ts - resetAt) / 1000,
+    },
     end: { status, consecutiveErrors, error: state?.lastError },
     endOk: status === "ok" && consecutiveErrors === 0,
     timeline: outcomes.map((o) => SLOT_LETTER[o]).join(" "),
     notOkSlots: slots.flatMap((slot, minute) => {
       if (outcomes[minute] === "ok") return [];
-      const next = runs.map((run) => run.runAtMs ?? 0).filter((at) => at >= slot + MINUTE).sort((a, b) => a - b)[0];
+      const next = runs
+        .map((run) => run.runAtMs ?? 0)
+        .filter((at) => at >= slot + MINUTE)
+        .sort((a, b) => a - b)[0];
       const nextRunAfterS = next === undefined ? undefined : Math.round((next - slot) / 1000);
       return [{ minute, lost: slot >= faultsEnd, reason: notOkReason(slot, runs, faults), nextRunAfterS }];
     }),
@@ -188,7 +209,14 @@ export interface OnceFigures {
   endOk: boolean;
 }
 
-export function onceFigures(job: { name: string; kind: "hourly" | "one-shot" }, slotAt: number, slot0: number, runs: CronRunEntry[], state: (CronJobState & { enabled?: boolean }) | undefined, resetAt: number): OnceFigures {
+export function onceFigures(
+  job: { name: string; kind: "hourly" | "one-shot" },
+  slotAt: number,
+  slot0: number,
+  runs: CronRunEntry[],
+  state: (CronJobState & { enabled?: boolean }) | undefined,
+  resetAt: number,
+): OnceFigures {
   const inRun = runs.filter((run) => (run.runAtMs ?? 0) >= slotAt);
   const ok = inRun.filter(succeeded).sort((a, b) => (a.runAtMs ?? 0) - (b.runAtMs ?? 0));
   const status = state?.lastRunStatus ?? state?.lastStatus ?? "never ran";
@@ -242,10 +270,18 @@ export interface SpentFigures {
   anthropicCalls: number | undefined;
 }
 
-const isCliStart = (line: LogLine) => line.msg === "CLI process for a request" || line.msg.startsWith("warm CLI process was gone when handed over");
+const isCliStart = (line: LogLine) =>
+  line.msg === "CLI process for a request" || line.msg.startsWith("warm CLI process was gone when handed over");
 
-export function spentFigures(log: LogLine[], spentAt: number, resetAt: number, anthropicCalls: number | undefined): SpentFigures {
-  const knew = log.find((line) => line.time >= spentAt && line.time < resetAt && /^Claude subscription: the .* is spent/.test(line.msg));
+export function spentFigures(
+  log: LogLine[],
+  spentAt: number,
+  resetAt: number,
+  anthropicCalls: number | undefined,
+): SpentFigures {
+  const knew = log.find(
+    (line) => line.time >= spentAt && line.time < resetAt && /^Claude subscription: the .* is spent/.test(line.msg),
+  );
   const maxapiKnewAt = knew?.time;
   const known = maxapiKnewAt ?? resetAt;
   return {
@@ -254,8 +290,14 @@ export function spentFigures(log: LogLine[], spentAt: number, resetAt: number, a
     resetAt,
     cliBeforeKnown: log.filter((line) => isCliStart(line) && line.time >= spentAt && line.time < known).length,
     cliWhileSpent: log.filter((line) => isCliStart(line) && line.time >= known && line.time < resetAt).length,
-    refusedLocally: log.filter((line) => line.msg === "request completed" && line.status === 429 && line.time >= known && line.time < resetAt && /without calling Anthropic/.test(line.error ?? ""))
-      .length,
+    refusedLocally: log.filter(
+      (line) =>
+        line.msg === "request completed" &&
+        line.status === 429 &&
+        line.time >= known &&
+        line.time < resetAt &&
+        /without calling Anthropic/.test(line.error ?? ""),
+    ).length,
     anthropicCalls,
   };
 }
@@ -271,7 +313,12 @@ export interface Summary {
   spent: SpentFigures;
   /** Seconds from the reset to the first successful run of the slowest job; undefined when a job had none. */
   resetToFirstOkS: number | undefined;
-  targets: { noRunsLostAfterFaults: boolean; noSlotRunTwice: boolean; noCliWhileSpent: boolean; everyJobOkAtEnd: boolean };
+  targets: {
+    noRunsLostAfterFaults: boolean;
+    noSlotRunTwice: boolean;
+    noCliWhileSpent: boolean;
+    everyJobOkAtEnd: boolean;
+  };
   pass: boolean;
   notes: string[];
 }
@@ -318,9 +365,13 @@ export function formatRuns(jobs: { name: string; runs: CronRunEntry[] }[], slot0
   const lines = ["runs OpenClaw recorded (start after slot 0, duration, status, error):"];
   for (const job of jobs) {
     lines.push(`  ${job.name}`);
-    for (const run of [...job.runs].filter((r) => (r.runAtMs ?? 0) >= slot0).sort((a, b) => (a.runAtMs ?? 0) - (b.runAtMs ?? 0))) {
+    for (const run of [...job.runs]
+      .filter((r) => (r.runAtMs ?? 0) >= slot0)
+      .sort((a, b) => (a.runAtMs ?? 0) - (b.runAtMs ?? 0))) {
       const error = run.error ? `  ${run.error.replace(/\s+/g, " ").slice(0, 150)}` : "";
-      lines.push(`    ${rel(run.runAtMs ?? 0).padStart(5)}  ${((run.durationMs ?? 0) / 1000).toFixed(1).padStart(5)} s  ${run.status ?? "?"}${error}`);
+      lines.push(
+        `    ${rel(run.runAtMs ?? 0).padStart(5)}  ${((run.durationMs ?? 0) / 1000).toFixed(1).padStart(5)} s  ${run.status ?? "?"}${error}`,
+      );
     }
   }
   return lines.join("\n");
@@ -341,10 +392,22 @@ export function formatSummary(summary: Summary, slots: number[], faults: FaultSp
   for (const job of summary.jobs) lines.push(`  ${job.name.padEnd(width)}  ${job.timeline}`);
   lines.push("");
   lines.push("faults (time after slot 0, until the stack was whole again):");
-  for (const f of faults) lines.push(`  ${FAULTS[f.kind].letter}  ${rel(f.from)} → ${rel(f.to)}  ${FAULTS[f.kind].label}`);
+  for (const f of faults)
+    lines.push(`  ${FAULTS[f.kind].letter}  ${rel(f.from)} → ${rel(f.to)}  ${FAULTS[f.kind].label}`);
   lines.push(`  all faults over at ${rel(Math.max(...faults.map((f) => f.to)))}`);
   lines.push("");
-  const header = ["job", "agent", "due", "done", "not ok before faults over", "lost after", "runs", "errors", "reset → first ok (start/end)", "at the end"];
+  const header = [
+    "job",
+    "agent",
+    "due",
+    "done",
+    "not ok before faults over",
+    "lost after",
+    "runs",
+    "errors",
+    "reset → first ok (start/end)",
+    "at the end",
+  ];
   const rows = summary.jobs.map((job) => [
     job.name,
     job.agent,
@@ -366,15 +429,19 @@ export function formatSummary(summary: Summary, slots: number[], faults: FaultSp
     lines.push("");
     lines.push("jobs with one slot, in the spent window (target: exactly one successful run from the slot on):");
     for (const job of summary.once) {
-      const back = job.resetToOkS === undefined ? "no successful run" : `first ok ${job.resetToOkS.toFixed(0)} s after the reset`;
-      lines.push(`  ${job.name} (${job.kind}, minute ${job.slotMinute}): ${job.runs} runs, ${job.errors} errors, ${job.successes} ok; ${back}; at the end ${job.end.status}${job.end.enabled ? "" : ", switched off"}`);
+      const back =
+        job.resetToOkS === undefined ? "no successful run" : `first ok ${job.resetToOkS.toFixed(0)} s after the reset`;
+      lines.push(
+        `  ${job.name} (${job.kind}, minute ${job.slotMinute}): ${job.runs} runs, ${job.errors} errors, ${job.successes} ok; ${back}; at the end ${job.end.status}${job.end.enabled ? "" : ", switched off"}`,
+      );
     }
   }
   lines.push("");
   lines.push("slots without a successful run, and why (LOST: once the faults were over):");
   for (const job of summary.jobs) {
     for (const slot of job.notOkSlots) {
-      const next = slot.nextRunAfterS === undefined ? "no later run recorded" : `next run ${slot.nextRunAfterS} s after the slot`;
+      const next =
+        slot.nextRunAfterS === undefined ? "no later run recorded" : `next run ${slot.nextRunAfterS} s after the slot`;
       lines.push(`  ${slot.lost ? "LOST " : "     "}${job.name} minute ${slot.minute}: ${slot.reason} (${next})`);
     }
   }
@@ -386,15 +453,25 @@ export function formatSummary(summary: Summary, slots: number[], faults: FaultSp
   lines.push(`  CLI processes started while maxapi knew it spent:         ${s.cliWhileSpent}`);
   lines.push(`  requests maxapi refused by itself meanwhile:              ${s.refusedLocally}`);
   lines.push(`  calls to Anthropic (the mock) from spent to reset:        ${s.anthropicCalls ?? "unknown"}`);
-  lines.push(`  reset → first successful run, slowest job:                ${summary.resetToFirstOkS === undefined ? "a job had none" : `${summary.resetToFirstOkS.toFixed(0)} s`}`);
+  lines.push(
+    `  reset → first successful run, slowest job:                ${summary.resetToFirstOkS === undefined ? "a job had none" : `${summary.resetToFirstOkS.toFixed(0)} s`}`,
+  );
   lines.push("");
   const mark = (ok: boolean) => (ok ? "PASS" : "FAIL");
   lines.push("targets:");
   const onceLost = summary.once.filter((job) => job.successes === 0).length;
-  lines.push(`  ${mark(summary.targets.noRunsLostAfterFaults)}  0 runs lost once the faults stopped (${summary.jobs.reduce((n, job) => n + job.lost, 0) + onceLost} lost)`);
-  lines.push(`  ${mark(summary.targets.noSlotRunTwice)}  no slot run twice (${summary.once.filter((job) => job.successes > 1).length} twice)`);
-  lines.push(`  ${mark(summary.targets.noCliWhileSpent)}  0 CLI processes while the window was spent (${s.cliWhileSpent})`);
-  lines.push(`  ${mark(summary.targets.everyJobOkAtEnd)}  every job ok at the end (${[...summary.jobs, ...summary.once].filter((job) => !job.endOk).length} not ok)`);
+  lines.push(
+    `  ${mark(summary.targets.noRunsLostAfterFaults)}  0 runs lost once the faults stopped (${summary.jobs.reduce((n, job) => n + job.lost, 0) + onceLost} lost)`,
+  );
+  lines.push(
+    `  ${mark(summary.targets.noSlotRunTwice)}  no slot run twice (${summary.once.filter((job) => job.successes > 1).length} twice)`,
+  );
+  lines.push(
+    `  ${mark(summary.targets.noCliWhileSpent)}  0 CLI processes while the window was spent (${s.cliWhileSpent})`,
+  );
+  lines.push(
+    `  ${mark(summary.targets.everyJobOkAtEnd)}  every job ok at the end (${[...summary.jobs, ...summary.once].filter((job) => !job.endOk).length} not ok)`,
+  );
   for (const note of summary.notes) lines.push(`note: ${note}`);
   return lines.join("\n");
 }

@@ -73,11 +73,15 @@ const stamp = () => {
 };
 const say = (text: string) => console.log(`[${stamp()}] ${text}`);
 const sleepUntil = (at: number) => sleep(Math.max(0, at - Date.now()));
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 async function must(command: string, args: string[], timeoutMs = 120_000): Promise<string> {
   const result = await run(command, args, {}, timeoutMs);
-  if (result.code !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.code}: ${(result.stderr || result.stdout).slice(-2000)}`);
+  if (result.code !== 0)
+    throw new Error(
+      `${command} ${args.join(" ")} exited ${result.code}: ${(result.stderr || result.stdout).slice(-2000)}`,
+    );
   return result.stdout;
 }
 
@@ -118,20 +122,44 @@ async function addJob(gateway: string, job: { name: string; agent: string }): Pr
     `Soak check (${job.name}): reply with one short sentence.`,
     "--json",
   ]);
-  if (!isRecord(added) || typeof added.id !== "string") throw new Error(`cron add printed no job: ${JSON.stringify(added)}`);
+  if (!isRecord(added) || typeof added.id !== "string")
+    throw new Error(`cron add printed no job: ${JSON.stringify(added)}`);
   return { ...job, id: added.id };
 }
 
 /** Jobs with one slot at `at`, in the spent window: an hourly job at its minute, and a one-shot job (kept after it ran). */
 async function addOnceJobs(gateway: string, at: number): Promise<(Job & { kind: "hourly" | "one-shot" })[]> {
   const schedules = [
-    { name: "soak-hourly", kind: "hourly" as const, schedule: ["--cron", `${new Date(at).getUTCMinutes()} * * * *`, "--tz", "UTC", "--exact"] },
-    { name: "soak-once", kind: "one-shot" as const, schedule: ["--at", new Date(at).toISOString(), "--keep-after-run"] },
+    {
+      name: "soak-hourly",
+      kind: "hourly" as const,
+      schedule: ["--cron", `${new Date(at).getUTCMinutes()} * * * *`, "--tz", "UTC", "--exact"],
+    },
+    {
+      name: "soak-once",
+      kind: "one-shot" as const,
+      schedule: ["--at", new Date(at).toISOString(), "--keep-after-run"],
+    },
   ];
   const jobs: (Job & { kind: "hourly" | "one-shot" })[] = [];
   for (const { name, kind, schedule } of schedules) {
-    const added = await openclaw(gateway, ["cron", "add", "--name", name, "--agent", "main", ...schedule, "--session", "isolated", "--no-deliver", "--message", `Soak check (${name}): reply with one short sentence.`, "--json"]);
-    if (!isRecord(added) || typeof added.id !== "string") throw new Error(`cron add printed no job: ${JSON.stringify(added)}`);
+    const added = await openclaw(gateway, [
+      "cron",
+      "add",
+      "--name",
+      name,
+      "--agent",
+      "main",
+      ...schedule,
+      "--session",
+      "isolated",
+      "--no-deliver",
+      "--message",
+      `Soak check (${name}): reply with one short sentence.`,
+      "--json",
+    ]);
+    if (!isRecord(added) || typeof added.id !== "string")
+      throw new Error(`cron add printed no job: ${JSON.stringify(added)}`);
     jobs.push({ name, agent: "main", kind, id: added.id });
   }
   return jobs;
@@ -140,23 +168,40 @@ async function addOnceJobs(gateway: string, at: number): Promise<(Job & { kind: 
 async function jobStates(gateway: string): Promise<Map<string, CronJobState & { enabled?: boolean }>> {
   const listed = await openclaw(gateway, ["cron", "list", "--all", "--json"]);
   const jobs = isRecord(listed) && Array.isArray(listed.jobs) ? (listed.jobs as unknown[]) : [];
-  return new Map(jobs.filter(isRecord).map((job) => [String(job.id), { ...((isRecord(job.state) ? job.state : {}) as CronJobState), enabled: job.enabled === true }]));
+  return new Map(
+    jobs
+      .filter(isRecord)
+      .map((job) => [
+        String(job.id),
+        { ...((isRecord(job.state) ? job.state : {}) as CronJobState), enabled: job.enabled === true },
+      ]),
+  );
 }
 
 async function jobRuns(gateway: string, id: string): Promise<CronRunEntry[]> {
   const listed = await openclaw(gateway, ["cron", "runs", "--id", id, "--limit", "200", "--json"]);
   const entries = isRecord(listed) && Array.isArray(listed.entries) ? (listed.entries as unknown[]) : [];
-  return entries.filter(isRecord).map((entry) => entry as unknown as CronRunEntry).filter((entry) => entry.action === "finished");
+  return entries
+    .filter(isRecord)
+    .map((entry) => entry as unknown as CronRunEntry)
+    .filter((entry) => entry.action === "finished");
 }
 
 /** maxapi's pino lines (stdout and stderr), optionally since an instant. */
 async function maxapiLog(maxapi: string, since?: number): Promise<LogLine[]> {
-  const result = await run("docker", ["logs", ...(since === undefined ? [] : ["--since", new Date(since).toISOString()]), maxapi], {}, 60_000);
+  const result = await run(
+    "docker",
+    ["logs", ...(since === undefined ? [] : ["--since", new Date(since).toISOString()]), maxapi],
+    {},
+    60_000,
+  );
   return `${result.stdout}\n${result.stderr}`.split("\n").flatMap((line): LogLine[] => {
     if (!line.startsWith("{")) return [];
     try {
       const parsed = JSON.parse(line) as unknown;
-      return isRecord(parsed) && typeof parsed.time === "number" && typeof parsed.msg === "string" ? [parsed as unknown as LogLine] : [];
+      return isRecord(parsed) && typeof parsed.time === "number" && typeof parsed.msg === "string"
+        ? [parsed as unknown as LogLine]
+        : [];
     } catch {
       return [];
     }
@@ -178,14 +223,21 @@ const REPORTED = [M.windowSpent, M.windowRefusedLocally, M.warmHits, M.warmMisse
 async function maxapiMetrics(maxapi: string): Promise<Record<string, number>> {
   const result = await run("docker", ["exec", maxapi, "node", "-e", metricsProbe(PORTS.maxapi)], {}, 30_000);
   const wanted = new RegExp(`^((?:${REPORTED.join("|")})(?:\\{[^}]*\\})?)\\s+(\\S+)$`);
-  return Object.fromEntries(result.stdout.split("\n").flatMap((line) => {
-    const match = wanted.exec(line.trim());
-    return match?.[1] && match[2] ? [[match[1], Number(match[2])]] : [];
-  }));
+  return Object.fromEntries(
+    result.stdout.split("\n").flatMap((line) => {
+      const match = wanted.exec(line.trim());
+      return match?.[1] && match[2] ? [[match[1], Number(match[2])]] : [];
+    }),
+  );
 }
 
 async function inspect(id: string): Promise<{ status: string; restarts: number; health: string }> {
-  const out = await must("docker", ["inspect", "-f", "{{.State.Status}} {{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", id]);
+  const out = await must("docker", [
+    "inspect",
+    "-f",
+    "{{.State.Status}} {{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}",
+    id,
+  ]);
   const [status = "", restarts = "0", health = ""] = out.trim().split(" ");
   return { status, restarts: Number(restarts), health };
 }
@@ -195,7 +247,13 @@ async function healthyAgain(id: string, what: string, restartsAbove?: number): P
   const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     const state = await inspect(id).catch(() => undefined);
-    if (state && state.status === "running" && state.health === "healthy" && (restartsAbove === undefined || state.restarts > restartsAbove)) return Date.now();
+    if (
+      state &&
+      state.status === "running" &&
+      state.health === "healthy" &&
+      (restartsAbove === undefined || state.restarts > restartsAbove)
+    )
+      return Date.now();
     await sleep(500);
   }
   throw new Error(`${what} not healthy again after 300 s`);
@@ -221,7 +279,11 @@ interface Context {
   metricsBeforeKill?: Record<string, number>;
 }
 
-async function setMode(ctx: Context, mode: Mode, options: Parameters<MockAnthropicClient["setMode"]>[1] = {}): Promise<void> {
+async function setMode(
+  ctx: Context,
+  mode: Mode,
+  options: Parameters<MockAnthropicClient["setMode"]>[1] = {},
+): Promise<void> {
   await ctx.mock.setMode(mode, options);
   say(`mock: ${mode}${Object.keys(options).length > 0 ? ` ${JSON.stringify(options)}` : ""}`);
 }
@@ -232,7 +294,8 @@ async function inject(ctx: Context, fault: PlannedFault): Promise<void> {
   const until = ctx.slot0 + (fault.until ?? fault.at);
   await sleepUntil(start);
   const late = Math.max(0, Date.now() - start);
-  if (late > 2000) ctx.notes.push(`the ${fault.kind} fault started ${Math.round(late / 1000)} s late (the one before it took longer)`);
+  if (late > 2000)
+    ctx.notes.push(`the ${fault.kind} fault started ${Math.round(late / 1000)} s late (the one before it took longer)`);
   const span = (kind: FaultKind, from: number, to: number) => ctx.spans.push({ kind, from, to });
   switch (fault.kind) {
     case "burst": {
@@ -252,7 +315,9 @@ async function inject(ctx: Context, fault: PlannedFault): Promise<void> {
         await setMode(ctx, "usage-limit", { window: "five_hour", resetsAt: Math.round(resetAt / 1000) });
       } catch (error) {
         // a mock without resetsAt: the reset from now, and the soak puts it back to ok at the reset
-        ctx.notes.push(`the mock refused resetsAt (${(error as Error).message}): its reset was set as retryAfterSeconds, and the soak set ok at the reset`);
+        ctx.notes.push(
+          `the mock refused resetsAt (${(error as Error).message}): its reset was set as retryAfterSeconds, and the soak set ok at the reset`,
+        );
         await setMode(ctx, "usage-limit", { retryAfterSeconds: Math.round((resetAt - Date.now()) / 1000) });
       }
       await sleepUntil(resetAt - 15_000);
@@ -322,7 +387,9 @@ async function progress(ctx: Context, until: number, stopped: () => boolean): Pr
     const lines = (await maxapiLog(ctx.maxapi, since - 2000)).filter((line) => line.time >= since && line.time < now);
     since = now;
     const statuses = new Map<string, number>();
-    for (const line of lines.filter((l) => l.msg === "request completed" || l.msg === "request aborted by the client")) {
+    for (const line of lines.filter(
+      (l) => l.msg === "request completed" || l.msg === "request aborted by the client",
+    )) {
       const key = line.msg === "request completed" ? String(line.status) : "aborted";
       statuses.set(key, (statuses.get(key) ?? 0) + 1);
     }
@@ -330,8 +397,13 @@ async function progress(ctx: Context, until: number, stopped: () => boolean): Pr
     const mode = await mockMode(ctx.mock).catch(() => ({ mode: "unreachable" }));
     const byStatus = [...statuses].map(([status, n]) => `${status}×${n}`).join(" ") || "none";
     const dns = await resolvesNormalizer(ctx.gateway);
-    say(`minute ${minute}: maxapi requests ${byStatus}; CLI processes for requests ${cli}; mock ${String(mode.mode)}${dns ? "" : "; the gateway cannot resolve normalizer"}`);
-    if (!dns) ctx.environmentFailures.push(`minute ${minute}: the gateway could not resolve "normalizer" (Docker's embedded DNS)`);
+    say(
+      `minute ${minute}: maxapi requests ${byStatus}; CLI processes for requests ${cli}; mock ${String(mode.mode)}${dns ? "" : "; the gateway cannot resolve normalizer"}`,
+    );
+    if (!dns)
+      ctx.environmentFailures.push(
+        `minute ${minute}: the gateway could not resolve "normalizer" (Docker's embedded DNS)`,
+      );
   }
 }
 
@@ -364,7 +436,9 @@ async function soak(): Promise<number> {
   if (up.code !== 0) throw new Error(`docker compose up exited ${up.code}: ${up.stderr.slice(-3000)}`);
   const gateway = await containerId("gateway");
   const maxapi = await containerId("maxapi");
-  const mock = new MockAnthropicClient(`http://${(await compose(PROJECT, ["port", "mock-anthropic", "8080"], ENV)).stdout.trim()}`);
+  const mock = new MockAnthropicClient(
+    `http://${(await compose(PROJECT, ["port", "mock-anthropic", "8080"], ENV)).stdout.trim()}`,
+  );
   await mock.setMode("ok");
   const jobs: Job[] = [];
   for (const job of JOBS) jobs.push(await addJob(gateway, job));
@@ -375,13 +449,16 @@ async function soak(): Promise<number> {
   // an hourly and a one-shot job whose one slot comes while the window is spent (minute 3)
   const spentFault = PLAN.find((fault) => fault.kind === "spent");
   const onceAt = slot0 + 3 * MINUTE;
-  if (!spentFault || onceAt < slot0 + spentFault.at || onceAt >= slot0 + (spentFault.until ?? 0)) throw new Error("minute 3 is not in the spent window");
+  if (!spentFault || onceAt < slot0 + spentFault.at || onceAt >= slot0 + (spentFault.until ?? 0))
+    throw new Error("minute 3 is not in the spent window");
   const once = await addOnceJobs(gateway, onceAt);
   say(`cron jobs with one slot at minute 3: ${once.map((job) => `${job.name} (${job.kind}) ${job.id}`).join(", ")}`);
   const ctx: Context = { slot0, mock, gateway, maxapi, spans: [], notes: [], environmentFailures: [] };
   const slots = Array.from({ length: MINUTES + 1 }, (_, k) => (slot0 ?? 0) + k * MINUTE);
   const lastSlot = slots.at(-1) ?? slot0;
-  say(`slot 0 at ${new Date(slot0).toISOString()}; ${slots.length} slots; faults: ${PLAN.map((f) => `${f.kind} at +${f.at / 1000} s`).join(", ")}`);
+  say(
+    `slot 0 at ${new Date(slot0).toISOString()}; ${slots.length} slots; faults: ${PLAN.map((f) => `${f.kind} at +${f.at / 1000} s`).join(", ")}`,
+  );
 
   let stop = false;
   const ticking = progress(ctx, lastSlot + MINUTE, () => stop);
@@ -399,8 +476,12 @@ async function soak(): Promise<number> {
   const spent = ctx.spent;
   if (!spent) throw new Error("the spent window was not recorded");
   for (const job of once) runs.set(job.id, await jobRuns(gateway, job.id));
-  const figures = jobs.map((job) => jobFigures(job, slots, runs.get(job.id) ?? [], states.get(job.id), ctx.spans, spent.resetAt));
-  const onceFig = once.map((job) => onceFigures(job, onceAt, slot0 ?? 0, runs.get(job.id) ?? [], states.get(job.id), spent.resetAt));
+  const figures = jobs.map((job) =>
+    jobFigures(job, slots, runs.get(job.id) ?? [], states.get(job.id), ctx.spans, spent.resetAt),
+  );
+  const onceFig = once.map((job) =>
+    onceFigures(job, onceAt, slot0 ?? 0, runs.get(job.id) ?? [], states.get(job.id), spent.resetAt),
+  );
   const spentFig = spentFigures(log, spent.at, spent.resetAt, spent.anthropicCalls);
   const summary = summarize(MINUTES, slots, ctx.spans, figures, onceFig, spentFig, ctx.notes);
 
@@ -408,11 +489,19 @@ async function soak(): Promise<number> {
   const errors = new Map<string, number>();
   for (const entry of [...runs.values()].flat()) {
     if (entry.status !== "error" || (entry.runAtMs ?? 0) < slot0) continue;
-    const text = (entry.error ?? "(no error text)").replace(/\d\d:\d\d( UTC)?/g, "HH:MM$1").replace(/\d+(\.\d+)?/g, "N").slice(0, 300);
+    const text = (entry.error ?? "(no error text)")
+      .replace(/\d\d:\d\d( UTC)?/g, "HH:MM$1")
+      .replace(/\d+(\.\d+)?/g, "N")
+      .slice(0, 300);
     errors.set(text, (errors.get(text) ?? 0) + 1);
   }
   console.log("");
-  console.log(formatRuns([...jobs, ...once].map((job) => ({ name: job.name, runs: runs.get(job.id) ?? [] })), slot0));
+  console.log(
+    formatRuns(
+      [...jobs, ...once].map((job) => ({ name: job.name, runs: runs.get(job.id) ?? [] })),
+      slot0,
+    ),
+  );
   // what the catch-up service did: its log's events
   const catchupLog = (await run("docker", ["logs", await containerId("catchup")], {}, 60_000)).stdout;
   console.log("");
@@ -428,13 +517,16 @@ async function soak(): Promise<number> {
   console.log("");
   console.log("errors OpenClaw recorded in the runs (count × text, numbers as N):");
   for (const [text, n] of [...errors].sort((a, b) => b[1] - a[1])) console.log(`  ${n} × ${text}`);
-  if (ctx.metricsBeforeKill) console.log(`maxapi /metrics before it was killed: ${JSON.stringify(ctx.metricsBeforeKill)}`);
+  if (ctx.metricsBeforeKill)
+    console.log(`maxapi /metrics before it was killed: ${JSON.stringify(ctx.metricsBeforeKill)}`);
   console.log("");
   console.log(formatSummary(summary, slots, ctx.spans));
   console.log("");
   console.log(`SOAK_SUMMARY ${JSON.stringify(summary)}`);
   if (ctx.environmentFailures.length > 0) {
-    console.log(`\nnot a measurement: the machine failed the stack (exit 2):\n  ${ctx.environmentFailures.join("\n  ")}`);
+    console.log(
+      `\nnot a measurement: the machine failed the stack (exit 2):\n  ${ctx.environmentFailures.join("\n  ")}`,
+    );
     return 2;
   }
   return summary.pass ? 0 : 1;

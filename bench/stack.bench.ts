@@ -29,7 +29,12 @@ const SHIPPED: Record<string, string> = Object.fromEntries(
     .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
 );
 const compose = (env: Record<string, string>, ...args: string[]) =>
-  execFileSync(docker, [...composeArgs, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  execFileSync(docker, [...composeArgs, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 
 interface PsRow {
   Service: string;
@@ -44,7 +49,8 @@ const ps = (env: Record<string, string>): PsRow[] =>
     .filter(Boolean)
     .map((line) => JSON.parse(line) as PsRow);
 
-const ready = (row: PsRow) => (row.Service === "config-init" ? row.State === "exited" && row.ExitCode === 0 : row.Health === "healthy");
+const ready = (row: PsRow) =>
+  row.Service === "config-init" ? row.State === "exited" && row.ExitCode === 0 : row.Health === "healthy";
 
 /** Seconds from `up -d --wait` to each service ready (config-init: exited 0), to all of them, and to the command returning. */
 async function upOnce(env: Record<string, string>): Promise<Record<string, number>> {
@@ -52,7 +58,11 @@ async function upOnce(env: Record<string, string>): Promise<Record<string, numbe
   const seconds = () => (performance.now() - started) / 1000;
   const at: Record<string, number> = {};
   // `up -d` itself waits for each depends_on condition before starting the next service: poll meanwhile
-  const up = spawn(docker, [...composeArgs, "up", "-d", "--wait"], { cwd: ROOT, env: { ...process.env, ...env }, stdio: "ignore" });
+  const up = spawn(docker, [...composeArgs, "up", "-d", "--wait"], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: "ignore",
+  });
   const upExit = once(up, "exit").then(([code]) => {
     if (code !== 0) throw new Error(`up -d --wait exited ${String(code)}`);
     at["up -d --wait"] = seconds();
@@ -72,16 +82,26 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 console.log("building the images (not timed) ...");
 compose({}, "build", "--quiet");
-for (const [label, env] of ROUNDS === 0 ? [] : [
-  [`shipped timings (every ${SHIPPED.HEALTHCHECK_START_INTERVAL} while starting, then every ${SHIPPED.HEALTHCHECK_INTERVAL})`, SHIPPED],
-  [`without start_interval (every ${SHIPPED.HEALTHCHECK_INTERVAL} from the start)`, { ...SHIPPED, HEALTHCHECK_START_INTERVAL: SHIPPED.HEALTHCHECK_INTERVAL ?? "10s" }],
-] as const) {
+for (const [label, env] of ROUNDS === 0
+  ? []
+  : ([
+      [
+        `shipped timings (every ${SHIPPED.HEALTHCHECK_START_INTERVAL} while starting, then every ${SHIPPED.HEALTHCHECK_INTERVAL})`,
+        SHIPPED,
+      ],
+      [
+        `without start_interval (every ${SHIPPED.HEALTHCHECK_INTERVAL} from the start)`,
+        { ...SHIPPED, HEALTHCHECK_START_INTERVAL: SHIPPED.HEALTHCHECK_INTERVAL ?? "10s" },
+      ],
+    ] as const)) {
   const rounds: Record<string, number>[] = [];
   for (let round = 0; round < ROUNDS; round++) rounds.push(await upOnce(env));
   console.log(`\nup -d --wait → ready, ${label}, median of ${ROUNDS} (min-max), seconds:`);
   for (const service of [...SERVICES, "all", "up -d --wait"]) {
     const values = rounds.map((r) => r[service] ?? NaN);
-    console.log(`  ${service.padEnd(15)} ${median(values).toFixed(1).padStart(5)}  (${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)})`);
+    console.log(
+      `  ${service.padEnd(15)} ${median(values).toFixed(1).padStart(5)}  (${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)})`,
+    );
   }
 }
 
@@ -89,7 +109,12 @@ for (const [label, env] of ROUNDS === 0 ? [] : [
  * Seconds of agent turns with two tool round trips, each in a session of its own, 3 s apart (a
  * person reads an answer before the next message; cron jobs are minutes apart), on the running stack.
  */
-async function agentTurns(env: Record<string, string>, label: string, count: number, warmUp: number): Promise<number[]> {
+async function agentTurns(
+  env: Record<string, string>,
+  label: string,
+  count: number,
+  warmUp: number,
+): Promise<number[]> {
   const mock = new MockAnthropicClient(`http://${compose(env, "port", "mock-anthropic", "8080").trim()}`);
   const gateway = compose(env, "ps", "-q", "gateway").trim();
   const call = (command: string) => ({ answer: "", toolCalls: [{ name: "exec", input: { command } }] });
@@ -98,7 +123,9 @@ async function agentTurns(env: Record<string, string>, label: string, count: num
     await mock.setMode("ok", { answer: "Both commands ran.", next: [call("echo one"), call("echo two")] });
     await sleep(3000);
     const started = performance.now();
-    const turn = await agentTurn(gateway, `Run two commands (${label} ${i})`, { sessionKey: `bench-${label}-${String(performance.now())}` });
+    const turn = await agentTurn(gateway, `Run two commands (${label} ${i})`, {
+      sessionKey: `bench-${label}-${String(performance.now())}`,
+    });
     if (turn.text !== "Both commands ran.") throw new Error(`agent turn failed: ${turn.output.slice(0, 500)}`);
     if (i >= 0) seconds.push((performance.now() - started) / 1000);
   }
@@ -122,17 +149,27 @@ for (let done = 0; done < AGENT_N; done += BLOCK) {
   }
 }
 compose(SHIPPED, "down", "--volumes", "--timeout", "30");
-console.log(`\nan OpenClaw agent turn with two tool round trips (three model requests), ${AGENT_N} each in blocks of ${BLOCK}, 3 s apart, seconds:`);
+console.log(
+  `\nan OpenClaw agent turn with two tool round trips (three model requests), ${AGENT_N} each in blocks of ${BLOCK}, 3 s apart, seconds:`,
+);
 for (const [label, list] of Object.entries(turns)) {
-  console.log(`  ${(label === "warm" ? "default warm pool" : "WARM_POOL_SIZE=0").padEnd(18)} median ${median(list).toFixed(2)}  (${Math.min(...list).toFixed(2)}-${Math.max(...list).toFixed(2)})`);
+  console.log(
+    `  ${(label === "warm" ? "default warm pool" : "WARM_POOL_SIZE=0").padEnd(18)} median ${median(list).toFixed(2)}  (${Math.min(...list).toFixed(2)}-${Math.max(...list).toFixed(2)})`,
+  );
 }
 console.log(`  warm is faster by ${(median(turns.cold ?? []) - median(turns.warm ?? [])).toFixed(2)} s (medians)`);
 
 console.log("\nimage sizes (uncompressed, as `docker images` reports):");
 const tag = (name: string) => `clawbridge/${name}:test`;
-const base = Number(execFileSync("docker", ["image", "inspect", "--format", "{{.Size}}", "node:24-bookworm-slim"], { encoding: "utf8" }));
+const base = Number(
+  execFileSync("docker", ["image", "inspect", "--format", "{{.Size}}", "node:24-bookworm-slim"], { encoding: "utf8" }),
+);
 console.log(`  ${"node:24-bookworm-slim (base)".padEnd(30)} ${(base / 1e6).toFixed(0).padStart(5)} MB`);
 for (const name of IMAGES) {
-  const size = Number(execFileSync("docker", ["image", "inspect", "--format", "{{.Size}}", tag(name)], { encoding: "utf8" }));
-  console.log(`  ${tag(name).padEnd(30)} ${(size / 1e6).toFixed(0).padStart(5)} MB  (+${((size - base) / 1e6).toFixed(0)} MB over the base)`);
+  const size = Number(
+    execFileSync("docker", ["image", "inspect", "--format", "{{.Size}}", tag(name)], { encoding: "utf8" }),
+  );
+  console.log(
+    `  ${tag(name).padEnd(30)} ${(size / 1e6).toFixed(0).padStart(5)} MB  (+${((size - base) / 1e6).toFixed(0)} MB over the base)`,
+  );
 }

@@ -22,7 +22,18 @@ export const FIXTURE_DIRS = [join(ROOT, "test/fixtures/cli"), join(ROOT, "../sha
  * reaches the mock as is reported, not judged.
  */
 export const MODEL_NAMES: readonly string[] = [
-  ...new Set(["opus", "sonnet", "haiku", "fable", "mythos", "best", "opusplan", "default", ...FAMILIES.map((family) => FAMILY_FACTS[family].cliArgument), "claude-opus-4-8"]),
+  ...new Set([
+    "opus",
+    "sonnet",
+    "haiku",
+    "fable",
+    "mythos",
+    "best",
+    "opusplan",
+    "default",
+    ...FAMILIES.map((family) => FAMILY_FACTS[family].cliArgument),
+    "claude-opus-4-8",
+  ]),
 ];
 
 export interface Recording {
@@ -79,7 +90,11 @@ export function readRecordings(dirs: readonly string[]): Recording[] {
       readdirSync(dir)
         .filter((file) => file.endsWith(".jsonl"))
         .sort()
-        .map((file) => ({ name: basename(file, ".jsonl"), file: join(dir, file), text: readFileSync(join(dir, file), "utf8") })),
+        .map((file) => ({
+          name: basename(file, ".jsonl"),
+          file: join(dir, file),
+          text: readFileSync(join(dir, file), "utf8"),
+        })),
     );
 }
 
@@ -125,23 +140,45 @@ export async function runCheck(claude: string, options: CheckOptions = {}): Prom
   const models =
     options.models === false
       ? []
-      : await pooled(MODEL_NAMES, concurrency, async (name) => ({ name, sent: (await runCli(claude, { mode: "ok", model: name })).models[0] }));
-  return { cli: claude, version: await cliVersion(claude), results, skipped, copies, unaccounted, orphans, recordedKinds, models };
+      : await pooled(MODEL_NAMES, concurrency, async (name) => ({
+          name,
+          sent: (await runCli(claude, { mode: "ok", model: name })).models[0],
+        }));
+  return {
+    cli: claude,
+    version: await cliVersion(claude),
+    results,
+    skipped,
+    copies,
+    unaccounted,
+    orphans,
+    recordedKinds,
+    models,
+  };
 }
 
 /** The check's own failures: a recording left unchecked, a scenario without its recording, a run that hung. */
 export function unchecked(result: CheckResult): string[] {
   return [
-    ...result.unaccounted.map((recording) => `${recording.file}: a recording without a scenario (add one to test/cli-contract/scenarios.ts, or a reason to SKIPPED)`),
-    ...result.orphans.map((scenario) => `scenario ${scenario.fixture}: no recording ${scenario.fixture}.jsonl in ${FIXTURE_DIRS[0] ?? ""}`),
-    ...result.results.filter(({ run }) => run.timedOut).map(({ scenario }) => `${scenario.fixture}: the CLI did not finish (killed after 30 s)`),
+    ...result.unaccounted.map(
+      (recording) =>
+        `${recording.file}: a recording without a scenario (add one to test/cli-contract/scenarios.ts, or a reason to SKIPPED)`,
+    ),
+    ...result.orphans.map(
+      (scenario) => `scenario ${scenario.fixture}: no recording ${scenario.fixture}.jsonl in ${FIXTURE_DIRS[0] ?? ""}`,
+    ),
+    ...result.results
+      .filter(({ run }) => run.timedOut)
+      .map(({ scenario }) => `${scenario.fixture}: the CLI did not finish (killed after 30 s)`),
   ];
 }
 
 /** Everything that fails the check: its own failures, and each difference that breaks maxapi, per recording. */
 export function failures(result: CheckResult): string[] {
   const broken = result.results.flatMap(({ comparisons }) =>
-    comparisons.flatMap(({ recording, differences }) => differences.filter((d) => d.breaking).map((d) => `${recording.name}: ${describe(d)}`)),
+    comparisons.flatMap(({ recording, differences }) =>
+      differences.filter((d) => d.breaking).map((d) => `${recording.name}: ${describe(d)}`),
+    ),
   );
   return [...unchecked(result), ...broken];
 }

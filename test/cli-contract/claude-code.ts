@@ -21,11 +21,14 @@ import { formatReport } from "./report.ts";
 
 const PACKAGE = "@anthropic-ai/claude-code";
 const SETTING = "CLAUDE_CODE_VERSION";
-const USAGE = "usage: make claude-code VERSION=<x.y.z | latest | stable>   (node test/cli-contract/claude-code.ts VERSION [--report FILE] [--env FILE])";
+const USAGE =
+  "usage: make claude-code VERSION=<x.y.z | latest | stable>   (node test/cli-contract/claude-code.ts VERSION [--report FILE] [--env FILE])";
 
 /** The tested version: the exact pin in services/maxapi/package.json. */
 export function testedVersion(): string {
-  const manifest = JSON.parse(readFileSync(join(ROOT, "services/maxapi/package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(ROOT, "services/maxapi/package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
   const pin = manifest.dependencies?.[PACKAGE];
   if (pin === undefined) throw new Error(`services/maxapi/package.json does not depend on ${PACKAGE}`);
   return pin;
@@ -52,25 +55,35 @@ export function writeSetting(file: string, name: string, value: string): void {
   }
 }
 
-const npm = (args: string[], cwd: string) => execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+const npm = (args: string[], cwd: string) =>
+  execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
 
 /** x.y.z for a version or a dist-tag, as the registry has it. */
 function resolveVersion(spec: string): string {
   if (/^\d+\.\d+\.\d+$/.test(spec)) return spec;
-  const version = npm(["view", `${PACKAGE}@${spec}`, "version"], tmpdir()).split("\n").at(-1)?.trim() ?? "";
+  const version =
+    npm(["view", `${PACKAGE}@${spec}`, "version"], tmpdir())
+      .split("\n")
+      .at(-1)
+      ?.trim() ?? "";
   if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`${PACKAGE}@${spec} is not a release the registry knows`);
   return version;
 }
 
 /** The release's `claude`, installed once into a cache folder of its own (its install script puts the binary in place). */
 async function install(version: string): Promise<string> {
-  const cache = process.env.CLAUDE_CODE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "clawbridge", "claude-code");
+  const cache =
+    process.env.CLAUDE_CODE_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "clawbridge", "claude-code");
   const dir = join(cache, version);
   const claude = join(dir, "node_modules", ".bin", "claude");
   if (existsSync(claude) && (await cliVersion(claude)) === version) return claude;
   mkdirSync(dir, { recursive: true });
   // npm runs the CLI's install script only for a package the project allows (as the root package.json does)
-  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ private: true, allowScripts: { [PACKAGE]: true } }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, "package.json"),
+    `${JSON.stringify({ private: true, allowScripts: { [PACKAGE]: true } }, null, 2)}\n`,
+  );
   process.stderr.write(`installing ${PACKAGE}@${version} into ${dir}\n`);
   npm(["install", "--no-audit", "--no-fund", "--save-exact", `${PACKAGE}@${version}`], dir);
   const installed = await cliVersion(claude);
@@ -78,9 +91,16 @@ async function install(version: string): Promise<string> {
   return claude;
 }
 
-function nextSteps(version: string, tested: string, passed: boolean, envFile: string, before: string | undefined): string[] {
+function nextSteps(
+  version: string,
+  tested: string,
+  passed: boolean,
+  envFile: string,
+  before: string | undefined,
+): string[] {
   const wanted = version === tested ? "" : version;
-  const shown = (value: string | undefined) => (value === undefined || value === "" ? `empty: the tested ${tested}` : value);
+  const shown = (value: string | undefined) =>
+    value === undefined || value === "" ? `empty: the tested ${tested}` : value;
   if (!passed) {
     return [
       `Next: stay on ${shown(before)}. ${envFile} is unchanged: maxapi would misread this release's output as listed above.`,
@@ -88,8 +108,12 @@ function nextSteps(version: string, tested: string, passed: boolean, envFile: st
     ];
   }
   const lines = [];
-  if (before === undefined && !existsSync(envFile)) lines.push(`Next: set ${SETTING}=${wanted} in .env (make setup creates .env), then:`);
-  else lines.push(`Next: ${envFile} now says ${SETTING}=${wanted}${wanted === "" ? ` (empty: the tested ${tested})` : ""}; it said ${shown(before)}. Then:`);
+  if (before === undefined && !existsSync(envFile))
+    lines.push(`Next: set ${SETTING}=${wanted} in .env (make setup creates .env), then:`);
+  else
+    lines.push(
+      `Next: ${envFile} now says ${SETTING}=${wanted}${wanted === "" ? ` (empty: the tested ${tested})` : ""}; it said ${shown(before)}. Then:`,
+    );
   lines.push(
     "  docker compose up -d --build      builds maxapi with this Claude Code and restarts it",
     "  make verify                       checks the stack, a chat and an agent turn",
@@ -116,12 +140,17 @@ async function main(): Promise<number> {
   const tested = testedVersion();
   if (spec === undefined || spec === "") {
     const setting = readSetting(envFile, SETTING);
-    process.stderr.write(`${USAGE}\nTested version: ${tested}. This stack's ${SETTING}: ${setting === undefined || setting === "" ? `not set (the tested ${tested})` : setting}.\n`);
+    process.stderr.write(
+      `${USAGE}\nTested version: ${tested}. This stack's ${SETTING}: ${setting === undefined || setting === "" ? `not set (the tested ${tested})` : setting}.\n`,
+    );
     return 2;
   }
   const version = resolveVersion(spec);
   const pinned = await cliVersion(PINNED_CLI);
-  if (pinned !== tested) throw new Error(`node_modules has Claude Code ${pinned}, package.json pins ${tested}: run npm ci (make install) first`);
+  if (pinned !== tested)
+    throw new Error(
+      `node_modules has Claude Code ${pinned}, package.json pins ${tested}: run npm ci (make install) first`,
+    );
   const claude = version === tested ? PINNED_CLI : await install(version);
 
   process.stderr.write(`checking Claude Code ${version} against the recordings and the mock (about a minute)\n`);

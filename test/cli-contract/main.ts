@@ -13,7 +13,9 @@ let values: { claude?: string; baseline?: string; report?: string };
 try {
   ({ values } = parseArgs({ options }));
 } catch (error) {
-  process.stderr.write(`${(error as Error).message}\nusage: node test/cli-contract/main.ts [--claude PATH] [--baseline PATH] [--report FILE]\n`);
+  process.stderr.write(
+    `${(error as Error).message}\nusage: node test/cli-contract/main.ts [--claude PATH] [--baseline PATH] [--report FILE]\n`,
+  );
   process.exit(2);
 }
 

@@ -39,8 +39,18 @@ export interface RunOutput {
 }
 
 const TOOLS = [
-  { type: "function" as const, function: { name: "exec", description: "Run a shell command", parameters: { type: "object" as const, properties: { command: { type: "string" } }, required: ["command"] } } },
-  { type: "function" as const, function: { name: "ls", description: "List files", parameters: { type: "object" as const, properties: {} } } },
+  {
+    type: "function" as const,
+    function: {
+      name: "exec",
+      description: "Run a shell command",
+      parameters: { type: "object" as const, properties: { command: { type: "string" } }, required: ["command"] },
+    },
+  },
+  {
+    type: "function" as const,
+    function: { name: "ls", description: "List files", parameters: { type: "object" as const, properties: {} } },
+  },
 ];
 
 /** Runs `claude` (a path) once as `setup` says, with "hello" on stdin. */
@@ -65,7 +75,14 @@ export async function runCli(claude: string, setup: RunSetup): Promise<RunOutput
       ...tools?.flags.env,
     };
     const args = ["--print", "--output-format", "stream-json", "--verbose", "--include-partial-messages"];
-    args.push("--model", setup.model ?? "sonnet", "--no-session-persistence", "--tools", "", ...(tools?.flags.args ?? []));
+    args.push(
+      "--model",
+      setup.model ?? "sonnet",
+      "--no-session-persistence",
+      "--tools",
+      "",
+      ...(tools?.flags.args ?? []),
+    );
     const child = spawn(resolve(claude), args, { cwd: dir, env }); // the CLI runs in the config dir
     let stdout = "";
     let stderr = "";
@@ -82,7 +99,11 @@ export async function runCli(claude: string, setup: RunSetup): Promise<RunOutput
     clearTimeout(timer);
     const models = mock.requests.flatMap((request) => {
       const body = request.body as { model?: unknown } | undefined;
-      return request.path.startsWith("/v1/messages") && !request.path.includes("count_tokens") && typeof body?.model === "string" ? [body.model] : [];
+      return request.path.startsWith("/v1/messages") &&
+        !request.path.includes("count_tokens") &&
+        typeof body?.model === "string"
+        ? [body.model]
+        : [];
     });
     return { stdout, stderr, code, signal, timedOut, models };
   } finally {
@@ -94,7 +115,9 @@ export async function runCli(claude: string, setup: RunSetup): Promise<RunOutput
 
 /** `claude --version`'s number ("2.1.330"), or what went wrong when there is none. */
 export async function cliVersion(claude: string): Promise<string> {
-  const child = spawn(resolve(claude), ["--version"], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", DISABLE_AUTOUPDATER: "1" } });
+  const child = spawn(resolve(claude), ["--version"], {
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", DISABLE_AUTOUPDATER: "1" },
+  });
   let out = "";
   child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
   child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));

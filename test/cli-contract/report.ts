@@ -35,7 +35,8 @@ const path = (file: string) => {
 };
 
 /** Whether `field` lies inside `outer` (an object's field, an element's, an entry's). */
-const inside = (field: string, outer: string) => field.length > outer.length && field.startsWith(outer) && /^[.[{]/.test(field.slice(outer.length));
+const inside = (field: string, outer: string) =>
+  field.length > outer.length && field.startsWith(outer) && /^[.[{]/.test(field.slice(outer.length));
 
 /**
  * Each distinct difference once, with the scenarios it appeared in. A field new or gone inside one
@@ -55,9 +56,14 @@ function group(result: CheckResult, keep: (scenario: string, text: string) => bo
     }
   }
   const all = [...groups.values()];
-  const nested = (a: Difference, b: Difference) => a.kind === b.kind && a.line === b.line && inside(a.field ?? "", b.field ?? "\0");
+  const nested = (a: Difference, b: Difference) =>
+    a.kind === b.kind && a.line === b.line && inside(a.field ?? "", b.field ?? "\0");
   return all
-    .filter(({ difference }) => !(difference.kind === "field new" || difference.kind === "field gone") || !all.some((other) => nested(difference, other.difference)))
+    .filter(
+      ({ difference }) =>
+        !(difference.kind === "field new" || difference.kind === "field gone") ||
+        !all.some((other) => nested(difference, other.difference)),
+    )
     .map((entry) => {
       if (entry.difference.kind !== "field new" && entry.difference.kind !== "field gone") return entry;
       const children = all.filter((other) => nested(other.difference, entry.difference));
@@ -80,7 +86,9 @@ function sections(groups: Grouped[], result: CheckResult, total: number, indent:
   const lines: string[] = [];
   for (const section of SECTIONS) {
     const entries = groups.filter(
-      ({ difference }) => section.kinds.includes(difference.kind) && (section.newType === undefined || section.newType === !result.recordedKinds.has(difference.line)),
+      ({ difference }) =>
+        section.kinds.includes(difference.kind) &&
+        (section.newType === undefined || section.newType === !result.recordedKinds.has(difference.line)),
     );
     if (entries.length === 0 && section.newType === false) continue;
     if (entries.length === 0 && section.kinds.includes("unreadable line")) continue;
@@ -95,7 +103,9 @@ function sections(groups: Grouped[], result: CheckResult, total: number, indent:
 /** What fails the check, each breaking difference once with its scenarios. */
 function verdict(result: CheckResult, total: number): string[] {
   const broken = group(result, () => true).filter(({ difference }) => difference.breaking);
-  return [...unchecked(result), ...broken.map(({ text, scenarios }) => `${text}  [${where(scenarios, total)}]`)].map((line) => `  - ${line}`);
+  return [...unchecked(result), ...broken.map(({ text, scenarios }) => `${text}  [${where(scenarios, total)}]`)].map(
+    (line) => `  - ${line}`,
+  );
 }
 
 /** Problems listed under the verdict; the rest are in the sections below. */
@@ -128,13 +138,18 @@ export function formatReport(result: CheckResult, baseline?: CheckResult): strin
     problems.length === 0
       ? `Verdict: PASS. Nothing maxapi reads from the CLI's stream-json changed.`
       : `Verdict: FAIL. ${failing.length} problem${failing.length === 1 ? "" : "s"} (what maxapi reads changed, or a recording went unchecked):`,
-    ...(failing.length > VERDICT_LINES ? [...failing.slice(0, VERDICT_LINES), `  ... and ${failing.length - VERDICT_LINES} more, below`] : failing),
+    ...(failing.length > VERDICT_LINES
+      ? [...failing.slice(0, VERDICT_LINES), `  ... and ${failing.length - VERDICT_LINES} more, below`]
+      : failing),
     "",
     `Scenarios: ${total} replayed against the mock Anthropic API, ${result.skipped.length} skipped, ${result.copies.length} recordings identical to a replayed one.`,
     ...result.results.map(({ scenario, run, comparisons }) => {
       const texts = comparisons.flatMap(({ differences }) => differences.map(describe));
       const changes = texts.filter((text) => !known.get(scenario.fixture)?.has(text)).length;
-      const shape = texts.length === 0 ? "same shape as recorded" : `${texts.length} difference${texts.length === 1 ? "" : "s"} from the recording`;
+      const shape =
+        texts.length === 0
+          ? "same shape as recorded"
+          : `${texts.length} difference${texts.length === 1 ? "" : "s"} from the recording`;
       const requests = `${run.models.length} request${run.models.length === 1 ? " " : "s"}`;
       return `  ${scenario.fixture.padEnd(28)} exit ${String(run.code ?? run.signal).padEnd(4)} ${requests}  ${shape}${baseline ? `, ${changes} not in ${baseline.version}` : ""}`;
     }),
@@ -145,7 +160,11 @@ export function formatReport(result: CheckResult, baseline?: CheckResult): strin
 
   const fresh = group(result, (scenario, text) => !known.get(scenario)?.has(text));
   const old = baseline ? group(result, (scenario, text) => known.get(scenario)?.has(text) ?? false) : [];
-  lines.push(baseline ? `Changes in ${result.version} (${baseline.version} does not show them):` : "Differences from the recordings:");
+  lines.push(
+    baseline
+      ? `Changes in ${result.version} (${baseline.version} does not show them):`
+      : "Differences from the recordings:",
+  );
   lines.push(...sections(fresh, result, total, "  "), "");
 
   if (result.models.length > 0) {
@@ -154,18 +173,37 @@ export function formatReport(result: CheckResult, baseline?: CheckResult): strin
     lines.push(`  ${"--model".padEnd(20)}${baseline ? baseline.version.padEnd(22) : ""}${result.version}`);
     for (const { name, sent } of result.models) {
       const before = base.get(name);
-      const unknown = sent !== undefined && !KNOWN_IDS.has(sent) ? (sent === name ? "sent as written, not in lib/models" : "not in lib/models") : "";
+      const unknown =
+        sent !== undefined && !KNOWN_IDS.has(sent)
+          ? sent === name
+            ? "sent as written, not in lib/models"
+            : "not in lib/models"
+          : "";
       const notes = [baseline && before !== sent ? "changed" : "", unknown].filter(Boolean);
-      lines.push(`  ${name.padEnd(20)}${baseline ? (before ?? "(no request)").padEnd(22) : ""}${(sent ?? "(no request)").padEnd(22)}${notes.join(", ")}`.trimEnd());
+      lines.push(
+        `  ${name.padEnd(20)}${baseline ? (before ?? "(no request)").padEnd(22) : ""}${(sent ?? "(no request)").padEnd(22)}${notes.join(", ")}`.trimEnd(),
+      );
     }
-    const unknown = [...new Set(result.models.flatMap(({ name, sent }) => (sent !== undefined && sent !== name && !KNOWN_IDS.has(sent) ? [sent] : [])))];
-    if (unknown.length > 0) lines.push(`  An alias now runs a model lib/models/src/table.ts does not list (${unknown.join(", ")}): add it there, so that it can be chosen and named.`);
+    const unknown = [
+      ...new Set(
+        result.models.flatMap(({ name, sent }) =>
+          sent !== undefined && sent !== name && !KNOWN_IDS.has(sent) ? [sent] : [],
+        ),
+      ),
+    ];
+    if (unknown.length > 0)
+      lines.push(
+        `  An alias now runs a model lib/models/src/table.ts does not list (${unknown.join(", ")}): add it there, so that it can be chosen and named.`,
+      );
     lines.push("");
   }
 
   if (old.length > 0) {
-    lines.push(`Differences from the recordings that ${baseline?.version ?? ""} shows as well (the recordings' own setup or an older mock, not the CLI):`);
-    for (const { difference, text, scenarios } of old) lines.push(`  ${difference.breaking ? "BREAKS maxapi: " : ""}${text}  [${where(scenarios, total)}]`);
+    lines.push(
+      `Differences from the recordings that ${baseline?.version ?? ""} shows as well (the recordings' own setup or an older mock, not the CLI):`,
+    );
+    for (const { difference, text, scenarios } of old)
+      lines.push(`  ${difference.breaking ? "BREAKS maxapi: " : ""}${text}  [${where(scenarios, total)}]`);
     lines.push("");
   }
   return `${lines.join("\n")}\n`;

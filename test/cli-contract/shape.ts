@@ -41,8 +41,14 @@ const KEYED_BY_DATA = new Set(["modelUsage", "model_usage_since_last_result", "s
  */
 export const MAXAPI_READS: Readonly<Record<string, readonly string[]>> = {
   "system init": ["model", "claude_code_version"],
-  "stream_event": ["event.type"],
-  "stream_event message_start": ["event.message.id", "event.message.model", "event.message.usage", "event.message.usage.input_tokens", "event.message.usage.output_tokens"],
+  stream_event: ["event.type"],
+  "stream_event message_start": [
+    "event.message.id",
+    "event.message.model",
+    "event.message.usage",
+    "event.message.usage.input_tokens",
+    "event.message.usage.output_tokens",
+  ],
   "stream_event content_block_start": ["event.index", "event.content_block.type"],
   "stream_event content_block_start tool_use": ["event.content_block.id", "event.content_block.name"],
   "stream_event content_block_delta": ["event.index", "event.delta.type"],
@@ -51,8 +57,18 @@ export const MAXAPI_READS: Readonly<Record<string, readonly string[]>> = {
   "stream_event content_block_delta input_json_delta": ["event.delta.partial_json"],
   "stream_event content_block_stop": ["event.index"],
   "stream_event message_delta": ["event.delta.stop_reason", "event.usage", "event.usage.output_tokens"],
-  "assistant": ["error", "message.id", "message.model", "message.content", "message.content[].type", "message.content[].text", "message.content[].id", "message.content[].name", "message.content[].input"],
-  "result": [
+  assistant: [
+    "error",
+    "message.id",
+    "message.model",
+    "message.content",
+    "message.content[].type",
+    "message.content[].text",
+    "message.content[].id",
+    "message.content[].name",
+    "message.content[].input",
+  ],
+  result: [
     "subtype",
     "is_error",
     "result",
@@ -68,7 +84,7 @@ export const MAXAPI_READS: Readonly<Record<string, readonly string[]>> = {
     "usage.cache_read_input_tokens",
     "usage.cache_creation_input_tokens",
   ],
-  "rate_limit_event": [
+  rate_limit_event: [
     "rate_limit_info",
     "rate_limit_info.status",
     "rate_limit_info.utilization",
@@ -82,18 +98,19 @@ export const MAXAPI_READS: Readonly<Record<string, readonly string[]>> = {
     "rate_limit_info.unifiedWindows.*.resetsAt",
     "rate_limit_info.unifiedWindows.*.surpassedThreshold",
   ],
-  "control_response": ["response", "response.subtype", "response.request_id", "response.error"],
+  control_response: ["response", "response.subtype", "response.request_id", "response.error"],
 };
 
 /** Fields whose values decide what maxapi answers (the HTTP status, finish_reason, a spent window). */
 export const MAXAPI_VALUES: Readonly<Record<string, readonly string[]>> = {
-  "result": ["is_error", "api_error_status", "api_error_type", "api_error", "terminal_reason", "stop_reason"],
-  "assistant": ["error"],
+  result: ["is_error", "api_error_status", "api_error_type", "api_error", "terminal_reason", "stop_reason"],
+  assistant: ["error"],
   "stream_event message_delta": ["event.delta.stop_reason"],
-  "rate_limit_event": ["rate_limit_info.status", "rate_limit_info.rateLimitType"],
+  rate_limit_event: ["rate_limit_info.status", "rate_limit_info.rateLimitType"],
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function jsonType(value: unknown): JsonType {
   if (value === null) return "null";
@@ -109,8 +126,10 @@ export function lineKind(line: Record<string, unknown>): string {
   const event = line.event;
   if (isObject(event)) {
     parts.push(typeof event.type === "string" ? event.type : "(no event type)");
-    if (isObject(event.content_block) && typeof event.content_block.type === "string") parts.push(event.content_block.type);
-    if (isObject(event.delta) && event.type === "content_block_delta" && typeof event.delta.type === "string") parts.push(event.delta.type);
+    if (isObject(event.content_block) && typeof event.content_block.type === "string")
+      parts.push(event.content_block.type);
+    if (isObject(event.delta) && event.type === "content_block_delta" && typeof event.delta.type === "string")
+      parts.push(event.delta.type);
   }
   return parts.join(" ");
 }
@@ -125,7 +144,8 @@ function addFields(shape: FieldShape, value: unknown, path: string): void {
     for (const element of value) addFields(shape, element, `${path}[]`);
   } else if (isObject(value)) {
     const byData = KEYED_BY_DATA.has(path);
-    for (const [key, field] of Object.entries(value)) addFields(shape, field, byData ? `${path}{}` : path === "" ? key : `${path}.${key}`);
+    for (const [key, field] of Object.entries(value))
+      addFields(shape, field, byData ? `${path}{}` : path === "" ? key : `${path}.${key}`);
   }
 }
 
@@ -173,7 +193,8 @@ export function outputShape(text: string): OutputShape {
   return shape;
 }
 
-export type DifferenceKind = "kind new" | "kind gone" | "field new" | "field gone" | "type changed" | "value changed" | "unreadable line";
+export type DifferenceKind =
+  "kind new" | "kind gone" | "field new" | "field gone" | "type changed" | "value changed" | "unreadable line";
 
 export interface Difference {
   kind: DifferenceKind;
@@ -211,7 +232,8 @@ const readKind = (kind: string) => rulesFor(MAXAPI_READS, kind).length > 0;
 export function compareShapes(recorded: OutputShape, run: OutputShape): Difference[] {
   const differences: Difference[] = [];
   for (const line of run.unreadable) differences.push({ kind: "unreadable line", line, breaking: true });
-  for (const kind of run.kinds.keys()) if (!recorded.kinds.has(kind)) differences.push({ kind: "kind new", line: kind, breaking: false });
+  for (const kind of run.kinds.keys())
+    if (!recorded.kinds.has(kind)) differences.push({ kind: "kind new", line: kind, breaking: false });
   for (const [kind, was] of recorded.kinds) {
     const now = run.kinds.get(kind);
     if (!now) {
@@ -223,23 +245,41 @@ export function compareShapes(recorded: OutputShape, run: OutputShape): Differen
       const newTypes = now.get(field);
       if (!newTypes) {
         // an element's field only counts as gone when the run had elements there
-        if (inside === undefined || now.has(inside)) differences.push({ kind: "field gone", line: kind, field, was: sorted(types), breaking: read(kind, field) });
+        if (inside === undefined || now.has(inside))
+          differences.push({ kind: "field gone", line: kind, field, was: sorted(types), breaking: read(kind, field) });
         continue;
       }
       const added = [...newTypes].filter((type) => !types.has(type));
-      if (added.length > 0) differences.push({ kind: "type changed", line: kind, field, was: sorted(types), now: sorted(newTypes), breaking: read(kind, field) });
+      if (added.length > 0)
+        differences.push({
+          kind: "type changed",
+          line: kind,
+          field,
+          was: sorted(types),
+          now: sorted(newTypes),
+          breaking: read(kind, field),
+        });
     }
     for (const [field, types] of now) {
       if (was.has(field)) continue;
       const inside = container(field);
-      if (inside === undefined || was.has(inside)) differences.push({ kind: "field new", line: kind, field, now: sorted(types), breaking: false });
+      if (inside === undefined || was.has(inside))
+        differences.push({ kind: "field new", line: kind, field, now: sorted(types), breaking: false });
     }
   }
   for (const [kind, fields] of recorded.values) {
     for (const [field, values] of fields) {
       const now = run.values.get(kind)?.get(field);
       // a field gone is reported above; a value is compared where both runs have one
-      if (now && sorted(values) !== sorted(now)) differences.push({ kind: "value changed", line: kind, field, was: sorted(values), now: sorted(now), breaking: true });
+      if (now && sorted(values) !== sorted(now))
+        differences.push({
+          kind: "value changed",
+          line: kind,
+          field,
+          was: sorted(values),
+          now: sorted(now),
+          breaking: true,
+        });
     }
   }
   return differences;

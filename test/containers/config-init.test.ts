@@ -35,9 +35,24 @@ function configInitOn(volume: string, env: Record<string, string>, ...args: stri
 /** config-init on `volume` with more `docker run` options (a mounted secret). */
 function configInitWith(volume: string, env: Record<string, string>, dockerArgs: string[], ...args: string[]): Run {
   const envArgs = Object.entries(env).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
-  const result = spawnSync("docker", ["run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`, ...envArgs, ...dockerArgs, IMAGE, ...args], {
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    "docker",
+    [
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "-v",
+      `${volume}:/home/node/.openclaw`,
+      ...envArgs,
+      ...dockerArgs,
+      IMAGE,
+      ...args,
+    ],
+    {
+      encoding: "utf8",
+    },
+  );
   const output = result.stdout + result.stderr;
   const lines = output
     .split("\n")
@@ -51,12 +66,23 @@ const inVolume = (command: string) =>
   docker("run", "--rm", "--network", "none", "-v", `${VOLUME}:/s`, "--entrypoint", "sh", IMAGE, "-c", command);
 
 beforeAll(() => {
-  execFileSync("docker", ["build", "-q", "-f", "Dockerfile.gateway", "--target", "config-init", "-t", IMAGE, "."], { cwd: ROOT });
+  execFileSync("docker", ["build", "-q", "-f", "Dockerfile.gateway", "--target", "config-init", "-t", IMAGE, "."], {
+    cwd: ROOT,
+  });
   docker("volume", "create", VOLUME);
 });
 
 afterAll(() => {
-  docker("volume", "rm", "-f", VOLUME, `${VOLUME}-setup-token`, `${VOLUME}-legacy`, `${VOLUME}-channel`, `${VOLUME}-api-fallback`);
+  docker(
+    "volume",
+    "rm",
+    "-f",
+    VOLUME,
+    `${VOLUME}-setup-token`,
+    `${VOLUME}-legacy`,
+    `${VOLUME}-channel`,
+    `${VOLUME}-api-fallback`,
+  );
 });
 
 describe("config-init", () => {
@@ -64,7 +90,9 @@ describe("config-init", () => {
     const run = configInit(ENV);
     expect(run.status).toBe(0);
     expect(run.lines.at(-1)?.msg).toBe("openclaw.json written and valid");
-    const config = JSON.parse(inVolume("cat /s/openclaw.json")) as { models: { providers: Record<string, { apiKey: string; models: { compat: object }[] }> } };
+    const config = JSON.parse(inVolume("cat /s/openclaw.json")) as {
+      models: { providers: Record<string, { apiKey: string; models: { compat: object }[] }> };
+    };
     expect(config.models.providers["claude-max-proxy"]?.apiKey).toBe("${PROXY_API_KEY}");
     // OpenClaw asks the normalizer for usage in its streams (stream_options.include_usage) and sends its thinking levels
     expect(config.models.providers["claude-max-proxy"]?.models.map((row) => row.compat)).toEqual(
@@ -91,10 +119,14 @@ describe("config-init", () => {
   });
 
   it("merges into the existing file: keys the templates don't own stay; the old file is backed up", () => {
-    inVolume(`node -e 'const f="/s/openclaw.json";const c=JSON.parse(require("fs").readFileSync(f,"utf8"));c.agents.entries.research={model:{primary:"claude-max-proxy/claude-haiku-4"}};require("fs").writeFileSync(f,JSON.stringify(c))'`);
+    inVolume(
+      `node -e 'const f="/s/openclaw.json";const c=JSON.parse(require("fs").readFileSync(f,"utf8"));c.agents.entries.research={model:{primary:"claude-max-proxy/claude-haiku-4"}};require("fs").writeFileSync(f,JSON.stringify(c))'`,
+    );
     const run = configInit({ ...ENV, TIMEZONE: "Europe/Berlin" });
     expect(run.status).toBe(0);
-    const config = JSON.parse(inVolume("cat /s/openclaw.json")) as { agents: { entries: Record<string, unknown>; defaults: { userTimezone: string } } };
+    const config = JSON.parse(inVolume("cat /s/openclaw.json")) as {
+      agents: { entries: Record<string, unknown>; defaults: { userTimezone: string } };
+    };
     expect(config.agents.defaults.userTimezone).toBe("Europe/Berlin");
     expect(Object.keys(config.agents.entries).sort()).toEqual(["lite", "main", "research"]);
     expect(inVolume("ls /s | grep -c '^openclaw.json.bak-'")).toBe("1");
@@ -116,16 +148,47 @@ describe("config-init", () => {
     const run = configInitOn(volume, ENV);
     expect(run.status, run.output).toBe(0);
     expect(run.lines.map((line) => line.msg)).toContain("channels.telegram removed: its token is no longer set");
-    const config = docker("run", "--rm", "--network", "none", "-v", `${volume}:/s`, "--entrypoint", "cat", IMAGE, "/s/openclaw.json");
-    expect((JSON.parse(config) as { channels?: Record<string, unknown> }).channels ?? {}).not.toHaveProperty("telegram");
+    const config = docker(
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "-v",
+      `${volume}:/s`,
+      "--entrypoint",
+      "cat",
+      IMAGE,
+      "/s/openclaw.json",
+    );
+    expect((JSON.parse(config) as { channels?: Record<string, unknown> }).channels ?? {}).not.toHaveProperty(
+      "telegram",
+    );
   });
 
   it("with NOTICE_CHANNEL, OpenClaw accepts the rendered failure alerts to that chat (cron.failureAlert)", () => {
     const volume = `${VOLUME}-notices`;
-    const run = configInitOn(volume, { ...ENV, TELEGRAM_BOT_TOKEN: "123456:telegram-test-token-abcdefghij", NOTICE_CHANNEL: "telegram", NOTICE_TO: "-1001234567890" });
+    const run = configInitOn(volume, {
+      ...ENV,
+      TELEGRAM_BOT_TOKEN: "123456:telegram-test-token-abcdefghij",
+      NOTICE_CHANNEL: "telegram",
+      NOTICE_TO: "-1001234567890",
+    });
     expect(run.status, run.output).toBe(0);
-    const config = docker("run", "--rm", "--network", "none", "-v", `${volume}:/s`, "--entrypoint", "cat", IMAGE, "/s/openclaw.json");
-    expect((JSON.parse(config) as { cron?: unknown }).cron).toEqual({ failureAlert: { enabled: true, mode: "announce", channel: "telegram", to: "-1001234567890" } });
+    const config = docker(
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "-v",
+      `${volume}:/s`,
+      "--entrypoint",
+      "cat",
+      IMAGE,
+      "/s/openclaw.json",
+    );
+    expect((JSON.parse(config) as { cron?: unknown }).cron).toEqual({
+      failureAlert: { enabled: true, mode: "announce", channel: "telegram", to: "-1001234567890" },
+    });
     expect(config).not.toContain("telegram-test-token");
   });
 
@@ -136,13 +199,17 @@ describe("config-init", () => {
     const problems = run.lines.at(-1)?.problems ?? [];
     expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual(["AUTH_MODE", "HEARTBEAT_EVERY", "PROXY_API_KEY"]);
     // for a person: one plain sentence per problem before the JSON line
-    expect(run.output).toContain("config-init cannot start:\n  AUTH_MODE is not max-proxy or setup-token: fix it in .env.\n");
-    expect(run.output).not.toContain("short\"");
+    expect(run.output).toContain(
+      "config-init cannot start:\n  AUTH_MODE is not max-proxy or setup-token: fix it in .env.\n",
+    );
+    expect(run.output).not.toContain('short"');
     expect(inVolume("md5sum /s/openclaw.json")).toBe(before);
   });
 
   it("exits non-zero with OpenClaw's own issues when it rejects the merged config, leaving the file as it was", () => {
-    inVolume(`node -e 'const f="/s/openclaw.json";const c=JSON.parse(require("fs").readFileSync(f,"utf8"));c.notAnOpenClawKey=true;require("fs").writeFileSync(f,JSON.stringify(c))'`);
+    inVolume(
+      `node -e 'const f="/s/openclaw.json";const c=JSON.parse(require("fs").readFileSync(f,"utf8"));c.notAnOpenClawKey=true;require("fs").writeFileSync(f,JSON.stringify(c))'`,
+    );
     const before = inVolume("md5sum /s/openclaw.json");
     const run = configInit(ENV);
     expect(run.status).toBe(1);
@@ -169,9 +236,19 @@ describe("config-init with the metered API fallback (FALLBACK_ANTHROPIC_API_KEY)
   const validate = (variables: Record<string, string>) =>
     JSON.parse(
       docker(
-        "run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`,
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "-v",
+        `${volume}:/home/node/.openclaw`,
         ...Object.entries(variables).flatMap(([name, value]) => ["-e", `${name}=${value}`]),
-        "--entrypoint", "openclaw", IMAGE, "config", "validate", "--json",
+        "--entrypoint",
+        "openclaw",
+        IMAGE,
+        "config",
+        "validate",
+        "--json",
       ),
     ) as { valid: boolean; warnings: unknown[] };
 
@@ -188,7 +265,11 @@ describe("config-init with the metered API fallback (FALLBACK_ANTHROPIC_API_KEY)
     const text = read();
     expect(text).not.toContain(key.slice(13));
     const config = parse(text);
-    expect(config.models.providers["anthropic-api"]).toMatchObject({ baseUrl: "https://api.anthropic.com", apiKey: "${FALLBACK_ANTHROPIC_API_KEY}", api: "anthropic-messages" });
+    expect(config.models.providers["anthropic-api"]).toMatchObject({
+      baseUrl: "https://api.anthropic.com",
+      apiKey: "${FALLBACK_ANTHROPIC_API_KEY}",
+      api: "anthropic-messages",
+    });
     expect(config.models.providers).not.toHaveProperty("anthropic");
     expect(config.agents.entries.main?.model.fallbacks).toEqual([
       "claude-max-proxy/sonnet",
@@ -205,7 +286,10 @@ describe("config-init with the metered API fallback (FALLBACK_ANTHROPIC_API_KEY)
     const dir = mkdtempSync(join(tmpdir(), "config-init-secret-"));
     writeFileSync(join(dir, "fallback_key"), `${key}\n`, { mode: 0o644 });
     const before = read();
-    const run = configInitWith(volume, { ...ENV, FALLBACK_ANTHROPIC_API_KEY_FILE: "/run/secrets/fallback_key" }, ["-v", `${dir}/fallback_key:/run/secrets/fallback_key:ro`]);
+    const run = configInitWith(volume, { ...ENV, FALLBACK_ANTHROPIC_API_KEY_FILE: "/run/secrets/fallback_key" }, [
+      "-v",
+      `${dir}/fallback_key:/run/secrets/fallback_key:ro`,
+    ]);
     expect(run.status, run.output).toBe(0);
     expect(run.lines[0]?.msg).toBe("openclaw.json already up to date: nothing changed");
     expect(run.output).not.toContain(key.slice(13));
@@ -214,7 +298,16 @@ describe("config-init with the metered API fallback (FALLBACK_ANTHROPIC_API_KEY)
 
   it("brings an existing install's proxy rows up to date (the usage flag), keeping the rows and keys the user added", () => {
     docker(
-      "run", "--rm", "--network", "none", "-v", `${volume}:/s`, "--entrypoint", "node", IMAGE, "-e",
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "-v",
+      `${volume}:/s`,
+      "--entrypoint",
+      "node",
+      IMAGE,
+      "-e",
       `const f="/s/openclaw.json";const c=JSON.parse(require("fs").readFileSync(f,"utf8"));const p=c.models.providers["claude-max-proxy"];
        for (const row of p.models) row.compat={requiresStringContent:true};
        p.models[0].headers={"x-team":"ops"};
@@ -235,7 +328,10 @@ describe("config-init with the metered API fallback (FALLBACK_ANTHROPIC_API_KEY)
   it("turned off: the provider and the API models leave the config, which stays valid", () => {
     const run = configInitOn(volume, ENV);
     expect(run.status, run.output).toBe(0);
-    expect(run.lines.map((line) => line.msg)).toEqual(["models.providers.anthropic-api removed: its token is no longer set", "openclaw.json written and valid"]);
+    expect(run.lines.map((line) => line.msg)).toEqual([
+      "models.providers.anthropic-api removed: its token is no longer set",
+      "openclaw.json written and valid",
+    ]);
     const text = read();
     expect(text).not.toContain("anthropic-api");
     expect(validate(ENV)).toEqual(expect.objectContaining({ valid: true, warnings: [] }));
@@ -245,7 +341,9 @@ describe("config-init with the metered API fallback (FALLBACK_ANTHROPIC_API_KEY)
     const before = read();
     const run = configInitOn(volume, { ...ENV, FALLBACK_ANTHROPIC_API_KEY: SETUP_TOKEN });
     expect(run.status).toBe(1);
-    expect(run.lines.at(-1)?.problems?.[0]).toMatch(/^FALLBACK_ANTHROPIC_API_KEY is a setup token \(sk-ant-oat01-…\), not an API key/);
+    expect(run.lines.at(-1)?.problems?.[0]).toMatch(
+      /^FALLBACK_ANTHROPIC_API_KEY is a setup token \(sk-ant-oat01-…\), not an API key/,
+    );
     expect(run.output).not.toContain(SETUP_TOKEN.slice(13));
     expect(read()).toBe(before);
   });
@@ -253,14 +351,31 @@ describe("config-init with the metered API fallback (FALLBACK_ANTHROPIC_API_KEY)
 
 describe("config-init with AUTH_MODE=setup-token", () => {
   const volume = `${VOLUME}-setup-token`;
-  const env = { AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN, OPENCLAW_GATEWAY_TOKEN: ENV.OPENCLAW_GATEWAY_TOKEN };
+  const env = {
+    AUTH_MODE: "setup-token",
+    CLAUDE_SETUP_TOKEN: SETUP_TOKEN,
+    OPENCLAW_GATEWAY_TOKEN: ENV.OPENCLAW_GATEWAY_TOKEN,
+  };
   /** The agent's stored credentials; `variables`: what the config references (as the gateway has them). */
   const authList = (agent: string, variables: Record<string, string> = {}) =>
     JSON.parse(
       docker(
-        "run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`,
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "-v",
+        `${volume}:/home/node/.openclaw`,
         ...Object.entries(variables).flatMap(([name, value]) => ["-e", `${name}=${value}`]),
-        "--entrypoint", "openclaw", IMAGE, "models", "auth", "list", "--agent", agent, "--json",
+        "--entrypoint",
+        "openclaw",
+        IMAGE,
+        "models",
+        "auth",
+        "list",
+        "--agent",
+        agent,
+        "--json",
       ),
     ) as { profiles: { provider: string; type: string }[] };
 
@@ -271,9 +386,22 @@ describe("config-init with AUTH_MODE=setup-token", () => {
     expect(run.lines.map((line) => line.msg)).toContain("setup token stored in OpenClaw's credential store");
     expect(run.output).not.toContain(SETUP_TOKEN.slice(13));
     for (const agent of ["main", "lite"]) {
-      expect(authList(agent).profiles).toContainEqual(expect.objectContaining({ provider: "anthropic", type: "token" }));
+      expect(authList(agent).profiles).toContainEqual(
+        expect.objectContaining({ provider: "anthropic", type: "token" }),
+      );
     }
-    const config = docker("run", "--rm", "--network", "none", "-v", `${volume}:/s`, "--entrypoint", "cat", IMAGE, "/s/openclaw.json");
+    const config = docker(
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "-v",
+      `${volume}:/s`,
+      "--entrypoint",
+      "cat",
+      IMAGE,
+      "/s/openclaw.json",
+    );
     expect(config).not.toContain(SETUP_TOKEN.slice(13));
     expect(config).toContain('"primary": "anthropic/claude-opus-5-5"');
   });
@@ -296,7 +424,20 @@ describe("config-init with AUTH_MODE=setup-token", () => {
       "metered API fallback on: once the subscription's models fail (a spent window, a billing refusal), turns run on anthropic-api/* and are billed to this API key",
       "setup token already stored: nothing changed",
     ]);
-    const config = JSON.parse(docker("run", "--rm", "--network", "none", "-v", `${volume}:/s`, "--entrypoint", "cat", IMAGE, "/s/openclaw.json")) as {
+    const config = JSON.parse(
+      docker(
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "-v",
+        `${volume}:/s`,
+        "--entrypoint",
+        "cat",
+        IMAGE,
+        "/s/openclaw.json",
+      ),
+    ) as {
       models: { providers: Record<string, { apiKey?: string }> };
       auth: { profiles: Record<string, { provider: string; mode: string }> };
       agents: { entries: Record<string, { model: { primary: string; fallbacks: string[] } }> };
@@ -305,12 +446,17 @@ describe("config-init with AUTH_MODE=setup-token", () => {
     expect(config.models.providers.anthropic?.apiKey).toBeUndefined();
     expect(Object.values(config.auth.profiles)).toEqual([{ provider: "anthropic", mode: "token" }]);
     expect(config.agents.entries.main?.model.primary).toBe("anthropic/claude-opus-5-5");
-    expect(config.agents.entries.main?.model.fallbacks.slice(-3)).toEqual(["anthropic-api/claude-opus-5-5", "anthropic-api/claude-sonnet-5", "anthropic-api/claude-haiku-4-5"]);
+    expect(config.agents.entries.main?.model.fallbacks.slice(-3)).toEqual([
+      "anthropic-api/claude-opus-5-5",
+      "anthropic-api/claude-sonnet-5",
+      "anthropic-api/claude-haiku-4-5",
+    ]);
     // nothing stored for the key: the only credential is still the setup token
     for (const agent of ["main", "lite"]) {
-      expect(authList(agent, { OPENCLAW_GATEWAY_TOKEN: ENV.OPENCLAW_GATEWAY_TOKEN, FALLBACK_ANTHROPIC_API_KEY: key }).profiles).toEqual([
-        expect.objectContaining({ provider: "anthropic", type: "token" }),
-      ]);
+      expect(
+        authList(agent, { OPENCLAW_GATEWAY_TOKEN: ENV.OPENCLAW_GATEWAY_TOKEN, FALLBACK_ANTHROPIC_API_KEY: key })
+          .profiles,
+      ).toEqual([expect.objectContaining({ provider: "anthropic", type: "token" })]);
     }
   });
 
@@ -327,7 +473,21 @@ describe("config-init on the article's hand-made state dir (Option 1, moved to m
   const fixture = fileURLToPath(new URL("../fixtures/article-option1", import.meta.url));
   /** A command in the image with the legacy volume as the node user's state dir. */
   const inState = (command: string) =>
-    docker("run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`, "-w", "/home/node/.openclaw", "--entrypoint", "sh", IMAGE, "-c", command);
+    docker(
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "-v",
+      `${volume}:/home/node/.openclaw`,
+      "-w",
+      "/home/node/.openclaw",
+      "--entrypoint",
+      "sh",
+      IMAGE,
+      "-c",
+      command,
+    );
   const cronJobs = () =>
     JSON.parse(
       inState(
@@ -337,24 +497,52 @@ describe("config-init on the article's hand-made state dir (Option 1, moved to m
 
   it("imports the legacy files, remaps cron models, clears enabled jobs' errors, keeps the user's settings", () => {
     docker("volume", "create", volume);
-    docker("run", "--rm", "--network", "none", "-v", `${volume}:/home/node/.openclaw`, "-v", `${fixture}:/fixture:ro`, "--entrypoint", "sh", IMAGE, "-c", "cp -r /fixture/. /home/node/.openclaw/");
+    docker(
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "-v",
+      `${volume}:/home/node/.openclaw`,
+      "-v",
+      `${fixture}:/fixture:ro`,
+      "--entrypoint",
+      "sh",
+      IMAGE,
+      "-c",
+      "cp -r /fixture/. /home/node/.openclaw/",
+    );
     const run = configInitOn(volume, ENV);
     expect(run.status).toBe(0);
     const messages = run.lines.map((line) => line.msg ?? "");
-    for (const legacy of ["agents/main/agent/auth-profiles.json", "agents/lite/agent/auth-profiles.json", "agents/main/sessions/sessions.json", "cron/jobs.json", "openclaw.json: agents.list"]) {
-      expect(messages).toContain(`${legacy}: imported by openclaw doctor (the original is kept as a backup or archive)`);
+    for (const legacy of [
+      "agents/main/agent/auth-profiles.json",
+      "agents/lite/agent/auth-profiles.json",
+      "agents/main/sessions/sessions.json",
+      "cron/jobs.json",
+      "openclaw.json: agents.list",
+    ]) {
+      expect(messages).toContain(
+        `${legacy}: imported by openclaw doctor (the original is kept as a backup or archive)`,
+      );
     }
     // the allowlist doctor made of agents.defaults.models (it had turned sonnet-4-5 into 4-6 already);
     // each exact id the subscription's CLI runs stays itself (a pin), on the proxy
     expect(messages).toContain(
       "openclaw.json agents.defaults.modelPolicy.allow: anthropic/claude-opus-4-6, anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-opus-4-6, claude-max-proxy/claude-sonnet-4-6",
     );
-    expect(messages).toContain("openclaw.json agents.defaults.models: anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4-6");
+    expect(messages).toContain(
+      "openclaw.json agents.defaults.models: anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4-6",
+    );
     expect(messages).toContain(
       "cron job Morning brief (morning-brief): model anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4-6; fallbacks anthropic/claude-sonnet-4-5 → claude-max-proxy/claude-sonnet-4-5; error state cleared (7 consecutive errors)",
     );
-    expect(messages).toContain("cron job Hourly check (hourly-check): model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4-6");
-    expect(messages).toContain("cron job Old report (old-report): model anthropic/claude-sonnet-4-5 → claude-max-proxy/claude-sonnet-4-5");
+    expect(messages).toContain(
+      "cron job Hourly check (hourly-check): model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4-6",
+    );
+    expect(messages).toContain(
+      "cron job Old report (old-report): model anthropic/claude-sonnet-4-5 → claude-max-proxy/claude-sonnet-4-5",
+    );
     // the chat the user pinned to a model, imported by doctor from sessions.json
     expect(messages).toContain(
       "agents/main/agent/openclaw-agent.sqlite session agent:main:telegram:direct:4242: modelOverride anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4-6; model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4-6",
@@ -363,23 +551,46 @@ describe("config-init on the article's hand-made state dir (Option 1, moved to m
     // (doctor also adds heartbeat jobs of its own; the fixture's three are what this is about)
     const jobs = cronJobs()
       .filter((job) => ["hourly-check", "morning-brief", "old-report"].includes(job.id))
-      .map((job) => ({ id: job.id, enabled: job.enabled, model: job.model, errors: job.state.consecutiveErrors, lastError: job.state.lastError ?? null }));
+      .map((job) => ({
+        id: job.id,
+        enabled: job.enabled,
+        model: job.model,
+        errors: job.state.consecutiveErrors,
+        lastError: job.state.lastError ?? null,
+      }));
     expect(jobs).toEqual([
       { id: "hourly-check", enabled: 1, model: "claude-max-proxy/claude-sonnet-4-6", errors: 0, lastError: null },
       { id: "morning-brief", enabled: 1, model: "claude-max-proxy/claude-opus-4-6", errors: 0, lastError: null },
       // a disabled job gets the new model but keeps its history
-      { id: "old-report", enabled: 0, model: "claude-max-proxy/claude-sonnet-4-5", errors: 3, lastError: "429 rate_limit_error" },
+      {
+        id: "old-report",
+        enabled: 0,
+        model: "claude-max-proxy/claude-sonnet-4-5",
+        errors: 3,
+        lastError: "429 rate_limit_error",
+      },
     ]);
 
     const config = JSON.parse(inState("cat openclaw.json")) as {
       cron: unknown;
-      agents: { list?: unknown; ownership: string; entries: Record<string, unknown>; defaults: { models: object; modelPolicy: { allow: string[] } } };
+      agents: {
+        list?: unknown;
+        ownership: string;
+        entries: Record<string, unknown>;
+        defaults: { models: object; modelPolicy: { allow: string[] } };
+      };
     };
     expect(config.cron).toEqual({ skipMissedJobs: true });
     // nothing in the config names the old provider any more
     expect(JSON.stringify(config)).not.toMatch(/anthropic\//);
-    expect(config.agents.defaults.modelPolicy.allow).toEqual(["claude-max-proxy/claude-opus-4-6", "claude-max-proxy/claude-sonnet-4-6"]);
-    expect(Object.keys(config.agents.defaults.models)).toEqual(["claude-max-proxy/claude-opus-4-6", "claude-max-proxy/claude-sonnet-4-6"]);
+    expect(config.agents.defaults.modelPolicy.allow).toEqual([
+      "claude-max-proxy/claude-opus-4-6",
+      "claude-max-proxy/claude-sonnet-4-6",
+    ]);
+    expect(Object.keys(config.agents.defaults.models)).toEqual([
+      "claude-max-proxy/claude-opus-4-6",
+      "claude-max-proxy/claude-sonnet-4-6",
+    ]);
     expect(config.agents.list).toBeUndefined();
     expect(config.agents.ownership).toBe("explicit");
     expect(Object.keys(config.agents.entries).sort()).toEqual(["lite", "main"]);

@@ -23,7 +23,9 @@ let stack: StartedDockerComposeEnvironment;
 let mock: MockAnthropicClient;
 
 beforeAll(async () => {
-  stack = await startStack(PROJECT, { env: { FALLBACK_ANTHROPIC_API_KEY: FALLBACK_KEY, FALLBACK_ANTHROPIC_BASE_URL: "http://mock-anthropic:8080" } });
+  stack = await startStack(PROJECT, {
+    env: { FALLBACK_ANTHROPIC_API_KEY: FALLBACK_KEY, FALLBACK_ANTHROPIC_BASE_URL: "http://mock-anthropic:8080" },
+  });
   mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
 });
 
@@ -34,7 +36,8 @@ afterAll(async () => {
 const id = (service: string) => stack.getContainer(`${service}-1`).getId();
 
 /** How a request reached "Anthropic": through the subscription (the CLI's OAuth login) or the metered API (an API key). */
-const via = (request: RecordedRequest) => (typeof request.headers["x-api-key"] === "string" ? "api-key" : "subscription");
+const via = (request: RecordedRequest) =>
+  typeof request.headers["x-api-key"] === "string" ? "api-key" : "subscription";
 const requestsWith = async (tag: string) => (await mock.messages()).filter((request) => request.text.includes(tag));
 
 describe("the metered fallback (FALLBACK_ANTHROPIC_API_KEY)", () => {
@@ -46,15 +49,24 @@ describe("the metered fallback (FALLBACK_ANTHROPIC_API_KEY)", () => {
     expect(turn.text).toBe("Hello from mock!");
     expect(turn.reply?.result.meta.agentMeta).toMatchObject({ provider: "anthropic-api", model: "claude-opus-5-5" });
     const requests = await requestsWith(tag);
-    expect(requests.map(via), "one call through the subscription (refused), then the API").toEqual(["subscription", "api-key"]);
+    expect(requests.map(via), "one call through the subscription (refused), then the API").toEqual([
+      "subscription",
+      "api-key",
+    ]);
     expect(requests[1]?.headers["x-api-key"]).toMatch(/^sk-ant-api03-…\(\d+\)$/); // the mock records it redacted
 
     const next = marker("still-spent");
     expect((await agentTurn(id("gateway"), `hello ${next}`)).code).toBe(0);
-    expect((await requestsWith(next)).map(via), "maxapi refuses at once while spent: only the API is called").toEqual(["api-key"]);
+    expect((await requestsWith(next)).map(via), "maxapi refuses at once while spent: only the API is called").toEqual([
+      "api-key",
+    ]);
 
     await mock.untilReset(120, 1000);
-    await until("maxapi to see the reset", () => /^maxapi_usage_window_spent\{window="five_hour"\} 0$/m.test(maxapiMetrics(id("maxapi"))) || undefined, 60);
+    await until(
+      "maxapi to see the reset",
+      () => /^maxapi_usage_window_spent\{window="five_hour"\} 0$/m.test(maxapiMetrics(id("maxapi"))) || undefined,
+      60,
+    );
     const after = marker("reset");
     const back = await agentTurn(id("gateway"), `hello ${after}`);
     expect(back.code, back.output).toBe(0);
@@ -67,7 +79,22 @@ describe("the metered fallback (FALLBACK_ANTHROPIC_API_KEY)", () => {
     const tag = marker("cron");
     const job = openclawJson(
       id("gateway"),
-      ["cron", "add", "--name", tag, "--agent", "main", "--cron", "0 0 1 1 *", "--session", "isolated", "--no-deliver", "--message", `cron check ${tag}`, "--json"],
+      [
+        "cron",
+        "add",
+        "--name",
+        tag,
+        "--agent",
+        "main",
+        "--cron",
+        "0 0 1 1 *",
+        "--session",
+        "isolated",
+        "--no-deliver",
+        "--message",
+        `cron check ${tag}`,
+        "--json",
+      ],
       [GATEWAY_URL],
     ) as { id: string };
     const run = await cronRun(id("gateway"), job.id);

@@ -15,7 +15,11 @@ let stack: StartedDockerComposeEnvironment;
 
 beforeAll(async () => {
   // maxapi never becomes healthy without a login: wait for its start-up line saying so instead
-  stack = await startStack(PROJECT, { env: { CLAUDE_SETUP_TOKEN: "" }, healthy: ["mock-anthropic", "normalizer", "gateway"], waits: { maxapi: Wait.forLogMessage(/no credentials/) } });
+  stack = await startStack(PROJECT, {
+    env: { CLAUDE_SETUP_TOKEN: "" },
+    healthy: ["mock-anthropic", "normalizer", "gateway"],
+    waits: { maxapi: Wait.forLogMessage(/no credentials/) },
+  });
 });
 
 afterAll(async () => {
@@ -26,8 +30,14 @@ const id = (service: string) => stack.getContainer(`${service}-1`).getId();
 
 describe("a single machine without a Claude login", () => {
   it("comes up: the gateway and the normalizer healthy, maxapi running but unhealthy, its health log saying how to add the login", async () => {
-    for (const service of ["normalizer", "gateway"]) expect(docker("inspect", "--format", "{{.State.Health.Status}}", id(service)), service).toBe("healthy");
-    await until("maxapi unhealthy", () => (docker("inspect", "--format", "{{.State.Health.Status}}", id("maxapi")) === "unhealthy" ? true : undefined), 120);
+    for (const service of ["normalizer", "gateway"])
+      expect(docker("inspect", "--format", "{{.State.Health.Status}}", id(service)), service).toBe("healthy");
+    await until(
+      "maxapi unhealthy",
+      () =>
+        docker("inspect", "--format", "{{.State.Health.Status}}", id("maxapi")) === "unhealthy" ? true : undefined,
+      120,
+    );
     expect(docker("inspect", "--format", "{{.State.Status}}", id("maxapi"))).toBe("running");
     const healthLog = docker("inspect", "--format", "{{range .State.Health.Log}}{{.Output}}{{end}}", id("maxapi"));
     expect(healthLog).toMatch(/no credentials: set CLAUDE_SETUP_TOKEN in \.env .* or run make login once/);
@@ -40,10 +50,17 @@ describe("a single machine without a Claude login", () => {
   });
 
   it("make verify fails on maxapi and the login, with the fix", async () => {
-    const result = await run("make", ["--no-print-directory", "verify"], { COMPOSE: composeCommand(PROJECT).join(" "), VERIFY_LIVE: "0" }, 300_000);
+    const result = await run(
+      "make",
+      ["--no-print-directory", "verify"],
+      { COMPOSE: composeCommand(PROJECT).join(" "), VERIFY_LIVE: "0" },
+      300_000,
+    );
     expect(result.code).not.toBe(0);
     const row = (check: string) => result.stdout.split("\n").find((line) => line.startsWith(`${check} `)) ?? "";
-    expect(row("service maxapi"), result.stdout).toMatch(/\| FAIL .*no Claude login: set CLAUDE_SETUP_TOKEN in \.env or run `make login`/);
+    expect(row("service maxapi"), result.stdout).toMatch(
+      /\| FAIL .*no Claude login: set CLAUDE_SETUP_TOKEN in \.env or run `make login`/,
+    );
     expect(row("service gateway")).toMatch(/\| ok /);
     expect(row("CLAUDE_SETUP_TOKEN")).toMatch(/\| FAIL .*make login/);
   });

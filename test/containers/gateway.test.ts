@@ -39,7 +39,12 @@ describe("gateway image", () => {
     expect(docker("inspect", "--format", "{{.State.Health.Status}}", id)).toBe("healthy");
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     // ready follows live by a few seconds (channels and sidecars start after the HTTP server)
-    const ready = await until("the gateway ready", async () => ((await (await fetch(`${url}/readyz`)).json()) as { ready: boolean }).ready || undefined, 60, 500);
+    const ready = await until(
+      "the gateway ready",
+      async () => ((await (await fetch(`${url}/readyz`)).json()) as { ready: boolean }).ready || undefined,
+      60,
+      500,
+    );
     expect(ready).toBe(true);
   });
 
@@ -55,7 +60,17 @@ describe("gateway image", () => {
   it("refuses a token set both directly and as a file, naming the variable", () => {
     let output = "";
     try {
-      docker("run", "--rm", "--network", "none", "-e", "OPENCLAW_GATEWAY_TOKEN=x", "-e", "OPENCLAW_GATEWAY_TOKEN_FILE=/etc/hostname", "clawbridge/gateway:test");
+      docker(
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "-e",
+        "OPENCLAW_GATEWAY_TOKEN=x",
+        "-e",
+        "OPENCLAW_GATEWAY_TOKEN_FILE=/etc/hostname",
+        "clawbridge/gateway:test",
+      );
     } catch (error) {
       output = (error as { stderr: string }).stderr;
     }
@@ -79,7 +94,10 @@ describe("gateway image", () => {
 
 describe("OpenClaw's own reading of maxapi's errors (its classifier, run in the gateway)", () => {
   const now = Date.parse("2026-12-03T07:28:32Z");
-  const limits = createLimits(() => undefined, () => now);
+  const limits = createLimits(
+    () => undefined,
+    () => now,
+  );
   const asSent = (error: ApiError): ProviderError => ({
     status: error.status,
     type: error.type,
@@ -92,28 +110,52 @@ describe("OpenClaw's own reading of maxapi's errors (its classifier, run in the 
 
   it("a spent window, as the CLI ended it and as refused ahead: a long-window limit, shown in maxapi's words; the CLI's own wording is not", () => {
     const cliText = "You've hit your 5-hour limit · resets 9:31am (UTC)";
-    const ended = resultError({ is_error: true, api_error_status: 429, result: cliText }, { ...run, rateLimit: fiveHours });
+    const ended = resultError(
+      { is_error: true, api_error_status: 429, result: cliText },
+      { ...run, rateLimit: fiveHours },
+    );
     limits.windows.record(fiveHours);
     const spent = limits.windows.spentFor("opus");
     expect(spent).toBeDefined();
     const refused = limits.windows.refuse(spent as NonNullable<typeof spent>);
-    const weekly = limits.windows.spentError({ status: "rejected", rateLimitType: "seven_day", resetsAt: 1796683092 }, "You've hit your weekly limit · resets Dec 7, 10:38pm (UTC)");
+    const weekly = limits.windows.spentError(
+      { status: "rejected", rateLimitType: "seven_day", resetsAt: 1796683092 },
+      "You've hit your weekly limit · resets Dec 7, 10:38pm (UTC)",
+    );
     const errors = [ended, refused, weekly as ApiError].map(asSent);
-    const readings = openclawReads(id, [...errors, { status: 429, type: "rate_limit_error", code: "rate_limited", message: cliText, retryAfterSeconds: 30 }]);
+    const readings = openclawReads(id, [
+      ...errors,
+      { status: 429, type: "rate_limit_error", code: "rate_limited", message: cliText, retryAfterSeconds: 30 },
+    ]);
     for (const [index, reading] of readings.slice(0, 3).entries()) {
       expect(reading, errors[index]?.message).toMatchObject({ reason: "rate_limit", longWindow: true });
       expect(reading.userText).toContain(errors[index]?.message);
     }
-    expect(readings[3], "the CLI's sentence alone reads as a short limit: OpenClaw would retry it 9 times").toMatchObject({ reason: "rate_limit", longWindow: false });
+    expect(
+      readings[3],
+      "the CLI's sentence alone reads as a short limit: OpenClaw would retry it 9 times",
+    ).toMatchObject({ reason: "rate_limit", longWindow: false });
   });
 
   it("EXTRA_USAGE=off refusing a window answered on extra usage: a long-window limit (no same-model retries), shown in maxapi's words naming extra usage and the setting", () => {
-    const offLimits = createLimits(() => undefined, () => now, "off");
-    const week = { status: "rejected", rateLimitType: "seven_day_sonnet", resetsAt: 1796683092, isUsingOverage: true, overageInUse: true } as const;
+    const offLimits = createLimits(
+      () => undefined,
+      () => now,
+      "off",
+    );
+    const week = {
+      status: "rejected",
+      rateLimitType: "seven_day_sonnet",
+      resetsAt: 1796683092,
+      isUsingOverage: true,
+      overageInUse: true,
+    } as const;
     offLimits.extraUsage.record({ ...fiveHours, isUsingOverage: true, overageInUse: true });
     offLimits.extraUsage.record(week);
     // the longest wording (a weekly per-model window, a reset with its date): OpenClaw hides long texts behind its own sentence
-    const errors = [offLimits.extraUsage.refuse("opus"), offLimits.extraUsage.refuse("sonnet")].map((error) => asSent(error as ApiError));
+    const errors = [offLimits.extraUsage.refuse("opus"), offLimits.extraUsage.refuse("sonnet")].map((error) =>
+      asSent(error as ApiError),
+    );
     offLimits.extraUsage.close();
     for (const [index, reading] of openclawReads(id, errors).entries()) {
       expect(reading, errors[index]?.message).toMatchObject({ reason: "rate_limit", longWindow: true });
@@ -137,18 +179,34 @@ describe("OpenClaw's own reading of maxapi's errors (its classifier, run in the 
   });
 
   it("a model this CLI is too old for, and one the account may not use: a missing model (OpenClaw moves the turn to the agent's next model)", () => {
-    const floor = "API Error: 400 Claude Code 2.1.330 does not support this model; version 2.1.332 or newer is required. Run 'claude update', or update the Claude desktop app, then try again.";
-    const barred = "There's an issue with the selected model (claude-mythos-5). It may not exist or you may not have access to it. Run --model to pick a different model.";
+    const floor =
+      "API Error: 400 Claude Code 2.1.330 does not support this model; version 2.1.332 or newer is required. Run 'claude update', or update the Claude desktop app, then try again.";
+    const barred =
+      "There's an issue with the selected model (claude-mythos-5). It may not exist or you may not have access to it. Run --model to pick a different model.";
     const errors = [
-      resultError({ is_error: true, api_error_status: 400, result: floor }, { ...run, model: "claude-fable-5-2", cliVersion: "2.1.330" }),
+      resultError(
+        { is_error: true, api_error_status: 400, result: floor },
+        { ...run, model: "claude-fable-5-2", cliVersion: "2.1.330" },
+      ),
       resultError({ is_error: true, api_error_status: 404, result: barred }, { ...run, model: "claude-mythos-5" }),
     ];
-    expect(errors.map((error) => [error.status, error.code])).toEqual([[404, "claude_code_version_too_old"], [404, "model_not_found"]]);
-    for (const reading of openclawReads(id, errors.map(asSent))) expect(reading).toMatchObject({ reason: "model_not_found", longWindow: false });
+    expect(errors.map((error) => [error.status, error.code])).toEqual([
+      [404, "claude_code_version_too_old"],
+      [404, "model_not_found"],
+    ]);
+    for (const reading of openclawReads(id, errors.map(asSent)))
+      expect(reading).toMatchObject({ reason: "model_not_found", longWindow: false });
   });
 
   it("a conversation over the context window: an overflow, with the CLI's token count", () => {
-    const error = resultError({ is_error: true, terminal_reason: "prompt_too_long", result: "Prompt is too long · the request is ~215000 tokens (limit 200000) · run /compact" }, run);
+    const error = resultError(
+      {
+        is_error: true,
+        terminal_reason: "prompt_too_long",
+        result: "Prompt is too long · the request is ~215000 tokens (limit 200000) · run /compact",
+      },
+      run,
+    );
     const [reading] = openclawReads(id, [asSent(error)]);
     expect(reading).toMatchObject({ reason: "context_overflow", overflowTokens: 215000 });
   });

@@ -21,7 +21,6 @@ interface Target {
   id: string;
 }
 
-
 let stack: StartedDockerComposeEnvironment;
 let mock: MockAnthropicClient;
 const targets = {} as Record<"shipped" | "noAuth" | "warm", Target>;
@@ -65,7 +64,10 @@ function chat(target: Target, body: Record<string, unknown>, signal?: AbortSigna
   });
 }
 
-const ask = (text: string, extra: Record<string, unknown> = {}) => ({ messages: [{ role: "user", content: text }], ...extra });
+const ask = (text: string, extra: Record<string, unknown> = {}) => ({
+  messages: [{ role: "user", content: text }],
+  ...extra,
+});
 
 const cliPids = (target: Target) => pidsIn(target.id, "--print --output-format stream-json");
 const kill = (target: Target, pids: number[]) => killIn(target.id, pids);
@@ -108,7 +110,9 @@ const scenarios: Record<string, (target: Target) => Promise<void>> = {
     await setMode("expired");
     const response = await chat(target, ask("hello", { stream: true }));
     expect(response.status).toBe(401);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toContain("OAuth token has expired");
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain(
+      "OAuth token has expired",
+    );
   },
 
   async "2c. a rate limit is a 429 with Retry-After"(target) {
@@ -169,32 +173,72 @@ const scenarios: Record<string, (target: Target) => Promise<void>> = {
 
 // ---- images (services/maxapi/src/cli/input.ts) --------------------------------------------------
 
-const IMAGES = { png: fixtureImage("png"), jpeg: fixtureImage("jpg"), gif: fixtureImage("gif"), webp: fixtureImage("webp") };
-const seen = (bytes: Buffer, mediaType: string) => ({ mediaType, length: bytes.toString("base64").length, fingerprint: fingerprint(bytes.toString("base64")) });
+const IMAGES = {
+  png: fixtureImage("png"),
+  jpeg: fixtureImage("jpg"),
+  gif: fixtureImage("gif"),
+  webp: fixtureImage("webp"),
+};
+const seen = (bytes: Buffer, mediaType: string) => ({
+  mediaType,
+  length: bytes.toString("base64").length,
+  fingerprint: fingerprint(bytes.toString("base64")),
+});
 
 const imageScenarios: Record<string, (target: Target) => Promise<void>> = {
-  async "7. images reach the model as image blocks, with their bytes and media type, in the conversation's order"(target) {
+  async "7. images reach the model as image blocks, with their bytes and media type, in the conversation's order"(
+    target,
+  ) {
     const tag = marker("marker");
     const response = await chat(target, {
       messages: [
         { role: "system", content: `Describe pictures. ${tag}` },
-        { role: "user", content: [{ type: "text", text: "an earlier picture:" }, imagePart(dataUrl(IMAGES.gif, "image/gif"))] },
+        {
+          role: "user",
+          content: [{ type: "text", text: "an earlier picture:" }, imagePart(dataUrl(IMAGES.gif, "image/gif"))],
+        },
         { role: "assistant", content: "A gradient." },
-        { role: "user", content: [{ type: "text", text: "compare" }, imagePart(dataUrl(IMAGES.png, "image/png")), { type: "text", text: "with" }, imagePart(dataUrl(IMAGES.jpeg, "image/jpeg")), imagePart(dataUrl(IMAGES.webp, "image/webp"))] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "compare" },
+            imagePart(dataUrl(IMAGES.png, "image/png")),
+            { type: "text", text: "with" },
+            imagePart(dataUrl(IMAGES.jpeg, "image/jpeg")),
+            imagePart(dataUrl(IMAGES.webp, "image/webp")),
+          ],
+        },
       ],
     });
     expect(response.status).toBe(200);
     const request = await receivedWith(tag);
-    expect(request.images).toEqual([seen(IMAGES.gif, "image/gif"), seen(IMAGES.png, "image/png"), seen(IMAGES.jpeg, "image/jpeg"), seen(IMAGES.webp, "image/webp")]);
-    expect(request.text).toMatch(/an earlier picture:[\s\S]*<previous_response>\nA gradient\.[\s\S]*compare\n[\s\S]*with/);
+    expect(request.images).toEqual([
+      seen(IMAGES.gif, "image/gif"),
+      seen(IMAGES.png, "image/png"),
+      seen(IMAGES.jpeg, "image/jpeg"),
+      seen(IMAGES.webp, "image/webp"),
+    ]);
+    expect(request.text).toMatch(
+      /an earlier picture:[\s\S]*<previous_response>\nA gradient\.[\s\S]*compare\n[\s\S]*with/,
+    );
     expect(request.text).not.toContain("[object Object]");
   },
 };
 
 // ---- client tools (services/maxapi/src/tools/) -----------------------------------------------------
 
-const EXEC = { type: "function", function: { name: "exec", description: "Run a shell command", parameters: { type: "object", properties: { command: { type: "string" } }, required: ["command"] } } };
-const LS = { type: "function", function: { name: "ls", description: "List files", parameters: { type: "object", properties: {} } } };
+const EXEC = {
+  type: "function",
+  function: {
+    name: "exec",
+    description: "Run a shell command",
+    parameters: { type: "object", properties: { command: { type: "string" } }, required: ["command"] },
+  },
+};
+const LS = {
+  type: "function",
+  function: { name: "ls", description: "List files", parameters: { type: "object", properties: {} } },
+};
 
 interface ToolCallDelta {
   index: number;
@@ -213,7 +257,8 @@ function sseChunks(text: string): Chunk[] {
   return [...text.matchAll(/^data: (\{.*\})$/gm)].map((m) => JSON.parse(m[1] ?? "{}") as Chunk);
 }
 
-const toolDeltas = (chunks: Chunk[], index: number) => chunks.flatMap((c) => c.choices?.[0]?.delta.tool_calls ?? []).filter((d) => d.index === index);
+const toolDeltas = (chunks: Chunk[], index: number) =>
+  chunks.flatMap((c) => c.choices?.[0]?.delta.tool_calls ?? []).filter((d) => d.index === index);
 const finishReasons = (chunks: Chunk[]) => chunks.map((c) => c.choices?.[0]?.finish_reason).filter(Boolean);
 
 /** The mock's requests that carried `tag`: one per model turn. */
@@ -222,10 +267,19 @@ async function requestsWith(tag: string) {
   return (await mock.messages()).filter((r) => r.text.includes(tag));
 }
 
-const TWO_CALLS = { answer: "Let me check.", toolCalls: [{ name: "exec", input: { command: "echo $((6*7))" } }, { name: "ls", input: {} }], inputFragments: 3 };
+const TWO_CALLS = {
+  answer: "Let me check.",
+  toolCalls: [
+    { name: "exec", input: { command: "echo $((6*7))" } },
+    { name: "ls", input: {} },
+  ],
+  inputFragments: 3,
+};
 
 const toolScenarios: Record<string, (target: Target) => Promise<void>> = {
-  async "6a. streamed: the text, then each call as delta.tool_calls (name once, arguments in fragments, {} without), finish_reason tool_calls; one request, the client's tools only"(target) {
+  async "6a. streamed: the text, then each call as delta.tool_calls (name once, arguments in fragments, {} without), finish_reason tool_calls; one request, the client's tools only"(
+    target,
+  ) {
     await setMode("ok", TWO_CALLS);
     const tag = marker("marker");
     const response = await chat(target, ask(`check ${tag}`, { stream: true, tools: [EXEC, LS] }));
@@ -235,7 +289,11 @@ const toolScenarios: Record<string, (target: Target) => Promise<void>> = {
     expect(chunks[0]?.choices?.[0]?.delta).toMatchObject({ role: "assistant" });
     expect(chunks.map((c) => c.choices?.[0]?.delta.content ?? "").join("")).toBe("Let me check.");
     const exec = toolDeltas(chunks, 0);
-    expect(exec[0]).toMatchObject({ id: expect.stringMatching(/^toolu_/) as string, type: "function", function: { name: "exec" } });
+    expect(exec[0]).toMatchObject({
+      id: expect.stringMatching(/^toolu_/) as string,
+      type: "function",
+      function: { name: "exec" },
+    });
     expect(exec.filter((d) => d.function.name).length).toBe(1);
     expect(exec.filter((d) => d.function.arguments).length).toBeGreaterThanOrEqual(3);
     expect(JSON.parse(exec.map((d) => d.function.arguments ?? "").join(""))).toEqual({ command: "echo $((6*7))" });
@@ -247,18 +305,34 @@ const toolScenarios: Record<string, (target: Target) => Promise<void>> = {
     const requests = await requestsWith(tag);
     expect(requests).toHaveLength(1);
     expect(requests[0]?.tools).toEqual(["mcp__c__exec", "mcp__c__ls"]);
-    expect((requests[0]?.body as { tools: { input_schema: unknown }[] }).tools[0]?.input_schema).toEqual(EXEC.function.parameters);
+    expect((requests[0]?.body as { tools: { input_schema: unknown }[] }).tools[0]?.input_schema).toEqual(
+      EXEC.function.parameters,
+    );
   },
 
   async "6b. non-streamed: message.tool_calls with the arguments as JSON, the text before them as content"(target) {
     await setMode("ok", TWO_CALLS);
     const response = await chat(target, ask("check", { tools: [EXEC, LS] }));
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { choices: { message: { content: string | null; tool_calls?: { id: string; type: string; function: { name: string; arguments: string } }[] }; finish_reason: string }[] };
+    const body = (await response.json()) as {
+      choices: {
+        message: {
+          content: string | null;
+          tool_calls?: { id: string; type: string; function: { name: string; arguments: string } }[];
+        };
+        finish_reason: string;
+      }[];
+    };
     const choice = body.choices[0];
     expect(choice?.finish_reason).toBe("tool_calls");
     expect(choice?.message.content).toBe("Let me check.");
-    expect(choice?.message.tool_calls?.map((call) => [call.type, call.function.name, JSON.parse(call.function.arguments) as unknown])).toEqual([
+    expect(
+      choice?.message.tool_calls?.map((call) => [
+        call.type,
+        call.function.name,
+        JSON.parse(call.function.arguments) as unknown,
+      ]),
+    ).toEqual([
       ["function", "exec", { command: "echo $((6*7))" }],
       ["function", "ls", {}],
     ]);
@@ -281,32 +355,51 @@ describe("maxapi: what claude-max-api 1.0.0 got wrong", () => {
 });
 
 /** Tool definitions the requests left in maxapi's /tmp: none once each response has ended. */
-const toolsDirs = (target: Target) => docker("exec", target.id, "sh", "-c", "ls -d /tmp/clawbridge-tools-* 2>/dev/null || true");
+const toolsDirs = (target: Target) =>
+  docker("exec", target.id, "sh", "-c", "ls -d /tmp/clawbridge-tools-* 2>/dev/null || true");
 
 describe("maxapi: client tools", () => {
   it("a call only (no text first) streams as tool_calls from the first chunk; the instruction and tool_choice reach the model; nothing is left in /tmp", async () => {
     await setMode("ok", { answer: "", toolCalls: [{ name: "exec", input: { command: "pwd" } }] });
     const tag = marker("marker");
-    const response = await chat(targets.shipped, ask(`only a call ${tag}`, { stream: true, tools: [EXEC, LS], tool_choice: { type: "function", function: { name: "exec" } } }));
+    const response = await chat(
+      targets.shipped,
+      ask(`only a call ${tag}`, {
+        stream: true,
+        tools: [EXEC, LS],
+        tool_choice: { type: "function", function: { name: "exec" } },
+      }),
+    );
     const chunks = sseChunks(await response.text());
-    expect(chunks[0]?.choices?.[0]?.delta).toMatchObject({ role: "assistant", tool_calls: [{ index: 0, type: "function", function: { name: "exec" } }] });
+    expect(chunks[0]?.choices?.[0]?.delta).toMatchObject({
+      role: "assistant",
+      tool_calls: [{ index: 0, type: "function", function: { name: "exec" } }],
+    });
     expect(finishReasons(chunks)).toEqual(["tool_calls"]);
     const system = JSON.stringify((await requestsWith(tag))[0]?.body);
     expect(system).toContain("a tool call written as text does nothing");
     expect(system).toContain("Answer this turn by calling the tool mcp__c__exec.");
-    await until("the request's tool definitions removed", () => (toolsDirs(targets.shipped) === "" ? true : undefined), 50);
+    await until(
+      "the request's tool definitions removed",
+      () => (toolsDirs(targets.shipped) === "" ? true : undefined),
+      50,
+    );
   });
 
   it("a text answer with tools offered ends with finish_reason stop and no tool_calls; tool_choice none offers none", async () => {
     const tag = marker("marker");
-    const chunks = sseChunks(await (await chat(targets.shipped, ask(`just talk ${tag}`, { stream: true, tools: [EXEC] }))).text());
+    const chunks = sseChunks(
+      await (await chat(targets.shipped, ask(`just talk ${tag}`, { stream: true, tools: [EXEC] }))).text(),
+    );
     expect(chunks.map((c) => c.choices?.[0]?.delta.content ?? "").join("")).toBe("Hello from mock!");
     expect(chunks.some((c) => c.choices?.[0]?.delta.tool_calls)).toBe(false);
     expect(finishReasons(chunks)).toEqual(["stop"]);
     expect((await requestsWith(tag))[0]?.tools).toEqual(["mcp__c__exec"]);
 
     const none = marker("marker");
-    expect((await chat(targets.shipped, ask(`no tools ${none}`, { tools: [EXEC], tool_choice: "none" }))).status).toBe(200);
+    expect((await chat(targets.shipped, ask(`no tools ${none}`, { tools: [EXEC], tool_choice: "none" }))).status).toBe(
+      200,
+    );
     expect((await requestsWith(none))[0]?.tools).toEqual([]);
   });
 
@@ -314,9 +407,21 @@ describe("maxapi: client tools", () => {
     const odd = `${"very_long_tool_name_".repeat(4)}v2.search/web`;
     await setMode("ok", { answer: "", toolCalls: [{ name: mcpToolName(odd), input: { q: "x" } }] });
     const tag = marker("marker");
-    const response = await chat(targets.shipped, ask(`odd ${tag}`, { tools: [{ type: "function", function: { name: odd, parameters: { type: "object", properties: { q: { type: "string" } } } } }] }));
+    const response = await chat(
+      targets.shipped,
+      ask(`odd ${tag}`, {
+        tools: [
+          {
+            type: "function",
+            function: { name: odd, parameters: { type: "object", properties: { q: { type: "string" } } } },
+          },
+        ],
+      }),
+    );
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { choices: { message: { tool_calls: { function: { name: string } }[] }; finish_reason: string }[] };
+    const body = (await response.json()) as {
+      choices: { message: { tool_calls: { function: { name: string } }[] }; finish_reason: string }[];
+    };
     expect(body.choices[0]?.finish_reason).toBe("tool_calls");
     expect(body.choices[0]?.message.tool_calls[0]?.function.name).toBe(odd);
     const offered = (await requestsWith(tag))[0]?.tools[0] ?? "";
@@ -327,11 +432,17 @@ describe("maxapi: client tools", () => {
   it("refuses bad tools with a 400 naming the field", async () => {
     for (const [tools, param] of [
       [[{ type: "function", function: { description: "no name" } }], "tools[0].function.name"],
-      [[{ type: "function", function: { name: "x", parameters: { type: "array" } } }], "tools[0].function.parameters.type"],
+      [
+        [{ type: "function", function: { name: "x", parameters: { type: "array" } } }],
+        "tools[0].function.parameters.type",
+      ],
     ] as const) {
       const response = await chat(targets.shipped, ask("x", { tools }));
       expect(response.status).toBe(400);
-      expect(((await response.json()) as { error: { param: string; type: string } }).error).toMatchObject({ param, type: "invalid_request_error" });
+      expect(((await response.json()) as { error: { param: string; type: string } }).error).toMatchObject({
+        param,
+        type: "invalid_request_error",
+      });
     }
   });
 
@@ -341,16 +452,26 @@ describe("maxapi: client tools", () => {
     await setMode("rate-limited", { retryAfterSeconds: 1 });
     expect((await chat(targets.shipped, ask("x", { tools: [EXEC] }))).status).toBe(429);
 
-    await setMode("slow", { answer: "one two three four five six seven eight", chunks: 8, chunkDelayMs: 300, toolCalls: [{ name: "exec", input: { command: "ls" } }] });
+    await setMode("slow", {
+      answer: "one two three four five six seven eight",
+      chunks: 8,
+      chunkDelayMs: 300,
+      toolCalls: [{ name: "exec", input: { command: "ls" } }],
+    });
     const response = await chat(targets.shipped, ask("x", { tools: [EXEC], stream: true }));
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain('"content"');
     kill(targets.shipped, cliPids(targets.shipped));
     let rest = "";
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      rest += new TextDecoder().decode(chunk.value);
     expect(rest).toMatch(/data: \{"error":\{"message":"Claude CLI ended without a result/);
     expect(rest.trimEnd().endsWith("data: [DONE]")).toBe(true);
-    await until("the killed turn's tool definitions removed", () => (toolsDirs(targets.shipped) === "" ? true : undefined), 50);
+    await until(
+      "the killed turn's tool definitions removed",
+      () => (toolsDirs(targets.shipped) === "" ? true : undefined),
+      50,
+    );
   });
 });
 
@@ -365,7 +486,11 @@ describe("maxapi: images", () => {
     const tag = marker("marker");
     const streamed = await chat(targets.shipped, withImage(`look ${tag}`, { stream: true }));
     expect(streamed.status).toBe(200);
-    expect(sseChunks(await streamed.text()).map((c) => c.choices?.[0]?.delta.content ?? "").join("")).toBe("Hello from mock!");
+    expect(
+      sseChunks(await streamed.text())
+        .map((c) => c.choices?.[0]?.delta.content ?? "")
+        .join(""),
+    ).toBe("Hello from mock!");
     expect((await receivedWith(tag)).images).toEqual([seen(PNG, "image/png")]);
 
     await setMode("expired");
@@ -385,8 +510,18 @@ describe("maxapi: images", () => {
     const photos = [1, 2, 3].map(() => dataUrl(png(600, 600, { noise: true }), "image/png")); // 1.4 MB each in base64
     const body = {
       messages: [
-        { role: "user", content: [{ type: "text", text: history }, imagePart(photos[0] ?? ""), imagePart(photos[1] ?? "")] },
-        { role: "user", content: [{ type: "text", text: `and now ${tag}` }, imagePart(photos[2] ?? ""), imagePart(dataUrl(IMAGES.jpeg, "image/jpeg"))] },
+        {
+          role: "user",
+          content: [{ type: "text", text: history }, imagePart(photos[0] ?? ""), imagePart(photos[1] ?? "")],
+        },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: `and now ${tag}` },
+            imagePart(photos[2] ?? ""),
+            imagePart(dataUrl(IMAGES.jpeg, "image/jpeg")),
+          ],
+        },
       ],
     };
     expect(JSON.stringify(body).length).toBeGreaterThan(4_500_000);
@@ -394,7 +529,12 @@ describe("maxapi: images", () => {
     expect(response.status).toBe(200);
     const request = await receivedWith(tag);
     expect(request.text).toContain(history.trim());
-    expect(request.images.map((image) => image.mediaType)).toEqual(["image/jpeg", "image/jpeg", "image/jpeg", "image/jpeg"]);
+    expect(request.images.map((image) => image.mediaType)).toEqual([
+      "image/jpeg",
+      "image/jpeg",
+      "image/jpeg",
+      "image/jpeg",
+    ]);
     expect(request.images[3]).toEqual(seen(IMAGES.jpeg, "image/jpeg"));
   });
 
@@ -402,7 +542,11 @@ describe("maxapi: images", () => {
     const tag = marker("marker");
     const large = png(600, 600, { noise: true }); // ~1.08 MB of incompressible pixels
     expect(large.length).toBeGreaterThan(1_000_000);
-    const response = await chat(targets.shipped, { messages: [{ role: "user", content: [{ type: "text", text: `large ${tag}` }, imagePart(dataUrl(large, "image/png"))] }] });
+    const response = await chat(targets.shipped, {
+      messages: [
+        { role: "user", content: [{ type: "text", text: `large ${tag}` }, imagePart(dataUrl(large, "image/png"))] },
+      ],
+    });
     expect(response.status).toBe(200);
     const [image] = (await receivedWith(tag)).images;
     expect(image?.mediaType).toBe("image/jpeg");
@@ -410,9 +554,13 @@ describe("maxapi: images", () => {
   });
 
   it("refuses with a 400 naming the part what it cannot carry (requests that bypass the normalizer)", async () => {
-    const response = await chat(targets.shipped, { messages: [{ role: "user", content: [{ type: "text", text: "see" }, imagePart("https://example.com/cat.png")] }] });
+    const response = await chat(targets.shipped, {
+      messages: [{ role: "user", content: [{ type: "text", text: "see" }, imagePart("https://example.com/cat.png")] }],
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: { type: "invalid_request_error", code: "unsupported_content", param: "messages[0].content[1]" } });
+    expect(await response.json()).toMatchObject({
+      error: { type: "invalid_request_error", code: "unsupported_content", param: "messages[0].content[1]" },
+    });
   });
 });
 
@@ -421,7 +569,10 @@ describe("maxapi", () => {
     const tag = marker("marker");
     const plain = await chat(targets.shipped, ask(`plain ${tag}`));
     expect(plain.status).toBe(200);
-    expect(await plain.json()).toMatchObject({ object: "chat.completion", choices: [{ message: { role: "assistant", content: "Hello from mock!" } }] });
+    expect(await plain.json()).toMatchObject({
+      object: "chat.completion",
+      choices: [{ message: { role: "assistant", content: "Hello from mock!" } }],
+    });
     expect((await receivedWith(tag)).text).toContain(`plain ${tag}`);
 
     await setMode("slow", { chunks: 5, chunkDelayMs: 50, answer: "one two three four five" });
@@ -429,7 +580,9 @@ describe("maxapi", () => {
     expect(streamed.status).toBe(200);
     expect(streamed.headers.get("content-type")).toMatch(/text\/event-stream/);
     const text = await streamed.text();
-    const deltas = [...text.matchAll(/^data: (\{.*\})$/gm)].map((m) => JSON.parse(m[1] ?? "{}") as { choices?: { delta?: { content?: string } }[] });
+    const deltas = [...text.matchAll(/^data: (\{.*\})$/gm)].map(
+      (m) => JSON.parse(m[1] ?? "{}") as { choices?: { delta?: { content?: string } }[] },
+    );
     expect(deltas.map((d) => d.choices?.[0]?.delta?.content ?? "").join("")).toBe("one two three four five");
     expect(deltas.filter((d) => d.choices?.[0]?.delta?.content).length).toBeGreaterThan(1);
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
@@ -444,29 +597,51 @@ describe("maxapi", () => {
     expect(new TextDecoder().decode(first.value)).toContain('"content"');
     kill(targets.shipped, cliPids(targets.shipped));
     let rest = "";
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      rest += new TextDecoder().decode(chunk.value);
     expect(rest).toMatch(/data: \{"error":\{"message":"Claude CLI ended without a result/);
     expect(rest.trimEnd().endsWith("data: [DONE]")).toBe(true);
   });
 
   it("answers 8 concurrent requests", async () => {
-    const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => chat(targets.shipped, ask(`concurrent ${i}`))));
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => chat(targets.shipped, ask(`concurrent ${i}`))),
+    );
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
-    const bodies = (await Promise.all(responses.map((r) => r.json()))) as { choices: { message: { content: string } }[] }[];
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as {
+      choices: { message: { content: string } }[];
+    }[];
     expect(bodies.every((b) => b.choices[0]?.message.content === "Hello from mock!")).toBe(true);
   });
 
   it("`claude-max-api 3459` starts the same server on that port, as the seed runs it", async () => {
-    const container = docker("run", "-d", "--rm", "--init", "--network", "none", "-e", "CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-clawbridge-test-token-0123456789", "clawbridge/maxapi:test", "claude-max-api", "3459");
+    const container = docker(
+      "run",
+      "-d",
+      "--rm",
+      "--init",
+      "--network",
+      "none",
+      "-e",
+      "CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-clawbridge-test-token-0123456789",
+      "clawbridge/maxapi:test",
+      "claude-max-api",
+      "3459",
+    );
     try {
-      const probe = "fetch('http://127.0.0.1:3459/v1/models').then(r => r.json()).then(b => console.log(b.data.map(m => m.id).join(' ')), () => process.exit(1))";
-      const models = await until("claude-max-api on port 3459", () => {
-        try {
-          return docker("exec", container, "node", "-e", probe);
-        } catch {
-          return undefined;
-        }
-      }, 50);
+      const probe =
+        "fetch('http://127.0.0.1:3459/v1/models').then(r => r.json()).then(b => console.log(b.data.map(m => m.id).join(' ')), () => process.exit(1))";
+      const models = await until(
+        "claude-max-api on port 3459",
+        () => {
+          try {
+            return docker("exec", container, "node", "-e", probe);
+          } catch {
+            return undefined;
+          }
+        },
+        50,
+      );
       expect(models).toBe(ACCEPTED_IDS.join(" "));
       expect(docker("logs", container)).toMatch(/"port":3459.*"msg":"maxapi listening"/);
     } finally {
@@ -478,7 +653,15 @@ describe("maxapi", () => {
     let output = "";
     let status: number | null = 0;
     try {
-      docker("run", "--rm", "--network", "none", "-e", "ANTHROPIC_API_KEY=sk-ant-api03-not-a-real-key", "clawbridge/maxapi:test");
+      docker(
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "-e",
+        "ANTHROPIC_API_KEY=sk-ant-api03-not-a-real-key",
+        "clawbridge/maxapi:test",
+      );
     } catch (error) {
       const failed = error as { status: number | null; stdout: string; stderr: string };
       status = failed.status;
@@ -491,7 +674,11 @@ describe("maxapi", () => {
   });
 
   it("refuses to start when CLI_WORKDIR is not a directory, naming it", () => {
-    const run = spawnSync("docker", ["run", "--rm", "--network", "none", "-e", "CLI_WORKDIR=/srv/no-such-dir", "clawbridge/maxapi:test"], { encoding: "utf8" });
+    const run = spawnSync(
+      "docker",
+      ["run", "--rm", "--network", "none", "-e", "CLI_WORKDIR=/srv/no-such-dir", "clawbridge/maxapi:test"],
+      { encoding: "utf8" },
+    );
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("CLI_WORKDIR is /srv/no-such-dir, which is not a directory");
   });
@@ -501,7 +688,9 @@ describe("maxapi", () => {
     expect(response.status).toBe(401);
     const { error } = (await response.json()) as { error: { message: string; type: string } };
     expect(error.type).toBe("authentication_error");
-    expect(error.message).toMatch(/^The Claude login is missing: set CLAUDE_SETUP_TOKEN in \.env .* or run make login once\.$/);
+    expect(error.message).toMatch(
+      /^The Claude login is missing: set CLAUDE_SETUP_TOKEN in \.env .* or run make login once\.$/,
+    );
   });
 
   it("without credentials is unhealthy and its log says how to fix it", async () => {
@@ -533,7 +722,13 @@ async function metrics(target: Target): Promise<Record<string, number>> {
 }
 
 /** Waits until the pool has `n` processes waiting. */
-const warmIdle = (target: Target, n = 1) => until(`${n} warm CLI process(es)`, async () => ((await metrics(target)).maxapi_warm_idle ?? 0) >= n || undefined, 60, 200);
+const warmIdle = (target: Target, n = 1) =>
+  until(
+    `${n} warm CLI process(es)`,
+    async () => ((await metrics(target)).maxapi_warm_idle ?? 0) >= n || undefined,
+    60,
+    200,
+  );
 
 /** maxapi's JSON log lines since `since` (docker logs --since takes a timestamp). */
 function logLines(target: Target, since: string): Record<string, unknown>[] {
@@ -550,17 +745,23 @@ const served = (lines: Record<string, unknown>[]) => lines.filter((line) => line
 async function streamedText(target: Target, body: Record<string, unknown>): Promise<string> {
   const response = await chat(target, { ...body, stream: true });
   expect(response.status).toBe(200);
-  return sseChunks(await response.text()).map((c) => c.choices?.[0]?.delta.content ?? "").join("");
+  return sseChunks(await response.text())
+    .map((c) => c.choices?.[0]?.delta.content ?? "")
+    .join("");
 }
 
 describe("maxapi: warm CLI processes", () => {
   it("a request is served by a process started before it, and its log line and /metrics say so; the first request of a kind starts its own", async () => {
     const since = new Date().toISOString();
     const before = await metrics(targets.warm);
-    expect(await streamedText(targets.warm, ask(`warm up ${marker("marker")}`, { model: "claude-haiku-4" }))).toBe("Hello from mock!");
+    expect(await streamedText(targets.warm, ask(`warm up ${marker("marker")}`, { model: "claude-haiku-4" }))).toBe(
+      "Hello from mock!",
+    );
     await warmIdle(targets.warm);
     const tag = marker("marker");
-    expect(await streamedText(targets.warm, ask(`served warm ${tag}`, { model: "claude-haiku-4" }))).toBe("Hello from mock!");
+    expect(await streamedText(targets.warm, ask(`served warm ${tag}`, { model: "claude-haiku-4" }))).toBe(
+      "Hello from mock!",
+    );
     const lines = logLines(targets.warm, since);
     const started = lines.filter((line) => line.msg === "warm CLI process started").map((line) => line.pid);
     const [first, second] = served(lines);
@@ -569,8 +770,12 @@ describe("maxapi: warm CLI processes", () => {
     expect(started, "the warm process was started ahead (logged before it served)").toContain(second?.pid);
     const after = await metrics(targets.warm);
     // the second request was a hit; the first, a miss unless an earlier test left one of its kind warm
-    expect((after.maxapi_warm_hits_total ?? 0) - (before.maxapi_warm_hits_total ?? 0)).toBe(first?.warm === true ? 2 : 1);
-    expect((after.maxapi_warm_misses_total ?? 0) - (before.maxapi_warm_misses_total ?? 0)).toBe(first?.warm === true ? 0 : 1);
+    expect((after.maxapi_warm_hits_total ?? 0) - (before.maxapi_warm_hits_total ?? 0)).toBe(
+      first?.warm === true ? 2 : 1,
+    );
+    expect((after.maxapi_warm_misses_total ?? 0) - (before.maxapi_warm_misses_total ?? 0)).toBe(
+      first?.warm === true ? 0 : 1,
+    );
     expect((await receivedWith(tag)).text).toContain(`served warm ${tag}`);
   });
 
@@ -581,8 +786,18 @@ describe("maxapi: warm CLI processes", () => {
     await streamedText(targets.warm, withExec(marker("marker")));
     await streamedText(targets.warm, withLs(marker("marker")));
     // a process of each kind started since (the pool may still hold an earlier test's kind: a count of waiting processes would not do)
-    const startedKinds = () => new Set(logLines(targets.warm, primed).filter((line) => line.msg === "warm CLI process started" && line.tools === true).map((line) => line.model));
-    await until("a warm process for each tool set", () => (startedKinds().has("sonnet") && startedKinds().has("haiku") ? true : undefined), 60, 200);
+    const startedKinds = () =>
+      new Set(
+        logLines(targets.warm, primed)
+          .filter((line) => line.msg === "warm CLI process started" && line.tools === true)
+          .map((line) => line.model),
+      );
+    await until(
+      "a warm process for each tool set",
+      () => (startedKinds().has("sonnet") && startedKinds().has("haiku") ? true : undefined),
+      60,
+      200,
+    );
     await warmIdle(targets.warm, 2);
     const since = new Date().toISOString();
     const [a, b] = [marker("marker"), marker("marker")];
@@ -624,12 +839,18 @@ describe("maxapi: warm CLI processes", () => {
     const before = await metrics(targets.warm);
     kill(targets.warm, waiting);
     const since = new Date().toISOString();
-    expect(await streamedText(targets.warm, ask(`after the kill ${marker("marker")}`, { model: "claude-haiku-4" }))).toBe("Hello from mock!");
+    expect(
+      await streamedText(targets.warm, ask(`after the kill ${marker("marker")}`, { model: "claude-haiku-4" })),
+    ).toBe("Hello from mock!");
     // either the pool saw the death first (a fresh start), or it handed the dead one over and fell back
     const line = served(logLines(targets.warm, since))[0];
-    const fellBack = ((await metrics(targets.warm)).maxapi_warm_fallbacks_total ?? 0) > (before.maxapi_warm_fallbacks_total ?? 0);
+    const fellBack =
+      ((await metrics(targets.warm)).maxapi_warm_fallbacks_total ?? 0) > (before.maxapi_warm_fallbacks_total ?? 0);
     expect(line, "the request's log line").toBeDefined();
-    expect(fellBack || !waiting.includes(line?.pid as number), "served by a process that was killed, without falling back").toBe(true);
+    expect(
+      fellBack || !waiting.includes(line?.pid as number),
+      "served by a process that was killed, without falling back",
+    ).toBe(true);
   });
 
   it("keeps the errors' statuses when served warm: 401, 429, and an error event mid-stream", async () => {
@@ -652,7 +873,10 @@ describe("maxapi: warm CLI processes", () => {
     expect(text).toContain('"content":"one"');
     expect(text).toMatch(/data: \{"error":\{"message":"API Error: 529 Overloaded/);
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
-    expect(((await metrics(targets.warm)).maxapi_warm_hits_total ?? 0) - hitsBefore, "all three were served warm").toBeGreaterThanOrEqual(3);
+    expect(
+      ((await metrics(targets.warm)).maxapi_warm_hits_total ?? 0) - hitsBefore,
+      "all three were served warm",
+    ).toBeGreaterThanOrEqual(3);
   });
 
   it("pool off (WARM_POOL_SIZE=0): every request starts its own process and none is left waiting", async () => {
@@ -668,7 +892,10 @@ describe("maxapi: warm CLI processes", () => {
     await streamedText(targets.warm, ask(`before stop ${marker("marker")}`, { model: "claude-haiku-4" }));
     await warmIdle(targets.warm);
     await setMode("slow", { answer: "one two three four five six", chunks: 6, chunkDelayMs: 700 });
-    const inFlight = chat(targets.warm, ask(`in flight ${marker("marker")}`, { model: "claude-sonnet-4", stream: true }));
+    const inFlight = chat(
+      targets.warm,
+      ask(`in flight ${marker("marker")}`, { model: "claude-sonnet-4", stream: true }),
+    );
     const response = await inFlight;
     expect(response.status).toBe(200);
     const waiting = cliPids(targets.warm).length;
@@ -676,7 +903,12 @@ describe("maxapi: warm CLI processes", () => {
     const restarts = () => Number(docker("inspect", "--format", "{{.RestartCount}}", targets.warm.id));
     const before = restarts();
     killIn(targets.warm.id, pidsIn(targets.warm.id, "services/maxapi/dist/main.js"), { signal: "SIGTERM" });
-    await until("only the request's CLI process left", () => (cliPids(targets.warm).length === 1 ? true : undefined), 20, 100);
+    await until(
+      "only the request's CLI process left",
+      () => (cliPids(targets.warm).length === 1 ? true : undefined),
+      20,
+      100,
+    );
     const text = await response.text();
     expect(text).toContain("six");
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
@@ -689,11 +921,20 @@ describe("maxapi: warm CLI processes", () => {
 describe("maxapi: the subscription's limits, on the real CLI", () => {
   const metricsText = async (target: Target) => (await fetch(`${target.url}/metrics`)).text();
   /** Calls to Anthropic that carried `tag` (other containers' requests share the mock). */
-  const callsWith = async (tag: string) => (await mock.messages()).filter((request) => request.text.includes(tag)).length;
+  const callsWith = async (tag: string) =>
+    (await mock.messages()).filter((request) => request.text.includes(tag)).length;
   /** Waits until the mock and maxapi both see `window` open again, so that no test after meets it spent. */
   async function untilOpen(window: string) {
     await mock.untilReset(60, 500);
-    await until(`maxapi to see the ${window} window reset`, async () => new RegExp(`^maxapi_usage_window_spent\\{window="${window}"\\} 0$`, "m").test(await metricsText(targets.shipped)) || undefined, 60, 500);
+    await until(
+      `maxapi to see the ${window} window reset`,
+      async () =>
+        new RegExp(`^maxapi_usage_window_spent\\{window="${window}"\\} 0$`, "m").test(
+          await metricsText(targets.shipped),
+        ) || undefined,
+      60,
+      500,
+    );
   }
 
   it("a spent 5-hour window: one call to Anthropic, a 429 with Retry-After to the reset; then none while spent; at the reset the next request goes through", async () => {
@@ -708,14 +949,18 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(21);
       expect(error?.code).toBe("usage_limit_reached");
-      expect(error?.message).toMatch(/^Claude subscription usage limit reached: the 5-hour window is spent and resets at \d\d:\d\d UTC \(in .*\)\. Claude CLI: You've hit your 5-hour limit/);
+      expect(error?.message).toMatch(
+        /^Claude subscription usage limit reached: the 5-hour window is spent and resets at \d\d:\d\d UTC \(in .*\)\. Claude CLI: You've hit your 5-hour limit/,
+      );
       expect(await callsWith(tag)).toBe(1);
 
       for (const model of ["claude-sonnet-4", "claude-opus-4"]) {
         const refusedTag = marker("marker");
         const refused = await chat(targets.shipped, ask(`refused ${refusedTag}`, { model, stream: true }));
         expect(refused.status).toBe(429);
-        expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/without calling Anthropic\.$/);
+        expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+          /without calling Anthropic\.$/,
+        );
         expect(await callsWith(refusedTag), "no call to Anthropic while the window is spent").toBe(0);
       }
       expect(await metricsText(targets.shipped)).toMatch(/^maxapi_usage_window_spent\{window="five_hour"\} 1$/m);
@@ -733,8 +978,12 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
     try {
       const opus = await chat(targets.shipped, ask(`opus ${marker("marker")}`, { model: "claude-opus-4" }));
       expect(opus.status).toBe(429);
-      expect(((await opus.json()) as { error: { message: string } }).error.message).toMatch(/the weekly Opus window is spent/);
-      expect((await chat(targets.shipped, ask(`sonnet ${marker("marker")}`, { model: "claude-sonnet-4" }))).status).toBe(200);
+      expect(((await opus.json()) as { error: { message: string } }).error.message).toMatch(
+        /the weekly Opus window is spent/,
+      );
+      expect(
+        (await chat(targets.shipped, ask(`sonnet ${marker("marker")}`, { model: "claude-sonnet-4" }))).status,
+      ).toBe(200);
     } finally {
       await untilOpen("seven_day_opus");
     }
@@ -742,15 +991,27 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
 
   it("an answer reports the windows: /metrics has their use and reset, and one log line says when the 5-hour window passes its warning threshold", async () => {
     const since = new Date().toISOString();
-    await setMode("ok", { windows: { five_hour: 0.91, seven_day: 0.42 }, usage: { input_tokens: 12, cache_creation_input_tokens: 3000, cache_read_input_tokens: 45000, output_tokens: 7 } });
-    const body = (await (await chat(targets.shipped, ask(`warning ${marker("marker")}`))).json()) as { usage: Record<string, unknown> };
-    expect(body.usage).toEqual({ prompt_tokens: 48012, completion_tokens: 7, total_tokens: 48019, prompt_tokens_details: { cached_tokens: 45000, cache_write_tokens: 3000 } });
+    await setMode("ok", {
+      windows: { five_hour: 0.91, seven_day: 0.42 },
+      usage: { input_tokens: 12, cache_creation_input_tokens: 3000, cache_read_input_tokens: 45000, output_tokens: 7 },
+    });
+    const body = (await (await chat(targets.shipped, ask(`warning ${marker("marker")}`))).json()) as {
+      usage: Record<string, unknown>;
+    };
+    expect(body.usage).toEqual({
+      prompt_tokens: 48012,
+      completion_tokens: 7,
+      total_tokens: 48019,
+      prompt_tokens_details: { cached_tokens: 45000, cache_write_tokens: 3000 },
+    });
     expect((await chat(targets.shipped, ask(`warning again ${marker("marker")}`))).status).toBe(200);
     const text = await metricsText(targets.shipped);
     expect(text).toMatch(/^maxapi_usage_window_utilization\{window="five_hour"\} 0.91$/m);
     expect(text).toMatch(/^maxapi_usage_window_utilization\{window="seven_day"\} 0.42$/m);
     expect(text).toMatch(/^maxapi_usage_window_resets_at_seconds\{window="five_hour"\} \d{10}$/m);
-    const warnings = logLines(targets.shipped, since).filter((line) => typeof line.msg === "string" && /the 5-hour window is 91 % used/.test(line.msg));
+    const warnings = logLines(targets.shipped, since).filter(
+      (line) => typeof line.msg === "string" && /the 5-hour window is 91 % used/.test(line.msg),
+    );
     expect(warnings).toHaveLength(1);
     await setMode("ok"); // back under the threshold, for the tests after
     expect((await chat(targets.shipped, ask(`fine ${marker("marker")}`))).status).toBe(200);
@@ -759,7 +1020,8 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
   it("extra usage: a spent window answered on extra usage is delivered; then EXTRA_USAGE=off refuses without a call to Anthropic until the reset, EXTRA_USAGE=allowed lets answers through and counts them", async () => {
     await waitHealthy(targets.shipped);
     await waitHealthy(targets.warm);
-    const metric = async (target: Target, name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(await metricsText(target))?.[1]);
+    const metric = async (target: Target, name: string) =>
+      Number(new RegExp(`^${name} (\\S+)$`, "m").exec(await metricsText(target))?.[1]);
     const since = new Date().toISOString();
     await setMode("overage-in-use", { window: "five_hour", resetsAt: Math.ceil(Date.now() / 1000) + 25 });
     try {
@@ -774,13 +1036,19 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
         expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(26);
         const error = ((await refused.json()) as { error: { code: string; message: string } }).error;
         expect(error.code).toBe("extra_usage_not_allowed");
-        expect(error.message).toMatch(/^Claude subscription usage limit reached: the 5-hour window is spent .*extra usage, which EXTRA_USAGE=off does not allow/);
+        expect(error.message).toMatch(
+          /^Claude subscription usage limit reached: the 5-hour window is spent .*extra usage, which EXTRA_USAGE=off does not allow/,
+        );
         expect(await callsWith(refusedTag), "no call to Anthropic while refused").toBe(0);
       }
       expect(await metric(targets.shipped, "maxapi_extra_usage_in_use")).toBe(1);
       expect(await metric(targets.shipped, "maxapi_extra_usage_answers_total")).toBe(1);
       expect(await metric(targets.shipped, "maxapi_extra_usage_refused_total")).toBe(2);
-      expect(logLines(targets.shipped, since).filter((line) => typeof line.msg === "string" && /billed to extra usage; EXTRA_USAGE=off/.test(line.msg))).toHaveLength(1);
+      expect(
+        logLines(targets.shipped, since).filter(
+          (line) => typeof line.msg === "string" && /billed to extra usage; EXTRA_USAGE=off/.test(line.msg),
+        ),
+      ).toHaveLength(1);
 
       for (let i = 0; i < 2; i++) {
         const allowedTag = marker("marker");
@@ -791,7 +1059,12 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
       expect(await metric(targets.warm, "maxapi_extra_usage_refused_total")).toBe(0);
     } finally {
       await mock.untilReset(60, 500);
-      await until("maxapi to see the window reset", async () => (await metric(targets.shipped, "maxapi_extra_usage_in_use")) === 0 || undefined, 60, 500);
+      await until(
+        "maxapi to see the window reset",
+        async () => (await metric(targets.shipped, "maxapi_extra_usage_in_use")) === 0 || undefined,
+        60,
+        500,
+      );
     }
     const after = marker("marker");
     expect((await chat(targets.shipped, ask(`after the reset ${after}`))).status).toBe(200);
@@ -817,14 +1090,18 @@ describe("maxapi: the subscription's limits, on the real CLI", () => {
         expect(await callsWith(tag), `${mode}: calls to Anthropic`).toBe(calls);
       }
     }
-    expect(await metricsText(targets.shipped)).toMatch(/^maxapi_billing_refusals_total\{code="extra_usage_exhausted"\} 2$/m);
+    expect(await metricsText(targets.shipped)).toMatch(
+      /^maxapi_billing_refusals_total\{code="extra_usage_exhausted"\} 2$/m,
+    );
   });
 });
 
 describe("maxapi: a model refused, on the real CLI", () => {
   /** Calls to Anthropic that carried `tag` (other containers' requests share the mock). */
-  const callsWith = async (tag: string) => (await mock.messages()).filter((request) => request.text.includes(tag)).length;
-  const errorOf = async (response: Response) => ((await response.json()) as { error: { type: string; code: string; param: string | null; message: string } }).error;
+  const callsWith = async (tag: string) =>
+    (await mock.messages()).filter((request) => request.text.includes(tag)).length;
+  const errorOf = async (response: Response) =>
+    ((await response.json()) as { error: { type: string; code: string; param: string | null; message: string } }).error;
 
   it("a CLI older than Anthropic's floor for the model: 404 claude_code_version_too_old with both versions and the make command, whole and streamed; other models answer", async () => {
     await waitHealthy(targets.shipped);
@@ -835,9 +1112,14 @@ describe("maxapi: a model refused, on the real CLI", () => {
       const error = await errorOf(response);
       expect(response.status, JSON.stringify(error)).toBe(404);
       expect(error).toMatchObject({ type: "not_found_error", code: "claude_code_version_too_old", param: "model" });
-      expect(error.message).toMatch(/^The Claude Code CLI maxapi runs \(2\.1\.330\) is too old for .+: Anthropic requires version 2\.1\.332 or newer for it/);
+      expect(error.message).toMatch(
+        /^The Claude Code CLI maxapi runs \(2\.1\.330\) is too old for .+: Anthropic requires version 2\.1\.332 or newer for it/,
+      );
       expect(error.message).toContain("`make claude-code VERSION=2.1.332`");
-      expect(await callsWith(tag), "the CLI's own two calls (it resends once with a beta fewer); none from maxapi").toBe(2);
+      expect(
+        await callsWith(tag),
+        "the CLI's own two calls (it resends once with a beta fewer); none from maxapi",
+      ).toBe(2);
     }
     expect((await chat(targets.shipped, ask(`opus ${marker("marker")}`, { model: "claude-opus-4" }))).status).toBe(200);
   });
@@ -851,7 +1133,9 @@ describe("maxapi: a model refused, on the real CLI", () => {
     expect(response.status, JSON.stringify(error)).toBe(404);
     expect(error).toMatchObject({ type: "not_found_error", code: "model_not_found", param: "model" });
     // the model as maxapi gave it to the CLI's --model, which the CLI's sentence names
-    expect(error.message).toMatch(/^Anthropic refused the model (\S*sonnet\S*): it does not exist, or this account may not use it \(Claude CLI: "There's an issue with the selected model \(\1\)\./);
+    expect(error.message).toMatch(
+      /^Anthropic refused the model (\S*sonnet\S*): it does not exist, or this account may not use it \(Claude CLI: "There's an issue with the selected model \(\1\)\./,
+    );
     expect(error.message).toContain("Choose another model");
     expect(await callsWith(tag)).toBe(2);
     expect((await chat(targets.shipped, ask(`opus ${marker("marker")}`, { model: "claude-opus-4" }))).status).toBe(200);

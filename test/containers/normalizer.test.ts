@@ -24,8 +24,12 @@ afterAll(async () => {
 
 describe("normalizer image", () => {
   it("is healthy, runs as the node user, published on loopback only", () => {
-    expect(docker("inspect", "--format", "{{.State.Health.Status}} {{.Config.User}}", containerId)).toBe("healthy node");
-    const bindings = JSON.parse(docker("inspect", "--format", "{{json .HostConfig.PortBindings}}", containerId)) as Record<string, { HostIp: string }[]>;
+    expect(docker("inspect", "--format", "{{.State.Health.Status}} {{.Config.User}}", containerId)).toBe(
+      "healthy node",
+    );
+    const bindings = JSON.parse(
+      docker("inspect", "--format", "{{json .HostConfig.PortBindings}}", containerId),
+    ) as Record<string, { HostIp: string }[]>;
     expect(bindings["3457/tcp"]?.map((b) => b.HostIp)).toEqual(["127.0.0.1"]);
   });
 
@@ -40,7 +44,10 @@ describe("normalizer image", () => {
       body: JSON.stringify(request),
     });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({ model: "claude-sonnet-4-5", choices: [{ message: { content: "mock answer" } }] }); // a pin, passed on as itself
+    expect(await ok.json()).toMatchObject({
+      model: "claude-sonnet-4-5",
+      choices: [{ message: { content: "mock answer" } }],
+    }); // a pin, passed on as itself
 
     const refused = await fetch(`${url}/v1/chat/completions`, { method: "POST", body: JSON.stringify(request) });
     expect(refused.status).toBe(401);

@@ -20,7 +20,11 @@ afterAll(async () => {
 });
 
 async function up(env: Record<string, string>): Promise<StartedDockerComposeEnvironment> {
-  const stack = await startCompose("openclaw.compose.yml", { env: { OPENCLAW_GATEWAY_TOKEN: GATEWAY_TOKEN, ...env }, healthy: ["mock-anthropic", "gateway"], services: ["gateway"] });
+  const stack = await startCompose("openclaw.compose.yml", {
+    env: { OPENCLAW_GATEWAY_TOKEN: GATEWAY_TOKEN, ...env },
+    healthy: ["mock-anthropic", "gateway"],
+    services: ["gateway"],
+  });
   stacks.push(stack);
   return stack;
 }
@@ -37,7 +41,11 @@ interface Health {
 
 describe("the gateway on a migrated legacy install (max-proxy)", () => {
   it("starts healthy and lists every agent and job on the expected models, with clean error state", async () => {
-    const stack = await up({ AUTH_MODE: "max-proxy", PROXY_API_KEY: "proxy-key-0123456789abcdef", SEED_DIR: here("../fixtures/article-option1") });
+    const stack = await up({
+      AUTH_MODE: "max-proxy",
+      PROXY_API_KEY: "proxy-key-0123456789abcdef",
+      SEED_DIR: here("../fixtures/article-option1"),
+    });
     const health = openclaw(stack, "health", "--json") as Health;
     expect(health.defaultAgentId).toBe("main");
     expect(health.agents.map((a) => a.agentId).sort()).toEqual(["lite", "main"]);
@@ -45,8 +53,12 @@ describe("the gateway on a migrated legacy install (max-proxy)", () => {
     const { jobs } = openclaw(stack, "cron", "list", "--all", "--json") as {
       jobs: { id: string; enabled: boolean; payload: { model: string }; state: { consecutiveErrors?: number } }[];
     };
-    const ours = jobs.filter((job) => ["hourly-check", "morning-brief", "old-report"].includes(job.id)).sort((a, b) => a.id.localeCompare(b.id));
-    expect(ours.map((job) => [job.id, job.payload.model, job.enabled ? job.state.consecutiveErrors ?? 0 : "disabled"])).toEqual([
+    const ours = jobs
+      .filter((job) => ["hourly-check", "morning-brief", "old-report"].includes(job.id))
+      .sort((a, b) => a.id.localeCompare(b.id));
+    expect(
+      ours.map((job) => [job.id, job.payload.model, job.enabled ? (job.state.consecutiveErrors ?? 0) : "disabled"]),
+    ).toEqual([
       // the hand-made install's exact ids are pins the subscription's CLI runs as themselves
       ["hourly-check", "claude-max-proxy/claude-sonnet-4-6", 0],
       ["morning-brief", "claude-max-proxy/claude-opus-4-6", 0],
@@ -57,7 +69,11 @@ describe("the gateway on a migrated legacy install (max-proxy)", () => {
 
 describe("the gateway in setup-token mode", () => {
   it("uses the setup token as its Anthropic credential: an agent turn reaches the mock with it", async () => {
-    const stack = await up({ AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN, SEED_DIR: here("fixtures/seed-setup-token") });
+    const stack = await up({
+      AUTH_MODE: "setup-token",
+      CLAUDE_SETUP_TOKEN: SETUP_TOKEN,
+      SEED_DIR: here("fixtures/seed-setup-token"),
+    });
     const gateway = stack.getContainer("gateway-1").getId();
     const mockUrl = `http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`;
     const marker = `setup-token-turn-${Date.now()}`;

@@ -5,7 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compose, PRODUCT_FILES, run } from "../support/stack.ts";
 import { until } from "../support/until.ts";
-import { copyImages, DOCKER_HOST, HOST_ADDRESS, startSecondEngine, stopSecondEngine } from "../support/second-engine.ts";
+import {
+  copyImages,
+  DOCKER_HOST,
+  HOST_ADDRESS,
+  startSecondEngine,
+  stopSecondEngine,
+} from "../support/second-engine.ts";
 import { freePort } from "../support/ports.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { docker } from "../support/containers.ts";
@@ -19,16 +25,33 @@ let mock: MockAnthropicClient;
 
 /** The gateway host's project: the product compose file alone, on the second engine. */
 const gatewayHost = (args: string[], env: Record<string, string> = {}) =>
-  compose(GATEWAY, args, { ...GATEWAY_ENGINE, COMPOSE_PROFILES: "gateway", NORMALIZER_URL: normalizerUrl, HEALTHCHECK_INTERVAL: "1s", ...env }, 300_000, PRODUCT_FILES);
+  compose(
+    GATEWAY,
+    args,
+    {
+      ...GATEWAY_ENGINE,
+      COMPOSE_PROFILES: "gateway",
+      NORMALIZER_URL: normalizerUrl,
+      HEALTHCHECK_INTERVAL: "1s",
+      ...env,
+    },
+    300_000,
+    PRODUCT_FILES,
+  );
 
 beforeAll(async () => {
   const port = await freePort();
   normalizerUrl = `http://${HOST_ADDRESS}:${String(port)}/v1`;
   await startSecondEngine();
   // the proxy host: the product file plus the test override (mock Anthropic API, no route out)
-  const proxy = await compose(PROXY, ["up", "-d", "--build", "--wait"], { ...PROXY_HOST, NORMALIZER_PORT: String(port) });
+  const proxy = await compose(PROXY, ["up", "-d", "--build", "--wait"], {
+    ...PROXY_HOST,
+    NORMALIZER_PORT: String(port),
+  });
   expect(proxy.code, proxy.stderr).toBe(0);
-  mock = new MockAnthropicClient(`http://${docker("port", `${PROXY}-mock-anthropic-1`, "8080/tcp").split("\n")[0] ?? ""}`);
+  mock = new MockAnthropicClient(
+    `http://${docker("port", `${PROXY}-mock-anthropic-1`, "8080/tcp").split("\n")[0] ?? ""}`,
+  );
   // the gateway host's images, built here (cached when an earlier test built them), then copied over
   const built = await compose(PROXY, ["build", "config-init", "gateway", "catchup"], { COMPOSE_PROFILES: "gateway" });
   expect(built.code, built.stderr).toBe(0);
@@ -48,7 +71,8 @@ afterAll(async () => {
  * address pools until none is left).
  */
 const PROXY_HOST = { COMPOSE_PROFILES: "proxy", NORMALIZER_BIND: HOST_ADDRESS };
-const networksLeft = (project: string) => docker("network", "ls", "-q", "--filter", `label=com.docker.compose.project=${project}`);
+const networksLeft = (project: string) =>
+  docker("network", "ls", "-q", "--filter", `label=com.docker.compose.project=${project}`);
 
 const gatewayTurn = (message: string) => agentTurn(`${GATEWAY}-gateway-1`, message, { dockerHost: DOCKER_HOST });
 
@@ -59,18 +83,34 @@ describe("a proxy host and a gateway host", () => {
     const up = await gatewayHost(["up", "-d", "--wait"]);
     expect(up.code, up.stderr).toBe(0);
     const gatewayServices = await gatewayHost(["ps", "--all", "--format", "{{.Service}} {{.State}}"]);
-    expect(gatewayServices.stdout.trim().split("\n").sort()).toEqual(["catchup running", "config-init exited", "gateway running"]);
+    expect(gatewayServices.stdout.trim().split("\n").sort()).toEqual([
+      "catchup running",
+      "config-init exited",
+      "gateway running",
+    ]);
   });
 
   it("the gateway host cannot reach the proxy host's containers, only the published port", async () => {
     const probe = (url: string) =>
       run(
         "docker",
-        ["exec", `${GATEWAY}-gateway-1`, "node", "-e", `fetch(${JSON.stringify(url)},{signal:AbortSignal.timeout(3000)}).then(r=>console.log(r.status),e=>console.log("unreachable",e.cause?.code??e.name))`],
+        [
+          "exec",
+          `${GATEWAY}-gateway-1`,
+          "node",
+          "-e",
+          `fetch(${JSON.stringify(url)},{signal:AbortSignal.timeout(3000)}).then(r=>console.log(r.status),e=>console.log("unreachable",e.cause?.code??e.name))`,
+        ],
         GATEWAY_ENGINE,
       );
     expect((await probe(`${normalizerUrl.replace(/\/v1$/, "")}/healthz`)).stdout.trim()).toBe("200");
-    const normalizerIp = docker("inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", `${PROXY}-normalizer-1`).split(" ")[0] ?? "";
+    const normalizerIp =
+      docker(
+        "inspect",
+        "--format",
+        "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}",
+        `${PROXY}-normalizer-1`,
+      ).split(" ")[0] ?? "";
     expect(normalizerIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect((await probe(`http://${normalizerIp}:3457/healthz`)).stdout).toMatch(/^unreachable/);
   });
@@ -94,21 +134,35 @@ describe("a proxy host and a gateway host", () => {
   });
 
   it("a missing key is refused with 401 too", async () => {
-    const response = await fetch(`http://${docker("port", `${PROXY}-normalizer-1`, "3457/tcp").split("\n").find((line) => line.startsWith("127.0.0.1")) ?? ""}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "claude-sonnet-4", messages: [{ role: "user", content: "hi" }] }),
-    });
+    const response = await fetch(
+      `http://${
+        docker("port", `${PROXY}-normalizer-1`, "3457/tcp")
+          .split("\n")
+          .find((line) => line.startsWith("127.0.0.1")) ?? ""
+      }/v1/chat/completions`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "claude-sonnet-4", messages: [{ role: "user", content: "hi" }] }),
+      },
+    );
     expect(response.status).toBe(401);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/^an API key is required/);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+      /^an API key is required/,
+    );
   });
 
   it("a normalizer published without PROXY_API_KEY refuses to start, saying why", async () => {
     const project = `${PROXY}-open`;
     try {
-      const up = await compose(project, ["up", "-d", "--no-deps", "normalizer"], { ...PROXY_HOST, NORMALIZER_PORT: String(await freePort()), PROXY_API_KEY: "" });
+      const up = await compose(project, ["up", "-d", "--no-deps", "normalizer"], {
+        ...PROXY_HOST,
+        NORMALIZER_PORT: String(await freePort()),
+        PROXY_API_KEY: "",
+      });
       expect(up.code, up.stderr).toBe(0);
-      const refusal = /PROXY_API_KEY is not set, and the normalizer is published \(on 10\.213\.7\.1:\d+\): run make setup/;
+      const refusal =
+        /PROXY_API_KEY is not set, and the normalizer is published \(on 10\.213\.7\.1:\d+\): run make setup/;
       const logs = await until("the normalizer's refusal in its log", async () => {
         const { stdout } = await compose(project, ["logs", "--no-color", "normalizer"], PROXY_HOST);
         return refusal.test(stdout) ? stdout : undefined;

@@ -20,7 +20,11 @@ import { marker } from "../support/marker.ts";
 
 const PROJECT = `clawbridge-e2e-${process.pid}`;
 const PROXY_API_KEY = stackEnv.PROXY_API_KEY ?? "";
-const SECRETS = { PROXY_API_KEY, CLAUDE_SETUP_TOKEN: stackEnv.CLAUDE_SETUP_TOKEN ?? "", OPENCLAW_GATEWAY_TOKEN: stackEnv.OPENCLAW_GATEWAY_TOKEN ?? "" };
+const SECRETS = {
+  PROXY_API_KEY,
+  CLAUDE_SETUP_TOKEN: stackEnv.CLAUDE_SETUP_TOKEN ?? "",
+  OPENCLAW_GATEWAY_TOKEN: stackEnv.OPENCLAW_GATEWAY_TOKEN ?? "",
+};
 
 let stack: StartedDockerComposeEnvironment;
 let mock: MockAnthropicClient;
@@ -45,7 +49,8 @@ const id = (service: string) => recreated[service] ?? stack.getContainer(`${serv
 /** The normalizer's URL on this machine; read each time, since a restarted container gets a new port. */
 const normalizerUrl = () => `http://${docker("port", id("normalizer"), "3457/tcp").split("\n")[0] ?? ""}/v1`;
 
-const client = (apiKey = PROXY_API_KEY) => new OpenAI({ baseURL: normalizerUrl(), apiKey, maxRetries: 0, timeout: 120_000 });
+const client = (apiKey = PROXY_API_KEY) =>
+  new OpenAI({ baseURL: normalizerUrl(), apiKey, maxRetries: 0, timeout: 120_000 });
 
 const health = (service: string) => docker("inspect", "--format", "{{.State.Health.Status}}", id(service));
 const waitHealthy = (service: string) => until(`${service} healthy`, () => health(service) === "healthy", 300);
@@ -89,19 +94,28 @@ describe("an OpenClaw agent turn with a tool call", () => {
     expect(requests[0]?.tools).toContain("mcp__c__exec");
     expect(requests[0]?.text).not.toContain("RESULT=42");
     expect(requests[1]?.text).toContain("RESULT=42");
-    expect(requests[1]?.text).toMatch(/I called the tool exec \(call [^)]+\) with the arguments \{"command":"echo RESULT=\$\(\(6\*7\)\)"/);
+    expect(requests[1]?.text).toMatch(
+      /I called the tool exec \(call [^)]+\) with the arguments \{"command":"echo RESULT=\$\(\(6\*7\)\)"/,
+    );
   });
 });
 
 /** The main agent's workspace in the gateway container (its SOUL.md goes into OpenClaw's system prompt). */
 function mainWorkspace(): string {
-  const agents = JSON.parse(docker("exec", id("gateway"), "openclaw", "agents", "list", "--json")) as { id: string; workspace: string }[];
+  const agents = JSON.parse(docker("exec", id("gateway"), "openclaw", "agents", "list", "--json")) as {
+    id: string;
+    workspace: string;
+  }[];
   return agents.find((agent) => agent.id === "main")?.workspace ?? "";
 }
 
 /** The exec tool turn of "an OpenClaw agent turn with a tool call", as a check any setting must pass. */
 async function toolTurnWorks(): Promise<void> {
-  await mock.setMode("ok", { answer: "The command printed $1.", echo: "RESULT=(\\d+)", next: [{ answer: "", toolCalls: [{ name: "exec", input: { command: "echo RESULT=$((6*7))" } }] }] });
+  await mock.setMode("ok", {
+    answer: "The command printed $1.",
+    echo: "RESULT=(\\d+)",
+    next: [{ answer: "", toolCalls: [{ name: "exec", input: { command: "echo RESULT=$((6*7))" } }] }],
+  });
   const tag = marker("tool-turn");
   const turn = await turnOk(`Run the command for ${tag}`);
   expect(turn.text).toBe("The command printed 42.");
@@ -112,7 +126,13 @@ describe("what the model sees on an OpenClaw agent turn", () => {
   it("the agent's persona (its workspace's SOUL.md) reaches the model as its system prompt; the CLI's agent prompt is not sent", async () => {
     const persona = `You are Pip, ${marker("persona")}, who answers in rhymes.`;
     const workspace = mainWorkspace();
-    docker("exec", id("gateway"), "sh", "-c", `mkdir -p "${workspace}" && printf '%s\\n' "${persona}" > "${workspace}/SOUL.md"`);
+    docker(
+      "exec",
+      id("gateway"),
+      "sh",
+      "-c",
+      `mkdir -p "${workspace}" && printf '%s\\n' "${persona}" > "${workspace}/SOUL.md"`,
+    );
     try {
       const tag = marker("persona-turn");
       await turnOk(`Introduce yourself for ${tag}`);
@@ -138,7 +158,19 @@ describe("what the model sees on an OpenClaw agent turn", () => {
     const [request] = (await mock.messages()).filter((r) => r.text.includes(tag));
     expect(request?.prompt?.effort).toBe("high");
     expect(request?.prompt?.thinking).toMatchObject({ type: "adaptive" });
-    const history = docker("exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", id("gateway"), "openclaw", "gateway", "call", "chat.history", "--params", JSON.stringify({ sessionKey }), "--json");
+    const history = docker(
+      "exec",
+      "-e",
+      "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789",
+      id("gateway"),
+      "openclaw",
+      "gateway",
+      "call",
+      "chat.history",
+      "--params",
+      JSON.stringify({ sessionKey }),
+      "--json",
+    );
     expect(history).toContain(thought);
     expect(history).toMatch(/"type":\s*"thinking"/);
   });
@@ -147,12 +179,18 @@ describe("what the model sees on an OpenClaw agent turn", () => {
     const sessionKey = `agent:main:cache-${marker("s")}`;
     const tag = marker("cache-session");
     const step = (n: number) => ({ answer: "", toolCalls: [{ name: "exec", input: { command: `echo step ${n}` } }] });
-    await mock.setMode("ok", { answer: "Done.", next: [step(1), { answer: "Done." }, step(2), { answer: "Done." }, step(3), { answer: "Done." }] });
-    for (const turn of [`Start ${tag}: run echo.`, "Again, please.", "Once more."]) expect((await agentTurn(id("gateway"), turn, { sessionKey })).code).toBe(0);
+    await mock.setMode("ok", {
+      answer: "Done.",
+      next: [step(1), { answer: "Done." }, step(2), { answer: "Done." }, step(3), { answer: "Done." }],
+    });
+    for (const turn of [`Start ${tag}: run echo.`, "Again, please.", "Once more."])
+      expect((await agentTurn(id("gateway"), turn, { sessionKey })).code).toBe(0);
     const prompts = await mock.prompts(tag);
     expect(prompts).toHaveLength(6);
     const shares = cachePrefixShares(prompts);
-    console.log(`OpenClaw turns through maxapi: bytes per request ${requestBytes(prompts).join(", ")}; cached prefix ${shares.map((share) => `${(share * 100).toFixed(1)} %`).join(", ")}`);
+    console.log(
+      `OpenClaw turns through maxapi: bytes per request ${requestBytes(prompts).join(", ")}; cached prefix ${shares.map((share) => `${(share * 100).toFixed(1)} %`).join(", ")}`,
+    );
     for (const share of shares) expect(share).toBeGreaterThanOrEqual(0.95);
   });
 
@@ -181,16 +219,31 @@ describe("an OpenClaw agent turn that reads a picture", () => {
     const picture = fixtureImage("png");
     const name = `${marker("picture")}.png`;
     const workspace = mainWorkspace();
-    execFileSync("docker", ["exec", "-i", id("gateway"), "sh", "-c", `mkdir -p "${workspace}" && cat > "${workspace}/${name}"`], { input: picture });
-    await mock.setMode("ok", { answer: "A red-to-blue gradient.", next: [{ answer: "", toolCalls: [{ name: "read", input: { path: name } }] }] });
+    execFileSync(
+      "docker",
+      ["exec", "-i", id("gateway"), "sh", "-c", `mkdir -p "${workspace}" && cat > "${workspace}/${name}"`],
+      { input: picture },
+    );
+    await mock.setMode("ok", {
+      answer: "A red-to-blue gradient.",
+      next: [{ answer: "", toolCalls: [{ name: "read", input: { path: name } }] }],
+    });
     const tag = marker("image-turn");
     const turn = await turnOk(`Describe the picture ${name} for ${tag}`);
     expect(turn.text).toBe("A red-to-blue gradient.");
     const requests = (await mock.messages()).filter((r) => r.text.includes(tag));
-    const readTool = (requests[0]?.body as { tools?: { name: string; input_schema: unknown }[] }).tools?.find((t) => t.name === "mcp__c__read");
+    const readTool = (requests[0]?.body as { tools?: { name: string; input_schema: unknown }[] }).tools?.find(
+      (t) => t.name === "mcp__c__read",
+    );
     expect(requests, JSON.stringify(readTool?.input_schema)).toHaveLength(2);
     expect(requests[0]?.images).toEqual([]);
-    expect(requests[1]?.images).toEqual([{ mediaType: "image/png", length: picture.toString("base64").length, fingerprint: fingerprint(picture.toString("base64")) }]);
+    expect(requests[1]?.images).toEqual([
+      {
+        mediaType: "image/png",
+        length: picture.toString("base64").length,
+        fingerprint: fingerprint(picture.toString("base64")),
+      },
+    ]);
     expect(requests[1]?.text).toMatch(/The tool read \(call [^)]+\) returned:/);
   });
 });
@@ -200,7 +253,15 @@ describe("an OpenAI SDK client through the normalizer", () => {
     const text = marker("sdk");
     const completion = await client().chat.completions.create({
       model: "claude-sonnet-4",
-      messages: [{ role: "user", content: [{ type: "text", text: "Say hi to " }, { type: "text", text }] }],
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "Say hi to " },
+            { type: "text", text },
+          ],
+        },
+      ],
     });
     expect(completion.choices[0]?.message.content).toBe("Hello from mock!");
     const request = await mock.receivedWith(text);
@@ -209,7 +270,11 @@ describe("an OpenAI SDK client through the normalizer", () => {
   });
 
   it("streams an answer", async () => {
-    const stream = await client().chat.completions.create({ model: "claude-sonnet-4", stream: true, messages: [{ role: "user", content: marker("sdk-stream") }] });
+    const stream = await client().chat.completions.create({
+      model: "claude-sonnet-4",
+      stream: true,
+      messages: [{ role: "user", content: marker("sdk-stream") }],
+    });
     let answer = "";
     let chunks = 0;
     for await (const chunk of stream) {
@@ -224,7 +289,12 @@ describe("an OpenAI SDK client through the normalizer", () => {
     const requestId = marker("trace");
     const { data: stream, response } = await client()
       .chat.completions.create(
-        { model: "claude-opus-4", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: marker("traced") }] },
+        {
+          model: "claude-opus-4",
+          stream: true,
+          stream_options: { include_usage: true },
+          messages: [{ role: "user", content: marker("traced") }],
+        },
         { headers: { "x-request-id": requestId } },
       )
       .withResponse();
@@ -235,7 +305,9 @@ describe("an OpenAI SDK client through the normalizer", () => {
       models.add(chunk.model);
       usage = chunk.usage ?? usage;
     }
-    expect([...models], "claude-opus-4 chose the Opus family; every chunk names the model that ran").toEqual(["claude-opus-5-5"]);
+    expect([...models], "claude-opus-4 chose the Opus family; every chunk names the model that ran").toEqual([
+      "claude-opus-5-5",
+    ]);
     expect(usage?.completion_tokens).toBeGreaterThan(0);
     expect(usage?.total_tokens).toBe((usage?.prompt_tokens ?? 0) + (usage?.completion_tokens ?? 0));
     const requestLine = (service: string) =>
@@ -280,7 +352,12 @@ describe("load", () => {
           signal: AbortSignal.timeout(170_000), // a hung request fails the test instead of stalling it
         });
         const body = (await response.json()) as { choices?: { message: { content: string } }[] };
-        return { text, status: response.status, retryAfter: response.headers.get("retry-after"), answer: body.choices?.[0]?.message.content };
+        return {
+          text,
+          status: response.status,
+          retryAfter: response.headers.get("retry-after"),
+          answer: body.choices?.[0]?.message.content,
+        };
       }),
     );
     const answered = outcomes.filter((o) => o.status === 200);
@@ -310,10 +387,15 @@ describe("faults", () => {
   it("Anthropic's rate limit: the caller gets 429 with Retry-After", async () => {
     await mock.setMode("rate-limited");
     const error: unknown = await client()
-      .chat.completions.create({ model: "claude-sonnet-4", messages: [{ role: "user", content: marker("rate-limited") }] })
+      .chat.completions.create({
+        model: "claude-sonnet-4",
+        messages: [{ role: "user", content: marker("rate-limited") }],
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
-    expect(Number((error as InstanceType<typeof OpenAI.APIError>).headers?.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number((error as InstanceType<typeof OpenAI.APIError>).headers?.get("retry-after"))).toBeGreaterThanOrEqual(
+      1,
+    );
   });
 
   it("maxapi killed mid-stream: the stream ends with an error; maxapi comes back by its restart policy and answers", async () => {
@@ -323,7 +405,11 @@ describe("faults", () => {
     const response = await fetch(`${normalizerUrl()}/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${PROXY_API_KEY}` },
-      body: JSON.stringify({ model: "claude-sonnet-4", stream: true, messages: [{ role: "user", content: marker("kill") }] }),
+      body: JSON.stringify({
+        model: "claude-sonnet-4",
+        stream: true,
+        messages: [{ role: "user", content: marker("kill") }],
+      }),
       signal: AbortSignal.timeout(120_000),
     });
     expect(response.status).toBe(200);
@@ -344,7 +430,10 @@ describe("faults", () => {
     await until("maxapi restarted", () => restarts() > before, 150);
     await waitHealthy("maxapi");
     await mock.setMode("ok");
-    const completion = await client().chat.completions.create({ model: "claude-sonnet-4", messages: [{ role: "user", content: marker("after-restart") }] });
+    const completion = await client().chat.completions.create({
+      model: "claude-sonnet-4",
+      messages: [{ role: "user", content: marker("after-restart") }],
+    });
     expect(completion.choices[0]?.message.content).toBe("Hello from mock!");
   });
 
@@ -369,17 +458,42 @@ describe("the subscription's limits, through OpenClaw", () => {
   /** Waits until the mock and maxapi both see the window open again, so the tests after run on an open subscription. */
   async function untilReset(window: string) {
     await mock.untilReset(120, 1000);
-    await until(`maxapi to see the ${window} window reset`, () => new RegExp(`^maxapi_usage_window_spent\\{window="${window}"\\} 0$`, "m").test(maxapiMetrics(id("maxapi"))) || undefined, 60);
+    await until(
+      `maxapi to see the ${window} window reset`,
+      () =>
+        new RegExp(`^maxapi_usage_window_spent\\{window="${window}"\\} 0$`, "m").test(maxapiMetrics(id("maxapi"))) ||
+        undefined,
+      60,
+    );
   }
 
   it("after an agent turn, OpenClaw's session holds the token counts Anthropic reported (cache reads and writes included)", async () => {
-    await mock.setMode("ok", { usage: { input_tokens: 1200, cache_creation_input_tokens: 3000, cache_read_input_tokens: 45000, output_tokens: 7 } });
+    await mock.setMode("ok", {
+      usage: {
+        input_tokens: 1200,
+        cache_creation_input_tokens: 3000,
+        cache_read_input_tokens: 45000,
+        output_tokens: 7,
+      },
+    });
     const sessionKey = `agent:main:usage-${marker("s")}`;
     const turn = await agentTurn(id("gateway"), `count my tokens ${marker("usage")}`, { sessionKey });
     expect(turn.code, turn.output).toBe(0);
     const meta = turn.reply?.result.meta.agentMeta as unknown as { usage?: Record<string, number> };
     expect(meta.usage).toMatchObject({ input: 1200, output: 7, cacheRead: 45000, cacheWrite: 3000 });
-    const listed = JSON.parse(docker("exec", "-e", "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789", id("gateway"), "openclaw", "sessions", "--agent", "main", "--json")) as { sessions: Record<string, unknown>[] };
+    const listed = JSON.parse(
+      docker(
+        "exec",
+        "-e",
+        "OPENCLAW_GATEWAY_URL=ws://127.0.0.1:18789",
+        id("gateway"),
+        "openclaw",
+        "sessions",
+        "--agent",
+        "main",
+        "--json",
+      ),
+    ) as { sessions: Record<string, unknown>[] };
     const session = listed.sessions.find((row) => row.key === sessionKey);
     // the session's size is the last call's prompt: input and both cache counts (so compaction thresholds see them)
     expect(session, JSON.stringify(session)).toMatchObject({ inputTokens: 1200, outputTokens: 7, totalTokens: 49200 });
@@ -390,7 +504,9 @@ describe("the subscription's limits, through OpenClaw", () => {
     const before = await calls();
     const turn = await agentTurn(id("gateway"), `spent ${marker("window")}`);
     expect(turn.reply?.status).not.toBe("ok");
-    expect(turn.output).toMatch(/Claude subscription usage limit reached: the 5-hour window is spent and resets at \d\d:\d\d UTC/);
+    expect(turn.output).toMatch(
+      /Claude subscription usage limit reached: the 5-hour window is spent and resets at \d\d:\d\d UTC/,
+    );
     expect(await calls(), "one call to Anthropic for the whole turn, fallbacks included").toBe(before + 1);
     const again = await agentTurn(id("gateway"), `spent again ${marker("window")}`);
     expect(again.output).toMatch(/usage limit reached/);
@@ -410,7 +526,14 @@ describe("the subscription's limits, through OpenClaw", () => {
   it("a conversation over the context window: OpenClaw compacts the session and the turn succeeds", async () => {
     const sessionKey = `agent:main:overflow-${marker("s")}`;
     // more than OpenClaw keeps uncompacted (20000 tokens), so there is something to compact
-    for (let i = 0; i < 3; i++) expect((await agentTurn(id("gateway"), `earlier turn ${i} ${"lorem ipsum dolor sit amet ".repeat(1800)}`, { sessionKey })).code).toBe(0);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (
+          await agentTurn(id("gateway"), `earlier turn ${i} ${"lorem ipsum dolor sit amet ".repeat(1800)}`, {
+            sessionKey,
+          })
+        ).code,
+      ).toBe(0);
     await mock.setMode("ok", { next: [{ mode: "prompt-too-long" }] });
     const before = await calls();
     const tag = marker("overflow");
@@ -432,7 +555,8 @@ describe("make verify", () => {
     const figures = poolFigures(maxapiMetrics(id("maxapi")));
     return figures ? figures.hits + figures.misses : Number.NaN;
   };
-  const verify = () => run("make", ["--no-print-directory", "verify"], { COMPOSE: composeCommand(PROJECT).join(" ") }, 300_000);
+  const verify = () =>
+    run("make", ["--no-print-directory", "verify"], { COMPOSE: composeCommand(PROJECT).join(" ") }, 300_000);
 
   /**
    * The stack's heartbeat job runs every 30 minutes, so it can fall into an earlier test's fault (a
@@ -440,9 +564,13 @@ describe("make verify", () => {
    * verify's FIX says; each must now succeed.
    */
   async function rerunFailedCronJobs() {
-    const failing = () => parseCronList(docker("exec", id("gateway"), "openclaw", "cron", "list", "--all", "--json")).filter((job) => job.enabled && job.consecutiveErrors > 0);
+    const failing = () =>
+      parseCronList(docker("exec", id("gateway"), "openclaw", "cron", "list", "--all", "--json")).filter(
+        (job) => job.enabled && job.consecutiveErrors > 0,
+      );
     const reruns = [];
-    for (const job of failing()) reruns.push(`${job.name} after "${job.lastError}": ${(await cronRun(id("gateway"), job.id)).output}`);
+    for (const job of failing())
+      reruns.push(`${job.name} after "${job.lastError}": ${(await cronRun(id("gateway"), job.id)).output}`);
     expect(failing(), reruns.join("\n")).toEqual([]);
   }
 
@@ -454,7 +582,10 @@ describe("make verify", () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
     for (const secret of Object.values(SECRETS)) expect(result.stdout + result.stderr).not.toContain(secret);
     const row = result.stdout.split("\n").find((line) => line.startsWith("maxapi warm pool"));
-    const [, warm = "", cold = ""] = /\| ok +\| \d+ waiting, \d+ busy \(WARM_POOL_SIZE=2\); since start: (\d+) served warm(?: \([^)]*\))?, (\d+) cold/.exec(row ?? "") ?? [];
+    const [, warm = "", cold = ""] =
+      /\| ok +\| \d+ waiting, \d+ busy \(WARM_POOL_SIZE=2\); since start: (\d+) served warm(?: \([^)]*\))?, (\d+) cold/.exec(
+        row ?? "",
+      ) ?? [];
     expect(warm, result.stdout).not.toBe("");
     // the row is read after the live checks: the chat completion and the turn's requests are in it
     expect(Number(warm) + Number(cold)).toBeGreaterThanOrEqual(before + 2);
@@ -499,12 +630,16 @@ describe("a billing refusal, through OpenClaw", () => {
     const before = (await mock.messages()).length;
     const turn = await agentTurn(id("gateway"), `billing ${marker("billing")}`);
     expect(turn.reply?.status).not.toBe("ok");
-    expect(turn.output).toMatch(/402 Anthropic refused this request on billing grounds: \\+"Third-party apps now draw from your extra usage, not your plan limits\./);
+    expect(turn.output).toMatch(
+      /402 Anthropic refused this request on billing grounds: \\+"Third-party apps now draw from your extra usage, not your plan limits\./,
+    );
     expect(turn.output).toMatch(/Options: turn on extra usage/);
     // the CLI resends a refused 400 twice with fewer betas; OpenClaw repeats nothing, and pauses the provider
     expect((await mock.messages()).length - before).toBe(3);
     const logs = await compose(PROJECT, ["logs", "--no-color", "maxapi"]);
-    expect(logs.stdout).toMatch(/Anthropic refused this request on billing grounds: \\?"Third-party apps now draw from your extra usage/);
+    expect(logs.stdout).toMatch(
+      /Anthropic refused this request on billing grounds: \\?"Third-party apps now draw from your extra usage/,
+    );
   });
 });
 

@@ -25,13 +25,18 @@ describe("the CLI contract on the pinned Claude Code", { timeout: 180_000 }, () 
     result = await runCheck(PINNED_CLI);
     expect(failures(result), formatReport(result)).toEqual([]);
     // every recording in the repository was replayed or skipped with a reason
-    const recorded = readdirSync(FIXTURES).filter((file) => file.endsWith(".jsonl")).map((file) => file.replace(/\.jsonl$/, ""));
+    const recorded = readdirSync(FIXTURES)
+      .filter((file) => file.endsWith(".jsonl"))
+      .map((file) => file.replace(/\.jsonl$/, ""));
     const replayed = result.results.map(({ scenario }) => scenario.fixture);
     expect([...replayed, ...Object.keys(SKIPPED)].sort()).toEqual(expect.arrayContaining(recorded.sort()));
     expect(replayed).toHaveLength(SCENARIOS.length);
     // each run ended as maxapi needs it to: with a result line
     for (const { scenario, run } of result.results) {
-      expect([...outputShape(run.stdout).kinds.keys()].filter((kind) => kind.startsWith("result ")), scenario.fixture).toHaveLength(1);
+      expect(
+        [...outputShape(run.stdout).kinds.keys()].filter((kind) => kind.startsWith("result ")),
+        scenario.fixture,
+      ).toHaveLength(1);
     }
   });
 
@@ -41,7 +46,9 @@ describe("the CLI contract on the pinned Claude Code", { timeout: 180_000 }, () 
     expect(sent.sonnet).toMatch(/^claude-sonnet-/);
     expect(sent.haiku).toMatch(/^claude-haiku-/);
     expect(sent["claude-opus-4-8"]).toBe("claude-opus-4-8");
-    expect(formatReport(result)).toMatch(/What each --model reaches Anthropic as:\n\s+--model\s+\d+\.\d+\.\d+\n\s+opus\s+claude-opus-/);
+    expect(formatReport(result)).toMatch(
+      /What each --model reaches Anthropic as:\n\s+--model\s+\d+\.\d+\.\d+\n\s+opus\s+claude-opus-/,
+    );
   });
 
   it("fails on a recording altered by hand: is_error a string, a field and a rate_limit_event the CLI never printed", async () => {
@@ -60,9 +67,11 @@ describe("the CLI contract on the pinned Claude Code", { timeout: 180_000 }, () 
     expect(failures(check).sort()).toEqual([
       "ok: line rate_limit_event gone",
       "ok: result success: api_error gone (was null)",
-      "ok: result success: is_error was \"no\", now false",
+      'ok: result success: is_error was "no", now false',
       "ok: result success: is_error was string, now boolean",
     ]);
-    expect(formatReport(check)).toMatch(/Verdict: FAIL\. 4 problems \(what maxapi reads changed[\s\S]*Event types gone:\n\s+BREAKS maxapi: line rate_limit_event gone {2}\[ok\]/);
+    expect(formatReport(check)).toMatch(
+      /Verdict: FAIL\. 4 problems \(what maxapi reads changed[\s\S]*Event types gone:\n\s+BREAKS maxapi: line rate_limit_event gone {2}\[ok\]/,
+    );
   });
 });

@@ -55,7 +55,11 @@ describe("normalizer process", () => {
     upstreams.push(upstream);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const { child, exited, output } = run({ PORT: String(port), UPSTREAM_URL: upstream.url, PROXY_API_KEY: "k".repeat(20) });
+    const { child, exited, output } = run({
+      PORT: String(port),
+      UPSTREAM_URL: upstream.url,
+      PROXY_API_KEY: "k".repeat(20),
+    });
     while (!output().includes("normalizer listening")) await once(child.stdout, "data");
 
     const body = { model: "claude-haiku-4", messages: [{ role: "user", content: "hi" }] };

@@ -36,13 +36,17 @@ describe("what reaches the upstream", () => {
     const { url, upstream } = await start({ PROXY_API_KEY: KEY });
     const response = await chat(url, openClawRequest({ stream: false }), { ...auth, "x-request-id": "trace-42" });
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe("mock answer");
+    expect(
+      ((await response.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content,
+    ).toBe("mock answer");
     expect(response.headers.get("x-request-id")).toBe("trace-42");
 
     const received = upstream.requests.find((r) => r.url === "/v1/chat/completions");
     const body = received?.body as { model: string; messages: { role: string; content: unknown }[] };
     expect(body.model).toBe("opus");
-    expect(body.messages.every((m) => typeof m.content === "string" && ["system", "user", "assistant"].includes(m.role))).toBe(true);
+    expect(
+      body.messages.every((m) => typeof m.content === "string" && ["system", "user", "assistant"].includes(m.role)),
+    ).toBe(true);
     expect(JSON.stringify(body)).not.toContain("[object Object]");
     expect((received?.body as { tools: unknown }).tools).toEqual(openClawRequest().tools);
     expect(received?.headers.authorization).toBeUndefined();
@@ -56,7 +60,9 @@ describe("what reaches the upstream", () => {
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json", "content-encoding": "gzip" },
-      body: gzipSync(JSON.stringify(simple({ messages: [{ role: "user", content: [{ type: "text", text: "zipped" }] }] }))),
+      body: gzipSync(
+        JSON.stringify(simple({ messages: [{ role: "user", content: [{ type: "text", text: "zipped" }] }] })),
+      ),
     });
     expect(response.status).toBe(200);
     expect(upstream.requests.at(-1)?.body).toMatchObject({ messages: [{ role: "user", content: "zipped" }] });
@@ -66,7 +72,10 @@ describe("what reaches the upstream", () => {
 describe("streaming", () => {
   it("forwards each SSE chunk before the upstream has finished", async () => {
     const { url, upstream } = await start();
-    const response = await chat(url, simple({ stream: true }), { "x-mock-chunks": "3", "x-mock-chunk-delay-ms": "300" });
+    const response = await chat(url, simple({ stream: true }), {
+      "x-mock-chunks": "3",
+      "x-mock-chunk-delay-ms": "300",
+    });
     expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
@@ -97,18 +106,26 @@ describe("streaming", () => {
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(text).toContain("part0");
-    expect(text).toMatch(/data: \{"error":\{"message":"maxapi \(upstream\) sent nothing for 300 ms","type":"api_error"/);
+    expect(text).toMatch(
+      /data: \{"error":\{"message":"maxapi \(upstream\) sent nothing for 300 ms","type":"api_error"/,
+    );
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
     await upstream.until(() => upstream.abandoned === 1);
   });
 
   it("ends a stream whose upstream dies mid-answer with an error event and [DONE], not a cut", async () => {
     const { url } = await start();
-    const response = await chat(url, simple({ stream: true }), { "x-mock-chunks": "3", "x-mock-drop-after": "1", "x-mock-chunk-delay-ms": "20" });
+    const response = await chat(url, simple({ stream: true }), {
+      "x-mock-chunks": "3",
+      "x-mock-drop-after": "1",
+      "x-mock-chunk-delay-ms": "20",
+    });
     expect(response.status).toBe(200);
     const text = await response.text(); // rejects ("terminated") if the connection is cut
     expect(text).toContain("part0");
-    expect(text).toMatch(/data: \{"error":\{"message":"maxapi \(upstream\) went away in the middle of the answer","type":"api_error"/);
+    expect(text).toMatch(
+      /data: \{"error":\{"message":"maxapi \(upstream\) went away in the middle of the answer","type":"api_error"/,
+    );
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
   });
 });
@@ -138,10 +155,22 @@ describe("errors are OpenAI error bodies with the right status", () => {
   it("passes an image on as a checked data: URL part; a 4.4 MB image is within the default body limit", async () => {
     const { url, upstream, logs } = await start();
     const photo = png(1100, 1000, { noise: true }); // 4.4 MB in base64
-    const response = await chat(url, simple({ messages: [{ role: "user", content: [{ type: "text", text: "what is this?" }, imagePart(dataUrl(photo, "image/jpeg"))] }] }));
+    const response = await chat(
+      url,
+      simple({
+        messages: [
+          { role: "user", content: [{ type: "text", text: "what is this?" }, imagePart(dataUrl(photo, "image/jpeg"))] },
+        ],
+      }),
+    );
     expect(response.status).toBe(200);
-    const body = upstream.requests.find((r) => r.url === "/v1/chat/completions")?.body as { messages: { content: unknown }[] };
-    expect(body.messages[0]?.content).toEqual([{ type: "text", text: "what is this?" }, imagePart(dataUrl(photo, "image/png"))]);
+    const body = upstream.requests.find((r) => r.url === "/v1/chat/completions")?.body as {
+      messages: { content: unknown }[];
+    };
+    expect(body.messages[0]?.content).toEqual([
+      { type: "text", text: "what is this?" },
+      imagePart(dataUrl(photo, "image/png")),
+    ]);
     const line = logs.find((l) => l.reqId === response.headers.get("x-request-id") && l.status === 200);
     expect(line?.normalizations).toEqual({ image_sent: 1, image_retyped: 1 });
     expect(JSON.stringify(logs)).not.toContain(photo.toString("base64").slice(0, 100));
@@ -149,7 +178,12 @@ describe("errors are OpenAI error bodies with the right status", () => {
 
   it("400 naming the part for an image it would have to fetch, with one warn log line; nothing reaches the upstream", async () => {
     const { url, upstream, logs } = await start();
-    const response = await chat(url, simple({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "http://10.0.0.1/admin.png" } }] }] }));
+    const response = await chat(
+      url,
+      simple({
+        messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "http://10.0.0.1/admin.png" } }] }],
+      }),
+    );
     const error = await expectOpenAIError(response, 400, "invalid_request_error", "remote_image_url");
     expect(error.param).toBe("messages[0].content[0].image_url.url");
     const lines = logs.filter((l) => l.reqId === response.headers.get("x-request-id"));
@@ -160,14 +194,25 @@ describe("errors are OpenAI error bodies with the right status", () => {
 
   it("400 listing the accepted ids for an unknown model", async () => {
     const { url } = await start();
-    const error = await expectOpenAIError(await chat(url, simple({ model: "gpt-4o" })), 400, "invalid_request_error", "model_not_found");
-    expect(error.message).toContain("a family (mythos, fable, opus, sonnet, haiku: the newest model of it) or an exact id to pin (claude-mythos-5-2,");
+    const error = await expectOpenAIError(
+      await chat(url, simple({ model: "gpt-4o" })),
+      400,
+      "invalid_request_error",
+      "model_not_found",
+    );
+    expect(error.message).toContain(
+      "a family (mythos, fable, opus, sonnet, haiku: the newest model of it) or an exact id to pin (claude-mythos-5-2,",
+    );
   });
 
   it("401 without the key or with a wrong one; probes stay open", async () => {
     const { url, upstream } = await start({ PROXY_API_KEY: KEY });
     await expectOpenAIError(await chat(url, simple()), 401, "authentication_error", "invalid_api_key");
-    await expectOpenAIError(await chat(url, simple(), { authorization: `Bearer ${KEY}x` }), 401, "authentication_error");
+    await expectOpenAIError(
+      await chat(url, simple(), { authorization: `Bearer ${KEY}x` }),
+      401,
+      "authentication_error",
+    );
     await expectOpenAIError(await fetch(`${url}/v1/models`), 401, "authentication_error");
     expect(upstream.requests.filter((r) => r.url.startsWith("/v1/"))).toHaveLength(0);
     for (const probe of ["/healthz", "/readyz", "/metrics"]) expect((await fetch(`${url}${probe}`)).status).toBe(200);
@@ -222,7 +267,9 @@ describe("errors are OpenAI error bodies with the right status", () => {
     const { url } = await start();
     const response = await chat(url, simple(), { "x-mock-status": "503" });
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ error: { message: "mock upstream error 503", type: "api_error", param: null, code: null } });
+    expect(await response.json()).toEqual({
+      error: { message: "mock upstream error 503", type: "api_error", param: null, code: null },
+    });
   });
 });
 
@@ -231,7 +278,9 @@ describe("concurrency", () => {
     const { url, upstream, gate } = await start({ MAX_CONCURRENCY: "1" });
     const responses: Promise<Response>[] = [];
     for (let i = 0; i < 8; i++) {
-      responses.push(chat(url, simple({ messages: [{ role: "user", content: `request ${i}` }] }), { "x-mock-delay-ms": "20" }));
+      responses.push(
+        chat(url, simple({ messages: [{ role: "user", content: `request ${i}` }] }), { "x-mock-delay-ms": "20" }),
+      );
       await vi.waitFor(() => expect(gate.running + gate.waiting + upstream.completed).toBe(i + 1));
     }
     const statuses = await Promise.all(responses.map(async (r) => (await r).status));
@@ -256,13 +305,17 @@ describe("concurrency", () => {
     await hanging;
     await vi.waitFor(() => expect(gate.running).toBe(0));
     expect(upstream.requests.filter((r) => r.url === "/v1/chat/completions")).toHaveLength(1);
-    await vi.waitFor(() => expect(logs.find((l) => l.reqId === "leaver")).toMatchObject({ level: 40, msg: "request aborted by the client" }));
+    await vi.waitFor(() =>
+      expect(logs.find((l) => l.reqId === "leaver")).toMatchObject({ level: 40, msg: "request aborted by the client" }),
+    );
   });
 
   it("never runs more than MAX_CONCURRENCY upstream at once", async () => {
     const { url, upstream, gate } = await start({ MAX_CONCURRENCY: "4" });
     const statuses = await Promise.all(
-      Array.from({ length: 16 }, async () => (await chat(url, simple({ stream: true }), { "x-mock-chunk-delay-ms": "10" })).text()),
+      Array.from({ length: 16 }, async () =>
+        (await chat(url, simple({ stream: true }), { "x-mock-chunk-delay-ms": "10" })).text(),
+      ),
     );
     expect(statuses.every((text) => text.includes("data: [DONE]"))).toBe(true);
     expect(upstream.completed).toBe(16);

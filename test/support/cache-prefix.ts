@@ -11,10 +11,12 @@ type Blocks = { readonly blocks: readonly PromptBlock[] };
 /** A recorded request (its `prompt`), or its prompt, or anything with blocks. */
 export type Prompted = Blocks | { readonly prompt: Blocks | null };
 
-const blocksOf = (request: Prompted): readonly PromptBlock[] => ("blocks" in request ? request.blocks : (request.prompt?.blocks ?? []));
+const blocksOf = (request: Prompted): readonly PromptBlock[] =>
+  "blocks" in request ? request.blocks : (request.prompt?.blocks ?? []);
 const sum = (blocks: readonly PromptBlock[]) => blocks.reduce((total, block) => total + block.bytes, 0);
 // the hash covers type and content; kind and role place the block (a user's "hi" is not the assistant's)
-const same = (a: PromptBlock, b: PromptBlock) => a.kind === b.kind && a.role === b.role && a.type === b.type && a.hash === b.hash;
+const same = (a: PromptBlock, b: PromptBlock) =>
+  a.kind === b.kind && a.role === b.role && a.type === b.type && a.hash === b.hash;
 
 /** Bytes of each request: the sum of its blocks' bytes (0 for a request without a prompt). */
 export function requestBytes(requests: readonly Prompted[]): number[] {
@@ -26,7 +28,12 @@ export function cachedPrefixBytes(previous: Prompted, current: Prompted): number
   const before = blocksOf(previous);
   const now = blocksOf(current);
   let common = 0;
-  while (common < before.length && common < now.length && same(before[common] as PromptBlock, now[common] as PromptBlock)) common += 1;
+  while (
+    common < before.length &&
+    common < now.length &&
+    same(before[common] as PromptBlock, now[common] as PromptBlock)
+  )
+    common += 1;
   const end = before.slice(0, common).findLastIndex((block) => block.cacheControl !== undefined);
   return sum(now.slice(0, end + 1));
 }

@@ -10,12 +10,23 @@ export function pidsIn(containerId: string, pattern: string): number[] {
     `const fs=require("fs");console.log(fs.readdirSync("/proc").filter(p=>/^\\d+$/.test(p)&&p!=="1"&&Number(p)!==process.pid)` +
     `.filter(p=>{try{return fs.readFileSync("/proc/"+p+"/cmdline","utf8").split("\\0").join(" ").includes(${JSON.stringify(pattern)})}catch{return false}}).join(" "))`;
   const out = docker("exec", containerId, "node", "-e", script);
-  return out ? out.split(" ").map(Number).sort((a, b) => a - b) : [];
+  return out
+    ? out
+        .split(" ")
+        .map(Number)
+        .sort((a, b) => a - b)
+    : [];
 }
 
 /** The environment of a process in the container, one VAR=value per line. */
 export function environOf(containerId: string, pid: number): string {
-  return docker("exec", containerId, "node", "-e", `process.stdout.write(require("fs").readFileSync("/proc/${pid}/environ","utf8").split("\\0").join("\\n"))`);
+  return docker(
+    "exec",
+    containerId,
+    "node",
+    "-e",
+    `process.stdout.write(require("fs").readFileSync("/proc/${pid}/environ","utf8").split("\\0").join("\\n"))`,
+  );
 }
 
 /**
@@ -23,7 +34,11 @@ export function environOf(containerId: string, pid: number): string {
  * it is gone, as asked. Killing the main process can stop the container before `docker exec` returns:
  * allow that with `containerMayExit`.
  */
-export function killIn(containerId: string, pids: number[], options: { containerMayExit?: boolean; signal?: NodeJS.Signals } = {}): void {
+export function killIn(
+  containerId: string,
+  pids: number[],
+  options: { containerMayExit?: boolean; signal?: NodeJS.Signals } = {},
+): void {
   const script =
     `for (const pid of ${JSON.stringify(pids)}) try { process.kill(pid, ${JSON.stringify(options.signal ?? "SIGKILL")}) }` +
     ` catch (e) { if (e.code !== "ESRCH") throw e }`;

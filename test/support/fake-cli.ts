@@ -31,7 +31,9 @@ export type Fixture =
   | "max-tokens-resumed";
 
 export const fixtureLines = (name: Fixture): string[] =>
-  readFileSync(new URL(`../fixtures/cli/${name}.jsonl`, import.meta.url), "utf8").split("\n").filter(Boolean);
+  readFileSync(new URL(`../fixtures/cli/${name}.jsonl`, import.meta.url), "utf8")
+    .split("\n")
+    .filter(Boolean);
 
 export interface Script {
   /** The transcript to replay; none: the CLI writes nothing. */
@@ -84,7 +86,10 @@ export class FakeCliProcess extends EventEmitter {
 
   /** The lines the CLI read on stdin, parsed. */
   get lines(): Record<string, unknown>[] {
-    return this.input.trimEnd().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    return this.input
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
   /** The request's user message, as the CLI read it on stdin (the last line). */
@@ -94,7 +99,8 @@ export class FakeCliProcess extends EventEmitter {
 
   /** The system prompt an `initialize` control request gave the CLI, if one did. */
   get systemPrompt(): string | undefined {
-    const control = this.lines.find((line) => line.type === "control_request") as { request?: { subtype?: string; systemPrompt?: string } } | undefined;
+    const control = this.lines.find((line) => line.type === "control_request") as
+      { request?: { subtype?: string; systemPrompt?: string } } | undefined;
     return control?.request?.subtype === "initialize" ? control.request.systemPrompt : undefined;
   }
 
@@ -113,7 +119,8 @@ export class FakeCliProcess extends EventEmitter {
     if (stderr) this.stderr.emit("data", Buffer.from(stderr));
     if (chunkBytes) {
       const bytes = Buffer.from(shown.map((line) => `${line}\n`).join(""));
-      for (let at = 0; at < bytes.length; at += chunkBytes) this.stdout.emit("data", bytes.subarray(at, at + chunkBytes));
+      for (let at = 0; at < bytes.length; at += chunkBytes)
+        this.stdout.emit("data", bytes.subarray(at, at + chunkBytes));
     } else {
       // one line a chunk, and the last one split in two: the reader must join them
       for (const line of shown.slice(0, -1)) this.stdout.emit("data", Buffer.from(`${line}\n`));

@@ -10,7 +10,8 @@ export function gatewayCall(url: string, token = stackEnv.OPENCLAW_GATEWAY_TOKEN
       body: JSON.stringify({ method, params }),
     });
     const body = (await response.json()) as { ok?: boolean; payload?: T; error?: unknown };
-    if (!response.ok || body.ok !== true) throw new Error(`${method}: HTTP ${response.status} ${JSON.stringify(body.error)}`);
+    if (!response.ok || body.ok !== true)
+      throw new Error(`${method}: HTTP ${response.status} ${JSON.stringify(body.error)}`);
     return body.payload as T;
   };
 }

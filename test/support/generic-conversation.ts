@@ -8,7 +8,11 @@
 import type OpenAI from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 
-const filler = (label: string, length: number) => `${label} ${"The report goes on with figures, dates and the reasons for each of them. ".repeat(Math.ceil(length / 72))}`.slice(0, length);
+const filler = (label: string, length: number) =>
+  `${label} ${"The report goes on with figures, dates and the reasons for each of them. ".repeat(Math.ceil(length / 72))}`.slice(
+    0,
+    length,
+  );
 
 /** About 36 KB: a persona and house rules. */
 export function genericSystemPrompt(persona = "You are a careful reading assistant."): string {
@@ -19,7 +23,11 @@ export function genericSystemPrompt(persona = "You are a careful reading assista
 export const GENERIC_TURNS = [1, 2, 3, 4].map((n) => filler(`Here is document ${n}; summarize it.`, 8_000));
 
 /** Runs the conversation through `client` (a normalizer's /v1), one plain request a turn; resolves to the messages it ended with. */
-export async function runGenericConversation(client: OpenAI, model: string, systemPrompt = genericSystemPrompt()): Promise<ChatCompletionMessageParam[]> {
+export async function runGenericConversation(
+  client: OpenAI,
+  model: string,
+  systemPrompt = genericSystemPrompt(),
+): Promise<ChatCompletionMessageParam[]> {
   const messages: ChatCompletionMessageParam[] = [{ role: "system", content: systemPrompt }];
   for (const turn of GENERIC_TURNS) {
     messages.push({ role: "user", content: turn });

@@ -7,9 +7,11 @@ import { crc32, deflateSync } from "node:zlib";
 export type Fixture = "png" | "jpg" | "gif" | "webp" | "tiff" | "bmp";
 
 /** A 4x3 gradient in the given format. */
-export const fixtureImage = (format: Fixture): Buffer => readFileSync(new URL(`../fixtures/images/red-blue.${format}`, import.meta.url));
+export const fixtureImage = (format: Fixture): Buffer =>
+  readFileSync(new URL(`../fixtures/images/red-blue.${format}`, import.meta.url));
 
-export const dataUrl = (bytes: Buffer, mediaType: string): string => `data:${mediaType};base64,${bytes.toString("base64")}`;
+export const dataUrl = (bytes: Buffer, mediaType: string): string =>
+  `data:${mediaType};base64,${bytes.toString("base64")}`;
 
 export const imagePart = (url: string) => ({ type: "image_url" as const, image_url: { url } });
 
@@ -34,8 +36,14 @@ export function png(width: number, height: number, { noise = false } = {}): Buff
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bits per channel
   header[9] = 2; // RGB
-  const row = (y: number) => Buffer.concat([Buffer.from([0]), noise ? randomBytes(width * 3) : Buffer.alloc(width * 3, y % 256)]);
+  const row = (y: number) =>
+    Buffer.concat([Buffer.from([0]), noise ? randomBytes(width * 3) : Buffer.alloc(width * 3, y % 256)]);
   const pixels = Buffer.concat(Array.from({ length: height }, (_, y) => row(y)));
   const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-  return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(pixels)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(pixels)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }

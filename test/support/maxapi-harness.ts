@@ -10,7 +10,6 @@ import { createLimits } from "../../services/maxapi/src/limits/limits.ts";
 import { loadSettings } from "../../services/maxapi/src/settings.ts";
 import { FakeCli } from "./fake-cli.ts";
 
-
 /** `now`: the clock the usage windows' resets are measured on (a test moves it past a reset). */
 export async function startMaxapi(env: Record<string, string> = {}, now: () => number = Date.now) {
   const cli = new FakeCli();
@@ -28,7 +27,12 @@ export async function startMaxapi(env: Record<string, string> = {}, now: () => n
     pool,
     logs,
     /** The request's own log line (the one written when it ended). */
-    requestLog: (requestId: string) => logs.find((line) => line.reqId === requestId && (line.msg === "request completed" || line.msg === "request aborted by the client")),
+    requestLog: (requestId: string) =>
+      logs.find(
+        (line) =>
+          line.reqId === requestId &&
+          (line.msg === "request completed" || line.msg === "request aborted by the client"),
+      ),
     async close() {
       pool.close();
       limits.windows.close();

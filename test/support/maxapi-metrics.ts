@@ -6,7 +6,8 @@ import { docker } from "./containers.ts";
 import { until } from "./until.ts";
 
 /** maxapi's /metrics, read in its container: the HTTP status on the first line, then the body. */
-export const maxapiMetrics = (containerId: string): string => docker("exec", containerId, "node", "-e", metricsProbe(PORTS.maxapi));
+export const maxapiMetrics = (containerId: string): string =>
+  docker("exec", containerId, "node", "-e", metricsProbe(PORTS.maxapi));
 
 /**
  * Waits until every CLI process maxapi started for a request has exited (maxapi_cli_busy 0). A

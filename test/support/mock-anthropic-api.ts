@@ -113,7 +113,13 @@
 // Node builtins only: `node test/support/mock-anthropic-api.ts [port] [host]` (default 8080 0.0.0.0).
 import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -293,17 +299,33 @@ export interface RecordedImage {
 // [status, error type, message] as Anthropic answers them; the billing ones as users quote them
 // (anthropics/claude-code#45027, #45144, #50784)
 const ERRORS: Partial<Record<Mode, [number, string, string]>> = {
-  expired: [401, "authentication_error", "OAuth token has expired. Please obtain a new token or refresh your existing token."],
+  expired: [
+    401,
+    "authentication_error",
+    "OAuth token has expired. Please obtain a new token or refresh your existing token.",
+  ],
   "invalid-key": [401, "authentication_error", "invalid x-api-key"],
-  "rate-limited": [429, "rate_limit_error", "This request would exceed your account's rate limit. Please try again later."],
-  "usage-limit": [429, "rate_limit_error", "This request would exceed your account's rate limit. Please try again later."],
+  "rate-limited": [
+    429,
+    "rate_limit_error",
+    "This request would exceed your account's rate limit. Please try again later.",
+  ],
+  "usage-limit": [
+    429,
+    "rate_limit_error",
+    "This request would exceed your account's rate limit. Please try again later.",
+  ],
   overloaded: [529, "overloaded_error", "Overloaded"],
   "billing-third-party": [
     400,
     "invalid_request_error",
     "Third-party apps now draw from your extra usage, not your plan limits. We've added a $200 credit to get you started. Claim it at claude.ai/settings/usage and keep going.",
   ],
-  "billing-out-of-extra-usage": [400, "invalid_request_error", "You're out of extra usage. Add more at claude.ai/settings/usage and keep going."],
+  "billing-out-of-extra-usage": [
+    400,
+    "invalid_request_error",
+    "You're out of extra usage. Add more at claude.ai/settings/usage and keep going.",
+  ],
   "billing-long-context": [429, "rate_limit_error", "Extra usage is required for long context requests."],
 };
 
@@ -341,7 +363,8 @@ export const versionTooOld = (version: string, required: string) =>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const requestId = () => `req_mock${randomBytes(12).toString("hex")}`;
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Keeps enough of a credential to tell which kind it is (`sk-ant-oat01-` is an OAuth token). */
 function redact(value: string): string {
@@ -370,7 +393,13 @@ function imagesOf(content: unknown): RecordedImage[] {
     const source = block.source;
     if (block.type !== "image" || !isRecord(source) || typeof source.data !== "string") return [];
     const data = source.data;
-    return [{ mediaType: String(source.media_type), length: data.length, fingerprint: createHash("sha256").update(data).digest("hex").slice(0, 16) }];
+    return [
+      {
+        mediaType: String(source.media_type),
+        length: data.length,
+        fingerprint: createHash("sha256").update(data).digest("hex").slice(0, 16),
+      },
+    ];
   });
 }
 
@@ -382,7 +411,10 @@ function requestImages(body: unknown): RecordedImage[] {
 /** The CLI's billing metadata, sent as the first system block: it changes from request to request. */
 const BILLING_HEADER = "x-anthropic-billing-header:";
 /** Opening lines of the CLI's agent prompt: the default one, and the one with an output style. */
-const AGENT_PROMPT = ["You are an agent working with the user toward their goals", 'You are an interactive agent that helps users according to your "Output Style"'];
+const AGENT_PROMPT = [
+  "You are an agent working with the user toward their goals",
+  'You are an interactive agent that helps users according to your "Output Style"',
+];
 
 /** A string content as the one text block it stands for; anything else not a list of blocks as none. */
 function blocksOf(content: unknown): unknown[] {
@@ -400,7 +432,14 @@ function promptBlock(kind: PromptBlock["kind"], block: unknown, role?: string): 
     type,
     bytes: json.length,
     hash: createHash("sha256").update(json).digest("hex").slice(0, 16),
-    ...(isRecord(cacheControl) ? { cacheControl: { type: String(cacheControl.type), ...(typeof cacheControl.ttl === "string" ? { ttl: cacheControl.ttl } : {}) } } : {}),
+    ...(isRecord(cacheControl)
+      ? {
+          cacheControl: {
+            type: String(cacheControl.type),
+            ...(typeof cacheControl.ttl === "string" ? { ttl: cacheControl.ttl } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -413,14 +452,17 @@ export function breakpointError(prompt: RecordedPrompt | null): string | undefin
   const marks = (prompt?.blocks ?? []).flatMap((block) => (block.cacheControl ? [block.cacheControl.ttl ?? "5m"] : []));
   if (marks.length > 4) return `A maximum of 4 blocks with cache_control may be provided. Found ${marks.length}.`;
   const short = marks.indexOf("5m");
-  if (short !== -1 && marks.slice(short).includes("1h")) return "a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block";
+  if (short !== -1 && marks.slice(short).includes("1h"))
+    return "a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block";
   return undefined;
 }
 
 /** What a request body shows the prompt cache (RecordedRequest.prompt). */
 export function requestPrompt(body: unknown): RecordedPrompt | null {
   if (!isRecord(body)) return null;
-  const system = blocksOf(body.system).filter((block) => !(isRecord(block) && typeof block.text === "string" && block.text.startsWith(BILLING_HEADER)));
+  const system = blocksOf(body.system).filter(
+    (block) => !(isRecord(block) && typeof block.text === "string" && block.text.startsWith(BILLING_HEADER)),
+  );
   const systemText = textOf(system).join("\n");
   const messages = Array.isArray(body.messages) ? body.messages.filter(isRecord) : [];
   const number = (value: unknown) => (typeof value === "number" ? value : null);
@@ -431,9 +473,12 @@ export function requestPrompt(body: unknown): RecordedPrompt | null {
     blocks: [
       ...(Array.isArray(body.tools) ? body.tools : []).map((tool: unknown) => promptBlock("tool", tool)),
       ...system.map((block) => promptBlock("system", block)),
-      ...messages.flatMap((message) => blocksOf(message.content).map((block) => promptBlock("message", block, String(message.role)))),
+      ...messages.flatMap((message) =>
+        blocksOf(message.content).map((block) => promptBlock("message", block, String(message.role))),
+      ),
     ],
-    effort: isRecord(body.output_config) && typeof body.output_config.effort === "string" ? body.output_config.effort : null,
+    effort:
+      isRecord(body.output_config) && typeof body.output_config.effort === "string" ? body.output_config.effort : null,
     thinking: body.thinking ?? null,
     maxTokens: number(body.max_tokens),
     temperature: number(body.temperature),
@@ -445,43 +490,59 @@ export function requestPrompt(body: unknown): RecordedPrompt | null {
 function requestText(body: unknown): string {
   if (!isRecord(body)) return "";
   const messages = Array.isArray(body.messages) ? body.messages : [];
-  return [...textOf(body.system), ...messages.flatMap((message) => (isRecord(message) ? textOf(message.content) : []))].join("\n");
+  return [
+    ...textOf(body.system),
+    ...messages.flatMap((message) => (isRecord(message) ? textOf(message.content) : [])),
+  ].join("\n");
 }
 
 /** The answer cut into `count` pieces of near-equal length (at least one character each). */
 function split(text: string, count: number): string[] {
   const chars = Array.from(text);
   const n = Math.max(1, Math.min(count, chars.length));
-  return Array.from({ length: n }, (_, i) => chars.slice(Math.floor((i * chars.length) / n), Math.floor(((i + 1) * chars.length) / n)).join(""));
+  return Array.from({ length: n }, (_, i) =>
+    chars.slice(Math.floor((i * chars.length) / n), Math.floor(((i + 1) * chars.length) / n)).join(""),
+  );
 }
 
 const USAGE_KEYS = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens"] as const;
 
 /** Validates an admin PUT body (or a test's call) into full settings; throws a message for a 400. */
 export function parseSettings(input: unknown): ModeSettings {
-  if (!isRecord(input)) throw new Error("expected a JSON object like {\"mode\": \"ok\"}");
+  if (!isRecord(input)) throw new Error('expected a JSON object like {"mode": "ok"}');
   const mode = input.mode;
   if (typeof mode !== "string" || !(MODES as readonly string[]).includes(mode)) {
     throw new Error(`unknown mode ${JSON.stringify(mode)}; expected one of: ${MODES.join(", ")}`);
   }
   const settings: ModeSettings = { mode: mode as Mode, ...DEFAULTS };
   const unknown = Object.keys(input).filter((key) => !(key in settings));
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(", ")}; expected: ${Object.keys(settings).join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown option ${unknown.join(", ")}; expected: ${Object.keys(settings).join(", ")}`);
   if (Array.isArray(input.toolCalls)) {
     settings.toolCalls = input.toolCalls.map((call: unknown) => {
-      if (!isRecord(call) || typeof call.name !== "string" || call.name === "" || !isRecord(call.input)) throw new Error("toolCalls: each is {name, input: {...}}");
+      if (!isRecord(call) || typeof call.name !== "string" || call.name === "" || !isRecord(call.input))
+        throw new Error("toolCalls: each is {name, input: {...}}");
       return { name: call.name, input: call.input };
     });
   } else if (input.toolCalls !== undefined) throw new Error("toolCalls must be an array");
   if (input.answer !== undefined) {
-    if (typeof input.answer !== "string" || (input.answer === "" && settings.toolCalls.length === 0)) throw new Error("answer must be a non-empty string (empty only with toolCalls)");
+    if (typeof input.answer !== "string" || (input.answer === "" && settings.toolCalls.length === 0))
+      throw new Error("answer must be a non-empty string (empty only with toolCalls)");
     settings.answer = input.answer;
   }
-  for (const key of ["chunks", "chunkDelayMs", "retryAfterSeconds", "inputFragments", "promptTokens", "promptLimit"] as const) {
+  for (const key of [
+    "chunks",
+    "chunkDelayMs",
+    "retryAfterSeconds",
+    "inputFragments",
+    "promptTokens",
+    "promptLimit",
+  ] as const) {
     const value = input[key];
     if (value === undefined) continue;
     const min = key === "chunkDelayMs" || key === "retryAfterSeconds" ? 0 : 1;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min) throw new Error(`${key} must be an integer >= ${min}`);
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min)
+      throw new Error(`${key} must be an integer >= ${min}`);
     settings[key] = value;
   }
   if (input.echo !== undefined) {
@@ -495,46 +556,57 @@ export function parseSettings(input: unknown): ModeSettings {
     for (const [key, value] of Object.entries(input.usage)) {
       const name = USAGE_KEYS.find((known) => known === key);
       if (!name) throw new Error(`usage: unknown figure ${key}; expected: ${USAGE_KEYS.join(", ")}`);
-      if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new Error(`usage.${key} must be an integer >= 0`);
+      if (typeof value !== "number" || !Number.isInteger(value) || value < 0)
+        throw new Error(`usage.${key} must be an integer >= 0`);
       usage[name] = value;
     }
     settings.usage = usage;
   }
   if (input.windows !== undefined) {
-    if (!isRecord(input.windows)) throw new Error('windows must be an object like {"five_hour": 0.91, "seven_day": 0.42}');
+    if (!isRecord(input.windows))
+      throw new Error('windows must be an object like {"five_hour": 0.91, "seven_day": 0.42}');
     const windows: Windows = { ...DEFAULTS.windows };
     for (const [key, value] of Object.entries(input.windows)) {
-      if (key !== "five_hour" && key !== "seven_day") throw new Error(`windows: unknown window ${key}; expected: five_hour, seven_day`);
-      if (typeof value !== "number" || !(value >= 0 && value <= 1)) throw new Error(`windows.${key} must be a utilization from 0 to 1`);
+      if (key !== "five_hour" && key !== "seven_day")
+        throw new Error(`windows: unknown window ${key}; expected: five_hour, seven_day`);
+      if (typeof value !== "number" || !(value >= 0 && value <= 1))
+        throw new Error(`windows.${key} must be a utilization from 0 to 1`);
       windows[key] = value;
     }
     settings.windows = windows;
   }
   if (input.window !== undefined) {
     const window = WINDOWS.find((known) => known === input.window);
-    if (!window) throw new Error(`unknown window ${JSON.stringify(input.window)}; expected one of: ${WINDOWS.join(", ")}`);
+    if (!window)
+      throw new Error(`unknown window ${JSON.stringify(input.window)}; expected one of: ${WINDOWS.join(", ")}`);
     settings.window = window;
   }
   if (input.resetsAt !== undefined && input.resetsAt !== null) {
-    if (typeof input.resetsAt !== "number" || !Number.isInteger(input.resetsAt) || input.resetsAt < 0) throw new Error("resetsAt must be epoch seconds (an integer)");
+    if (typeof input.resetsAt !== "number" || !Number.isInteger(input.resetsAt) || input.resetsAt < 0)
+      throw new Error("resetsAt must be epoch seconds (an integer)");
     settings.resetsAt = input.resetsAt;
   } else if (spendsWindow(settings.mode)) settings.resetsAt = Math.ceil(Date.now() / 1000) + settings.retryAfterSeconds;
   if (input.models !== undefined && input.models !== null) {
-    if (typeof input.models !== "string") throw new Error("models must be a regular expression (or null: the mode's default)");
+    if (typeof input.models !== "string")
+      throw new Error("models must be a regular expression (or null: the mode's default)");
     new RegExp(input.models); // throws on a bad one
     settings.models = input.models;
   }
   if (input.requiredVersion !== undefined) {
-    if (typeof input.requiredVersion !== "string" || !/^\d+\.\d+\.\d+$/.test(input.requiredVersion)) throw new Error("requiredVersion must be a version like 2.1.251");
+    if (typeof input.requiredVersion !== "string" || !/^\d+\.\d+\.\d+$/.test(input.requiredVersion))
+      throw new Error("requiredVersion must be a version like 2.1.251");
     settings.requiredVersion = input.requiredVersion;
   }
   if (input.thinking !== undefined) {
-    if (typeof input.thinking !== "string") throw new Error("thinking must be a string (\"\": no thinking block)");
+    if (typeof input.thinking !== "string") throw new Error('thinking must be a string ("": no thinking block)');
     settings.thinking = input.thinking;
   }
   if (input.stopReason !== undefined && input.stopReason !== null) {
     const stopReason = STOP_REASONS.find((known) => known === input.stopReason);
-    if (!stopReason) throw new Error(`unknown stopReason ${JSON.stringify(input.stopReason)}; expected one of: ${STOP_REASONS.join(", ")} (or null)`);
+    if (!stopReason)
+      throw new Error(
+        `unknown stopReason ${JSON.stringify(input.stopReason)}; expected one of: ${STOP_REASONS.join(", ")} (or null)`,
+      );
     settings.stopReason = stopReason;
   }
   if (input.next !== undefined) {
@@ -555,7 +627,10 @@ const spendsWindow = (mode: Mode): boolean => mode === "usage-limit" || mode ===
 
 /** The offered tool that `name` means: the same name, or an MCP tool `mcp__<server>__<name>`. */
 function offeredTool(offered: string[], name: string): string | undefined {
-  return offered.find((tool) => tool === name) ?? offered.find((tool) => /^mcp__[^_]+__/.test(tool) && tool.replace(/^mcp__[^_]+__/, "") === name);
+  return (
+    offered.find((tool) => tool === name) ??
+    offered.find((tool) => /^mcp__[^_]+__/.test(tool) && tool.replace(/^mcp__[^_]+__/, "") === name)
+  );
 }
 
 export class MockAnthropicApi {
@@ -634,8 +709,20 @@ export class MockAnthropicApi {
       const value = headers[name];
       if (typeof value === "string") headers[name] = redact(value);
     }
-    const tools = isRecord(body) && Array.isArray(body.tools) ? body.tools.flatMap((tool: unknown) => (isRecord(tool) && typeof tool.name === "string" ? [tool.name] : [])) : [];
-    this.requests.push({ tools, images: requestImages(body), method, path, headers, body, text: requestText(body), prompt: requestPrompt(body) });
+    const tools =
+      isRecord(body) && Array.isArray(body.tools)
+        ? body.tools.flatMap((tool: unknown) => (isRecord(tool) && typeof tool.name === "string" ? [tool.name] : []))
+        : [];
+    this.requests.push({
+      tools,
+      images: requestImages(body),
+      method,
+      path,
+      headers,
+      body,
+      text: requestText(body),
+      prompt: requestPrompt(body),
+    });
     for (const wake of this.waiters) wake();
     this.waiters.clear();
 
@@ -643,8 +730,10 @@ export class MockAnthropicApi {
     if (method === "POST" && pathname === "/notices") return void res.writeHead(204).end();
     const isMessages = method === "POST" && pathname === "/v1/messages";
     const isCount = method === "POST" && pathname === "/v1/messages/count_tokens";
-    if (!isMessages && !isCount) return void this.error(res, 404, "not_found_error", `Not found: ${method} ${pathname}`);
-    if (!isRecord(body)) return void this.error(res, 400, "invalid_request_error", "request body must be a JSON object");
+    if (!isMessages && !isCount)
+      return void this.error(res, 404, "not_found_error", `Not found: ${method} ${pathname}`);
+    if (!isRecord(body))
+      return void this.error(res, 400, "invalid_request_error", "request body must be a JSON object");
 
     const breakpoints = breakpointError(this.requests.at(-1)?.prompt ?? null);
     if (breakpoints) return void this.error(res, 400, "invalid_request_error", breakpoints);
@@ -660,14 +749,24 @@ export class MockAnthropicApi {
     // only the subscription's: a request with an API key (x-api-key, the metered API) has no window
     const subscription = typeof req.headers["x-api-key"] !== "string";
     const model = typeof body.model === "string" ? body.model : "";
-    const spent = arrived.mode === "usage-limit" && subscription && refuses(arrived.window, model) ? arrived.window : null;
+    const spent =
+      arrived.mode === "usage-limit" && subscription && refuses(arrived.window, model) ? arrived.window : null;
     // spent too, but answered and billed to the account's extra usage
-    const overage = arrived.mode === "overage-in-use" && subscription && refuses(arrived.window, model) ? arrived.window : null;
+    const overage =
+      arrived.mode === "overage-in-use" && subscription && refuses(arrived.window, model) ? arrived.window : null;
     // the version floor applies to the subscription's CLI only (an API key's requests have none)
     const version = clientVersion(req.headers["user-agent"]);
-    const floor = arrived.mode === "version-too-old" && subscription && refusesModel(arrived, model) && (version === undefined || olderThan(version, arrived.requiredVersion));
+    const floor =
+      arrived.mode === "version-too-old" &&
+      subscription &&
+      refusesModel(arrived, model) &&
+      (version === undefined || olderThan(version, arrived.requiredVersion));
     const barred = arrived.mode === "model-not-allowed" && refusesModel(arrived, model);
-    const answered = (arrived.mode === "usage-limit" && !spent) || arrived.mode === "overage-in-use" || (arrived.mode === "version-too-old" && !floor) || (arrived.mode === "model-not-allowed" && !barred);
+    const answered =
+      (arrived.mode === "usage-limit" && !spent) ||
+      arrived.mode === "overage-in-use" ||
+      (arrived.mode === "version-too-old" && !floor) ||
+      (arrived.mode === "model-not-allowed" && !barred);
     const settings: ModeSettings = answered ? { ...arrived, mode: "ok" } : { ...arrived, resetsAt };
     const failure = ERRORS[settings.mode];
     // an unknown credential has no subscription; Anthropic's short-term 429 and the long-context
@@ -675,20 +774,32 @@ export class MockAnthropicApi {
     const limits =
       failure?.[0] === 401
         ? {}
-        : this.limitHeaders(settings, spent ?? overage, now, settings.mode !== "rate-limited" && settings.mode !== "billing-long-context", overage !== null);
+        : this.limitHeaders(
+            settings,
+            spent ?? overage,
+            now,
+            settings.mode !== "rate-limited" && settings.mode !== "billing-long-context",
+            overage !== null,
+          );
     if (settings.mode === "prompt-too-long") {
       const message = `prompt is too long: ${settings.promptTokens} tokens > ${settings.promptLimit} maximum`;
       return void this.error(res, 400, "invalid_request_error", message, limits);
     }
     if (settings.mode === "version-too-old") {
       const message = versionTooOld(version ?? "unknown", settings.requiredVersion);
-      return void this.error(res, 400, "invalid_request_error", message, limits, { details: { error_code: "claude_code_version_too_old" } });
+      return void this.error(res, 400, "invalid_request_error", message, limits, {
+        details: { error_code: "claude_code_version_too_old" },
+      });
     }
-    if (settings.mode === "model-not-allowed") return void this.error(res, 404, "not_found_error", `model: ${model}`, limits);
+    if (settings.mode === "model-not-allowed")
+      return void this.error(res, 404, "not_found_error", `model: ${model}`, limits);
     if (failure) {
       const [status, type, message] = failure;
       const headers: Record<string, string> = { ...limits };
-      if (status === 429) headers["retry-after"] = String(spent ? Math.max(1, resetsAt - Math.floor(now / 1000)) : settings.retryAfterSeconds);
+      if (status === 429)
+        headers["retry-after"] = String(
+          spent ? Math.max(1, resetsAt - Math.floor(now / 1000)) : settings.retryAfterSeconds,
+        );
       return void this.error(res, status, type, message, headers);
     }
     const inputTokens = Math.max(1, Math.ceil(requestText(body).length / 4));
@@ -714,7 +825,13 @@ export class MockAnthropicApi {
   }
 
   /** The subscription's `anthropic-ratelimit-unified-*` headers, with `spent` rejected until `settings.resetsAt`; `overage`: extra usage on and billed. */
-  private limitHeaders(settings: ModeSettings, spent: Window | null, now: number, claim: boolean, overage = false): Record<string, string> {
+  private limitHeaders(
+    settings: ModeSettings,
+    spent: Window | null,
+    now: number,
+    claim: boolean,
+    overage = false,
+  ): Record<string, string> {
     const headers: Record<string, string> = {};
     const readings = (["five_hour", "seven_day"] as const).map((name) => {
       const rejected = spent === name;
@@ -731,9 +848,15 @@ export class MockAnthropicApi {
     });
     // the representative claim: the spent window, else the fullest (the 5-hour one on a tie)
     const fullest = readings.reduce((a, b) => (b.utilization > a.utilization ? b : a));
-    const status = spent ? "rejected" : readings.some((window) => window.status === "allowed_warning") ? "allowed_warning" : "allowed";
+    const status = spent
+      ? "rejected"
+      : readings.some((window) => window.status === "allowed_warning")
+        ? "allowed_warning"
+        : "allowed";
     headers["anthropic-ratelimit-unified-status"] = status;
-    headers["anthropic-ratelimit-unified-reset"] = String(spent && settings.resetsAt !== null ? settings.resetsAt : fullest.reset);
+    headers["anthropic-ratelimit-unified-reset"] = String(
+      spent && settings.resetsAt !== null ? settings.resetsAt : fullest.reset,
+    );
     if (claim) {
       headers["anthropic-ratelimit-unified-representative-claim"] = spent ?? fullest.name;
       if (overage) {
@@ -741,7 +864,9 @@ export class MockAnthropicApi {
         const date = new Date(now);
         headers["anthropic-ratelimit-unified-overage-status"] = "allowed";
         headers["anthropic-ratelimit-unified-overage-in-use"] = "true";
-        headers["anthropic-ratelimit-unified-overage-reset"] = String(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) / 1000);
+        headers["anthropic-ratelimit-unified-overage-reset"] = String(
+          Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) / 1000,
+        );
       } else {
         // a subscription without extra usage
         headers["anthropic-ratelimit-unified-overage-status"] = "rejected";
@@ -762,13 +887,21 @@ export class MockAnthropicApi {
     const id = `msg_mock${randomBytes(12).toString("hex")}`;
     const model = typeof body.model === "string" ? body.model : "claude-sonnet-4-5";
     const slow = settings.mode === "slow";
-    const calls = settings.toolCalls.map((call) => ({ ...call, tool: offeredTool(offered, call.name), id: `toolu_mock${randomBytes(8).toString("hex")}` }));
+    const calls = settings.toolCalls.map((call) => ({
+      ...call,
+      tool: offeredTool(offered, call.name),
+      id: `toolu_mock${randomBytes(8).toString("hex")}`,
+    }));
     const missing = calls.filter((call) => !call.tool).map((call) => call.name);
     const made = calls.filter((call) => call.tool);
-    let text = settings.echo ? settings.answer.replaceAll("$1", new RegExp(settings.echo).exec(requestText(body))?.[1] ?? "(no match)") : settings.answer;
-    if (missing.length > 0) text += `${text ? " " : ""}(mock: tool ${missing.join(", ")} was not offered; offered: ${offered.join(", ") || "none"})`;
+    let text = settings.echo
+      ? settings.answer.replaceAll("$1", new RegExp(settings.echo).exec(requestText(body))?.[1] ?? "(no match)")
+      : settings.answer;
+    if (missing.length > 0)
+      text += `${text ? " " : ""}(mock: tool ${missing.join(", ")} was not offered; offered: ${offered.join(", ") || "none"})`;
     // ok: word by word like the API ("Hello", " from", " mock!"); slow: `chunks` even pieces
-    const cut = (value: string) => (value === "" ? [] : slow ? split(value, settings.chunks) : (value.match(/\s*\S+|\s+$/g) ?? [value]));
+    const cut = (value: string) =>
+      value === "" ? [] : slow ? split(value, settings.chunks) : (value.match(/\s*\S+|\s+$/g) ?? [value]);
     const pieces = cut(text);
     const thoughts = cut(settings.thinking);
     const signature = randomBytes(48).toString("base64"); // opaque to the client, which sends it back
@@ -788,18 +921,45 @@ export class MockAnthropicApi {
 
     if (!body.stream) {
       // the CLI falls back to a non-streamed request after a failed stream; still overloaded
-      if (settings.mode === "fail-mid-stream") return void this.error(res, 529, "overloaded_error", "Overloaded", limits);
+      if (settings.mode === "fail-mid-stream")
+        return void this.error(res, 529, "overloaded_error", "Overloaded", limits);
       res.writeHead(200, { ...headers, "content-type": "application/json" });
       res.end(
-        JSON.stringify({ id, type: "message", role: "assistant", model, content: blocks, stop_reason: stopReason, stop_sequence: null, usage }),
+        JSON.stringify({
+          id,
+          type: "message",
+          role: "assistant",
+          model,
+          content: blocks,
+          stop_reason: stopReason,
+          stop_sequence: null,
+          usage,
+        }),
       );
       return;
     }
 
-    res.writeHead(200, { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" });
-    const send = (event: Record<string, unknown> & { type: string }) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    const message = { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null };
-    send({ type: "message_start", message: { ...message, usage: { ...usage, output_tokens: Math.min(1, usage.output_tokens) } } });
+    res.writeHead(200, {
+      ...headers,
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    });
+    const send = (event: Record<string, unknown> & { type: string }) =>
+      res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    const message = {
+      id,
+      type: "message",
+      role: "assistant",
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+    };
+    send({
+      type: "message_start",
+      message: { ...message, usage: { ...usage, output_tokens: Math.min(1, usage.output_tokens) } },
+    });
     let index = 0;
     // slow: every delta but the first comes `chunkDelayMs` after the one before
     let deltas = 0;
@@ -836,7 +996,11 @@ export class MockAnthropicApi {
       index += 1;
     }
     for (const call of made) {
-      send({ type: "content_block_start", index, content_block: { type: "tool_use", id: call.id, name: call.tool, input: {} } });
+      send({
+        type: "content_block_start",
+        index,
+        content_block: { type: "tool_use", id: call.id, name: call.tool, input: {} },
+      });
       const json = JSON.stringify(call.input);
       for (const fragment of json === "{}" ? [] : split(json, settings.inputFragments)) {
         if (slow) await sleep(settings.chunkDelayMs);
@@ -869,15 +1033,32 @@ export class MockAnthropicApi {
     return this.json(res, 404, { error: `no admin endpoint ${method} ${pathname}` });
   }
 
-  private json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): ServerResponse {
+  private json(
+    res: ServerResponse,
+    status: number,
+    value: unknown,
+    headers: Record<string, string> = {},
+  ): ServerResponse {
     res.writeHead(status, { ...headers, "content-type": "application/json" });
     return res.end(JSON.stringify(value));
   }
 
   /** An error as Anthropic sends it: `request-id` header and `request_id` in the body; `more` joins `error` (its `details`). */
-  private error(res: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}, more: Record<string, unknown> = {}): ServerResponse {
+  private error(
+    res: ServerResponse,
+    status: number,
+    type: string,
+    message: string,
+    headers: Record<string, string> = {},
+    more: Record<string, unknown> = {},
+  ): ServerResponse {
     const id = requestId();
-    return this.json(res, status, { type: "error", error: { type, message, ...more }, request_id: id }, { ...headers, "request-id": id });
+    return this.json(
+      res,
+      status,
+      { type: "error", error: { type, message, ...more }, request_id: id },
+      { ...headers, "request-id": id },
+    );
   }
 }
 

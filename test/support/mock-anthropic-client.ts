@@ -11,8 +11,12 @@ export class MockAnthropicClient {
 
   /** Switches the mode; options left out go back to their defaults. Resolves to the settings now in force. */
   async setMode(mode: Mode, options: ModeOptions = {}): Promise<ModeSettings> {
-    const response = await fetch(`${this.url}/__mock/mode`, { method: "PUT", body: JSON.stringify({ mode, ...options }) });
-    if (response.status !== 200) throw new Error(`mock refused mode ${mode}: ${response.status} ${await response.text()}`);
+    const response = await fetch(`${this.url}/__mock/mode`, {
+      method: "PUT",
+      body: JSON.stringify({ mode, ...options }),
+    });
+    if (response.status !== 200)
+      throw new Error(`mock refused mode ${mode}: ${response.status} ${await response.text()}`);
     return (await response.json()) as ModeSettings;
   }
 
@@ -22,16 +26,25 @@ export class MockAnthropicClient {
   }
 
   /** Spends a subscription window (`usage-limit`) until `resetsAt` (epoch seconds), then the mock answers by itself again. */
-  async spendWindow(window: Window, resetsAt: number, options: Omit<ModeOptions, "window" | "resetsAt"> = {}): Promise<ModeSettings> {
+  async spendWindow(
+    window: Window,
+    resetsAt: number,
+    options: Omit<ModeOptions, "window" | "resetsAt"> = {},
+  ): Promise<ModeSettings> {
     return this.setMode("usage-limit", { ...options, window, resetsAt });
   }
 
   /** Resolves once a spent window has reset (the mock is back in ok mode); polls every `everyMs`. */
   async untilReset(attempts = 600, everyMs = 1000): Promise<ModeSettings> {
-    return until("the mock's spent window to reset", async () => {
-      const settings = await this.settings();
-      return settings.mode !== "usage-limit" && settings.mode !== "overage-in-use" && settings;
-    }, attempts, everyMs);
+    return until(
+      "the mock's spent window to reset",
+      async () => {
+        const settings = await this.settings();
+        return settings.mode !== "usage-limit" && settings.mode !== "overage-in-use" && settings;
+      },
+      attempts,
+      everyMs,
+    );
   }
 
   /** Every request received so far, oldest first. */
@@ -55,6 +68,11 @@ export class MockAnthropicClient {
 
   /** The Messages API request that carried `marker`, once the CLI has sent it. */
   async receivedWith(marker: string): Promise<RecordedRequest> {
-    return until(`a request with ${marker} at the mock Anthropic API`, async () => (await this.messages()).find((r) => r.text.includes(marker)), 150, 100);
+    return until(
+      `a request with ${marker} at the mock Anthropic API`,
+      async () => (await this.messages()).find((r) => r.text.includes(marker)),
+      150,
+      100,
+    );
   }
 }

@@ -83,7 +83,14 @@ export class MockOpenAIUpstream {
     } catch {
       body = raw.toString("utf8");
     }
-    if (this.record) this.requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, bytes: raw.length });
+    if (this.record)
+      this.requests.push({
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body,
+        bytes: raw.length,
+      });
     this.changed();
 
     if (req.url === "/health") return void res.end(JSON.stringify({ status: "ok" }));
@@ -94,7 +101,9 @@ export class MockOpenAIUpstream {
     }
     if (req.url !== "/v1/chat/completions") {
       res.statusCode = 404;
-      return void res.end(JSON.stringify({ error: { message: "not found", type: "invalid_request_error", param: null, code: null } }));
+      return void res.end(
+        JSON.stringify({ error: { message: "not found", type: "invalid_request_error", param: null, code: null } }),
+      );
     }
 
     this.inFlight++;
@@ -108,14 +117,22 @@ export class MockOpenAIUpstream {
     await this.answer(req, res, body as { model?: string; stream?: boolean } | undefined);
   }
 
-  private async answer(req: IncomingMessage, res: ServerResponse, body: { model?: string; stream?: boolean } | undefined) {
+  private async answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: { model?: string; stream?: boolean } | undefined,
+  ) {
     if (req.headers["x-mock-hang"]) return;
     const answerDelay = headerNumber(req, "x-mock-delay-ms");
     if (answerDelay) await sleep(answerDelay); // even sleep(0) would add a 1 ms timer tick to every answer
     const status = headerNumber(req, "x-mock-status");
     if (status) {
       res.writeHead(status, { "content-type": "application/json" });
-      return void res.end(JSON.stringify({ error: { message: `mock upstream error ${status}`, type: "api_error", param: null, code: null } }));
+      return void res.end(
+        JSON.stringify({
+          error: { message: `mock upstream error ${status}`, type: "api_error", param: null, code: null },
+        }),
+      );
     }
     const model = body?.model ?? "claude-opus-4";
     const id = `chatcmpl-mock-${this.requests.length}`;
@@ -151,7 +168,10 @@ export class MockOpenAIUpstream {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // as a process nobody can read what it recorded, and a benchmark would fill the heap with it
-  const mock = await new MockOpenAIUpstream({ record: false }).start(Number(process.argv[2] ?? 3456), process.argv[3] ?? "0.0.0.0");
+  const mock = await new MockOpenAIUpstream({ record: false }).start(
+    Number(process.argv[2] ?? 3456),
+    process.argv[3] ?? "0.0.0.0",
+  );
   process.stdout.write(`mock upstream listening on ${mock.url}\n`);
   const stop = () => void mock.stop().then(() => process.exit(0));
   process.on("SIGTERM", stop);

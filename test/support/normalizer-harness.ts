@@ -9,8 +9,10 @@ import { createApp } from "../../services/normalizer/src/app.ts";
 import { loadSettings } from "../../services/normalizer/src/settings.ts";
 import { MockOpenAIUpstream } from "./mock-openai-upstream.ts";
 
-
-export async function startNormalizer(env: Record<string, string> = {}, options: { upstream?: MockOpenAIUpstream } = {}) {
+export async function startNormalizer(
+  env: Record<string, string> = {},
+  options: { upstream?: MockOpenAIUpstream } = {},
+) {
   const upstream = options.upstream ?? (await new MockOpenAIUpstream().start());
   const { sink, logs } = logSink();
   const settings = loadSettings({ UPSTREAM_URL: upstream.url, ...env });

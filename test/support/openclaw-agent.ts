@@ -31,14 +31,36 @@ export interface AgentTurnOptions {
   thinking?: string;
 }
 
-export async function agentTurn(container: string, message: string, options: AgentTurnOptions = {}): Promise<AgentTurn> {
+export async function agentTurn(
+  container: string,
+  message: string,
+  options: AgentTurnOptions = {},
+): Promise<AgentTurn> {
   const env = options.bare ? [] : ["-e", GATEWAY_URL];
   const result = await run(
     "docker",
-    ["exec", ...env, container, "openclaw", "agent", "--agent", options.agent ?? "main", ...(options.sessionKey ? ["--session-key", options.sessionKey] : []), ...(options.thinking ? ["--thinking", options.thinking] : []), "--message", message, "--json"],
+    [
+      "exec",
+      ...env,
+      container,
+      "openclaw",
+      "agent",
+      "--agent",
+      options.agent ?? "main",
+      ...(options.sessionKey ? ["--session-key", options.sessionKey] : []),
+      ...(options.thinking ? ["--thinking", options.thinking] : []),
+      "--message",
+      message,
+      "--json",
+    ],
     options.dockerHost ? { DOCKER_HOST: options.dockerHost } : {},
     180_000,
   );
   const reply = result.code === 0 ? (jsonOutput(result.stdout) as AgentReply) : undefined;
-  return { code: result.code, output: result.stdout + result.stderr, reply, text: reply?.result.payloads.map((p) => p.text).join("") ?? "" };
+  return {
+    code: result.code,
+    output: result.stdout + result.stderr,
+    reply,
+    text: reply?.result.payloads.map((p) => p.text).join("") ?? "",
+  };
 }

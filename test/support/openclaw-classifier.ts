@@ -59,7 +59,12 @@ process.stdout.write(JSON.stringify(readings));
 
 /** How the OpenClaw in `container` reads each error. */
 export function openclawReads(container: string, errors: ProviderError[]): OpenClawReading[] {
-  const result = spawnSync("docker", ["exec", "-e", `PROVIDER_ERRORS=${JSON.stringify(errors)}`, container, "node", "--input-type=module", "-e", SCRIPT], { encoding: "utf8", timeout: 60_000 });
-  if (result.status !== 0) throw new Error(`OpenClaw's classifier could not be run: ${result.stderr || String(result.error)}`);
+  const result = spawnSync(
+    "docker",
+    ["exec", "-e", `PROVIDER_ERRORS=${JSON.stringify(errors)}`, container, "node", "--input-type=module", "-e", SCRIPT],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+  if (result.status !== 0)
+    throw new Error(`OpenClaw's classifier could not be run: ${result.stderr || String(result.error)}`);
   return JSON.parse(result.stdout) as OpenClawReading[];
 }

@@ -15,12 +15,27 @@ import type { ModeOptions } from "./mock-anthropic-api.ts";
 export function openclawSystemPrompt(persona = "You are Pip, the household's assistant."): string {
   const sections = [persona, "## Tooling\nUse the tools you are given; report what they return."];
   for (let i = 1; sections.join("\n\n").length < 30_000; i++) {
-    sections.push(`## Skill ${i}\nWhen the user asks about topic ${i}, read the notes in skills/topic-${i}.md first, then answer in at most ${i % 5 + 2} sentences. ${"Keep the answer grounded in what the files say. ".repeat(8)}`);
+    sections.push(
+      `## Skill ${i}\nWhen the user asks about topic ${i}, read the notes in skills/topic-${i}.md first, then answer in at most ${(i % 5) + 2} sentences. ${"Keep the answer grounded in what the files say. ".repeat(8)}`,
+    );
   }
   return sections.join("\n\n").slice(0, 30_000);
 }
 
-const NAMES = ["read", "write", "edit", "exec", "process", "web_search", "web_fetch", "memory_search", "memory_get", "sessions_list", "sessions_send", "message"];
+const NAMES = [
+  "read",
+  "write",
+  "edit",
+  "exec",
+  "process",
+  "web_search",
+  "web_fetch",
+  "memory_search",
+  "memory_get",
+  "sessions_list",
+  "sessions_send",
+  "message",
+];
 
 /** Twelve tools with schemas of the size OpenClaw's have. */
 export const OPENCLAW_TOOLS: ChatCompletionTool[] = NAMES.map((name) => ({
@@ -54,7 +69,12 @@ export const USER_TURNS = ["Check the machine's uptime and read my notes.", "Do 
 
 /** OpenClaw's runtime context message, as 2026.9.6 words it, for the `step`th request of a turn. */
 export function runtimeContext(step: number): ChatCompletionMessageParam {
-  const facts = ["Active exec sessions:", step > 0 ? `- proc-${step} running pid=${4100 + step} cwd=/home/node/workspace :: uptime` : "none", "## Active Subagents", "none"];
+  const facts = [
+    "Active exec sessions:",
+    step > 0 ? `- proc-${step} running pid=${4100 + step} cwd=/home/node/workspace :: uptime` : "none",
+    "## Active Subagents",
+    "none",
+  ];
   return {
     role: "user",
     content: [
@@ -68,7 +88,11 @@ export function runtimeContext(step: number): ChatCompletionMessageParam {
 }
 
 /** Runs the conversation through `client` (a normalizer's /v1); resolves to the messages it ended with. */
-export async function runOpenclawConversation(client: OpenAI, model: string, systemPrompt = openclawSystemPrompt()): Promise<ChatCompletionMessageParam[]> {
+export async function runOpenclawConversation(
+  client: OpenAI,
+  model: string,
+  systemPrompt = openclawSystemPrompt(),
+): Promise<ChatCompletionMessageParam[]> {
   const messages: ChatCompletionMessageParam[] = [{ role: "system", content: systemPrompt }];
   for (const turn of USER_TURNS) {
     messages.push({ role: "user", content: turn });
@@ -86,9 +110,18 @@ export async function runOpenclawConversation(client: OpenAI, model: string, sys
       const message = choices[0]?.message;
       if (!message) throw new Error("the proxy gave no choice");
       const calls = message.tool_calls ?? [];
-      messages.push(calls.length > 0 ? { role: "assistant", content: message.content ?? null, tool_calls: calls } : { role: "assistant", content: message.content ?? "" });
+      messages.push(
+        calls.length > 0
+          ? { role: "assistant", content: message.content ?? null, tool_calls: calls }
+          : { role: "assistant", content: message.content ?? "" },
+      );
       if (calls.length === 0) break;
-      for (const call of calls) messages.push({ role: "tool", tool_call_id: call.id, content: `output of ${call.type === "function" ? call.function.name : "a tool"}: 42 lines` });
+      for (const call of calls)
+        messages.push({
+          role: "tool",
+          tool_call_id: call.id,
+          content: `output of ${call.type === "function" ? call.function.name : "a tool"}: 42 lines`,
+        });
     }
   }
   return messages;

@@ -22,7 +22,12 @@ export interface CronRunResult {
 }
 
 export async function cronRun(container: string, jobId: string): Promise<CronRunResult> {
-  const result = await run("docker", ["exec", "-e", GATEWAY_URL, container, "openclaw", "cron", "run", jobId, "--wait"], {}, 240_000);
+  const result = await run(
+    "docker",
+    ["exec", "-e", GATEWAY_URL, container, "openclaw", "cron", "run", jobId, "--wait"],
+    {},
+    240_000,
+  );
   const printed = result.stdout.includes("{") ? (jsonOutput(result.stdout) as { run?: CronRun }) : undefined;
   return { code: result.code, output: result.stdout + result.stderr, run: printed?.run };
 }

@@ -28,7 +28,9 @@ export function openClawRequest(options: { stream?: boolean; userText?: string }
       {
         role: "assistant",
         content: null,
-        tool_calls: [{ id: "call_1", type: "function", function: { name: "tool_3", arguments: '{"query":"git log"}' } }],
+        tool_calls: [
+          { id: "call_1", type: "function", function: { name: "tool_3", arguments: '{"query":"git log"}' } },
+        ],
       },
       { role: "tool", tool_call_id: "call_1", content: [{ type: "text", text: "3 commits by alice" }] },
       {

@@ -17,7 +17,8 @@ export const HOST_ADDRESS = "10.213.7.1";
 export const ADDRESS = "10.213.7.2";
 export const DOCKER_HOST = `unix://${RUN}/docker.sock`;
 
-const sh = (command: string, ...args: string[]) => execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+const sh = (command: string, ...args: string[]) =>
+  execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 const attempt = (command: string, ...args: string[]) => {
   try {
     sh(command, ...args);
@@ -27,7 +28,8 @@ const attempt = (command: string, ...args: string[]) => {
 };
 
 /** The docker CLI against the second engine. */
-export const docker2 = (...args: string[]) => execFileSync("docker", ["-H", DOCKER_HOST, ...args], { encoding: "utf8", maxBuffer: 64 << 20 }).trim();
+export const docker2 = (...args: string[]) =>
+  execFileSync("docker", ["-H", DOCKER_HOST, ...args], { encoding: "utf8", maxBuffer: 64 << 20 }).trim();
 
 /** Starts the engine (removing what an interrupted run left) and waits until it answers. */
 export async function startSecondEngine(): Promise<void> {
@@ -37,12 +39,27 @@ export async function startSecondEngine(): Promise<void> {
   sh("ip", "link", "set", NODE_VETH, "netns", NETNS);
   sh("ip", "addr", "add", `${HOST_ADDRESS}/24`, "dev", HOST_VETH);
   sh("ip", "link", "set", HOST_VETH, "up");
-  for (const args of [["addr", "add", `${ADDRESS}/24`, "dev", NODE_VETH], ["link", "set", NODE_VETH, "up"], ["link", "set", "lo", "up"]]) {
+  for (const args of [
+    ["addr", "add", `${ADDRESS}/24`, "dev", NODE_VETH],
+    ["link", "set", NODE_VETH, "up"],
+    ["link", "set", "lo", "up"],
+  ]) {
     sh("ip", "netns", "exec", NETNS, "ip", ...args);
   }
   const dockerd = spawn(
     "nsenter",
-    [`--net=/var/run/netns/${NETNS}`, "dockerd", "--data-root", `${DATA}/docker`, "--exec-root", `${RUN}/exec`, "--pidfile", `${RUN}/docker.pid`, "-H", DOCKER_HOST],
+    [
+      `--net=/var/run/netns/${NETNS}`,
+      "dockerd",
+      "--data-root",
+      `${DATA}/docker`,
+      "--exec-root",
+      `${RUN}/exec`,
+      "--pidfile",
+      `${RUN}/docker.pid`,
+      "-H",
+      DOCKER_HOST,
+    ],
     { detached: true, stdio: "ignore" },
   );
   dockerd.unref();

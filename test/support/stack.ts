@@ -7,7 +7,12 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, type WaitStrategy } from "testcontainers";
+import {
+  DockerComposeEnvironment,
+  Wait,
+  type StartedDockerComposeEnvironment,
+  type WaitStrategy,
+} from "testcontainers";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const FILES = ["docker-compose.yml", "test/containers/stack.override.yml"];
@@ -45,14 +50,30 @@ export interface CommandResult {
 }
 
 /** Runs `docker compose …` for the project (its `files` as in composeCommand); never throws on a non-zero exit. */
-export async function compose(project: string, args: string[], env: Record<string, string> = {}, timeoutMs = 300_000, files = FILES): Promise<CommandResult> {
+export async function compose(
+  project: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 300_000,
+  files = FILES,
+): Promise<CommandResult> {
   const [command = "docker", ...base] = composeCommand(project, files);
   return run(command, [...base, ...args], env, timeoutMs);
 }
 
 /** Runs a command from the repository root; never throws on a non-zero exit. */
-export function run(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 300_000): Promise<CommandResult> {
-  return promisify(execFile)(command, args, { cwd: ROOT, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 << 20 }).then(
+export function run(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 300_000,
+): Promise<CommandResult> {
+  return promisify(execFile)(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    timeout: timeoutMs,
+    maxBuffer: 64 << 20,
+  }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (thrown: unknown) => {
       const error = thrown as { code?: number | string; stdout?: string; stderr?: string };
@@ -80,7 +101,10 @@ export interface StartOptions {
 }
 
 /** Builds the project's images and starts it, then waits as `options` say. */
-function start(project: DockerComposeEnvironment, { env = {}, healthy = [], waits = {}, services }: StartOptions): Promise<StartedDockerComposeEnvironment> {
+function start(
+  project: DockerComposeEnvironment,
+  { env = {}, healthy = [], waits = {}, services }: StartOptions,
+): Promise<StartedDockerComposeEnvironment> {
   project.withEnvironment(env).withBuild();
   for (const service of healthy) project.withWaitStrategy(`${service}-1`, Wait.forHealthCheck());
   for (const [service, wait] of Object.entries(waits)) project.withWaitStrategy(`${service}-1`, wait);
@@ -91,8 +115,14 @@ function start(project: DockerComposeEnvironment, { env = {}, healthy = [], wait
  * Builds and starts the product's stack as `project`. Every long-running service must become
  * healthy unless `healthy` names the ones this mode runs (setup-token mode: the mock and the gateway).
  */
-export function startStack(project: string, { healthy = ALL_SERVICES, ...options }: StartOptions = {}): Promise<StartedDockerComposeEnvironment> {
-  return start(new DockerComposeEnvironment(ROOT, FILES).withProjectName(project).withEnvironmentFile(ENV_FILE), { healthy, ...options });
+export function startStack(
+  project: string,
+  { healthy = ALL_SERVICES, ...options }: StartOptions = {},
+): Promise<StartedDockerComposeEnvironment> {
+  return start(new DockerComposeEnvironment(ROOT, FILES).withProjectName(project).withEnvironmentFile(ENV_FILE), {
+    healthy,
+    ...options,
+  });
 }
 
 /** Builds and starts a test's own compose file (test/containers/<file>), under a project name testcontainers makes up. */

@@ -20,7 +20,19 @@ export function seedStateDir(fixture: string, edit: (dir: string) => void = () =
   const path = join(parent, "openclaw");
   cpSync(fixture, path, { recursive: true });
   edit(path);
-  docker("run", "--rm", "--network", "none", "-v", `${parent}:/parent`, IMAGE, "chown", "-R", "1000:1000", "/parent/openclaw");
+  docker(
+    "run",
+    "--rm",
+    "--network",
+    "none",
+    "-v",
+    `${parent}:/parent`,
+    IMAGE,
+    "chown",
+    "-R",
+    "1000:1000",
+    "/parent/openclaw",
+  );
   return {
     path,
     remove() {

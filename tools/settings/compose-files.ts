@@ -27,7 +27,9 @@ const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([^}]*))?\}/g;
 
 /** Every `${NAME…}` in a text. */
 export function references(text: string): Reference[] {
-  return [...text.matchAll(REFERENCE)].flatMap(([, variable, operator = "", operand = ""]) => (variable === undefined ? [] : [{ variable, operator, operand }]));
+  return [...text.matchAll(REFERENCE)].flatMap(([, variable, operator = "", operand = ""]) =>
+    variable === undefined ? [] : [{ variable, operator, operand }],
+  );
 }
 
 /** Every `${NAME…}` in a compose file's values (its comments left out), anchors and top-level sections included. */
@@ -35,16 +37,19 @@ export const fileReferences = (path: string): Reference[] => strings(parse(readT
 
 /** `text` as compose interpolates it with `env` (unset: absent from env). */
 export function interpolate(text: string, env: Readonly<Record<string, string>>): string {
-  return text.replace(REFERENCE, (_whole, variable: string | undefined, operator: string | undefined, operand: string | undefined) => {
-    if (variable === undefined) return "$";
-    operator ??= "";
-    operand ??= "";
-    const value = env[variable];
-    const set = value !== undefined && (value !== "" || !operator.startsWith(":"));
-    if (operator.endsWith("-")) return set ? value : operand;
-    if (operator.endsWith("+")) return set ? operand : "";
-    return value ?? "";
-  });
+  return text.replace(
+    REFERENCE,
+    (_whole, variable: string | undefined, operator: string | undefined, operand: string | undefined) => {
+      if (variable === undefined) return "$";
+      operator ??= "";
+      operand ??= "";
+      const value = env[variable];
+      const set = value !== undefined && (value !== "" || !operator.startsWith(":"));
+      if (operator.endsWith("-")) return set ? value : operand;
+      if (operator.endsWith("+")) return set ? operand : "";
+      return value ?? "";
+    },
+  );
 }
 
 type Service = Record<string, unknown>;
@@ -72,7 +77,10 @@ function extendedServices(service: Service): Service[] {
   const { file, service: name } = (service.extends ?? {}) as { file?: string; service?: string };
   if (file === undefined || name === undefined) return [];
   const named = references(file).map((reference) => reference.variable);
-  const paths = new Set([interpolate(file, {}), interpolate(file, Object.fromEntries(named.map((variable) => [variable, "set"])))]);
+  const paths = new Set([
+    interpolate(file, {}),
+    interpolate(file, Object.fromEntries(named.map((variable) => [variable, "set"]))),
+  ]);
   return [...paths].flatMap((path): Service[] => {
     const found = readCompose(path).services[name];
     return found === undefined ? [] : [found];
@@ -82,13 +90,20 @@ function extendedServices(service: Service): Service[] {
 /** A service's environment as written, with that of the files it extends (NAME → value). */
 export function environmentOf(service: Service): Record<string, string> {
   // compose files write a value as a string, a number or nothing (null)
-  const text = (value: unknown) => (typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "");
-  const own = (s: Service) => Object.entries((s.environment ?? {}) as Record<string, unknown>).map(([name, value]) => [name, text(value)] as const);
+  const text = (value: unknown) =>
+    typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+  const own = (s: Service) =>
+    Object.entries((s.environment ?? {}) as Record<string, unknown>).map(
+      ([name, value]) => [name, text(value)] as const,
+    );
   return Object.fromEntries([...extendedServices(service).flatMap(own), ...own(service)]);
 }
 
 /** The .env variables that reach each service of a compose file. */
-export function variablesReaching(path: string, secretSources: ReadonlyMap<string, string> = new Map()): Map<string, Set<string>> {
+export function variablesReaching(
+  path: string,
+  secretSources: ReadonlyMap<string, string> = new Map(),
+): Map<string, Set<string>> {
   const file = readCompose(path);
   const reach = new Map<string, Set<string>>();
   for (const [name, service] of Object.entries(file.services)) {
@@ -97,7 +112,8 @@ export function variablesReaching(path: string, secretSources: ReadonlyMap<strin
     // a docker secret's file, which make deploy writes from a .env variable
     for (const value of Object.values(environmentOf(service))) {
       const secret = /^\/run\/secrets\/(.+)$/.exec(value)?.[1];
-      const source = secret === undefined ? undefined : secretSources.get(basename(file.secrets?.[secret]?.file ?? secret));
+      const source =
+        secret === undefined ? undefined : secretSources.get(basename(file.secrets?.[secret]?.file ?? secret));
       if (source !== undefined) variables.add(source);
     }
     reach.set(name, variables);
@@ -119,7 +135,12 @@ export function swarmVariablesReaching(): Map<string, Set<string>> {
 /** bin/swarm-deploy's docker secrets: the file it writes → the .env variable it writes it from. */
 export function swarmSecretSources(): Map<string, string> {
   const pairs = /^for pair in ([^;]+); do/m.exec(readText("bin/swarm-deploy"))?.[1] ?? "";
-  return new Map(pairs.trim().split(/\s+/).map((pair) => pair.split(":") as [string, string]));
+  return new Map(
+    pairs
+      .trim()
+      .split(/\s+/)
+      .map((pair) => pair.split(":") as [string, string]),
+  );
 }
 
 /** The .env variable a value passes on as it is (`${NAME}` or `${NAME:-}`), or undefined. */

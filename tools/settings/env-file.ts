@@ -20,13 +20,15 @@ export function receivers(): Map<string, Receiver[]> {
     for (const [name, value] of Object.entries(environmentOf(definition))) {
       const source = passedVariable(value);
       const variable = settings?.variables.find((candidate) => candidate.name === name);
-      if (source !== undefined && variable !== undefined) found.set(source, [...(found.get(source) ?? []), { service, variable }]);
+      if (source !== undefined && variable !== undefined)
+        found.set(source, [...(found.get(source) ?? []), { service, variable }]);
     }
   }
   return found;
 }
 
-export const composeVariable = (name: string): ComposeVariable | undefined => COMPOSE_VARIABLES.find((variable) => variable.name === name);
+export const composeVariable = (name: string): ComposeVariable | undefined =>
+  COMPOSE_VARIABLES.find((variable) => variable.name === name);
 
 /** The defaults a .env variable has: compose's own, or each receiving service's (they should be one). */
 export function defaultsOf(name: string): (string | undefined)[] {

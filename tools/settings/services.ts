@@ -19,18 +19,35 @@ export interface ServiceSettings {
 
 /** The services with a settings module, in the order of docs/settings.md. */
 export const SERVICE_SETTINGS: readonly ServiceSettings[] = [
-  { service: "config-init", summary: "Renders and validates openclaw.json, then exits (on Swarm: first in the gateway's task)", variables: configInit() },
-  { service: "maxapi", summary: "claude-max-api's OpenAI-style API, answered by the Claude Code CLI", variables: maxapi() },
+  {
+    service: "config-init",
+    summary: "Renders and validates openclaw.json, then exits (on Swarm: first in the gateway's task)",
+    variables: configInit(),
+  },
+  {
+    service: "maxapi",
+    summary: "claude-max-api's OpenAI-style API, answered by the Claude Code CLI",
+    variables: maxapi(),
+  },
   { service: "normalizer", summary: "The OpenAI-compatible proxy in front of maxapi", variables: normalizer() },
-  { service: "catchup", summary: "Runs a cron job that failed on a spent usage window once more after the reset; the notices", variables: catchup() },
+  {
+    service: "catchup",
+    summary: "Runs a cron job that failed on a spent usage window once more after the reset; the notices",
+    variables: catchup(),
+  },
 ];
 
-export const settingsOf = (service: string): ServiceSettings | undefined => SERVICE_SETTINGS.find((settings) => settings.service === service);
+export const settingsOf = (service: string): ServiceSettings | undefined =>
+  SERVICE_SETTINGS.find((settings) => settings.service === service);
 
 /** The variables openclaw.json refers to: `$${NAME}` in any template. */
 export function configReferences(): string[] {
   const templates = readdirSync(join(ROOT, "config-templates")).filter((name) => name.endsWith(".json5"));
-  const names = templates.flatMap((name) => [...readText(join("config-templates", name)).matchAll(/\$\$\{([A-Z_][A-Z0-9_]*)\}/g)].map(([, variable]) => variable ?? ""));
+  const names = templates.flatMap((name) =>
+    [...readText(join("config-templates", name)).matchAll(/\$\$\{([A-Z_][A-Z0-9_]*)\}/g)].map(
+      ([, variable]) => variable ?? "",
+    ),
+  );
   return [...new Set(names)].sort();
 }
 

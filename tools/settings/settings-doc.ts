@@ -2,7 +2,15 @@
 // what it does; then compose's own variables and what Swarm leaves out on purpose. Written from the
 // settings modules and the compose files, never by hand (write-settings-doc.ts).
 import type { VariableReference } from "@clawbridge/settings";
-import { COMPOSE_FILE, environmentOf, passedVariable, readCompose, references, SWARM_FILES, SWARM_SERVICE } from "./compose-files.ts";
+import {
+  COMPOSE_FILE,
+  environmentOf,
+  passedVariable,
+  readCompose,
+  references,
+  SWARM_FILES,
+  SWARM_SERVICE,
+} from "./compose-files.ts";
 import { COMPOSE_VARIABLES } from "./compose-variables.ts";
 import { gatewayVariables, SERVICE_SETTINGS } from "./services.ts";
 import { SWARM_DIFFERENCES } from "./swarm-differences.ts";
@@ -10,13 +18,15 @@ import { SWARM_DIFFERENCES } from "./swarm-differences.ts";
 const code = (text: string) => `\`${text}\``;
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 const row = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
-const table = (head: string[], rows: string[][]) => [row(head), row(head.map(() => "---")), ...rows.map(row)].join("\n");
+const table = (head: string[], rows: string[][]) =>
+  [row(head), row(head.map(() => "---")), ...rows.map(row)].join("\n");
 
 /** Each service's environment as a compose file (or the Swarm stack's files together) writes it. */
 function environments(paths: readonly string[]): Map<string, Record<string, string>> {
   const found = new Map<string, Record<string, string>>();
   for (const path of paths) {
-    for (const [service, definition] of Object.entries(readCompose(path).services)) found.set(service, { ...found.get(service), ...environmentOf(definition) });
+    for (const [service, definition] of Object.entries(readCompose(path).services))
+      found.set(service, { ...found.get(service), ...environmentOf(definition) });
   }
   return found;
 }
@@ -41,7 +51,13 @@ function defaultCell(variable: VariableReference): string {
   return variable.required ? "required" : "(none)";
 }
 
-function serviceSection(service: string, summary: string, variables: readonly VariableReference[], compose: Map<string, Record<string, string>>, swarm: Map<string, Record<string, string>>): string {
+function serviceSection(
+  service: string,
+  summary: string,
+  variables: readonly VariableReference[],
+  compose: Map<string, Record<string, string>>,
+  swarm: Map<string, Record<string, string>>,
+): string {
   const rows = variables.map((variable) => [
     variableCell(variable),
     defaultCell(variable),
@@ -55,8 +71,17 @@ function serviceSection(service: string, summary: string, variables: readonly Va
 export function settingsDoc(): string {
   const compose = environments([COMPOSE_FILE]);
   const swarm = environments(SWARM_FILES);
-  const gateway = gatewayVariables().map((variable) => [code(variable.name), howSet(compose.get("gateway"), variable.name), howSet(swarm.get("gateway"), variable.name), variable.description]);
-  const differences = SWARM_DIFFERENCES.map((difference) => [difference.variables.map(code).join(", "), difference.services.join(", "), difference.reason]);
+  const gateway = gatewayVariables().map((variable) => [
+    code(variable.name),
+    howSet(compose.get("gateway"), variable.name),
+    howSet(swarm.get("gateway"), variable.name),
+    variable.description,
+  ]);
+  const differences = SWARM_DIFFERENCES.map((difference) => [
+    difference.variables.map(code).join(", "),
+    difference.services.join(", "),
+    difference.reason,
+  ]);
   return `${[
     "# Settings",
     "<!-- Written by `make docs-settings` (tools/settings/) from the services' settings modules and the compose files; `make test` fails when it is out of date. Do not edit. -->",
@@ -69,7 +94,9 @@ export function settingsDoc(): string {
       "**Compose** and **Swarm**: how [docker-compose.yml](../docker-compose.yml) and [compose.swarm.yml](../compose.swarm.yml) set the variable:",
       "`.env` (the variable of that name in `.env`, or the one named), `secret` (a docker secret's file), `fixed` (a value of the file), `from` (made of other variables), — (not set: the default applies).",
     ].join("\n"),
-    ...SERVICE_SETTINGS.map(({ service, summary, variables }) => serviceSection(service, summary, variables, compose, swarm)),
+    ...SERVICE_SETTINGS.map(({ service, summary, variables }) =>
+      serviceSection(service, summary, variables, compose, swarm),
+    ),
     "## gateway",
     [
       "The OpenClaw gateway has no settings module of clawbridge's: openclaw.json, which config-init writes, refers to these variables (`${NAME}`),",
@@ -80,7 +107,11 @@ export function settingsDoc(): string {
     "Variables that only the compose files read. Their defaults live in [tools/settings/compose-variables.ts](../tools/settings/compose-variables.ts); each file writes them again, as compose needs, and a unit test holds them equal.",
     table(
       ["Variable", "Default", "What it does"],
-      COMPOSE_VARIABLES.map((variable) => [code(variable.name), variable.default === "" ? "(empty)" : code(variable.default), variable.description]),
+      COMPOSE_VARIABLES.map((variable) => [
+        code(variable.name),
+        variable.default === "" ? "(empty)" : code(variable.default),
+        variable.description,
+      ]),
     ),
     "## What Swarm leaves out on purpose",
     "Settings that reach a service in docker-compose.yml and not in compose.swarm.yml ([tools/settings/swarm-differences.ts](../tools/settings/swarm-differences.ts); a unit test fails on any other difference). On Swarm, config-init runs in the gateway's task.",

@@ -18,7 +18,8 @@ export const SWARM_DIFFERENCES: readonly SwarmDifference[] = [
   {
     variables: ["AUTH_MODE", "NORMALIZER_URL"],
     services: ["config-init", "catchup"],
-    reason: "a Swarm stack runs maxapi and the normalizer itself: compose.swarm.yml fixes max-proxy and the stack's own normalizer",
+    reason:
+      "a Swarm stack runs maxapi and the normalizer itself: compose.swarm.yml fixes max-proxy and the stack's own normalizer",
   },
   {
     variables: ["CLAUDE_SETUP_TOKEN"],
@@ -38,12 +39,14 @@ export const SWARM_DIFFERENCES: readonly SwarmDifference[] = [
   {
     variables: ["OPENCLAW_STATE"],
     services: ["config-init", "gateway"],
-    reason: "OpenClaw's state is a named volume on the gateway node; a bind mount of an existing install names a path on one machine",
+    reason:
+      "OpenClaw's state is a named volume on the gateway node; a bind mount of an existing install names a path on one machine",
   },
   {
     variables: ["GATEWAY_BIND"],
     services: ["gateway"],
-    reason: "Swarm cannot publish on one address: compose.swarm.publish.yml (make deploy PUBLISH=1) publishes GATEWAY_PORT on every interface of the gateway node",
+    reason:
+      "Swarm cannot publish on one address: compose.swarm.publish.yml (make deploy PUBLISH=1) publishes GATEWAY_PORT on every interface of the gateway node",
   },
   {
     variables: ["NORMALIZER_BIND", "NORMALIZER_PORT"],
@@ -58,6 +61,7 @@ export const SWARM_DIFFERENCES: readonly SwarmDifference[] = [
   {
     variables: ["HEALTHCHECK_START_PERIOD"],
     services: ["catchup"],
-    reason: "fixed at 150 s: the catch-up is unhealthy until it reaches the gateway, whose task renders its config first (up to 90 s)",
+    reason:
+      "fixed at 150 s: the catch-up is unhealthy until it reaches the gateway, whose task renders its config first (up to 90 s)",
   },
 ];

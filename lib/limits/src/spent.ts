@@ -10,7 +10,8 @@ export function spentSentence(window: string, resetsAtMs: number, nowMs: number)
   return `Claude subscription usage limit reached: the ${windowName(window)} is spent and resets at ${resetTime(resetsAtMs, nowMs)} (in ${waitFor(waitMs)}).`;
 }
 
-const SPENT = /Claude subscription usage limit reached: the (.+?) is spent and resets at (\d{2}):(\d{2}) UTC(?: on (\d{4})-(\d{2})-(\d{2}))?/;
+const SPENT =
+  /Claude subscription usage limit reached: the (.+?) is spent and resets at (\d{2}):(\d{2}) UTC(?: on (\d{4})-(\d{2})-(\d{2}))?/;
 const DAY_MS = 24 * 3600_000;
 const MINUTE_MS = 60_000;
 
@@ -33,13 +34,14 @@ export function readSpent(text: string, writtenAtMs: number): SpentWindow | unde
   const window = Object.entries(WINDOW_NAMES).find(([, known]) => known === name)?.[0] ?? name.replace(/ window$/, "");
   const written = new Date(writtenAtMs);
   const dated = year !== undefined;
-  let resetsAt = Date.UTC(
-    dated ? Number(year) : written.getUTCFullYear(),
-    dated ? Number(month) - 1 : written.getUTCMonth(),
-    dated ? Number(day) : written.getUTCDate(),
-    Number(hours),
-    Number(minutes),
-  ) + MINUTE_MS;
+  let resetsAt =
+    Date.UTC(
+      dated ? Number(year) : written.getUTCFullYear(),
+      dated ? Number(month) - 1 : written.getUTCMonth(),
+      dated ? Number(day) : written.getUTCDate(),
+      Number(hours),
+      Number(minutes),
+    ) + MINUTE_MS;
   // a clock time without a date is the next such time: earlier in the day means tomorrow
   if (!dated && resetsAt <= writtenAtMs - MINUTE_MS) resetsAt += DAY_MS;
   return { window, resetsAt };

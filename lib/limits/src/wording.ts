@@ -10,7 +10,10 @@ export const WINDOW_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** Weekly windows of one model family hold back only that family's requests: the other models still answer. */
-export const FAMILY_OF_WINDOW: Readonly<Record<string, string>> = { seven_day_opus: "opus", seven_day_sonnet: "sonnet" };
+export const FAMILY_OF_WINDOW: Readonly<Record<string, string>> = {
+  seven_day_opus: "opus",
+  seven_day_sonnet: "sonnet",
+};
 
 /** The window as people call it; a name this CLI version did not know stays as the CLI gave it. */
 export const windowName = (window: string): string => WINDOW_NAMES[window] ?? `${window} window`;

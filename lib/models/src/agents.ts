@@ -29,4 +29,5 @@ export function agentEntries(spec: string): AgentEntry[] {
 }
 
 /** The entry names a valid id and a model. */
-export const isValidAgent = (agent: AgentEntry): agent is AgentEntry & { choice: ModelChoice } => AGENT_ID.test(agent.id) && agent.choice !== undefined;
+export const isValidAgent = (agent: AgentEntry): agent is AgentEntry & { choice: ModelChoice } =>
+  AGENT_ID.test(agent.id) && agent.choice !== undefined;

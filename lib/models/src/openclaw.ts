@@ -31,4 +31,7 @@ export function modelRef(mode: AuthMode, choice: ModelChoice): string {
 export const familyChoice = (family: Family): ModelChoice => ({ family, pin: undefined });
 
 /** A choice, then each lower family (fallbackFamilies): what OpenClaw tries, in order. */
-export const choiceChain = (choice: ModelChoice): ModelChoice[] => [choice, ...fallbackFamilies(choice.family).map(familyChoice)];
+export const choiceChain = (choice: ModelChoice): ModelChoice[] => [
+  choice,
+  ...fallbackFamilies(choice.family).map(familyChoice),
+];

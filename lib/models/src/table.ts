@@ -31,11 +31,36 @@ export interface FamilyFacts {
 }
 
 export const FAMILY_FACTS: Readonly<Record<Family, FamilyFacts>> = {
-  mythos: { name: "Mythos", cliArgument: "claude-mythos-5-2", limitedAccess: true, apiPrice: { input: 10, output: 50, cacheRead: 1, cacheWrite: 12.5 } },
-  fable: { name: "Fable", cliArgument: "fable", limitedAccess: false, apiPrice: { input: 10, output: 50, cacheRead: 0.25, cacheWrite: 12.5 } },
-  opus: { name: "Opus", cliArgument: "opus", limitedAccess: false, apiPrice: { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 } },
-  sonnet: { name: "Sonnet", cliArgument: "sonnet", limitedAccess: false, apiPrice: { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5 } },
-  haiku: { name: "Haiku", cliArgument: "haiku", limitedAccess: false, apiPrice: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 } },
+  mythos: {
+    name: "Mythos",
+    cliArgument: "claude-mythos-5-2",
+    limitedAccess: true,
+    apiPrice: { input: 10, output: 50, cacheRead: 1, cacheWrite: 12.5 },
+  },
+  fable: {
+    name: "Fable",
+    cliArgument: "fable",
+    limitedAccess: false,
+    apiPrice: { input: 10, output: 50, cacheRead: 0.25, cacheWrite: 12.5 },
+  },
+  opus: {
+    name: "Opus",
+    cliArgument: "opus",
+    limitedAccess: false,
+    apiPrice: { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
+  },
+  sonnet: {
+    name: "Sonnet",
+    cliArgument: "sonnet",
+    limitedAccess: false,
+    apiPrice: { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5 },
+  },
+  haiku: {
+    name: "Haiku",
+    cliArgument: "haiku",
+    limitedAccess: false,
+    apiPrice: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
+  },
 };
 
 export interface ModelFacts {

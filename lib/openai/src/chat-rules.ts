@@ -11,7 +11,10 @@ export const toolSchema = z.looseObject({
     name: z.string({ error: "a tool needs a name" }).min(1, "a tool needs a name"),
     description: z.string().nullish(),
     parameters: z
-      .looseObject({ type: z.literal("object", { error: 'must be a JSON Schema object ({"type": "object", ...})' }).optional() }, { error: 'must be a JSON Schema object ({"type": "object", ...})' })
+      .looseObject(
+        { type: z.literal("object", { error: 'must be a JSON Schema object ({"type": "object", ...})' }).optional() },
+        { error: 'must be a JSON Schema object ({"type": "object", ...})' },
+      )
       .nullish(),
   }),
 });
@@ -24,14 +27,23 @@ export const toolChoiceSchema = z.union([
 export type ToolChoice = z.infer<typeof toolChoiceSchema>;
 
 /** The tool `tool_choice` names, if it names one. */
-export const chosenTool = (choice: ToolChoice | null | undefined): string | undefined => (typeof choice === "object" ? choice?.function.name : undefined);
+export const chosenTool = (choice: ToolChoice | null | undefined): string | undefined =>
+  typeof choice === "object" ? choice?.function.name : undefined;
 
 /** Problems no single tool shows: a name offered twice, a `tool_choice` naming a tool not offered. */
-export function toolSetIssues(tools: readonly Tool[], choice: ToolChoice | null | undefined): { path: (string | number)[]; message: string }[] {
+export function toolSetIssues(
+  tools: readonly Tool[],
+  choice: ToolChoice | null | undefined,
+): { path: (string | number)[]; message: string }[] {
   const names = tools.map((tool) => tool.function.name);
-  const issues = names.flatMap((name, i) => (names.indexOf(name) === i ? [] : [{ path: ["tools", i, "function", "name"], message: `"${name}" is offered twice` }]));
+  const issues = names.flatMap((name, i) =>
+    names.indexOf(name) === i
+      ? []
+      : [{ path: ["tools", i, "function", "name"], message: `"${name}" is offered twice` }],
+  );
   const chosen = chosenTool(choice);
-  if (chosen !== undefined && !names.includes(chosen)) issues.push({ path: ["tool_choice", "function", "name"], message: `"${chosen}" is not among the tools offered` });
+  if (chosen !== undefined && !names.includes(chosen))
+    issues.push({ path: ["tool_choice", "function", "name"], message: `"${chosen}" is not among the tools offered` });
   return issues;
 }
 
@@ -46,7 +58,9 @@ export const isSessionUser = (user: unknown): user is string => typeof user === 
  */
 export function mostSpecificIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   if (issue.code !== "invalid_union" || issue.errors.length === 0) return issue;
-  const candidates = issue.errors.flat().map((branch) => mostSpecificIssue({ ...branch, path: [...issue.path, ...branch.path] }));
+  const candidates = issue.errors
+    .flat()
+    .map((branch) => mostSpecificIssue({ ...branch, path: [...issue.path, ...branch.path] }));
   return candidates.reduce((deepest, next) => (next.path.length > deepest.path.length ? next : deepest));
 }
 
@@ -59,4 +73,5 @@ export function paramName(path: readonly PropertyKey[]): string {
 const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** The request's id: the client's x-request-id when it is a plain id, else a new UUID. */
-export const requestIdFrom = (header: unknown): string => (typeof header === "string" && SAFE_REQUEST_ID.test(header) ? header : randomUUID());
+export const requestIdFrom = (header: unknown): string =>
+  typeof header === "string" && SAFE_REQUEST_ID.test(header) ? header : randomUUID();

@@ -4,7 +4,13 @@
 // billing_error: Anthropic refused on billing grounds (extra usage), which is neither a rate limit nor a fault
 // not_found_error: Anthropic's type for a model that is not there for this request (OpenClaw reads it
 // as a missing model and falls back, where it reads invalid_request_error as a malformed request)
-export type OpenAIErrorType = "invalid_request_error" | "not_found_error" | "authentication_error" | "rate_limit_error" | "billing_error" | "api_error";
+export type OpenAIErrorType =
+  | "invalid_request_error"
+  | "not_found_error"
+  | "authentication_error"
+  | "rate_limit_error"
+  | "billing_error"
+  | "api_error";
 
 export interface OpenAIErrorBody {
   error: { message: string; type: OpenAIErrorType; param: string | null; code: string | null };
@@ -54,7 +60,10 @@ interface ErrorResponse {
 export function sendError(res: ErrorResponse, error: ApiError): void {
   res.locals.error = error.message;
   if (res.headersSent) return;
-  res.status(error.status).set({ ...error.headers }).json(error.body);
+  res
+    .status(error.status)
+    .set({ ...error.headers })
+    .json(error.body);
 }
 
 /**
@@ -71,9 +80,16 @@ export function sseErrorEvent(error: ApiError): string {
  */
 export function bodyParserError(error: unknown, maxBodyBytes: number): ApiError | "aborted" | undefined {
   const { type, status } = error as { type?: string; status?: number };
-  if (type === "entity.too.large") return new ApiError(413, "invalid_request_error", "request_too_large", `request body is over ${maxBodyBytes} bytes (MAX_BODY_BYTES)`);
+  if (type === "entity.too.large")
+    return new ApiError(
+      413,
+      "invalid_request_error",
+      "request_too_large",
+      `request body is over ${maxBodyBytes} bytes (MAX_BODY_BYTES)`,
+    );
   if (type === "entity.parse.failed") return invalidRequest("request body is not valid JSON", null, "invalid_json"); // the parser's message quotes the body
   if (type === "request.aborted") return "aborted";
-  if (status && status >= 400 && status < 500) return new ApiError(status, "invalid_request_error", type ?? "bad_request", (error as Error).message);
+  if (status && status >= 400 && status < 500)
+    return new ApiError(status, "invalid_request_error", type ?? "bad_request", (error as Error).message);
   return undefined;
 }

@@ -40,7 +40,10 @@ export interface ReadOptions<Shape extends z.ZodRawShape> {
   /** Variables that must not be set, with what is wrong when they are and the fix. */
   forbidden?: Readonly<Record<string, { what: string; fix: string }>>;
   /** Checks across variables, run once each one is valid; report each problem with `report`. */
-  check?: (settings: z.infer<z.ZodObject<Shape>>, report: (variable: string, what: string, fix?: string) => void) => void;
+  check?: (
+    settings: z.infer<z.ZodObject<Shape>>,
+    report: (variable: string, what: string, fix?: string) => void,
+  ) => void;
 }
 
 /**
@@ -72,7 +75,11 @@ export function readSettings<Shape extends z.ZodRawShape>(
     try {
       present[name] = readFileSync(file, "utf8").trim();
     } catch (error) {
-      report(`${name}_FILE`, `names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`, "check that the secret is mounted there");
+      report(
+        `${name}_FILE`,
+        `names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+        "check that the secret is mounted there",
+      );
     }
   }
 
@@ -95,13 +102,18 @@ export function readSettings<Shape extends z.ZodRawShape>(
 
 function whatIsWrong(issue: z.core.$ZodIssue, value: string | undefined, expected: string): string {
   if (value === undefined) return "is not set";
-  if (issue.code === "too_small" && issue.origin === "string") return `is too short (${value.length} characters; ${expected})`;
+  if (issue.code === "too_small" && issue.origin === "string")
+    return `is too short (${value.length} characters; ${expected})`;
   // a custom check's own words add to the sentence; zod's default for a refine ("Invalid input") would not
   if (issue.code === "custom" && issue.message !== "Invalid input") return `is not ${expected} (${issue.message})`;
   return `is not ${expected}`;
 }
 
 /** Writes a service's refusal for a person: one plain line per problem, on stderr. */
-export function printRefusal(service: string, error: SettingsError, stream: NodeJS.WritableStream = process.stderr): void {
+export function printRefusal(
+  service: string,
+  error: SettingsError,
+  stream: NodeJS.WritableStream = process.stderr,
+): void {
   stream.write(`${service} cannot start:\n${error.problems.map((line) => `  ${line}`).join("\n")}\n`);
 }

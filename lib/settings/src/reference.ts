@@ -16,7 +16,11 @@ export interface VariableReference {
   description: string;
 }
 
-export function describeVariables<Shape extends z.ZodRawShape>(shape: Shape, help: Help<Shape>, options: ReadOptions<Shape> = {}): VariableReference[] {
+export function describeVariables<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  help: Help<Shape>,
+  options: ReadOptions<Shape> = {},
+): VariableReference[] {
   const fileSecrets: readonly string[] = options.fileSecrets ?? [];
   return Object.entries(shape).map(([name, schema]) => {
     const { value, optional } = defaultOf(schema);
@@ -32,7 +36,8 @@ export function describeVariables<Shape extends z.ZodRawShape>(shape: Shape, hel
 
 /** The default a schema applies to an unset variable, looking through the pipes a transform adds. */
 function defaultOf(schema: unknown): { value: unknown; optional: boolean } {
-  if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault) return { value: schema.def.defaultValue, optional: true };
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault)
+    return { value: schema.def.defaultValue, optional: true };
   if (schema instanceof z.ZodOptional) return { value: undefined, optional: true };
   if (schema instanceof z.ZodPipe) return defaultOf(schema.in);
   return { value: undefined, optional: false };

@@ -13,11 +13,26 @@ export interface PassStatus {
   lastError: string | undefined;
 }
 
-export function createApp(catchUp: CatchUp, ledger: Ledger, status: PassStatus, pollMs: number, now: () => number = Date.now) {
+export function createApp(
+  catchUp: CatchUp,
+  ledger: Ledger,
+  status: PassStatus,
+  pollMs: number,
+  now: () => number = Date.now,
+) {
   const registry = new Registry();
-  const outcomes = new Counter({ name: "catchup_runs_total", help: "Catch-up runs of cron jobs a spent usage window failed, by outcome (done, failed, skipped)", labelNames: ["outcome"], registers: [registry] });
+  const outcomes = new Counter({
+    name: "catchup_runs_total",
+    help: "Catch-up runs of cron jobs a spent usage window failed, by outcome (done, failed, skipped)",
+    labelNames: ["outcome"],
+    registers: [registry],
+  });
   for (const outcome of ["done", "failed", "skipped"]) outcomes.inc({ outcome }, 0);
-  const switchedOn = new Counter({ name: "catchup_jobs_switched_on_total", help: "Jobs OpenClaw had switched off over a spent window, switched back on after their catch-up run", registers: [registry] });
+  const switchedOn = new Counter({
+    name: "catchup_jobs_switched_on_total",
+    help: "Jobs OpenClaw had switched off over a spent window, switched back on after their catch-up run",
+    registers: [registry],
+  });
   catchUp.on(({ kind }) => {
     if (kind === "done" || kind === "failed" || kind === "skipped") outcomes.inc({ outcome: kind });
     if (kind === "switched-on") switchedOn.inc();
@@ -44,7 +59,8 @@ export function createApp(catchUp: CatchUp, ledger: Ledger, status: PassStatus, 
   app.disable("x-powered-by");
   // healthy while passes reach the gateway: after the first, and for three missed passes more
   app.get("/healthz", (_req, res) => {
-    if (status.lastOkAt !== undefined && now() - status.lastOkAt <= 3 * pollMs + 10_000) res.json({ status: "ok", lastPassAt: new Date(status.lastOkAt).toISOString() });
+    if (status.lastOkAt !== undefined && now() - status.lastOkAt <= 3 * pollMs + 10_000)
+      res.json({ status: "ok", lastPassAt: new Date(status.lastOkAt).toISOString() });
     else res.status(503).json({ status: "failing", reason: status.lastError ?? "no pass has reached the gateway yet" });
   });
   app.get("/metrics", async (_req, res) => {

@@ -65,7 +65,11 @@ export class CatchUp {
       else if (decision.action === "run") ran = (await this.start(entry)) || ran;
     }
     if (ran) jobs = await listJobs(this.deps.call);
-    for (const entry of ledger.entries.filter((e) => e.state === "started")) await this.follow(entry, jobs.find((j) => j.id === entry.jobId));
+    for (const entry of ledger.entries.filter((e) => e.state === "started"))
+      await this.follow(
+        entry,
+        jobs.find((j) => j.id === entry.jobId),
+      );
     ledger.prune(this.now());
   }
 
@@ -81,7 +85,10 @@ export class CatchUp {
     try {
       resets = resetsOf(await this.deps.readLimits());
     } catch (error) {
-      logger.warn({ err: (error as Error).message }, "the proxy's limits could not be read; resets are taken from the refusals' words (to the minute)");
+      logger.warn(
+        { err: (error as Error).message },
+        "the proxy's limits could not be read; resets are taken from the refusals' words (to the minute)",
+      );
     }
     for (const job of failed) {
       const entry = entryFor(job, ledger.entries, resets, timing);
@@ -105,7 +112,10 @@ export class CatchUp {
       if (job.enabled) await update(false);
       if (job.kind !== "at") await update(true);
     } catch (error) {
-      this.deps.logger.warn({ job: entry.jobName, err: (error as Error).message }, "the job's schedule could not be restored; trying again");
+      this.deps.logger.warn(
+        { job: entry.jobName, err: (error as Error).message },
+        "the job's schedule could not be restored; trying again",
+      );
       return false;
     }
     this.deps.ledger.update(entry, { restored: true });
@@ -115,7 +125,11 @@ export class CatchUp {
 
   /** The job's own next run, within 2 minutes, is the catch-up's: followed like one. */
   private ownRun(entry: Entry, at: number): void {
-    this.deps.ledger.update(entry, { state: "started", startedAt: this.now(), outcome: `its own run at ${new Date(at).toISOString()}` });
+    this.deps.ledger.update(entry, {
+      state: "started",
+      startedAt: this.now(),
+      outcome: `its own run at ${new Date(at).toISOString()}`,
+    });
     this.emit("started", entry);
   }
 
@@ -124,7 +138,11 @@ export class CatchUp {
     const { ledger, dispatch } = this.deps;
     ledger.update(entry, { state: "started", startedAt: this.now() });
     try {
-      const answer = (await dispatch("cron.run", { id: entry.jobId, mode: "force" })) as { ran?: boolean; reason?: string; runId?: string };
+      const answer = (await dispatch("cron.run", { id: entry.jobId, mode: "force" })) as {
+        ran?: boolean;
+        reason?: string;
+        runId?: string;
+      };
       if (answer.ran === false) {
         if (answer.reason === "already-running") {
           ledger.update(entry, { state: "waiting", startedAt: undefined });
@@ -140,7 +158,12 @@ export class CatchUp {
       // refused by the gateway: nothing ran, so the entry waits; a lost answer: it may have run, so it
       // counts as started and the job's state tells how it ended
       const refused = error instanceof GatewayError && error.refused;
-      this.deps.logger.warn({ job: entry.jobName, err: (error as Error).message }, refused ? "the catch-up run was not taken; trying again" : "the catch-up run's answer was lost; its end is read from the job");
+      this.deps.logger.warn(
+        { job: entry.jobName, err: (error as Error).message },
+        refused
+          ? "the catch-up run was not taken; trying again"
+          : "the catch-up run's answer was lost; its end is read from the job",
+      );
       if (refused) {
         ledger.update(entry, { state: "waiting", startedAt: undefined });
         return false;
@@ -155,17 +178,32 @@ export class CatchUp {
     if (!end) return;
     if (end.state === "interrupted") {
       // the gateway restarted during the run: it did not run the slot, so it is asked again
-      this.deps.logger.warn({ job: entry.jobName }, "the catch-up run was cut short by a gateway restart; asking again");
-      this.deps.ledger.update(entry, { state: "waiting", startedAt: undefined, dueAt: this.now(), attempts: (entry.attempts ?? 1) + 1 });
+      this.deps.logger.warn(
+        { job: entry.jobName },
+        "the catch-up run was cut short by a gateway restart; asking again",
+      );
+      this.deps.ledger.update(entry, {
+        state: "waiting",
+        startedAt: undefined,
+        dueAt: this.now(),
+        attempts: (entry.attempts ?? 1) + 1,
+      });
       return;
     }
     this.end(entry, end.state, end.outcome);
   }
 
   /** A job gone since its run (a one-shot job deleted after success): its run history says how the run ended. */
-  private async endFromHistory(entry: Entry): Promise<{ state: "done" | "failed" | "interrupted"; outcome: string } | undefined> {
-    const page = (await this.deps.call("cron.runs", { id: entry.jobId, limit: 20, sortDir: "desc" })) as { entries?: { runId?: string; status?: string; error?: string; runAtMs?: number }[] };
-    const run = page.entries?.find((r) => (entry.runId !== undefined && r.runId === entry.runId) || (r.runAtMs ?? 0) >= (entry.startedAt ?? 0) - 5_000);
+  private async endFromHistory(
+    entry: Entry,
+  ): Promise<{ state: "done" | "failed" | "interrupted"; outcome: string } | undefined> {
+    const page = (await this.deps.call("cron.runs", { id: entry.jobId, limit: 20, sortDir: "desc" })) as {
+      entries?: { runId?: string; status?: string; error?: string; runAtMs?: number }[];
+    };
+    const run = page.entries?.find(
+      (r) =>
+        (entry.runId !== undefined && r.runId === entry.runId) || (r.runAtMs ?? 0) >= (entry.startedAt ?? 0) - 5_000,
+    );
     if (run?.status === "ok") return { state: "done", outcome: "ok" };
     if (run?.status === "error") return { state: "failed", outcome: run.error ?? "error" };
     return runEnd(entry, undefined, this.now());

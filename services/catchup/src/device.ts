@@ -21,14 +21,21 @@ export function publicKeyRaw(publicKeyPem: string): string {
   return der.subarray(der.length - 32).toString("base64url");
 }
 
-export const signPayload = (privateKeyPem: string, payload: string): string => sign(null, Buffer.from(payload, "utf8"), createPrivateKey(privateKeyPem)).toString("base64url");
+export const signPayload = (privateKeyPem: string, payload: string): string =>
+  sign(null, Buffer.from(payload, "utf8"), createPrivateKey(privateKeyPem)).toString("base64url");
 
 export function newDevice(): Device {
   const { publicKey: publicKeyPem, privateKey: privateKeyPem } = generateKeyPairSync("ed25519", {
     publicKeyEncoding: { type: "spki", format: "pem" },
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
   });
-  return { deviceId: createHash("sha256").update(Buffer.from(publicKeyRaw(publicKeyPem), "base64url")).digest("hex"), publicKeyPem, privateKeyPem };
+  return {
+    deviceId: createHash("sha256")
+      .update(Buffer.from(publicKeyRaw(publicKeyPem), "base64url"))
+      .digest("hex"),
+    publicKeyPem,
+    privateKeyPem,
+  };
 }
 
 export class DeviceStore {

@@ -30,12 +30,27 @@ export function gatewayRpc(gatewayUrl: string, token: string, fetchFn: typeof fe
     } catch (error) {
       // connection refused: nothing ran; a timeout or a cut connection: it may have
       const code = (error as { cause?: { code?: string } }).cause?.code;
-      throw new GatewayError(`${method}: the gateway did not answer (${code ?? (error as Error).name})`, code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN");
+      throw new GatewayError(
+        `${method}: the gateway did not answer (${code ?? (error as Error).name})`,
+        code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN",
+      );
     }
-    const body = (await response.json().catch(() => undefined)) as { ok?: boolean; payload?: unknown; error?: { code?: string; message?: string } } | undefined;
+    const body = (await response.json().catch(() => undefined)) as
+      { ok?: boolean; payload?: unknown; error?: { code?: string; message?: string } } | undefined;
     if (response.ok && body?.ok === true) return body.payload;
-    if (response.status === 404) throw new GatewayError(`${method}: the gateway has no admin RPC route (404): its admin-http-rpc plugin is off; config-init turns it on`, true);
-    if (response.status === 401) throw new GatewayError(`${method}: the gateway refused the token (401): OPENCLAW_GATEWAY_TOKEN differs from the gateway's`, true);
-    throw new GatewayError(`${method}: HTTP ${response.status} ${body?.error?.code ?? ""} ${body?.error?.message ?? ""}`.trim(), true);
+    if (response.status === 404)
+      throw new GatewayError(
+        `${method}: the gateway has no admin RPC route (404): its admin-http-rpc plugin is off; config-init turns it on`,
+        true,
+      );
+    if (response.status === 401)
+      throw new GatewayError(
+        `${method}: the gateway refused the token (401): OPENCLAW_GATEWAY_TOKEN differs from the gateway's`,
+        true,
+      );
+    throw new GatewayError(
+      `${method}: HTTP ${response.status} ${body?.error?.code ?? ""} ${body?.error?.message ?? ""}`.trim(),
+      true,
+    );
   };
 }

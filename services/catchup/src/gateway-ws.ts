@@ -71,7 +71,10 @@ export class GatewaySocket {
     const device = this.devices.loadOrCreate();
     const url = await byAddress(this.url);
     const { promise, resolve, reject } = Promise.withResolvers<undefined>();
-    const timer = setTimeout(() => reject(new Error(`the gateway's WebSocket did not connect within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the gateway's WebSocket did not connect within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+      CONNECT_TIMEOUT_MS,
+    );
     let pairing: string | undefined;
     const client = new GatewayClient({
       url,
@@ -108,7 +111,10 @@ export class GatewaySocket {
       client.stop();
       this.client = undefined;
       if (!pairing) throw error;
-      this.logger.info({ deviceId: device.deviceId.slice(0, 12) }, "pairing the catch-up's device with the gateway (approved with the gateway token)");
+      this.logger.info(
+        { deviceId: device.deviceId.slice(0, 12) },
+        "pairing the catch-up's device with the gateway (approved with the gateway token)",
+      );
       await this.http("device.pair.approve", { requestId: pairing });
       await this.open(false);
       return;

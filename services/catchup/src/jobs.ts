@@ -22,7 +22,8 @@ export interface Job {
 const PAGE = 200;
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);
 const number = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
 
@@ -46,8 +47,13 @@ export function readJob(raw: Json): Job {
 /** Every job, enabled or not. */
 export async function listJobs(call: Call): Promise<Job[]> {
   const jobs: Job[] = [];
-  for (let offset = 0; ; ) {
-    const page = await call("cron.list", { includeDisabled: true, limit: PAGE, offset, includeDeliveryPreviews: false });
+  for (let offset = 0; ;) {
+    const page = await call("cron.list", {
+      includeDisabled: true,
+      limit: PAGE,
+      offset,
+      includeDeliveryPreviews: false,
+    });
     if (!isRecord(page) || !Array.isArray(page.jobs)) throw new Error("cron.list answered without jobs");
     jobs.push(...page.jobs.filter(isRecord).map(readJob));
     const next = number(page.nextOffset);

@@ -38,7 +38,8 @@ const KEEP_MS = 8 * 24 * 3600_000;
 const SAME_RESET_MS = 10 * 60_000;
 
 /** Whether an entry is for this window's reset. */
-export const atReset = (entry: Entry, window: string, resetsAt: number): boolean => entry.window === window && Math.abs(entry.resetsAt - resetsAt) < SAME_RESET_MS;
+export const atReset = (entry: Entry, window: string, resetsAt: number): boolean =>
+  entry.window === window && Math.abs(entry.resetsAt - resetsAt) < SAME_RESET_MS;
 
 export class Ledger {
   readonly entries: Entry[];

@@ -18,17 +18,25 @@ export function resetsOf(report: LimitsReport | undefined): Map<string, number> 
 }
 
 /** undefined: nothing to ask (no normalizer URL). */
-export function limitsReader(normalizerUrl: string | undefined, apiKey: string | undefined, fetchFn: typeof fetch = fetch): ReadLimits {
+export function limitsReader(
+  normalizerUrl: string | undefined,
+  apiKey: string | undefined,
+  fetchFn: typeof fetch = fetch,
+): ReadLimits {
   if (!normalizerUrl) return () => Promise.resolve(undefined);
   const url = `${normalizerUrl.replace(/\/+$/, "")}/limits`;
   return async () => {
-    const response = await fetchFn(url, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}, signal: AbortSignal.timeout(10_000) });
+    const response = await fetchFn(url, {
+      headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+      signal: AbortSignal.timeout(10_000),
+    });
     if (!response.ok) {
       await response.body?.cancel();
       throw new Error(`${url} answered ${response.status}`);
     }
     const report = (await response.json()) as Partial<LimitsReport>;
-    if (!Array.isArray(report.windows) || !report.extraUsage || !report.billing) throw new Error(`${url} answered without windows, extra usage and billing: is maxapi older than this catch-up?`);
+    if (!Array.isArray(report.windows) || !report.extraUsage || !report.billing)
+      throw new Error(`${url} answered without windows, extra usage and billing: is maxapi older than this catch-up?`);
     return report as LimitsReport;
   };
 }

@@ -63,24 +63,58 @@ async function start(): Promise<void> {
   const logger = createLogger(settings.LOG_LEVEL);
   const ledger = new Ledger(settings.STATE_DIR);
   const call = gatewayRpc(settings.GATEWAY_URL, settings.OPENCLAW_GATEWAY_TOKEN);
-  const readLimits = limitsReader(settings.AUTH_MODE === "max-proxy" ? settings.NORMALIZER_URL : undefined, settings.PROXY_API_KEY);
-  const socket = new GatewaySocket(settings.GATEWAY_URL, settings.OPENCLAW_GATEWAY_TOKEN, new DeviceStore(settings.STATE_DIR), call, logger);
-  const catchUp = new CatchUp({ call, dispatch: socket.call, ledger, readLimits, timing: { delayMs: settings.CATCHUP_DELAY_MS, spreadMs: settings.CATCHUP_SPREAD_MS }, logger });
+  const readLimits = limitsReader(
+    settings.AUTH_MODE === "max-proxy" ? settings.NORMALIZER_URL : undefined,
+    settings.PROXY_API_KEY,
+  );
+  const socket = new GatewaySocket(
+    settings.GATEWAY_URL,
+    settings.OPENCLAW_GATEWAY_TOKEN,
+    new DeviceStore(settings.STATE_DIR),
+    call,
+    logger,
+  );
+  const catchUp = new CatchUp({
+    call,
+    dispatch: socket.call,
+    ledger,
+    readLimits,
+    timing: { delayMs: settings.CATCHUP_DELAY_MS, spreadMs: settings.CATCHUP_SPREAD_MS },
+    logger,
+  });
   const sinks: Sink[] = [
     ...(settings.NOTICE_WEBHOOK_URL ? [webhookSink(settings.NOTICE_WEBHOOK_URL, settings.NOTICE_NTFY_TOPIC)] : []),
-    ...(settings.NOTICE_CHANNEL && settings.NOTICE_TO ? [channelSink(socket.call, settings.NOTICE_CHANNEL, settings.NOTICE_TO)] : []),
+    ...(settings.NOTICE_CHANNEL && settings.NOTICE_TO
+      ? [channelSink(socket.call, settings.NOTICE_CHANNEL, settings.NOTICE_TO)]
+      : []),
   ];
   const outbox = new Outbox(settings.STATE_DIR, sinks, logger);
   catchUp.on((event) => {
     const level = event.kind === "failed" ? "warn" : "info";
-    logger[level]({ event: event.kind, job: event.entry.jobId, window: event.entry.window, resetsAt: new Date(event.entry.resetsAt).toISOString() }, describe(event));
+    logger[level](
+      {
+        event: event.kind,
+        job: event.entry.jobId,
+        window: event.entry.window,
+        resetsAt: new Date(event.entry.resetsAt).toISOString(),
+      },
+      describe(event),
+    );
     const notice = catchUpNotice(event);
     if (notice) outbox.add([notice], Date.now());
   });
   const status: PassStatus = { lastOkAt: undefined, lastError: undefined };
   const server = createServer(createApp(catchUp, ledger, status, settings.CATCHUP_POLL_MS));
   server.listen(settings.PORT, settings.HOST, () => {
-    logger.info({ port: settings.PORT, gateway: settings.GATEWAY_URL, limits: settings.AUTH_MODE === "max-proxy" ? settings.NORMALIZER_URL : null, waiting: catchUp.open.length }, "catch-up listening");
+    logger.info(
+      {
+        port: settings.PORT,
+        gateway: settings.GATEWAY_URL,
+        limits: settings.AUTH_MODE === "max-proxy" ? settings.NORMALIZER_URL : null,
+        waiting: catchUp.open.length,
+      },
+      "catch-up listening",
+    );
   });
 
   const stopping = new AbortController();
@@ -96,7 +130,9 @@ async function start(): Promise<void> {
     try {
       await catchUp.pass();
       if (outbox.enabled) {
-        const report = await readLimits().catch((error: unknown) => logger.warn({ err: (error as Error).message }, "the proxy's limits could not be read for notices"));
+        const report = await readLimits().catch((error: unknown) =>
+          logger.warn({ err: (error as Error).message }, "the proxy's limits could not be read for notices"),
+        );
         if (report) outbox.add(limitsNotices(report, outbox.spent, Date.now()), Date.now());
         await outbox.flush();
       }
@@ -110,7 +146,10 @@ async function start(): Promise<void> {
     }
     // sooner when an entry is due or the pass failed (not more often than every 5 s)
     const due = status.lastError === undefined ? catchUp.nextDue : Date.now();
-    const wait = Math.max(Math.min(5_000, settings.CATCHUP_POLL_MS), Math.min(settings.CATCHUP_POLL_MS, due === undefined ? Infinity : due - Date.now()));
+    const wait = Math.max(
+      Math.min(5_000, settings.CATCHUP_POLL_MS),
+      Math.min(settings.CATCHUP_POLL_MS, due === undefined ? Infinity : due - Date.now()),
+    );
     await sleep(wait, undefined, { signal: stopping.signal }).catch(() => undefined);
   }
   socket.stop();

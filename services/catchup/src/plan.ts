@@ -39,7 +39,12 @@ export function failedOnSpentWindow(job: Job): { window: string; resetsAt: numbe
  * windows' resets as maxapi knows them to the second (its /limits), preferred when they agree with
  * the refusal's minute.
  */
-export function entryFor(job: Job, kept: readonly Entry[], exactResets: ReadonlyMap<string, number>, timing: Timing): Entry | undefined {
+export function entryFor(
+  job: Job,
+  kept: readonly Entry[],
+  exactResets: ReadonlyMap<string, number>,
+  timing: Timing,
+): Entry | undefined {
   const spent = failedOnSpentWindow(job);
   if (!spent) return undefined;
   const exact = exactResets.get(spent.window);
@@ -72,10 +77,13 @@ export function decide(entry: Entry, job: Job | undefined, now: number): Decisio
   if (now < entry.openAt) return { action: "wait" };
   if (!job) return { action: "skip", why: "the job was removed" };
   if (job.runningAtMs !== undefined) return { action: "wait" };
-  if ((job.lastRunAtMs ?? 0) >= entry.resetsAt) return { action: "skip", why: `it ran on its own after the reset (${job.lastRunStatus ?? "unknown"})` };
-  if (!job.enabled && !job.autoDisabled && job.kind !== "at" && entry.restored !== true) return { action: "skip", why: "it was switched off" };
+  if ((job.lastRunAtMs ?? 0) >= entry.resetsAt)
+    return { action: "skip", why: `it ran on its own after the reset (${job.lastRunStatus ?? "unknown"})` };
+  if (!job.enabled && !job.autoDisabled && job.kind !== "at" && entry.restored !== true)
+    return { action: "skip", why: "it was switched off" };
   if (entry.restored !== true) return { action: "restore" };
-  if (job.enabled && job.nextRunAtMs !== undefined && job.nextRunAtMs <= now + OWN_SLOT_SOON_MS) return { action: "own-run", at: job.nextRunAtMs };
+  if (job.enabled && job.nextRunAtMs !== undefined && job.nextRunAtMs <= now + OWN_SLOT_SOON_MS)
+    return { action: "own-run", at: job.nextRunAtMs };
   if (now < entry.dueAt) return { action: "wait" };
   return { action: "run" };
 }
@@ -86,13 +94,21 @@ export const INTERRUPTED = /interrupted by gateway restart/;
 export const MAX_ATTEMPTS = 3;
 
 /** How a started entry ended, once OpenClaw shows the run over: done, failed, or interrupted (asked again); else undefined. */
-export function runEnd(entry: Entry, job: Job | undefined, now: number): { state: "done" | "failed" | "interrupted"; outcome: string } | undefined {
+export function runEnd(
+  entry: Entry,
+  job: Job | undefined,
+  now: number,
+): { state: "done" | "failed" | "interrupted"; outcome: string } | undefined {
   const startedAt = entry.startedAt ?? now;
   if (job && job.runningAtMs === undefined && (job.lastRunAtMs ?? 0) >= startedAt - 5_000) {
     if (job.lastRunStatus === "ok") return { state: "done", outcome: "ok" };
     const outcome = job.lastError ?? job.lastRunStatus ?? "unknown";
-    return { state: INTERRUPTED.test(outcome) && (entry.attempts ?? 1) < MAX_ATTEMPTS ? "interrupted" : "failed", outcome };
+    return {
+      state: INTERRUPTED.test(outcome) && (entry.attempts ?? 1) < MAX_ATTEMPTS ? "interrupted" : "failed",
+      outcome,
+    };
   }
-  if (now - startedAt > RUN_GIVE_UP_MS) return { state: "failed", outcome: `no end seen within ${RUN_GIVE_UP_MS / 60_000} min` };
+  if (now - startedAt > RUN_GIVE_UP_MS)
+    return { state: "failed", outcome: `no end seen within ${RUN_GIVE_UP_MS / 60_000} min` };
   return undefined;
 }

@@ -46,21 +46,59 @@ const shape = {
 
 const help: Help<typeof shape> = {
   ...commonHelp,
-  GATEWAY_URL: { description: "The OpenClaw gateway, whose cron jobs it reads and runs again", expected: `an http(s) URL such as ${GATEWAY_URL}` },
-  OPENCLAW_GATEWAY_TOKEN: { description: "The gateway's token (config-init's OPENCLAW_GATEWAY_TOKEN)", expected: KEY_EXPECTED, fix: "run make setup, or set the gateway's token in .env" },
-  AUTH_MODE: { ...commonHelp.AUTH_MODE, description: "setup-token: no normalizer to ask for the limits; a refusal's own words give the reset" },
-  NORMALIZER_URL: { description: "The normalizer, whose /limits gives a spent window's exact reset (on a gateway host: the proxy host's)", expected: `an http(s) URL such as ${NORMALIZER_URL}` },
-  PROXY_API_KEY: { description: "Key it presents to the normalizer", expected: KEY_EXPECTED, fix: "set the proxy host's PROXY_API_KEY in .env" },
-  CATCHUP_POLL_MS: { description: "How often it looks at the cron jobs and the limits (ms)", expected: "a number of milliseconds (1 or more)" },
-  CATCHUP_DELAY_MS: { description: "A job that failed on a spent window runs once more this long after the reset (ms)", expected: "a number of milliseconds (0 or more)" },
-  CATCHUP_SPREAD_MS: { description: "The jobs due at one reset run this far apart (ms)", expected: "a number of milliseconds (0 or more)" },
-  STATE_DIR: { description: "Where its ledger of catch-up runs and the notices' keys are kept (a volume: no failed slot runs twice, no notice is sent twice, across restarts)", expected: "a directory" },
+  GATEWAY_URL: {
+    description: "The OpenClaw gateway, whose cron jobs it reads and runs again",
+    expected: `an http(s) URL such as ${GATEWAY_URL}`,
+  },
+  OPENCLAW_GATEWAY_TOKEN: {
+    description: "The gateway's token (config-init's OPENCLAW_GATEWAY_TOKEN)",
+    expected: KEY_EXPECTED,
+    fix: "run make setup, or set the gateway's token in .env",
+  },
+  AUTH_MODE: {
+    ...commonHelp.AUTH_MODE,
+    description: "setup-token: no normalizer to ask for the limits; a refusal's own words give the reset",
+  },
+  NORMALIZER_URL: {
+    description:
+      "The normalizer, whose /limits gives a spent window's exact reset (on a gateway host: the proxy host's)",
+    expected: `an http(s) URL such as ${NORMALIZER_URL}`,
+  },
+  PROXY_API_KEY: {
+    description: "Key it presents to the normalizer",
+    expected: KEY_EXPECTED,
+    fix: "set the proxy host's PROXY_API_KEY in .env",
+  },
+  CATCHUP_POLL_MS: {
+    description: "How often it looks at the cron jobs and the limits (ms)",
+    expected: "a number of milliseconds (1 or more)",
+  },
+  CATCHUP_DELAY_MS: {
+    description: "A job that failed on a spent window runs once more this long after the reset (ms)",
+    expected: "a number of milliseconds (0 or more)",
+  },
+  CATCHUP_SPREAD_MS: {
+    description: "The jobs due at one reset run this far apart (ms)",
+    expected: "a number of milliseconds (0 or more)",
+  },
+  STATE_DIR: {
+    description:
+      "Where its ledger of catch-up runs and the notices' keys are kept (a volume: no failed slot runs twice, no notice is sent twice, across restarts)",
+    expected: "a directory",
+  },
   NOTICE_WEBHOOK_URL: {
-    description: "A webhook taking JSON for notices (Slack, Discord, or ntfy's root URL with NOTICE_NTFY_TOPIC); empty: none",
+    description:
+      "A webhook taking JSON for notices (Slack, Discord, or ntfy's root URL with NOTICE_NTFY_TOPIC); empty: none",
     expected: "an http(s) URL (a Slack, Discord or ntfy webhook)",
   },
-  NOTICE_NTFY_TOPIC: { description: "The ntfy topic, when NOTICE_WEBHOOK_URL is an ntfy server", expected: "an ntfy topic" },
-  NOTICE_CHANNEL: { ...commonHelp.NOTICE_CHANNEL, description: "OpenClaw channel the notices also go to, through OpenClaw's own delivery; empty: none" },
+  NOTICE_NTFY_TOPIC: {
+    description: "The ntfy topic, when NOTICE_WEBHOOK_URL is an ntfy server",
+    expected: "an ntfy topic",
+  },
+  NOTICE_CHANNEL: {
+    ...commonHelp.NOTICE_CHANNEL,
+    description: "OpenClaw channel the notices also go to, through OpenClaw's own delivery; empty: none",
+  },
 };
 
 export type Settings = z.infer<z.ZodObject<typeof shape>>;

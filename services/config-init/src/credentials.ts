@@ -9,7 +9,12 @@ import { pasteSetupToken } from "./openclaw-cli.ts";
 const markerPath = (stateDir: string) => join(stateDir, "clawbridge", "setup-token.sha256");
 
 /** Stores the token for each agent unless this exact token is already stored; true when it stored. */
-export async function storeSetupToken(stateDir: string, agentIds: readonly string[], token: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+export async function storeSetupToken(
+  stateDir: string,
+  agentIds: readonly string[],
+  token: string,
+  env: NodeJS.ProcessEnv,
+): Promise<boolean> {
   const digest = `${createHash("sha256").update(token).digest("hex")} ${agentIds.join(",")}\n`;
   const stored = await readFile(markerPath(stateDir), "utf8").catch(() => undefined);
   if (stored === digest) return false;

@@ -21,7 +21,8 @@ import { loadSettings, SettingsError, type Settings } from "./settings.ts";
 import { printRefusal } from "@clawbridge/settings";
 
 const logger = pino({ base: { service: "config-init" } });
-const TEMPLATES_DIR = process.env.CONFIG_TEMPLATES_DIR ?? new URL("../../../config-templates/", import.meta.url).pathname;
+const TEMPLATES_DIR =
+  process.env.CONFIG_TEMPLATES_DIR ?? new URL("../../../config-templates/", import.meta.url).pathname;
 
 /** Renders, merges, has OpenClaw validate, writes. Returns false when OpenClaw rejects the result. */
 async function renderAndWrite(settings: Settings, path: string, dryRun: boolean): Promise<boolean> {
@@ -41,13 +42,17 @@ async function renderAndWrite(settings: Settings, path: string, dryRun: boolean)
   await writeFileAtomic(candidate, serialize(next), { mode: 0o600 });
   const validation = await validateConfig(candidate, process.env).finally(() => rm(candidate, { force: true }));
   if (!validation.valid) {
-    logger.fatal({ problems: validation.problems, path }, `OpenClaw rejects the rendered config; ${path} was left as it was`);
+    logger.fatal(
+      { problems: validation.problems, path },
+      `OpenClaw rejects the rendered config; ${path} was left as it was`,
+    );
     return false;
   }
 
   const outcome = await writeConfig(path, next, existing?.config);
   for (const line of report.changes) logger.info(line);
-  if (outcome.changed) logger.info({ path, backup: outcome.backup, mode: settings.AUTH_MODE }, "openclaw.json written and valid");
+  if (outcome.changed)
+    logger.info({ path, backup: outcome.backup, mode: settings.AUTH_MODE }, "openclaw.json written and valid");
   else logger.info({ path, mode: settings.AUTH_MODE }, "openclaw.json already up to date: nothing changed");
   return true;
 }
@@ -61,12 +66,16 @@ async function run(dryRun: boolean): Promise<number> {
     if (dryRun) logger.info({ legacy }, "would have `openclaw doctor --fix` import the legacy files");
     else {
       await runDoctor(stateDir, process.env);
-      for (const file of legacy) logger.info({ file }, `${file}: imported by openclaw doctor (the original is kept as a backup or archive)`);
+      for (const file of legacy)
+        logger.info({ file }, `${file}: imported by openclaw doctor (the original is kept as a backup or archive)`);
     }
   }
   if (!(await renderAndWrite(settings, path, dryRun))) return 1;
   if (!dryRun) {
-    for (const report of [migrateCronJobs(stateDir, settings.AUTH_MODE), migrateSessionPins(stateDir, settings.AUTH_MODE)]) {
+    for (const report of [
+      migrateCronJobs(stateDir, settings.AUTH_MODE),
+      migrateSessionPins(stateDir, settings.AUTH_MODE),
+    ]) {
       for (const line of report.changes) logger.info(line);
       for (const line of report.unmappable) logger.warn(line);
     }
@@ -77,7 +86,10 @@ async function run(dryRun: boolean): Promise<number> {
   const agents = settings.AGENTS.map((agent) => agent.id);
   const token = settings.CLAUDE_SETUP_TOKEN;
   if (await storeSetupToken(settings.OPENCLAW_STATE_DIR, agents, token, process.env)) {
-    logger.info({ agents, token: `${token.slice(0, 13)}…(${token.length} chars)` }, "setup token stored in OpenClaw's credential store");
+    logger.info(
+      { agents, token: `${token.slice(0, 13)}…(${token.length} chars)` },
+      "setup token stored in OpenClaw's credential store",
+    );
     // paste-token rewrote openclaw.json (its own keys stay; ours come back)
     return (await renderAndWrite(settings, path, false)) ? 0 : 1;
   }

@@ -24,9 +24,9 @@ import type { ImagePolicy } from "@clawbridge/settings";
 
 export { modelRef, PROXY_PROVIDER, type AuthMode, type ModelChoice };
 
-
 /** A choice's id for the metered fallback: OpenClaw's catalogue runs it, or else its family's newest there. */
-const apiFallbackId = (choice: ModelChoice): string => openclawId("setup-token", choice) ?? newestOf(choice.family, (model) => model.inOpenClaw).id;
+const apiFallbackId = (choice: ModelChoice): string =>
+  openclawId("setup-token", choice) ?? newestOf(choice.family, (model) => model.inOpenClaw).id;
 
 /**
  * `{primary, fallbacks}` for OpenClaw: the choice, then every lower family (lib/models
@@ -34,10 +34,17 @@ const apiFallbackId = (choice: ModelChoice): string => openclawId("setup-token",
  * the metered API, after every subscription entry: the API answers only once the subscription's
  * models have all failed.
  */
-export function modelChain(mode: AuthMode, choice: ModelChoice, apiFallback = false): { primary: string; fallbacks: string[] } {
+export function modelChain(
+  mode: AuthMode,
+  choice: ModelChoice,
+  apiFallback = false,
+): { primary: string; fallbacks: string[] } {
   const chain = choiceChain(choice);
   const api = apiFallback ? chain.map((entry) => `${API_FALLBACK_PROVIDER}/${apiFallbackId(entry)}`) : [];
-  return { primary: modelRef(mode, choice), fallbacks: [...new Set([...chain.slice(1).map((entry) => modelRef(mode, entry)), ...api])] };
+  return {
+    primary: modelRef(mode, choice),
+    fallbacks: [...new Set([...chain.slice(1).map((entry) => modelRef(mode, entry)), ...api])],
+  };
 }
 
 /**
@@ -52,7 +59,10 @@ export const PROXY_REASONING_EFFORTS = ["none", "low", "medium", "high", "xhigh"
  * max_completion_tokens, thinking included), and the context window a subscription gives without
  * usage credits (lib/models SUBSCRIPTION_CONTEXT_WINDOW), where OpenClaw compacts.
  */
-const limits = (model: ModelFacts) => ({ contextWindow: Math.min(model.contextWindow, SUBSCRIPTION_CONTEXT_WINDOW), maxTokens: model.maxOutputTokens });
+const limits = (model: ModelFacts) => ({
+  contextWindow: Math.min(model.contextWindow, SUBSCRIPTION_CONTEXT_WINDOW),
+  maxTokens: model.maxOutputTokens,
+});
 
 /**
  * The claude-max-proxy provider's model rows for openclaw.json: one per family (it runs the newest
@@ -82,7 +92,11 @@ export function proxyModelRows(imagePolicy: ImagePolicy) {
   return [
     ...FAMILIES.map((family) => {
       const newest = newestOf(family);
-      return row(family, `Claude ${FAMILY_FACTS[family].name}, newest (${displayName(newest.id).slice("Claude ".length)})`, newest);
+      return row(
+        family,
+        `Claude ${FAMILY_FACTS[family].name}, newest (${displayName(newest.id).slice("Claude ".length)})`,
+        newest,
+      );
     }),
     ...MODELS.map((model) => row(model.id, displayName(model.id), model)),
   ];
@@ -123,7 +137,10 @@ export function apiFallbackModelRows(mode: AuthMode, imagePolicy: ImagePolicy) {
  */
 export function familyOf(ref: string): Family | undefined {
   const id = ref.slice(ref.lastIndexOf("/") + 1).toLowerCase();
-  return parseChoice(id)?.family ?? FAMILIES.find((family) => new RegExp(`^claude-(?:\\d+(?:[.-]\\d+)?-)?${family}(?:$|[-.])`).test(id));
+  return (
+    parseChoice(id)?.family ??
+    FAMILIES.find((family) => new RegExp(`^claude-(?:\\d+(?:[.-]\\d+)?-)?${family}(?:$|[-.])`).test(id))
+  );
 }
 
 // The providers whose Claude models clawbridge owns: one per mode. Any other provider's reference

@@ -27,7 +27,11 @@ export async function validateConfig(path: string, env: NodeJS.ProcessEnv): Prom
   } catch (error) {
     // exit 1 still prints the JSON report on stdout
     stdout = (error as { stdout?: string }).stdout ?? "";
-    if (!stdout.trim()) return { valid: false, problems: [`openclaw config validate failed: ${(error as Error).message.split("\n")[0] ?? ""}`] };
+    if (!stdout.trim())
+      return {
+        valid: false,
+        problems: [`openclaw config validate failed: ${(error as Error).message.split("\n")[0] ?? ""}`],
+      };
   }
   let report: ValidateOutput;
   try {
@@ -60,7 +64,13 @@ export async function pasteSetupToken(agentId: string, token: string, env: NodeJ
   });
   if (code !== 0) {
     // OpenClaw's message, minus anything that could echo the token
-    const reason = output.split("\n").filter((line) => line.trim() && !line.includes(token.slice(0, 20))).slice(-3).join(" / ");
-    throw new Error(`openclaw models auth paste-token for agent ${agentId} failed (exit ${code ?? "killed"}): ${reason}`);
+    const reason = output
+      .split("\n")
+      .filter((line) => line.trim() && !line.includes(token.slice(0, 20)))
+      .slice(-3)
+      .join(" / ");
+    throw new Error(
+      `openclaw models auth paste-token for agent ${agentId} failed (exit ${code ?? "killed"}): ${reason}`,
+    );
   }
 }

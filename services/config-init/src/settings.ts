@@ -41,11 +41,15 @@ const agentList = z.string().transform((spec, ctx) => {
   const agents = agentEntries(spec);
   const bad = agents.find((agent) => !isValidAgent(agent));
   if (bad) {
-    ctx.addIssue({ code: "custom", message: `"${bad.id}=${bad.model}": expected id=model, the model a family or an exact id` });
+    ctx.addIssue({
+      code: "custom",
+      message: `"${bad.id}=${bad.model}": expected id=model, the model a family or an exact id`,
+    });
     return z.NEVER;
   }
   if (agents.length === 0) ctx.addIssue({ code: "custom", message: "at least one agent" });
-  if (new Set(agents.map((a) => a.id)).size !== agents.length) ctx.addIssue({ code: "custom", message: "an agent id appears twice" });
+  if (new Set(agents.map((a) => a.id)).size !== agents.length)
+    ctx.addIssue({ code: "custom", message: "an agent id appears twice" });
   return agents.filter(isValidAgent).map(({ id, choice }) => ({ id, model: choice }));
 });
 
@@ -73,7 +77,10 @@ const shape = {
   // checked below, and only in setup-token mode: in max-proxy mode it is maxapi's, not ours
   CLAUDE_SETUP_TOKEN: z.string().optional(),
   OPENCLAW_GATEWAY_TOKEN: common.key(),
-  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/).optional(),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]{20,}$/)
+    .optional(),
   DISCORD_BOT_TOKEN: z.string().min(20).optional(),
   // the channel and chat notices go to (the catch-up service's, and OpenClaw's alerts of failing cron jobs)
   NOTICE_CHANNEL: common.noticeChannel(),
@@ -89,15 +96,28 @@ const MODEL_WORDS = acceptedInWords();
 const help: Help<typeof shape> = {
   AUTH_MODE: commonHelp.AUTH_MODE,
   AGENTS: {
-    description: "Agents and their model, comma-separated id=model; the first is the default agent. A model is a family (the newest of it) or an exact id to pin",
+    description:
+      "Agents and their model, comma-separated id=model; the first is the default agent. A model is a family (the newest of it) or an exact id to pin",
     expected: `a list such as main=opus,lite=sonnet,stable=claude-opus-4-8 (ids of lower-case letters, digits and dashes; each model ${MODEL_WORDS})`,
   },
-  DEFAULT_MODEL: { description: "Model of agents.defaults; its fallbacks go down the tiers (mythos, fable, opus, sonnet, haiku)", expected: MODEL_WORDS },
-  HEARTBEAT_EVERY: { description: "How often the default agent's heartbeat runs (0m: off)", expected: 'a duration such as "30m", "2h" or "0m" (off)' },
+  DEFAULT_MODEL: {
+    description: "Model of agents.defaults; its fallbacks go down the tiers (mythos, fable, opus, sonnet, haiku)",
+    expected: MODEL_WORDS,
+  },
+  HEARTBEAT_EVERY: {
+    description: "How often the default agent's heartbeat runs (0m: off)",
+    expected: 'a duration such as "30m", "2h" or "0m" (off)',
+  },
   HEARTBEAT_MODEL: { description: "Model of the heartbeat", expected: MODEL_WORDS },
   TIMEZONE: { description: "IANA time zone of the agents", expected: "an IANA time zone such as Europe/Berlin" },
-  NORMALIZER_URL: { description: "The normalizer as the gateway reaches it (a proxy host's address when it runs on another machine)", expected: `an http(s) URL such as ${NORMALIZER_URL}` },
-  IMAGE_POLICY: { ...commonHelp.IMAGE_POLICY, description: "Whether the proxy's models take images: they do only under send (the normalizer's IMAGE_POLICY)" },
+  NORMALIZER_URL: {
+    description: "The normalizer as the gateway reaches it (a proxy host's address when it runs on another machine)",
+    expected: `an http(s) URL such as ${NORMALIZER_URL}`,
+  },
+  IMAGE_POLICY: {
+    ...commonHelp.IMAGE_POLICY,
+    description: "Whether the proxy's models take images: they do only under send (the normalizer's IMAGE_POLICY)",
+  },
   PROXY_API_KEY: {
     description: "Key the gateway presents to the normalizer (Authorization: Bearer); AUTH_MODE=max-proxy needs it",
     expected: KEY_EXPECTED,
@@ -107,42 +127,87 @@ const help: Help<typeof shape> = {
     description: `The subscription's setup token (what \`claude setup-token\` prints, ${SETUP_TOKEN_PREFIX}…, valid a year): the gateway's credential under AUTH_MODE=setup-token, maxapi's otherwise`,
     expected: "a setup token",
   },
-  OPENCLAW_GATEWAY_TOKEN: { description: "Token the clients of the OpenClaw gateway (its CLI, the control UI, the catch-up) present", expected: KEY_EXPECTED, fix: MAKE_SETUP },
-  TELEGRAM_BOT_TOKEN: { description: "Telegram bot token (from @BotFather); set, the Telegram channel is on", expected: "a Telegram bot token (123456:ABC..., from @BotFather)" },
-  DISCORD_BOT_TOKEN: { description: "Discord bot token; set, the Discord channel is on", expected: "a Discord bot token (20 or more characters)" },
-  NOTICE_CHANNEL: { ...commonHelp.NOTICE_CHANNEL, description: "Channel where OpenClaw announces cron jobs that keep failing, and the catch-up's notices go (its bot token set)" },
+  OPENCLAW_GATEWAY_TOKEN: {
+    description: "Token the clients of the OpenClaw gateway (its CLI, the control UI, the catch-up) present",
+    expected: KEY_EXPECTED,
+    fix: MAKE_SETUP,
+  },
+  TELEGRAM_BOT_TOKEN: {
+    description: "Telegram bot token (from @BotFather); set, the Telegram channel is on",
+    expected: "a Telegram bot token (123456:ABC..., from @BotFather)",
+  },
+  DISCORD_BOT_TOKEN: {
+    description: "Discord bot token; set, the Discord channel is on",
+    expected: "a Discord bot token (20 or more characters)",
+  },
+  NOTICE_CHANNEL: {
+    ...commonHelp.NOTICE_CHANNEL,
+    description:
+      "Channel where OpenClaw announces cron jobs that keep failing, and the catch-up's notices go (its bot token set)",
+  },
   NOTICE_TO: commonHelp.NOTICE_TO,
   FALLBACK_ANTHROPIC_API_KEY: {
     description: `An Anthropic API key (${API_KEY_PREFIX}03-…): a turn the subscription refuses runs on the metered API instead (costs money); empty: no fallback. A setup token here is refused`,
     expected: "an Anthropic API key",
   },
-  FALLBACK_ANTHROPIC_BASE_URL: { description: "Where the metered fallback's requests go", expected: `an http(s) URL such as ${API_FALLBACK_BASE_URL}` },
-  OPENCLAW_STATE_DIR: { description: "OpenClaw's state directory inside the container (openclaw.json, credentials, cron jobs)", expected: "a directory" },
+  FALLBACK_ANTHROPIC_BASE_URL: {
+    description: "Where the metered fallback's requests go",
+    expected: `an http(s) URL such as ${API_FALLBACK_BASE_URL}`,
+  },
+  OPENCLAW_STATE_DIR: {
+    description: "OpenClaw's state directory inside the container (openclaw.json, credentials, cron jobs)",
+    expected: "a directory",
+  },
 };
 
 export type Settings = z.infer<z.ZodObject<typeof shape>>;
 
 const options: ReadOptions<typeof shape> = {
   // secrets may come as files (docker secrets): NAME_FILE names the file holding NAME
-  fileSecrets: ["PROXY_API_KEY", "CLAUDE_SETUP_TOKEN", "OPENCLAW_GATEWAY_TOKEN", "TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN", "FALLBACK_ANTHROPIC_API_KEY"],
+  fileSecrets: [
+    "PROXY_API_KEY",
+    "CLAUDE_SETUP_TOKEN",
+    "OPENCLAW_GATEWAY_TOKEN",
+    "TELEGRAM_BOT_TOKEN",
+    "DISCORD_BOT_TOKEN",
+    "FALLBACK_ANTHROPIC_API_KEY",
+  ],
   check: (settings, report) => {
     if (settings.AUTH_MODE === "max-proxy" && !settings.PROXY_API_KEY) {
-      report("PROXY_API_KEY", "is not set, and AUTH_MODE=max-proxy needs it (the gateway's key to the normalizer)", help.PROXY_API_KEY.fix);
+      report(
+        "PROXY_API_KEY",
+        "is not set, and AUTH_MODE=max-proxy needs it (the gateway's key to the normalizer)",
+        help.PROXY_API_KEY.fix,
+      );
     }
     const channel = settings.NOTICE_CHANNEL;
     if (channel !== undefined) {
       const token = channel === "telegram" ? "TELEGRAM_BOT_TOKEN" : "DISCORD_BOT_TOKEN";
-      if (!settings[token]) report("NOTICE_CHANNEL", `is ${channel}, and ${token} is not set`, `set ${token}, or leave NOTICE_CHANNEL empty`);
+      if (!settings[token])
+        report(
+          "NOTICE_CHANNEL",
+          `is ${channel}, and ${token} is not set`,
+          `set ${token}, or leave NOTICE_CHANNEL empty`,
+        );
       checkNoticeChat(settings, report);
     }
     const apiKey = settings.FALLBACK_ANTHROPIC_API_KEY;
-    const getKey = "create an API key at console.anthropic.com (it is billed per token), or leave the variable empty to turn the fallback off";
+    const getKey =
+      "create an API key at console.anthropic.com (it is billed per token), or leave the variable empty to turn the fallback off";
     if (apiKey?.startsWith(SETUP_TOKEN_PREFIX)) {
-      report("FALLBACK_ANTHROPIC_API_KEY", `is a setup token (${SETUP_TOKEN_PREFIX}…), not an API key`, `put it in CLAUDE_SETUP_TOKEN; ${getKey}`);
+      report(
+        "FALLBACK_ANTHROPIC_API_KEY",
+        `is a setup token (${SETUP_TOKEN_PREFIX}…), not an API key`,
+        `put it in CLAUDE_SETUP_TOKEN; ${getKey}`,
+      );
     } else if (apiKey !== undefined && !apiKey.startsWith(API_KEY_PREFIX)) {
       report("FALLBACK_ANTHROPIC_API_KEY", `does not start with ${API_KEY_PREFIX} (an Anthropic API key)`, getKey);
     } else if (apiKey !== undefined && apiKey.length < MIN_API_KEY_LENGTH) {
-      report("FALLBACK_ANTHROPIC_API_KEY", `is too short (${apiKey.length} characters; an Anthropic API key has over 100)`, getKey);
+      report(
+        "FALLBACK_ANTHROPIC_API_KEY",
+        `is too short (${apiKey.length} characters; an Anthropic API key has over 100)`,
+        getKey,
+      );
     }
     if (settings.AUTH_MODE !== "setup-token") return;
     // Option 1 runs OpenClaw's own anthropic catalogue: a pin must be in it
@@ -161,9 +226,14 @@ const options: ReadOptions<typeof shape> = {
     const token = settings.CLAUDE_SETUP_TOKEN;
     const getOne = "run `claude setup-token` and put what it prints in .env (or run make setup)";
     if (!token) report("CLAUDE_SETUP_TOKEN", "is not set, and AUTH_MODE=setup-token needs it", getOne);
-    else if (!token.startsWith(SETUP_TOKEN_PREFIX)) report("CLAUDE_SETUP_TOKEN", `does not start with ${SETUP_TOKEN_PREFIX}`, getOne);
+    else if (!token.startsWith(SETUP_TOKEN_PREFIX))
+      report("CLAUDE_SETUP_TOKEN", `does not start with ${SETUP_TOKEN_PREFIX}`, getOne);
     else if (token.length < MIN_SETUP_TOKEN_LENGTH) {
-      report("CLAUDE_SETUP_TOKEN", `is too short (${token.length} characters; OpenClaw needs ${MIN_SETUP_TOKEN_LENGTH} or more)`, getOne);
+      report(
+        "CLAUDE_SETUP_TOKEN",
+        `is too short (${token.length} characters; OpenClaw needs ${MIN_SETUP_TOKEN_LENGTH} or more)`,
+        getOne,
+      );
     }
   },
 };

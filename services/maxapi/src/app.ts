@@ -16,11 +16,18 @@ import { holdToolsFileAgain } from "./tools/tool-files.ts";
 import { loginVersion } from "./warm/login-version.ts";
 import { WarmPool, type Spawn } from "./warm/pool.ts";
 
-export type AppSettings = Pick<Settings, "MAX_BODY_BYTES" | "CLI_TIMEOUT_MS" | "RATE_LIMIT_RETRY_AFTER_SECONDS" | "SYSTEM_PROMPT" | "EXTRA_USAGE">;
+export type AppSettings = Pick<
+  Settings,
+  "MAX_BODY_BYTES" | "CLI_TIMEOUT_MS" | "RATE_LIMIT_RETRY_AFTER_SECONDS" | "SYSTEM_PROMPT" | "EXTRA_USAGE"
+>;
 export type PoolSettings = Pick<Settings, "WARM_POOL_SIZE" | "MAX_CONCURRENCY" | "WARM_IDLE_MS" | "CLI_WORKDIR">;
 
 /** The CLI processes' pool as maxapi runs it; tests give it a stand-in spawn (and a short quiet time). */
-export function createPool(settings: PoolSettings, logger: Logger, test: { spawn?: Spawn; quietMs?: number } = {}): WarmPool {
+export function createPool(
+  settings: PoolSettings,
+  logger: Logger,
+  test: { spawn?: Spawn; quietMs?: number } = {},
+): WarmPool {
   return new WarmPool({
     size: settings.WARM_POOL_SIZE,
     capacity: settings.MAX_CONCURRENCY,
@@ -34,7 +41,16 @@ export function createPool(settings: PoolSettings, logger: Logger, test: { spawn
 }
 
 /** `limits`: what the subscription's windows and refusals are known to be; tests give it their own clock. */
-export function createApp(settings: AppSettings, pool: WarmPool, logger: Logger, limits: Limits = createLimits((level, entry, message) => logger[level](entry, message), Date.now, settings.EXTRA_USAGE)) {
+export function createApp(
+  settings: AppSettings,
+  pool: WarmPool,
+  logger: Logger,
+  limits: Limits = createLimits(
+    (level, entry, message) => logger[level](entry, message),
+    Date.now,
+    settings.EXTRA_USAGE,
+  ),
+) {
   const app = express();
   app.disable("x-powered-by");
   app.use(requestLog(logger));
@@ -44,14 +60,26 @@ export function createApp(settings: AppSettings, pool: WarmPool, logger: Logger,
   // what can be asked for: each family (its newest model) and each exact id (a pin)
   app.get("/v1/models", (_req, res) => {
     const created = Math.floor(Date.now() / 1000);
-    res.json({ object: "list", data: ACCEPTED_IDS.map((id) => ({ id, object: "model", owned_by: "anthropic", created })) });
+    res.json({
+      object: "list",
+      data: ACCEPTED_IDS.map((id) => ({ id, object: "model", owned_by: "anthropic", created })),
+    });
   });
-  app.get("/metrics", metricsRoute(() => pool.stats, limits));
+  app.get(
+    "/metrics",
+    metricsRoute(() => pool.stats, limits),
+  );
   app.get("/v1/limits", limitsRoute(limits));
   app.post(
     "/v1/chat/completions",
     express.json({ limit: settings.MAX_BODY_BYTES }),
-    chatRoute({ cli: pool, limits, cliTimeoutMs: settings.CLI_TIMEOUT_MS, retryAfterSeconds: settings.RATE_LIMIT_RETRY_AFTER_SECONDS, systemPrompt: settings.SYSTEM_PROMPT }),
+    chatRoute({
+      cli: pool,
+      limits,
+      cliTimeoutMs: settings.CLI_TIMEOUT_MS,
+      retryAfterSeconds: settings.RATE_LIMIT_RETRY_AFTER_SECONDS,
+      systemPrompt: settings.SYSTEM_PROMPT,
+    }),
   );
   app.use((req, res) => {
     sendError(res, new ApiError(404, "invalid_request_error", "not_found", `no route ${req.method} ${req.path}`));

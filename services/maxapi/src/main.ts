@@ -19,7 +19,13 @@ try {
   settings = loadSettings(env);
   // every CLI starts there: a missing one would fail each request as if the CLI were missing
   if (!statSync(settings.CLI_WORKDIR, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new SettingsError([problem("CLI_WORKDIR", `is ${settings.CLI_WORKDIR}, which is not a directory`, "create it, or set CLI_WORKDIR to an empty directory the CLI may run in")]);
+    throw new SettingsError([
+      problem(
+        "CLI_WORKDIR",
+        `is ${settings.CLI_WORKDIR}, which is not a directory`,
+        "create it, or set CLI_WORKDIR to an empty directory the CLI may run in",
+      ),
+    ]);
   }
 } catch (error) {
   if (!(error instanceof SettingsError)) throw error;
@@ -47,7 +53,15 @@ server.on("error", (error) => {
   process.exit(1);
 });
 server.listen(settings.PORT, settings.HOST, () => {
-  logger.info({ port: settings.PORT, host: settings.HOST, warmPoolSize: settings.WARM_POOL_SIZE, cliTimeoutMs: settings.CLI_TIMEOUT_MS }, "maxapi listening");
+  logger.info(
+    {
+      port: settings.PORT,
+      host: settings.HOST,
+      warmPoolSize: settings.WARM_POOL_SIZE,
+      cliTimeoutMs: settings.CLI_TIMEOUT_MS,
+    },
+    "maxapi listening",
+  );
 });
 
 let stopping = false;

@@ -31,9 +31,21 @@ export function metricsRoute(stats: () => PoolStats, limits: Limits): RequestHan
       },
     });
   counter(M.warmHits, "Requests served by a warm CLI process", (s) => s.hits);
-  counter(M.warmMisses, "Requests that started a CLI process of their own (none warm fitted, or the pool is off)", (s) => s.misses);
-  counter(M.warmFallbacks, "Warm CLI processes that ended before answering; the request ran on a fresh one", (s) => s.fallbacks);
-  counter(M.warmRecycled, "Warm CLI processes ended unused (idle too long, login changed, room needed, no longer wanted)", (s) => s.recycled);
+  counter(
+    M.warmMisses,
+    "Requests that started a CLI process of their own (none warm fitted, or the pool is off)",
+    (s) => s.misses,
+  );
+  counter(
+    M.warmFallbacks,
+    "Warm CLI processes that ended before answering; the request ran on a fresh one",
+    (s) => s.fallbacks,
+  );
+  counter(
+    M.warmRecycled,
+    "Warm CLI processes ended unused (idle too long, login changed, room needed, no longer wanted)",
+    (s) => s.recycled,
+  );
   gauge(M.warmIdle, "Warm CLI processes waiting for a request", (s) => s.idle);
   gauge(M.cliBusy, "CLI processes serving a request", (s) => s.busy);
   limitsMetrics(registry, limits);
@@ -60,9 +72,19 @@ function limitsMetrics(registry: Registry, limits: Limits): void {
         }
       },
     });
-  windowGauge(M.windowUtilization, "Share of the subscription's usage window used (0-1), as Anthropic last reported it", (w) => w.utilization);
-  windowGauge(M.windowResetsAt, "When the window resets (epoch seconds)", (w) => (w.resetsAt === undefined ? undefined : Math.round(w.resetsAt / 1000)));
-  windowGauge(M.windowSpent, "1 while the window is spent: requests it applies to are refused without calling Anthropic", (w) => (w.status === "rejected" ? 1 : 0));
+  windowGauge(
+    M.windowUtilization,
+    "Share of the subscription's usage window used (0-1), as Anthropic last reported it",
+    (w) => w.utilization,
+  );
+  windowGauge(M.windowResetsAt, "When the window resets (epoch seconds)", (w) =>
+    w.resetsAt === undefined ? undefined : Math.round(w.resetsAt / 1000),
+  );
+  windowGauge(
+    M.windowSpent,
+    "1 while the window is spent: requests it applies to are refused without calling Anthropic",
+    (w) => (w.status === "rejected" ? 1 : 0),
+  );
   new Counter({
     name: M.windowRefusedLocally,
     help: "Requests maxapi refused while the window was spent (no CLI process, no call to Anthropic)",

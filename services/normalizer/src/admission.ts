@@ -52,7 +52,11 @@ export class AdmissionGate {
       return;
     }
     if (this.queue.size >= this.options.maxQueue) {
-      this.reject(res, "queue_full", `all ${this.options.concurrency} upstream slots are busy and ${this.queue.size} requests are waiting`);
+      this.reject(
+        res,
+        "queue_full",
+        `all ${this.options.concurrency} upstream slots are busy and ${this.queue.size} requests are waiting`,
+      );
       return;
     }
     // Aborts only while waiting: a queue timeout or a client that hangs up leaves the queue.
@@ -86,9 +90,16 @@ export class AdmissionGate {
     const retryAfter = this.retryAfterSeconds();
     sendError(
       res,
-      new ApiError(429, "rate_limit_error", code, `the proxy is at capacity: ${why}; retry after ${retryAfter} s`, null, {
-        "retry-after": String(retryAfter),
-      }),
+      new ApiError(
+        429,
+        "rate_limit_error",
+        code,
+        `the proxy is at capacity: ${why}; retry after ${retryAfter} s`,
+        null,
+        {
+          "retry-after": String(retryAfter),
+        },
+      ),
     );
   }
 }

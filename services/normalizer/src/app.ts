@@ -27,7 +27,13 @@ export function createApp(settings: Settings, logger: Logger) {
   app.use(requestLogger(logger), countRequests(metrics));
   app.use(probes(settings.upstreamUrl, metrics));
   if (settings.apiKey) app.use(requireApiKey(settings.apiKey));
-  app.post(CHAT_PATH, parseJsonBody(settings.maxBodyBytes), normalizeChatBody(settings, metrics), gate.middleware, proxy);
+  app.post(
+    CHAT_PATH,
+    parseJsonBody(settings.maxBodyBytes),
+    normalizeChatBody(settings, metrics),
+    gate.middleware,
+    proxy,
+  );
   app.use(proxy); // every other path (/v1/models, ...) goes upstream unchanged
   app.use(errorHandler(settings.maxBodyBytes, logger));
   return { app, gate, metrics };
@@ -51,7 +57,10 @@ function errorHandler(maxBodyBytes: number, logger: Logger): ErrorRequestHandler
     else if (known) sendError(res, known);
     else {
       logger.error({ reqId: res.locals.requestId, err: error }, "unexpected error");
-      sendError(res, new ApiError(500, "api_error", "internal_error", "the normalizer failed unexpectedly; see its log"));
+      sendError(
+        res,
+        new ApiError(500, "api_error", "internal_error", "the normalizer failed unexpectedly; see its log"),
+      );
     }
   };
 }

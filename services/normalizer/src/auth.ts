@@ -17,9 +17,16 @@ export function requireApiKey(apiKey: string): RequestHandler {
     const problem = req.headers.authorization ? "the API key is not valid" : "an API key is required";
     sendError(
       res,
-      new ApiError(401, "authentication_error", "invalid_api_key", `${problem}: send this normalizer's PROXY_API_KEY as the bearer token (on a gateway host: the same PROXY_API_KEY in .env)`, null, {
-        "www-authenticate": "Bearer",
-      }),
+      new ApiError(
+        401,
+        "authentication_error",
+        "invalid_api_key",
+        `${problem}: send this normalizer's PROXY_API_KEY as the bearer token (on a gateway host: the same PROXY_API_KEY in .env)`,
+        null,
+        {
+          "www-authenticate": "Bearer",
+        },
+      ),
     );
   };
 }

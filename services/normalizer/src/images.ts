@@ -11,7 +11,12 @@ const MB = 1024 * 1024;
 export const IMAGE_LIMITS = { maxBase64Bytes: 5 * MB, maxSide: 8000, maxPerRequest: 100 } as const;
 
 // image-size's name for a format → the media type the API takes
-const ACCEPTED: Readonly<Record<string, string>> = { png: "image/png", jpg: "image/jpeg", gif: "image/gif", webp: "image/webp" };
+const ACCEPTED: Readonly<Record<string, string>> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+};
 const ACCEPTED_NAMES = "PNG, JPEG, GIF or WebP";
 // what a data URL may declare; the bytes then decide (image/jpg is a common misspelling)
 const DECLARABLE = new Set([...Object.values(ACCEPTED), "image/jpg", "application/octet-stream", ""]);
@@ -43,10 +48,18 @@ export function checkImage(url: string, param: string): CheckedImage {
   const header = DATA_URL.exec(url);
   const [declared = "", ...attributes] = (header?.[1] ?? "").toLowerCase().split(";");
   if (!header || !attributes.includes("base64")) {
-    throw invalidRequest(`${param}: the data: URL must hold base64 (data:image/png;base64,...)`, param, "invalid_image");
+    throw invalidRequest(
+      `${param}: the data: URL must hold base64 (data:image/png;base64,...)`,
+      param,
+      "invalid_image",
+    );
   }
   if (!DECLARABLE.has(declared.trim())) {
-    throw invalidRequest(`${param}: ${declared} is not an image type the model takes (${ACCEPTED_NAMES})`, param, "unsupported_image_type");
+    throw invalidRequest(
+      `${param}: ${declared} is not an image type the model takes (${ACCEPTED_NAMES})`,
+      param,
+      "unsupported_image_type",
+    );
   }
   const data = url.slice(header[0].length).replace(/\s+/g, "");
   if (data.length > IMAGE_LIMITS.maxBase64Bytes) {

@@ -9,7 +9,6 @@ import "./locals.ts";
 
 export const PROBE_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
-
 export function createLogger(level: string): Logger {
   return pino({ level, base: { service: "normalizer" } });
 }

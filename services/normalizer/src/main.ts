@@ -18,12 +18,18 @@ function start(): void {
   }
   const logger = createLogger(settings.logLevel);
   const { app, gate } = createApp(settings, logger);
-  if (!settings.apiKey) logger.warn("PROXY_API_KEY is not set: anyone who can reach this port can use the subscription");
+  if (!settings.apiKey)
+    logger.warn("PROXY_API_KEY is not set: anyone who can reach this port can use the subscription");
 
   const server = createServer(app);
   server.listen(settings.port, settings.host, () => {
     logger.info(
-      { port: settings.port, upstream: settings.upstreamUrl, maxConcurrency: settings.maxConcurrency, maxQueue: settings.maxQueue },
+      {
+        port: settings.port,
+        upstream: settings.upstreamUrl,
+        maxConcurrency: settings.maxConcurrency,
+        maxQueue: settings.maxQueue,
+      },
       "normalizer listening",
     );
   });
@@ -39,7 +45,10 @@ function start(): void {
     });
     server.closeIdleConnections();
     setTimeout(() => {
-      logger.warn({ running: gate.running, waiting: gate.waiting }, `in-flight requests cut after ${settings.shutdownTimeoutMs} ms`);
+      logger.warn(
+        { running: gate.running, waiting: gate.waiting },
+        `in-flight requests cut after ${settings.shutdownTimeoutMs} ms`,
+      );
       server.closeAllConnections();
       process.exit(0);
     }, settings.shutdownTimeoutMs).unref();

@@ -18,7 +18,10 @@ export function resolveModel(requested: string, aliases: ModelAliases): string |
 /** Parses MODEL_ALIASES: `alias=target[,alias=target...]`, each target a family or an exact id. */
 export function parseModelAliases(spec: string): ModelAliases {
   const aliases = new Map<string, string>();
-  for (const entry of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [alias, target, ...rest] = entry.split("=").map((s) => s.trim());
     if (!alias || !target || rest.length > 0) {
       throw new Error(`"${entry}" is not of the form alias=target`);

@@ -52,7 +52,6 @@ export interface NormalizedRequest {
 // model decides how many calls it makes).
 const IGNORED_FIELDS = ["parallel_tool_calls", "functions", "function_call"] as const;
 
-
 /** Validates and normalizes a parsed JSON body; throws an ApiError (400) naming the bad field. */
 export function normalizeChatRequest(raw: unknown, options: NormalizeOptions): NormalizedRequest {
   const parsed = chatRequestSchema.safeParse(raw);
@@ -60,7 +59,10 @@ export function normalizeChatRequest(raw: unknown, options: NormalizeOptions): N
     const first = parsed.error.issues[0];
     const issue = first && mostSpecificIssue(first);
     const param = issue ? paramName(issue.path) : null;
-    throw invalidRequest(param ? `${param}: ${issue?.message ?? "invalid"}` : (issue?.message ?? "invalid request body"), param);
+    throw invalidRequest(
+      param ? `${param}: ${issue?.message ?? "invalid"}` : (issue?.message ?? "invalid request body"),
+      param,
+    );
   }
   const request: ChatRequest = parsed.data;
   const counts: Normalizations = {};
@@ -97,7 +99,8 @@ export function normalizeChatRequest(raw: unknown, options: NormalizeOptions): N
   }
   const passed: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(rest)) {
-    if ((IGNORED_FIELDS as readonly string[]).includes(field)) count(`dropped_${field as (typeof IGNORED_FIELDS)[number]}`);
+    if ((IGNORED_FIELDS as readonly string[]).includes(field))
+      count(`dropped_${field as (typeof IGNORED_FIELDS)[number]}`);
     else passed[field] = value;
   }
   const body: NormalizedRequest["body"] = { ...passed, model, messages };
@@ -128,7 +131,9 @@ function normalizeMessage(
           if (call.id) toolNames.set(call.id, call.function.name);
           return describeToolCall(call.function.name, call.function.arguments, call.id);
         }),
-        ...(message.function_call ? [describeToolCall(message.function_call.name, message.function_call.arguments)] : []),
+        ...(message.function_call
+          ? [describeToolCall(message.function_call.name, message.function_call.arguments)]
+          : []),
       ];
       if (calls.length > 0) count("tool_calls");
       const refusal = message.refusal ? [`[refused: ${message.refusal}]`] : [];
@@ -137,7 +142,10 @@ function normalizeMessage(
     case "tool": {
       count("tool_result");
       const name = toolNames.get(message.tool_call_id);
-      return { role: "user", content: prefixed(`The tool ${name ?? "call"} (call ${message.tool_call_id}) returned:\n`, content) };
+      return {
+        role: "user",
+        content: prefixed(`The tool ${name ?? "call"} (call ${message.tool_call_id}) returned:\n`, content),
+      };
     }
     case "function":
       count("tool_result");
@@ -151,7 +159,9 @@ function describeToolCall(name: string, args: string | undefined, id?: string): 
 }
 
 function textOf(content: UpstreamMessage["content"]): string {
-  return typeof content === "string" ? content : content.flatMap((part) => (part.type === "text" ? [part.text] : [])).join("\n");
+  return typeof content === "string"
+    ? content
+    : content.flatMap((part) => (part.type === "text" ? [part.text] : [])).join("\n");
 }
 
 function prefixed(prefix: string, content: UpstreamMessage["content"]): UpstreamMessage["content"] {
@@ -159,7 +169,12 @@ function prefixed(prefix: string, content: UpstreamMessage["content"]): Upstream
 }
 
 /** One string, as claude-max-api expects; text and image parts where an image goes to the model. */
-function convertContent(content: Content, param: string, imagePolicy: ImagePolicy, count: (kind: NormalizationKind) => void): UpstreamMessage["content"] {
+function convertContent(
+  content: Content,
+  param: string,
+  imagePolicy: ImagePolicy,
+  count: (kind: NormalizationKind) => void,
+): UpstreamMessage["content"] {
   if (typeof content === "string") return content;
   if (content == null) {
     count("content_null");
@@ -173,7 +188,12 @@ function convertContent(content: Content, param: string, imagePolicy: ImagePolic
   return parts;
 }
 
-function convertPart(part: ContentPart, param: string, imagePolicy: ImagePolicy, count: (kind: NormalizationKind) => void): UpstreamPart {
+function convertPart(
+  part: ContentPart,
+  param: string,
+  imagePolicy: ImagePolicy,
+  count: (kind: NormalizationKind) => void,
+): UpstreamPart {
   switch (part.type) {
     case "text":
       return { type: "text", text: part.text };
@@ -196,10 +216,22 @@ function convertPart(part: ContentPart, param: string, imagePolicy: ImagePolicy,
 }
 
 /** Media the model cannot take here: a 400 under IMAGE_POLICY=reject, otherwise a note in its place. */
-function mediaNote(what: string, param: string, imagePolicy: ImagePolicy, count: (kind: NormalizationKind) => void): UpstreamPart {
+function mediaNote(
+  what: string,
+  param: string,
+  imagePolicy: ImagePolicy,
+  count: (kind: NormalizationKind) => void,
+): UpstreamPart {
   if (imagePolicy === "reject") {
-    throw invalidRequest(`${param}: ${what} input is not accepted here (IMAGE_POLICY=reject)`, param, "unsupported_content");
+    throw invalidRequest(
+      `${param}: ${what} input is not accepted here (IMAGE_POLICY=reject)`,
+      param,
+      "unsupported_content",
+    );
   }
   count("media_placeholder");
-  return { type: "text", text: `[${what} omitted: this model endpoint accepts ${imagePolicy === "send" ? "text and images" : "text"} only]` };
+  return {
+    type: "text",
+    text: `[${what} omitted: this model endpoint accepts ${imagePolicy === "send" ? "text and images" : "text"} only]`,
+  };
 }

@@ -71,7 +71,10 @@ export function createUpstreamProxy(options: ProxyOptions, metrics: Metrics, log
           });
         });
         res.once("close", () => {
-          metrics.upstreamDuration.observe({ status: upstream?.statusCode ?? "none" }, (performance.now() - started) / 1000);
+          metrics.upstreamDuration.observe(
+            { status: upstream?.statusCode ?? "none" },
+            (performance.now() - started) / 1000,
+          );
         });
         proxyReq.setTimeout(options.upstreamTimeoutMs, () => {
           if (!upstream) {
@@ -96,7 +99,8 @@ export function createUpstreamProxy(options: ProxyOptions, metrics: Metrics, log
         const response = res as Response;
         if (response.writableEnded || response.destroyed) return;
         const code = (error as NodeJS.ErrnoException).code ?? error.message;
-        const apiError = error instanceof UpstreamTimeout ? upstreamTimeout(options.upstreamTimeoutMs) : upstreamUnreachable(code);
+        const apiError =
+          error instanceof UpstreamTimeout ? upstreamTimeout(options.upstreamTimeoutMs) : upstreamUnreachable(code);
         logger.debug({ reqId: response.locals.requestId, code }, "upstream request failed");
         endWithError(response, apiError);
       },

@@ -37,7 +37,11 @@ const message = z.discriminatedUnion("role", [
     function_call: z.looseObject({ name: z.string(), arguments: z.string().optional() }).nullish(),
     refusal: z.string().nullish(),
   }),
-  z.looseObject({ role: z.literal("tool"), content, tool_call_id: z.string().min(1, "a tool result needs the id of the call it answers") }),
+  z.looseObject({
+    role: z.literal("tool"),
+    content,
+    tool_call_id: z.string().min(1, "a tool result needs the id of the call it answers"),
+  }),
   z.looseObject({ role: z.literal("function"), content, name: z.string() }),
 ]);
 export type Message = z.infer<typeof message>;
@@ -52,6 +56,7 @@ export const chatRequestSchema = z
     tool_choice: toolChoiceSchema.nullish(),
   })
   .superRefine((request, context) => {
-    for (const issue of toolSetIssues(request.tools ?? [], request.tool_choice)) context.addIssue({ code: "custom", ...issue });
+    for (const issue of toolSetIssues(request.tools ?? [], request.tool_choice))
+      context.addIssue({ code: "custom", ...issue });
   });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

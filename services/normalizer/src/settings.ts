@@ -57,21 +57,44 @@ const help: Help<typeof shape> = {
   ...commonHelp,
   UPSTREAM_URL: { description: "maxapi, where chat requests go", expected: `an http(s) URL such as ${MAXAPI_URL}` },
   PROXY_API_KEY: {
-    description: "Key clients (the gateway) must send as Authorization: Bearer; empty leaves the proxy open (a warning is logged), refused when published",
+    description:
+      "Key clients (the gateway) must send as Authorization: Bearer; empty leaves the proxy open (a warning is logged), refused when published",
     expected: KEY_EXPECTED,
     fix: `${MAKE_SETUP} (the same on every gateway host)`,
   },
-  PUBLISHED_ON: { description: "Where compose publishes this port beyond the machine; set, PROXY_API_KEY is required", expected: "an address" },
-  MAX_BODY_BYTES: { ...commonHelp.MAX_BODY_BYTES, description: "Largest request body accepted (bytes); a larger one gets 413. 32 MiB is Anthropic's own limit" },
+  PUBLISHED_ON: {
+    description: "Where compose publishes this port beyond the machine; set, PROXY_API_KEY is required",
+    expected: "an address",
+  },
+  MAX_BODY_BYTES: {
+    ...commonHelp.MAX_BODY_BYTES,
+    description: "Largest request body accepted (bytes); a larger one gets 413. 32 MiB is Anthropic's own limit",
+  },
   IMAGE_POLICY: {
     ...commonHelp.IMAGE_POLICY,
-    description: "Images: send (to the model; remote URLs are refused, never fetched), placeholder (a short note instead) or reject (400)",
+    description:
+      "Images: send (to the model; remote URLs are refused, never fetched), placeholder (a short note instead) or reject (400)",
   },
-  MODEL_ALIASES: { description: "Extra model ids, comma-separated alias=target; a target is a family or an exact id", expected: "a list such as gpt-4o=sonnet,fast=haiku,stable=claude-opus-4-8" },
-  MAX_CONCURRENCY: { description: "Chat requests run upstream at once (each a Claude Code CLI process of ~200 MB)", expected: "a whole number of 1 or more" },
-  MAX_QUEUE: { description: "Requests that may wait for a slot; beyond that clients get 429 with Retry-After", expected: "a whole number of 0 or more" },
-  QUEUE_TIMEOUT_MS: { description: "How long a request may wait for a slot before it gets 429 (ms)", expected: "a number of milliseconds (1 or more)" },
-  CLI_TIMEOUT_MS: { description: "maxapi's CLI_TIMEOUT_MS, from which UPSTREAM_TIMEOUT_MS follows when that is empty (ms)", expected: "a number of milliseconds (1 or more), the same as maxapi's" },
+  MODEL_ALIASES: {
+    description: "Extra model ids, comma-separated alias=target; a target is a family or an exact id",
+    expected: "a list such as gpt-4o=sonnet,fast=haiku,stable=claude-opus-4-8",
+  },
+  MAX_CONCURRENCY: {
+    description: "Chat requests run upstream at once (each a Claude Code CLI process of ~200 MB)",
+    expected: "a whole number of 1 or more",
+  },
+  MAX_QUEUE: {
+    description: "Requests that may wait for a slot; beyond that clients get 429 with Retry-After",
+    expected: "a whole number of 0 or more",
+  },
+  QUEUE_TIMEOUT_MS: {
+    description: "How long a request may wait for a slot before it gets 429 (ms)",
+    expected: "a number of milliseconds (1 or more)",
+  },
+  CLI_TIMEOUT_MS: {
+    description: "maxapi's CLI_TIMEOUT_MS, from which UPSTREAM_TIMEOUT_MS follows when that is empty (ms)",
+    expected: "a number of milliseconds (1 or more), the same as maxapi's",
+  },
   UPSTREAM_TIMEOUT_MS: {
     description: `How long maxapi may stay silent before the request fails with 504 (ms); empty: CLI_TIMEOUT_MS + ${UPSTREAM_TIMEOUT_MARGIN_MS}, so maxapi's own 504 reaches the caller first`,
     expected: `a number of milliseconds (1 or more), or empty for CLI_TIMEOUT_MS + ${UPSTREAM_TIMEOUT_MARGIN_MS}`,
@@ -83,7 +106,11 @@ const options: ReadOptions<typeof shape> = {
   check: (settings, report) => {
     // an open proxy on a network spends the subscription of whoever runs it
     if (settings.PUBLISHED_ON !== undefined && settings.PROXY_API_KEY === undefined) {
-      report("PROXY_API_KEY", `is not set, and the normalizer is published (on ${settings.PUBLISHED_ON})`, help.PROXY_API_KEY.fix);
+      report(
+        "PROXY_API_KEY",
+        `is not set, and the normalizer is published (on ${settings.PUBLISHED_ON})`,
+        help.PROXY_API_KEY.fix,
+      );
     }
   },
 };

@@ -2,7 +2,17 @@
 // (`openclaw agents list --json`), and an agent turn through the gateway answers (`openclaw agent --json`).
 import type { Commands } from "./commands.ts";
 import { runFailure, type RunResult } from "./compose.ts";
-import { asArray, asNumber, asRecord, asString, clip, firstLine, isRecord, parseJsonOutput, stripAnsi } from "./json.ts";
+import {
+  asArray,
+  asNumber,
+  asRecord,
+  asString,
+  clip,
+  firstLine,
+  isRecord,
+  parseJsonOutput,
+  stripAnsi,
+} from "./json.ts";
 import type { ModelPolicy } from "./model-policy.ts";
 import { familyChoice, modelRef, openclawId, providerOf } from "@clawbridge/models";
 import { fail, ok, type Row } from "./row.ts";
@@ -18,17 +28,29 @@ export interface ListedAgent {
 export function parseAgentsList(output: string): ListedAgent[] {
   const list = parseJsonOutput(output);
   if (!Array.isArray(list)) throw new Error("openclaw agents list printed no list");
-  return list.filter(isRecord).map((agent) => ({ id: asString(agent.id), model: asString(agent.model), isDefault: agent.isDefault === true }));
+  return list
+    .filter(isRecord)
+    .map((agent) => ({ id: asString(agent.id), model: asString(agent.model), isDefault: agent.isDefault === true }));
 }
 
-const rerender = (dc: Commands) => `${dc.recreate("config-init gateway")} (config-init renders openclaw.json from AGENTS)`;
+const rerender = (dc: Commands) =>
+  `${dc.recreate("config-init gateway")} (config-init renders openclaw.json from AGENTS)`;
 
 /**
  * One row per agent of AGENTS, plus one per agent the gateway lists beyond them. `policies`: each
  * agent's `openclaw models status`, where known: a model whose provider has no credential fails.
  */
-export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode, result: RunResult, dc: Commands, policies = new Map<string, ModelPolicy>()): Row[] {
-  if ("error" in expected) return [fail("agents", expected.error, "correct AGENTS in .env (e.g. main=opus,lite=sonnet), then " + rerender(dc))];
+export function agentRows(
+  expected: Agent[] | { error: string },
+  mode: AuthMode,
+  result: RunResult,
+  dc: Commands,
+  policies = new Map<string, ModelPolicy>(),
+): Row[] {
+  if ("error" in expected)
+    return [
+      fail("agents", expected.error, "correct AGENTS in .env (e.g. main=opus,lite=sonnet), then " + rerender(dc)),
+    ];
   let listed: ListedAgent[];
   try {
     if (result.code !== 0 && result.stdout.trim() === "") throw new Error(runFailure(result));
@@ -50,17 +72,28 @@ export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode,
       );
     }
     const fix = mode === "setup-token" ? `set CLAUDE_SETUP_TOKEN in .env, then ${rerender(dc)}` : rerender(dc);
-    return fail(`agent ${agent.id}`, `${agent.model}: no credential for provider ${missing.join(", ")}, so its turns fail`, fix);
+    return fail(
+      `agent ${agent.id}`,
+      `${agent.model}: no credential for provider ${missing.join(", ")}, so its turns fail`,
+      fix,
+    );
   };
   const rows = expected.map((agent, index): Row => {
     const check = `agent ${agent.id}`;
     // config-init refuses these settings; say so rather than fail on the reference
-    if (openclawId(mode, agent.choice) === undefined) return fail(check, `AGENTS has ${agent.id}=${agent.model}, which AUTH_MODE=${mode} cannot run (not in OpenClaw's anthropic catalogue)`, `choose its family (${agent.choice.family}) or use AUTH_MODE=max-proxy, then ${rerender(dc)}`);
+    if (openclawId(mode, agent.choice) === undefined)
+      return fail(
+        check,
+        `AGENTS has ${agent.id}=${agent.model}, which AUTH_MODE=${mode} cannot run (not in OpenClaw's anthropic catalogue)`,
+        `choose its family (${agent.choice.family}) or use AUTH_MODE=max-proxy, then ${rerender(dc)}`,
+      );
     const want = modelRef(mode, agent.choice);
     const seen = listed.find((a) => a.id === agent.id);
     if (!seen) return fail(check, `not listed by the gateway (AGENTS has ${agent.id}=${agent.model})`, rerender(dc));
-    if (seen.model !== want) return fail(check, `model ${seen.model || "(none)"}, expected ${want} (${agent.model})`, rerender(dc));
-    if (index === 0 && !seen.isDefault) return fail(check, `${want}, but not the default agent (the first in AGENTS is)`, rerender(dc));
+    if (seen.model !== want)
+      return fail(check, `model ${seen.model || "(none)"}, expected ${want} (${agent.model})`, rerender(dc));
+    if (index === 0 && !seen.isDefault)
+      return fail(check, `${want}, but not the default agent (the first in AGENTS is)`, rerender(dc));
     return uncredentialed(seen) ?? ok(check, `${want}${seen.isDefault ? ", default agent" : ""}`);
   });
   const otherProvider = providerOf(mode === "max-proxy" ? "setup-token" : "max-proxy");
@@ -76,7 +109,10 @@ export function agentRows(expected: Agent[] | { error: string }, mode: AuthMode,
       );
       continue;
     }
-    rows.push(uncredentialed(extra) ?? ok(check, `${extra.model || "(no model)"}; not in AGENTS (kept from the existing config)`));
+    rows.push(
+      uncredentialed(extra) ??
+        ok(check, `${extra.model || "(no model)"}; not in AGENTS (kept from the existing config)`),
+    );
   }
   return rows;
 }
@@ -88,7 +124,8 @@ export function modelCallFix(message: string, mode: AuthMode, dc: Commands): str
       ? `the setup token was refused: make a new one with \`claude setup-token\`, set CLAUDE_SETUP_TOKEN in .env, then ${dc.recreate("config-init gateway")}`
       : `the Claude CLI in maxapi is not logged in: set a fresh CLAUDE_SETUP_TOKEN in .env (\`claude setup-token\`) and ${dc.up()}, or run \`make login\`; see ${dc.logs("maxapi", 50)}`;
   }
-  if (/\b429\b|rate.?limit|usage limit/i.test(message)) return "the subscription's rate or usage limit: wait and run make verify again";
+  if (/\b429\b|rate.?limit|usage limit/i.test(message))
+    return "the subscription's rate or usage limit: wait and run make verify again";
   if (/EAI_AGAIN|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|DNS lookup/i.test(message)) {
     return `the model provider is unreachable: check the Docker host's internet access and DNS; ${dc.logs(mode === "max-proxy" ? "maxapi" : "gateway", 100)}`;
   }
@@ -129,12 +166,17 @@ export function agentTurnRunId(result: RunResult): string {
  */
 export function agentTurnRow(agentId: string, mode: AuthMode, result: RunResult, dc: Commands, logged = ""): Row {
   const check = `agent turn (${agentId})`;
-  if (result.timedOut) return fail(check, `no answer within ${AGENT_TURN_TIMEOUT_MS / 1000} s`, dc.logs("gateway", 100));
+  if (result.timedOut)
+    return fail(check, `no answer within ${AGENT_TURN_TIMEOUT_MS / 1000} s`, dc.logs("gateway", 100));
   let turn;
   try {
     turn = asRecord(parseJsonOutput(result.stdout));
   } catch (error) {
-    return fail(check, result.code === 0 ? (error as Error).message : runFailure(result, AGENT_TURN_TIMEOUT_MS), dc.logs("gateway", 100));
+    return fail(
+      check,
+      result.code === 0 ? (error as Error).message : runFailure(result, AGENT_TURN_TIMEOUT_MS),
+      dc.logs("gateway", 100),
+    );
   }
   const error = asString(asRecord(turn.error).message);
   if (turn.ok === false || error !== "") {
@@ -142,13 +184,20 @@ export function agentTurnRow(agentId: string, mode: AuthMode, result: RunResult,
     return fail(check, clip(what, 300), modelCallFix(`${error} ${logged}`, mode, dc));
   }
   const inner = asRecord(turn.result);
-  const text = asArray(inner.payloads).map((payload) => asString(asRecord(payload).text)).join("").trim();
+  const text = asArray(inner.payloads)
+    .map((payload) => asString(asRecord(payload).text))
+    .join("")
+    .trim();
   const status = asString(turn.status);
-  if (status !== "ok") return fail(check, `status ${status || "(none)"}${text ? `: ${clip(text, 200)}` : ""}`, dc.logs("gateway", 100));
+  if (status !== "ok")
+    return fail(check, `status ${status || "(none)"}${text ? `: ${clip(text, 200)}` : ""}`, dc.logs("gateway", 100));
   if (text === "") return fail(check, "status ok but an empty answer", dc.logs("gateway", 100));
   const meta = asRecord(inner.meta);
   const agentMeta = asRecord(meta.agentMeta);
   const model = [asString(agentMeta.provider), asString(agentMeta.model)].filter(Boolean).join("/");
   const seconds = asNumber(meta.durationMs);
-  return ok(check, `answered "${clip(text, 60)}"${seconds === undefined ? "" : ` in ${(seconds / 1000).toFixed(1)} s`}${model ? ` (${model})` : ""}`);
+  return ok(
+    check,
+    `answered "${clip(text, 60)}"${seconds === undefined ? "" : ` in ${(seconds / 1000).toFixed(1)} s`}${model ? ` (${model})` : ""}`,
+  );
 }

@@ -86,7 +86,8 @@ export function parseProbe(output: string): ChatProbeResult {
 /** The probe's answer: HTTP 200 with text, else what failed and where to look. */
 export function chatRow(result: RunResult, mode: AuthMode, dc: Commands): Row {
   const check = "chat completion";
-  if (result.timedOut) return fail(check, `no answer within ${CHAT_TIMEOUT_MS / 1000} s`, dc.logs("normalizer maxapi", 50));
+  if (result.timedOut)
+    return fail(check, `no answer within ${CHAT_TIMEOUT_MS / 1000} s`, dc.logs("normalizer maxapi", 50));
   let probe: ChatProbeResult;
   try {
     probe = parseProbe(result.stdout);
@@ -96,19 +97,34 @@ export function chatRow(result: RunResult, mode: AuthMode, dc: Commands): Row {
   const via = `via ${probe.url}`;
   if (probe.status === 200 && (probe.text.trim() !== "" || probe.toolCalls > 0)) {
     const answer = probe.text.trim() !== "" ? `"${clip(probe.text, 60)}"` : `with a call of the offered tool`;
-    return ok(check, `answered ${answer} in ${probe.ms} ms, a tool offered (${probe.model || CHAT_PROBE_MODEL} ${via})`);
+    return ok(
+      check,
+      `answered ${answer} in ${probe.ms} ms, a tool offered (${probe.model || CHAT_PROBE_MODEL} ${via})`,
+    );
   }
   const error = clip(probe.error, 240);
   if (probe.status === 0) {
-    return fail(check, `the normalizer is unreachable ${via}: ${error}`, `check NORMALIZER_URL in .env and that the normalizer runs: ${dc.ps("normalizer")}`);
+    return fail(
+      check,
+      `the normalizer is unreachable ${via}: ${error}`,
+      `check NORMALIZER_URL in .env and that the normalizer runs: ${dc.ps("normalizer")}`,
+    );
   }
   const detail = `HTTP ${probe.status}${probe.errorCode ? ` ${probe.errorCode}` : ""}${error ? `: ${error}` : ""} (${via})`;
   if (probe.status === 200) return fail(check, `HTTP 200 but no text (${via})`, dc.logs("normalizer maxapi", 50));
   if (probe.status === 400 && /tool/i.test(`${probe.errorCode} ${probe.error}`)) {
-    return fail(check, `tools are refused: ${detail}`, `the normalizer and maxapi images must match: ${dc.rebuild("normalizer maxapi")}`);
+    return fail(
+      check,
+      `tools are refused: ${detail}`,
+      `the normalizer and maxapi images must match: ${dc.rebuild("normalizer maxapi")}`,
+    );
   }
   if (probe.errorCode === "invalid_api_key") {
-    return fail(check, `the normalizer refused the gateway's PROXY_API_KEY (${via})`, `give both the same PROXY_API_KEY (.env), then ${dc.recreate("normalizer gateway")}`);
+    return fail(
+      check,
+      `the normalizer refused the gateway's PROXY_API_KEY (${via})`,
+      `give both the same PROXY_API_KEY (.env), then ${dc.recreate("normalizer gateway")}`,
+    );
   }
   if (probe.status >= 500 && probe.status !== 504) return fail(check, detail, dc.logs("normalizer maxapi", 50));
   return fail(check, detail, modelCallFix(`${probe.status} ${probe.errorType} ${probe.error}`, mode, dc));

@@ -4,7 +4,16 @@
 // that is down skips, so a stopped container fails once, in its own row.
 import { resolve } from "node:path";
 import { NORMALIZER_URL, PORTS } from "@clawbridge/settings";
-import { AGENT_TURN_DEADLINE_S, AGENT_TURN_TIMEOUT_MS, agentRows, agentTurnRow, agentTurnRunId, parseAgentsList, runErrorFromLogs, type ListedAgent } from "./agents.ts";
+import {
+  AGENT_TURN_DEADLINE_S,
+  AGENT_TURN_TIMEOUT_MS,
+  agentRows,
+  agentTurnRow,
+  agentTurnRunId,
+  parseAgentsList,
+  runErrorFromLogs,
+  type ListedAgent,
+} from "./agents.ts";
 import { channelRows, configuredChannels } from "./channels.ts";
 import { CLAUDE_CODE_CHECK, claudeCodeRow, configuredModels, modelRow, testedClaudeCode } from "./claude-code.ts";
 import { CHAT_PROBE_SCRIPT, CHAT_TIMEOUT_MS, chatRow } from "./chat.ts";
@@ -64,13 +73,17 @@ const GATEWAY_URL = `ws://127.0.0.1:${PORTS.gateway}`;
 // the checkout verify runs from (maxapi's package.json names the tested Claude Code)
 const ROOT = resolve(import.meta.dirname, "../../..");
 export const VERIFY_SESSION = "clawbridge-verify";
-export const VERIFY_MESSAGE = "This is a connectivity check by clawbridge's make verify. Reply with the single word OK.";
+export const VERIFY_MESSAGE =
+  "This is a connectivity check by clawbridge's make verify. Reply with the single word OK.";
 
 const mine = (ctx: Context, service: string) => ctx.containers.filter((c) => c.service === service && !c.oneOff);
 const running = (ctx: Context, service: string) => mine(ctx, service).some((c) => c.state === "running");
 const healthy = (ctx: Context, service: string) => {
   const containers = mine(ctx, service);
-  return containers.length > 0 && containers.every((c) => c.state === "running" && (c.health === "healthy" || c.health === ""));
+  return (
+    containers.length > 0 &&
+    containers.every((c) => c.state === "running" && (c.health === "healthy" || c.health === ""))
+  );
 };
 
 /** A skip row when the gateway is not here or not running. */
@@ -102,7 +115,10 @@ async function modelPolicies(ctx: Context, memo: Memo, agentIds: string[]): Prom
   const policies = new Map<string, ModelPolicy>();
   for (const id of [...new Set(agentIds)].filter(Boolean).sort()) {
     try {
-      policies.set(id, parseModelsStatus((await openclaw(ctx, memo, "models", "status", "--agent", id, "--json")).stdout));
+      policies.set(
+        id,
+        parseModelsStatus((await openclaw(ctx, memo, "models", "status", "--agent", id, "--json")).stdout),
+      );
     } catch {
       // without it the rows show what they can: jobs and agents unjudged by policy
     }
@@ -115,7 +131,8 @@ function chat(ctx: Context, memo: Memo): Promise<Row> {
   return memo.once("chat", async () => {
     const check = "chat completion";
     const dc = ctx.target.commands;
-    if (ctx.stack.authMode === "setup-token" && !has(ctx.stack, "normalizer")) return skip(check, "AUTH_MODE=setup-token: no normalizer");
+    if (ctx.stack.authMode === "setup-token" && !has(ctx.stack, "normalizer"))
+      return skip(check, "AUTH_MODE=setup-token: no normalizer");
     const unavailable = withoutModelPath(ctx, check);
     if (unavailable) return unavailable;
     const from = probeFrom(ctx, check);
@@ -127,12 +144,21 @@ function chat(ctx: Context, memo: Memo): Promise<Row> {
 /** Where the chat probe runs: from the gateway, as the gateway sends it; on a proxy-only machine from the normalizer itself. */
 function probeFrom(ctx: Context, check: string): { service: string; url: string } | Row {
   if (!has(ctx.stack, "gateway")) return { service: "normalizer", url: `http://127.0.0.1:${PORTS.normalizer}/v1` };
-  return withoutGateway(ctx, check) ?? { service: "gateway", url: envValue(ctx.stack, CONFIG_INIT, "NORMALIZER_URL") || NORMALIZER_URL };
+  return (
+    withoutGateway(ctx, check) ?? {
+      service: "gateway",
+      url: envValue(ctx.stack, CONFIG_INIT, "NORMALIZER_URL") || NORMALIZER_URL,
+    }
+  );
 }
 
 /** The chat probe (chat.ts) from `from`, for `model` (the probe's own by default). */
 const probe = (ctx: Context, from: { service: string; url: string }, model?: string): Promise<RunResult> =>
-  ctx.target.exec(from.service, ["node", "-e", CHAT_PROBE_SCRIPT, from.url, String(CHAT_TIMEOUT_MS - 5000), ...(model ? [model] : [])], { timeoutMs: CHAT_TIMEOUT_MS });
+  ctx.target.exec(
+    from.service,
+    ["node", "-e", CHAT_PROBE_SCRIPT, from.url, String(CHAT_TIMEOUT_MS - 5000), ...(model ? [model] : [])],
+    { timeoutMs: CHAT_TIMEOUT_MS },
+  );
 
 export const CHECKS: Check[] = [
   {
@@ -144,7 +170,8 @@ export const CHECKS: Check[] = [
     name: CONFIG_INIT,
     live: false,
     async run(ctx) {
-      if (ctx.stack.kind === "swarm") return [skip(CONFIG_INIT, "runs first in the gateway's task on Swarm (see service gateway)")];
+      if (ctx.stack.kind === "swarm")
+        return [skip(CONFIG_INIT, "runs first in the gateway's task on Swarm (see service gateway)")];
       if (!ctx.stack.configInit) return [skip(CONFIG_INIT, "not run here (COMPOSE_PROFILES)")];
       const container = mine(ctx, CONFIG_INIT)[0];
       const failed = container !== undefined && container.state === "exited" && container.exitCode !== 0;
@@ -159,7 +186,11 @@ export const CHECKS: Check[] = [
       const unavailable = withoutGateway(ctx, "agents");
       if (unavailable) return [unavailable];
       const list = await openclaw(ctx, memo, "agents", "list", "--json");
-      const policies = await modelPolicies(ctx, memo, (await listedAgents(ctx, memo)).map((agent) => agent.id));
+      const policies = await modelPolicies(
+        ctx,
+        memo,
+        (await listedAgents(ctx, memo)).map((agent) => agent.id),
+      );
       return agentRows(ctx.stack.agents, ctx.stack.authMode, list, ctx.target.commands, policies);
     },
   },
@@ -173,7 +204,8 @@ export const CHECKS: Check[] = [
     live: false,
     async run(ctx) {
       if (!has(ctx.stack, "maxapi")) return [];
-      if (mine(ctx, "maxapi").every((c) => c.elsewhere)) return [skip(CLAUDE_CODE_CHECK, "maxapi runs on another node: run make verify there")];
+      if (mine(ctx, "maxapi").every((c) => c.elsewhere))
+        return [skip(CLAUDE_CODE_CHECK, "maxapi runs on another node: run make verify there")];
       if (!running(ctx, "maxapi")) return [skip(CLAUDE_CODE_CHECK, "maxapi not running (see above)")];
       const result = await ctx.target.exec("maxapi", ["claude", "--version"]);
       return [claudeCodeRow(result, testedClaudeCode(ROOT), ctx.target.commands)];
@@ -185,10 +217,15 @@ export const CHECKS: Check[] = [
     live: true,
     async run(ctx, memo) {
       if (ctx.stack.authMode !== "max-proxy" || !ctx.stack.configInit) return [];
-      const models = configuredModels(ctx.stack.agents, envValue(ctx.stack, CONFIG_INIT, "DEFAULT_MODEL"), envValue(ctx.stack, CONFIG_INIT, "HEARTBEAT_MODEL"));
+      const models = configuredModels(
+        ctx.stack.agents,
+        envValue(ctx.stack, CONFIG_INIT, "DEFAULT_MODEL"),
+        envValue(ctx.stack, CONFIG_INIT, "HEARTBEAT_MODEL"),
+      );
       const unavailable = withoutModelPath(ctx, "models");
       if (unavailable) return [unavailable];
-      if ((await chat(ctx, memo)).status === "FAIL") return models.map((model) => skip(`model ${model}`, "the chat completion failed (see above)"));
+      if ((await chat(ctx, memo)).status === "FAIL")
+        return models.map((model) => skip(`model ${model}`, "the chat completion failed (see above)"));
       const from = probeFrom(ctx, "models");
       if ("status" in from) return [from];
       const rows: Row[] = [];
@@ -211,7 +248,19 @@ export const CHECKS: Check[] = [
       const result = await memo.serial(() =>
         ctx.target.exec(
           "gateway",
-          ["openclaw", "agent", "--agent", agent, "--session-key", VERIFY_SESSION, "--message", VERIFY_MESSAGE, "--timeout", String(AGENT_TURN_DEADLINE_S), "--json"],
+          [
+            "openclaw",
+            "agent",
+            "--agent",
+            agent,
+            "--session-key",
+            VERIFY_SESSION,
+            "--message",
+            VERIFY_MESSAGE,
+            "--timeout",
+            String(AGENT_TURN_DEADLINE_S),
+            "--json",
+          ],
           { env: { OPENCLAW_GATEWAY_URL: GATEWAY_URL }, timeoutMs: AGENT_TURN_TIMEOUT_MS },
         ),
       );
@@ -227,12 +276,17 @@ export const CHECKS: Check[] = [
     last: true,
     async run(ctx) {
       if (!has(ctx.stack, "maxapi")) return [];
-      const without = (why: string) => [WARM_POOL_CHECK, USAGE_CHECK, EXTRA_USAGE_CHECK, BILLING_CHECK].map((check) => skip(check, why));
-      if (mine(ctx, "maxapi").every((c) => c.elsewhere)) return without("maxapi runs on another node: run make verify there");
+      const without = (why: string) =>
+        [WARM_POOL_CHECK, USAGE_CHECK, EXTRA_USAGE_CHECK, BILLING_CHECK].map((check) => skip(check, why));
+      if (mine(ctx, "maxapi").every((c) => c.elsewhere))
+        return without("maxapi runs on another node: run make verify there");
       if (!healthy(ctx, "maxapi")) return without("maxapi not healthy (see above)");
       const result = await ctx.target.exec("maxapi", ["node", "-e", METRICS_SCRIPT]);
       const dc = ctx.target.commands;
-      return [warmPoolRow(envValue(ctx.stack, "maxapi", "WARM_POOL_SIZE"), result, dc), ...usageRows(result, Date.now(), dc, fallbackOn(ctx.stack))];
+      return [
+        warmPoolRow(envValue(ctx.stack, "maxapi", "WARM_POOL_SIZE"), result, dc),
+        ...usageRows(result, Date.now(), dc, fallbackOn(ctx.stack)),
+      ];
     },
   },
   {
@@ -244,7 +298,10 @@ export const CHECKS: Check[] = [
     name: "credentials",
     live: false,
     async run(ctx) {
-      const auth = ctx.stack.authMode === "max-proxy" && running(ctx, "maxapi") ? await ctx.target.exec("maxapi", ["claude", "auth", "status"]) : undefined;
+      const auth =
+        ctx.stack.authMode === "max-proxy" && running(ctx, "maxapi")
+          ? await ctx.target.exec("maxapi", ["claude", "auth", "status"])
+          : undefined;
       return credentialRows(ctx.stack, auth, ctx.target.commands);
     },
   },
@@ -263,7 +320,13 @@ export const CHECKS: Check[] = [
       try {
         jobs = parseCronList(list.stdout);
       } catch (error) {
-        return [fail("cron", `openclaw cron list: ${list.code === 0 ? (error as Error).message : runFailure(list)}`, ctx.target.commands.logs("gateway", 50))];
+        return [
+          fail(
+            "cron",
+            `openclaw cron list: ${list.code === 0 ? (error as Error).message : runFailure(list)}`,
+            ctx.target.commands.logs("gateway", 50),
+          ),
+        ];
       }
       let heartbeats = new Map<string, string>();
       try {
@@ -271,7 +334,11 @@ export const CHECKS: Check[] = [
       } catch {
         // heartbeat jobs then show no model name
       }
-      const policies = await modelPolicies(ctx, memo, jobs.filter((job) => job.model !== "").map((job) => job.agentId));
+      const policies = await modelPolicies(
+        ctx,
+        memo,
+        jobs.filter((job) => job.model !== "").map((job) => job.agentId),
+      );
       return cronRows(jobs, heartbeats, agents, ctx.target.commands, policies);
     },
   },
@@ -287,7 +354,13 @@ export const CHECKS: Check[] = [
       try {
         return channelRows(configured, result.stdout, ctx.target.commands);
       } catch (error) {
-        return [fail("channels", `openclaw channels status: ${result.code === 0 ? (error as Error).message : runFailure(result)}`, ctx.target.commands.logs("gateway", 50))];
+        return [
+          fail(
+            "channels",
+            `openclaw channels status: ${result.code === 0 ? (error as Error).message : runFailure(result)}`,
+            ctx.target.commands.logs("gateway", 50),
+          ),
+        ];
       }
     },
   },

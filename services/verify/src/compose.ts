@@ -32,32 +32,51 @@ export interface Target {
   /** Secret values masked in every later result. */
   secrets: string[];
   /** A command inside a running service's container, with extra environment variables. */
-  exec(service: string, command: string[], options?: { env?: Record<string, string>; timeoutMs?: number }): Promise<RunResult>;
+  exec(
+    service: string,
+    command: string[],
+    options?: { env?: Record<string, string>; timeoutMs?: number },
+  ): Promise<RunResult>;
   /** A service's log, plain (no prefixes, no colour). */
   logs(service: string, options: { tail?: number; since?: string }): Promise<RunResult>;
 }
 
 /** Runs a command without a shell, with a timeout, its output masked; VERIFY_DEBUG=1 logs exit and duration. */
-export function runCommand(command: string[], cwd: string, secrets: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<RunResult> {
+export function runCommand(
+  command: string[],
+  cwd: string,
+  secrets: readonly string[],
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<RunResult> {
   const [file = "docker", ...args] = command;
   const started = Date.now();
   return new Promise<RunResult>((resolve) => {
-    execFile(file, args, { cwd, timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-      const failure = error as (NodeJS.ErrnoException & { killed?: boolean; code?: unknown }) | null;
-      const code = failure === null ? 0 : typeof failure.code === "number" ? failure.code : null;
-      resolve({
-        code,
-        stdout: redact(stdout, secrets),
-        stderr: redact(stderr, secrets),
-        timedOut: failure?.killed === true,
-        error: failure !== null && typeof failure.code === "string" ? `${file}: ${failure.code}` : "",
-      });
-    });
+    execFile(
+      file,
+      args,
+      { cwd, timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        const failure = error as (NodeJS.ErrnoException & { killed?: boolean; code?: unknown }) | null;
+        const code = failure === null ? 0 : typeof failure.code === "number" ? failure.code : null;
+        resolve({
+          code,
+          stdout: redact(stdout, secrets),
+          stderr: redact(stderr, secrets),
+          timedOut: failure?.killed === true,
+          error: failure !== null && typeof failure.code === "string" ? `${file}: ${failure.code}` : "",
+        });
+      },
+    );
   }).then((result) => {
     // the chat probe's script left out
     if (process.env.VERIFY_DEBUG) {
       const what = command.map((arg) => (arg.length > 60 ? "…" : arg)).join(" ");
-      process.stderr.write(redact(`verify: ${what}: exit ${result.code ?? (result.timedOut ? "timeout" : "?")} in ${Date.now() - started} ms\n`, secrets));
+      process.stderr.write(
+        redact(
+          `verify: ${what}: exit ${result.code ?? (result.timedOut ? "timeout" : "?")} in ${Date.now() - started} ms\n`,
+          secrets,
+        ),
+      );
     }
     return result;
   });
@@ -84,13 +103,20 @@ export class Compose implements Target {
     return runCommand([...this.command, ...args], this.cwd, this.secrets, timeoutMs);
   }
 
-  exec(service: string, command: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
+  exec(
+    service: string,
+    command: string[],
+    options: { env?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<RunResult> {
     const env = Object.entries(options.env ?? {}).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
     return this.run(["exec", "-T", ...env, service, ...command], options.timeoutMs);
   }
 
   logs(service: string, options: { tail?: number; since?: string }): Promise<RunResult> {
-    const window = [...(options.tail === undefined ? [] : ["--tail", String(options.tail)]), ...(options.since ? ["--since", options.since] : [])];
+    const window = [
+      ...(options.tail === undefined ? [] : ["--tail", String(options.tail)]),
+      ...(options.since ? ["--since", options.since] : []),
+    ];
     return this.run(["logs", "--no-log-prefix", "--no-color", ...window, service]);
   }
 }

@@ -25,7 +25,12 @@ export interface CronJob {
 
 /** 1800000 → "30m", 90000 → "1m30s". */
 export function formatDuration(ms: number): string {
-  const units: [string, number][] = [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]];
+  const units: [string, number][] = [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1000],
+  ];
   let rest = ms;
   let out = "";
   for (const [unit, size] of units) {
@@ -49,35 +54,42 @@ function schedule(value: unknown): string {
 export function parseCronList(output: string): CronJob[] {
   const list = asRecord(parseJsonOutput(output));
   if (!Array.isArray(list.jobs)) throw new Error("openclaw cron list printed no jobs");
-  return asArray(list.jobs).filter(isRecord).map((job) => {
-    const payload = asRecord(job.payload);
-    const state = asRecord(job.state);
-    return {
-      id: asString(job.id),
-      name: asString(job.name) || asString(job.displayName) || asString(job.id),
-      agentId: asString(job.agentId) || asString(job.effectiveAgentId),
-      enabled: job.enabled === true,
-      payloadKind: asString(payload.kind),
-      model: asString(payload.model),
-      schedule: schedule(job.schedule),
-      lastRunStatus: asString(state.lastRunStatus) || asString(state.lastStatus),
-      lastError: asString(state.lastError),
-      consecutiveErrors: asNumber(state.consecutiveErrors) ?? 0,
-      autoDisabled: state.autoDisabled === true,
-    };
-  });
+  return asArray(list.jobs)
+    .filter(isRecord)
+    .map((job) => {
+      const payload = asRecord(job.payload);
+      const state = asRecord(job.state);
+      return {
+        id: asString(job.id),
+        name: asString(job.name) || asString(job.displayName) || asString(job.id),
+        agentId: asString(job.agentId) || asString(job.effectiveAgentId),
+        enabled: job.enabled === true,
+        payloadKind: asString(payload.kind),
+        model: asString(payload.model),
+        schedule: schedule(job.schedule),
+        lastRunStatus: asString(state.lastRunStatus) || asString(state.lastStatus),
+        lastError: asString(state.lastError),
+        consecutiveErrors: asNumber(state.consecutiveErrors) ?? 0,
+        autoDisabled: state.autoDisabled === true,
+      };
+    });
 }
 
 /** Each agent's heartbeat model from `openclaw health --json` (agents[].heartbeat.model). */
 export function heartbeatModels(output: string): Map<string, string> {
   const health = asRecord(parseJsonOutput(output));
-  return new Map(asArray(health.agents).filter(isRecord).map((agent) => [asString(agent.agentId), asString(asRecord(agent.heartbeat).model)]));
+  return new Map(
+    asArray(health.agents)
+      .filter(isRecord)
+      .map((agent) => [asString(agent.agentId), asString(asRecord(agent.heartbeat).model)]),
+  );
 }
 
 function modelOf(job: CronJob, heartbeats: Map<string, string>, agents: ListedAgent[]): string {
   if (job.model) return job.model;
   if (job.payloadKind === "heartbeat") return `${heartbeats.get(job.agentId) || "the heartbeat model"} (heartbeat)`;
-  if (job.payloadKind === "agentTurn") return `${agents.find((a) => a.id === job.agentId)?.model ?? "the agent's model"} (agent ${job.agentId})`;
+  if (job.payloadKind === "agentTurn")
+    return `${agents.find((a) => a.id === job.agentId)?.model ?? "the agent's model"} (agent ${job.agentId})`;
   return `no model (${job.payloadKind || "unknown"} job)`;
 }
 
@@ -96,7 +108,13 @@ function refusedRow(job: CronJob, policy: ModelPolicy | undefined, what: string,
 }
 
 /** One row per job; a single skip row when there are none. `policies`: each agent's allowlist, where known. */
-export function cronRows(jobs: CronJob[], heartbeats: Map<string, string>, agents: ListedAgent[], dc: Commands, policies = new Map<string, ModelPolicy>()): Row[] {
+export function cronRows(
+  jobs: CronJob[],
+  heartbeats: Map<string, string>,
+  agents: ListedAgent[],
+  dc: Commands,
+  policies = new Map<string, ModelPolicy>(),
+): Row[] {
   if (jobs.length === 0) return [skip("cron", "no cron jobs")];
   const openclaw = `${dc.execIn("gateway")} openclaw cron`;
   return jobs.map((job) => {
@@ -106,7 +124,11 @@ export function cronRows(jobs: CronJob[], heartbeats: Map<string, string>, agent
     const refused = refusedRow(job, policies.get(job.agentId), what, dc);
     if (refused) return refused;
     if (job.autoDisabled) {
-      return fail(check, `disabled by OpenClaw after ${job.consecutiveErrors} consecutive errors${error}; ${what}`, `fix the cause (${dc.logs("gateway", 100)}), then ${openclaw} enable ${job.id}`);
+      return fail(
+        check,
+        `disabled by OpenClaw after ${job.consecutiveErrors} consecutive errors${error}; ${what}`,
+        `fix the cause (${dc.logs("gateway", 100)}), then ${openclaw} enable ${job.id}`,
+      );
     }
     if (!job.enabled) return skip(check, `disabled; ${what}`);
     if (job.consecutiveErrors > 0) {

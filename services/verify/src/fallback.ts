@@ -23,8 +23,13 @@ export interface FallbackSetting {
 
 /** Where the fallback key is set, looking at config-init and the gateway first; undefined when nowhere. */
 export function fallbackSetting(stack: Stack): FallbackSetting | undefined {
-  const services = [CONFIG_INIT, "gateway", ...Object.keys(stack.env).sort()].filter((service, i, all) => all.indexOf(service) === i && service in stack.env);
-  const setting = (service: string) => ({ key: envValue(stack, service, FALLBACK_KEY).trim(), file: envValue(stack, service, `${FALLBACK_KEY}_FILE`).trim() });
+  const services = [CONFIG_INIT, "gateway", ...Object.keys(stack.env).sort()].filter(
+    (service, i, all) => all.indexOf(service) === i && service in stack.env,
+  );
+  const setting = (service: string) => ({
+    key: envValue(stack, service, FALLBACK_KEY).trim(),
+    file: envValue(stack, service, `${FALLBACK_KEY}_FILE`).trim(),
+  });
   const using = services.filter((service) => {
     const { key, file } = setting(service);
     return key !== "" || file !== "";
@@ -48,7 +53,8 @@ const ON = "while the subscription is refused, OpenClaw falls back to the metere
 export function fallbackRow(stack: Stack, dc: Commands): Row {
   const setting = fallbackSetting(stack);
   if (!setting) {
-    if (!has(stack, "gateway") && !stack.configInit) return skip(FALLBACK_CHECK, `off here: ${FALLBACK_KEY} is the gateway's setting (no gateway here)`);
+    if (!has(stack, "gateway") && !stack.configInit)
+      return skip(FALLBACK_CHECK, `off here: ${FALLBACK_KEY} is the gateway's setting (no gateway here)`);
     return skip(FALLBACK_CHECK, "off: when the subscription's window is spent, turns wait for its reset");
   }
   if (setting.key === "") return ok(FALLBACK_CHECK, `on (${FALLBACK_KEY}_FILE, a file, not checked): ${ON}`);
@@ -56,7 +62,11 @@ export function fallbackRow(stack: Stack, dc: Commands): Row {
   if (problem) {
     const getKey = `create an API key at console.anthropic.com (billed per token) and set ${FALLBACK_KEY} in .env to it, or leave it empty to turn the fallback off`;
     const first = setting.key.startsWith(SETUP_TOKEN_PREFIX) ? "put it in CLAUDE_SETUP_TOKEN; " : "";
-    return fail(FALLBACK_CHECK, `${FALLBACK_KEY} is ${mask(setting.key)}: ${problem}`, `${first}${getKey}; then ${dc.recreate(setting.services.join(" "))}`);
+    return fail(
+      FALLBACK_CHECK,
+      `${FALLBACK_KEY} is ${mask(setting.key)}: ${problem}`,
+      `${first}${getKey}; then ${dc.recreate(setting.services.join(" "))}`,
+    );
   }
   return ok(FALLBACK_CHECK, `on, ${mask(setting.key)}: ${ON}`);
 }

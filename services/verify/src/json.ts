@@ -2,11 +2,13 @@
 
 export type JsonRecord = Record<string, unknown>;
 
-export const isRecord = (value: unknown): value is JsonRecord => typeof value === "object" && value !== null && !Array.isArray(value);
+export const isRecord = (value: unknown): value is JsonRecord =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 export const asRecord = (value: unknown): JsonRecord => (isRecord(value) ? value : {});
 export const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 export const asString = (value: unknown): string => (typeof value === "string" ? value : "");
-export const asNumber = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+export const asNumber = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isFinite(value) ? value : undefined;
 
 // eslint-disable-next-line no-control-regex -- terminal escapes are exactly what is removed
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
@@ -39,7 +41,11 @@ export function parseJsonOutput(output: string): unknown {
 
 /** The first non-empty line of a text, cut to `max` characters. */
 export function firstLine(text: string, max = 160): string {
-  const line = stripAnsi(text).split("\n").map((l) => l.trim()).find(Boolean) ?? "";
+  const line =
+    stripAnsi(text)
+      .split("\n")
+      .map((l) => l.trim())
+      .find(Boolean) ?? "";
   return clip(line, max);
 }
 

@@ -25,7 +25,12 @@ const isOff = (value: string | undefined) => /^(0|false|no|off)$/i.test((value ?
 async function loadSwarm(target: SwarmTarget): Promise<Context | Row> {
   target.secrets = secretValues([readEnvFile(resolve(ROOT, process.env.ENV_FILE ?? ".env"))]);
   const loaded = await target.load();
-  if ("error" in loaded) return fail("stack", loaded.error, 'deploy it with make deploy (see docs/operations.md, "With Docker Swarm"), or run make verify without STACK for a compose project');
+  if ("error" in loaded)
+    return fail(
+      "stack",
+      loaded.error,
+      'deploy it with make deploy (see docs/operations.md, "With Docker Swarm"), or run make verify without STACK for a compose project',
+    );
   return { target, ...loaded };
 }
 
@@ -38,7 +43,11 @@ async function load(): Promise<Context | Row> {
     if (config.code !== 0) throw new Error(runFailure(config));
     stack = parseStack(parseJsonOutput(config.stdout));
   } catch (error) {
-    return fail("compose config", `${dc} config: ${(error as Error).message}`, "run it in the clawbridge directory, with Docker running (`docker info`)");
+    return fail(
+      "compose config",
+      `${dc} config: ${(error as Error).message}`,
+      "run it in the clawbridge directory, with Docker running (`docker info`)",
+    );
   }
   compose.secrets = secretValues(Object.values(stack.env));
   const ps = await compose.run(["ps", "--all", "--format", "json"]);
@@ -58,7 +67,9 @@ async function runChecks(ctx: Context, live: boolean): Promise<Row[]> {
     try {
       return await check.run(ctx, memo);
     } catch (error) {
-      return [fail(check.name, `verify could not run this check: ${(error as Error).message}`, "report it with this output")];
+      return [
+        fail(check.name, `verify could not run this check: ${(error as Error).message}`, "report it with this output"),
+      ];
     }
   };
   const first = new Map(CHECKS.filter((check) => !check.last).map((check) => [check, run(check)]));
@@ -75,12 +86,17 @@ const target: Target = swarm ?? compose;
 async function main(): Promise<number> {
   const live = !isOff(process.env.VERIFY_LIVE);
   const what = swarm ? `the Swarm stack ${swarm.stack}` : `the stack of \`${compose.display}\``;
-  if (process.stderr.isTTY) process.stderr.write(`verify: checking ${what}${live ? " (with a chat completion per configured model and one agent turn)" : ""}…\n`);
+  if (process.stderr.isTTY)
+    process.stderr.write(
+      `verify: checking ${what}${live ? " (with a chat completion per configured model and one agent turn)" : ""}…\n`,
+    );
   const started = Date.now();
   const loaded = swarm ? await loadSwarm(swarm) : await load();
   const rows = "stack" in loaded ? await runChecks(loaded, live) : [loaded];
   const colour = process.stdout.isTTY && process.env.NO_COLOR === undefined;
-  const output = renderTable(rows, { colour }) + renderSummary(rows).replace(/\n$/, ` in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  const output =
+    renderTable(rows, { colour }) +
+    renderSummary(rows).replace(/\n$/, ` in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   process.stdout.write(redact(output, target.secrets));
   return passed(rows) ? 0 : 1;
 }

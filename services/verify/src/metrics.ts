@@ -56,7 +56,8 @@ export function parseMetrics(text: string): Metrics {
 }
 
 /** maxapi knows the name: it is declared or has a sample. */
-export const knows = (metrics: Metrics, name: string): boolean => metrics.declared.has(name) || metrics.samples.some((s) => s.name === name);
+export const knows = (metrics: Metrics, name: string): boolean =>
+  metrics.declared.has(name) || metrics.samples.some((s) => s.name === name);
 
 /** The value of the sample without labels, when there is one and it is a number. */
 export function unlabelled(metrics: Metrics, name: string): number | undefined {
@@ -87,6 +88,7 @@ export function readProbe(result: RunResult, dc: Commands): MetricsProbe {
   const status = Number(statusLine);
   const body = rest.join("\n");
   if (status === 404) return { problem: `maxapi has no /metrics: ${OUTDATED}`, fix: dc.rebuild("maxapi") };
-  if (status !== 200) return { problem: `maxapi's /metrics: ${status === 0 ? clip(body, 200) : `HTTP ${status}`}`, fix: logs };
+  if (status !== 200)
+    return { problem: `maxapi's /metrics: ${status === 0 ? clip(body, 200) : `HTTP ${status}`}`, fix: logs };
   return { metrics: parseMetrics(body) };
 }

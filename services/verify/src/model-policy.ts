@@ -29,13 +29,19 @@ export function parseModelsStatus(output: string): ModelPolicy {
   return {
     agentId,
     allowed: asArray(status.allowed).map(asString).filter(Boolean),
-    aliases: new Map(Object.entries(asRecord(status.aliases)).map(([alias, ref]) => [alias.toLowerCase(), asString(ref)])),
+    aliases: new Map(
+      Object.entries(asRecord(status.aliases)).map(([alias, ref]) => [alias.toLowerCase(), asString(ref)]),
+    ),
     missingProviders: asArray(asRecord(status.auth).missingProvidersInUse).map(asString).filter(Boolean),
     cooldowns: asArray(asRecord(status.auth).unusableProfiles)
       .map(asRecord)
       .filter((profile) => profile.kind === "cooldown")
       // profile ids read "<kind>:<provider>" (inline-api-key:claude-max-proxy)
-      .map((profile) => ({ provider: asString(profile.profileId).split(":").at(-1) ?? "", reason: asString(profile.reason), remainingMs: Number(profile.remainingMs) || 0 })),
+      .map((profile) => ({
+        provider: asString(profile.profileId).split(":").at(-1) ?? "",
+        reason: asString(profile.reason),
+        remainingMs: Number(profile.remainingMs) || 0,
+      })),
   };
 }
 

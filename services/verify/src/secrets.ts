@@ -6,7 +6,8 @@
 const KNOWN_PREFIX = /^sk-ant-[a-z]+\d*-/;
 
 /** Environment variable names whose values are secrets (not their `_FILE` paths). */
-export const isSecretName = (name: string): boolean => /TOKEN|KEY|SECRET|PASSWORD|PASSWD/i.test(name) && !name.endsWith("_FILE");
+export const isSecretName = (name: string): boolean =>
+  /TOKEN|KEY|SECRET|PASSWORD|PASSWD/i.test(name) && !name.endsWith("_FILE");
 
 /** `sk-ant-oat01-…(108)`, `…(27)`, or `(empty)`. */
 export function mask(value: string): string {

@@ -22,7 +22,12 @@ export interface Container {
 export function parsePs(output: string): Container[] {
   const text = stripAnsi(output).trim();
   if (text === "") return [];
-  const items = text.startsWith("[") ? parseJsonOutput(text) : text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line) as unknown);
+  const items = text.startsWith("[")
+    ? parseJsonOutput(text)
+    : text
+        .split("\n")
+        .filter((line) => line.trim() !== "")
+        .map((line) => JSON.parse(line) as unknown);
   if (!Array.isArray(items)) throw new Error("docker compose ps printed no list");
   return items.filter(isRecord).map((item) => ({
     service: asString(item.Service),
@@ -38,7 +43,8 @@ export function parsePs(output: string): Container[] {
 const HINTS: Record<string, string> = {
   maxapi: "usually no Claude login: set CLAUDE_SETUP_TOKEN in .env or run `make login`",
   gateway: "the log says why; OpenClaw needs up to a minute to start",
-  catchup: "healthy once it reads the gateway's cron jobs; its log says why not (the gateway down, or its token differs)",
+  catchup:
+    "healthy once it reads the gateway's cron jobs; its log says why not (the gateway down, or its token differs)",
 };
 
 function serviceRow(service: string, containers: Container[], dc: Commands, configInitFailed: boolean): Row {
@@ -48,17 +54,34 @@ function serviceRow(service: string, containers: Container[], dc: Commands, conf
   const mine = containers.filter((c) => c.service === service && !c.oneOff);
   if (mine.length === 0) return fail(check, "no container: not started", dc.up(service));
   const down = mine.find((c) => c.state !== "running");
-  if (down?.state === "created" && configInitFailed) return fail(check, "created, not started: it waits for config-init", `fix config-init first (see its row), then ${dc.up()}`);
+  if (down?.state === "created" && configInitFailed)
+    return fail(
+      check,
+      "created, not started: it waits for config-init",
+      `fix config-init first (see its row), then ${dc.up()}`,
+    );
   if (down) {
-    const detail = down.state === "exited" || down.state === "dead" ? `${down.state} (exit code ${down.exitCode}), not running` : `${down.state || "unknown state"}, not running`;
+    const detail =
+      down.state === "exited" || down.state === "dead"
+        ? `${down.state} (exit code ${down.exitCode}), not running`
+        : `${down.state || "unknown state"}, not running`;
     return fail(check, detail, `${dc.up(service)}; if it stops again: ${logs}`);
   }
   const unhealthy = mine.find((c) => c.health === "unhealthy");
   if (unhealthy) return fail(check, "running but unhealthy", `${logs}${hint}; then ${dc.restart(service)}`);
-  if (mine.some((c) => c.health === "starting")) return fail(check, "running, health check not passed yet", `wait until \`${dc.ps()}\` shows it healthy, then run make verify again; ${logs}`);
-  if (mine.every((c) => c.elsewhere)) return ok(check, `running on another node (${mine.map((c) => c.name).join(", ")}); its health shows there`);
+  if (mine.some((c) => c.health === "starting"))
+    return fail(
+      check,
+      "running, health check not passed yet",
+      `wait until \`${dc.ps()}\` shows it healthy, then run make verify again; ${logs}`,
+    );
+  if (mine.every((c) => c.elsewhere))
+    return ok(check, `running on another node (${mine.map((c) => c.name).join(", ")}); its health shows there`);
   const count = mine.length > 1 ? `${mine.length} containers, ` : "";
-  return ok(check, mine.every((c) => c.health === "healthy") ? `${count}running, healthy` : `${count}running (no healthcheck)`);
+  return ok(
+    check,
+    mine.every((c) => c.health === "healthy") ? `${count}running, healthy` : `${count}running (no healthcheck)`,
+  );
 }
 
 /** One row per selected long-running service. */
@@ -92,8 +115,10 @@ export function configInitRow(containers: Container[], logs: string, dc: Command
   const container = containers.find((c) => c.service === CONFIG_INIT && !c.oneOff);
   const rerun = dc.up();
   if (!container) return fail(check, "has not run", rerun);
-  if (container.state === "running") return fail(check, "still running", `wait a few seconds and run make verify again; ${dc.logs(CONFIG_INIT)}`);
-  if (container.state !== "exited") return fail(check, `${container.state}, never completed`, `${rerun}; ${dc.logs(CONFIG_INIT)}`);
+  if (container.state === "running")
+    return fail(check, "still running", `wait a few seconds and run make verify again; ${dc.logs(CONFIG_INIT)}`);
+  if (container.state !== "exited")
+    return fail(check, `${container.state}, never completed`, `${rerun}; ${dc.logs(CONFIG_INIT)}`);
   if (container.exitCode === 0) return ok(check, "exited 0 (openclaw.json rendered and validated)");
   const problem = configInitProblem(logs);
   return fail(

@@ -36,7 +36,8 @@ export const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name
 function environment(service: unknown): Record<string, string> {
   const env = asRecord(asRecord(service).environment);
   // compose prints strings, and null for a variable without a value
-  const text = (value: unknown) => (typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : "");
+  const text = (value: unknown) =>
+    typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : "";
   return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, text(value)]));
 }
 
@@ -44,7 +45,8 @@ function environment(service: unknown): Record<string, string> {
 export function parseAgents(spec: string): Agent[] | { error: string } {
   const agents: Agent[] = [];
   for (const agent of agentEntries(spec.trim() === "" ? DEFAULTS.AGENTS : spec)) {
-    if (!isValidAgent(agent)) return { error: `AGENTS: "${agent.entry}" is not id=model (the model a family or an exact id)` };
+    if (!isValidAgent(agent))
+      return { error: `AGENTS: "${agent.entry}" is not id=model (the model a family or an exact id)` };
     agents.push({ id: agent.id, model: agent.model, choice: agent.choice });
   }
   return agents.length > 0 ? agents : { error: "AGENTS: no agent" };

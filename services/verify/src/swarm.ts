@@ -25,19 +25,40 @@ export class SwarmTarget implements Target {
 
   /** The running container of a service's task on this node, if there is one. */
   private async container(service: string): Promise<string> {
-    const found = await this.docker(["ps", "-q", "--filter", `label=com.docker.swarm.service.name=${this.stack}_${service}`, "--filter", "status=running"]);
+    const found = await this.docker([
+      "ps",
+      "-q",
+      "--filter",
+      `label=com.docker.swarm.service.name=${this.stack}_${service}`,
+      "--filter",
+      "status=running",
+    ]);
     return found.stdout.split("\n")[0]?.trim() ?? "";
   }
 
-  async exec(service: string, command: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
+  async exec(
+    service: string,
+    command: string[],
+    options: { env?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<RunResult> {
     const id = await this.container(service);
-    if (id === "") return { code: 1, stdout: "", stderr: `no task of ${this.stack}_${service} runs on this node: run make verify on the node it runs on`, timedOut: false, error: "" };
+    if (id === "")
+      return {
+        code: 1,
+        stdout: "",
+        stderr: `no task of ${this.stack}_${service} runs on this node: run make verify on the node it runs on`,
+        timedOut: false,
+        error: "",
+      };
     const env = Object.entries(options.env ?? {}).flatMap(([name, value]) => ["-e", `${name}=${value}`]);
     return this.docker(["exec", ...env, id, ...command], options.timeoutMs);
   }
 
   logs(service: string, options: { tail?: number; since?: string }): Promise<RunResult> {
-    const window = [...(options.tail === undefined ? [] : ["--tail", String(options.tail)]), ...(options.since ? ["--since", options.since] : [])];
+    const window = [
+      ...(options.tail === undefined ? [] : ["--tail", String(options.tail)]),
+      ...(options.since ? ["--since", options.since] : []),
+    ];
     return this.docker(["service", "logs", "--raw", "--no-trunc", ...window, `${this.stack}_${service}`]);
   }
 
@@ -54,7 +75,13 @@ export class SwarmTarget implements Target {
 
     const env: Record<string, Record<string, string>> = {};
     for (const service of services) {
-      const inspected = await this.docker(["service", "inspect", `${this.stack}_${service}`, "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"]);
+      const inspected = await this.docker([
+        "service",
+        "inspect",
+        `${this.stack}_${service}`,
+        "--format",
+        "{{json .Spec.TaskTemplate.ContainerSpec.Env}}",
+      ]);
       env[service] = Object.fromEntries(
         asArray(inspected.code === 0 ? parseJsonOutput(inspected.stdout) : []).map((entry) => {
           const text = asString(entry);
@@ -78,17 +105,47 @@ export class SwarmTarget implements Target {
 
   /** A running task per service: its local container's health, or "" for a task on another node. */
   private async containers(services: string[]): Promise<Container[]> {
-    const local = await this.docker(["ps", "--filter", `label=com.docker.stack.namespace=${this.stack}`, "--format", '{{.Label "com.docker.swarm.service.name"}}\t{{.Names}}\t{{.Status}}']);
+    const local = await this.docker([
+      "ps",
+      "--filter",
+      `label=com.docker.stack.namespace=${this.stack}`,
+      "--format",
+      '{{.Label "com.docker.swarm.service.name"}}\t{{.Names}}\t{{.Status}}',
+    ]);
     const containers: Container[] = [];
     for (const line of local.stdout.split("\n").filter(Boolean)) {
       const [serviceName = "", name = "", status = ""] = line.split("\t");
       const health = /\((healthy|unhealthy|health: starting)\)/.exec(status)?.[1]?.replace("health: ", "") ?? "";
-      containers.push({ service: serviceName.slice(this.stack.length + 1), name, state: "running", health, exitCode: 0, oneOff: false });
+      containers.push({
+        service: serviceName.slice(this.stack.length + 1),
+        name,
+        state: "running",
+        health,
+        exitCode: 0,
+        oneOff: false,
+      });
     }
     for (const service of services.filter((s) => !containers.some((c) => c.service === s))) {
-      const tasks = await this.docker(["service", "ps", `${this.stack}_${service}`, "--filter", "desired-state=running", "--format", "{{.CurrentState}}\t{{.Node}}"]);
+      const tasks = await this.docker([
+        "service",
+        "ps",
+        `${this.stack}_${service}`,
+        "--filter",
+        "desired-state=running",
+        "--format",
+        "{{.CurrentState}}\t{{.Node}}",
+      ]);
       const running = tasks.stdout.split("\n").find((line) => line.startsWith("Running"));
-      if (running) containers.push({ service, name: `${this.stack}_${service} on ${running.split("\t")[1] ?? "another node"}`, state: "running", health: "", exitCode: 0, oneOff: false, elsewhere: true });
+      if (running)
+        containers.push({
+          service,
+          name: `${this.stack}_${service} on ${running.split("\t")[1] ?? "another node"}`,
+          state: "running",
+          health: "",
+          exitCode: 0,
+          oneOff: false,
+          elsewhere: true,
+        });
     }
     return containers;
   }

@@ -4,7 +4,15 @@
 // extra usage: refused with EXTRA_USAGE=off, counted with allowed), and the requests Anthropic refused
 // as a billing decision (extra usage required). maxapi learns both from the CLI's answers, so a fresh maxapi
 // knows nothing yet.
-import { FAMILY_OF_WINDOW, MAXAPI_METRICS as M, percent, resetTime, waitFor, WINDOW_NAMES, windowName } from "@clawbridge/limits";
+import {
+  FAMILY_OF_WINDOW,
+  MAXAPI_METRICS as M,
+  percent,
+  resetTime,
+  waitFor,
+  WINDOW_NAMES,
+  windowName,
+} from "@clawbridge/limits";
 import { FAMILIES, FAMILY_FACTS } from "@clawbridge/models";
 import type { Commands } from "./commands.ts";
 import type { RunResult } from "./compose.ts";
@@ -57,7 +65,12 @@ const rank = (window: string) => (ORDER.includes(window) ? ORDER.indexOf(window)
 export function usageWindows(metrics: Metrics): UsageWindow[] | undefined {
   const usageNames = [NAMES.utilization, NAMES.resetsAt, NAMES.spent, NAMES.refused];
   if (!usageNames.some((name) => knows(metrics, name))) return undefined;
-  const [utilization, resetsAt, spent, refused] = usageNames.map((name) => byLabel(metrics, name, "window")) as [Map<string, number>, Map<string, number>, Map<string, number>, Map<string, number>];
+  const [utilization, resetsAt, spent, refused] = usageNames.map((name) => byLabel(metrics, name, "window")) as [
+    Map<string, number>,
+    Map<string, number>,
+    Map<string, number>,
+    Map<string, number>,
+  ];
   const windows = new Set([...utilization.keys(), ...resetsAt.keys(), ...spent.keys(), ...refused.keys()]);
   return [...windows]
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
@@ -95,20 +108,28 @@ export function windowRow(w: UsageWindow, nowMs: number, dc: Commands, fallback:
       : `, or set the optional ${FALLBACK_KEY} in .env (the metered API, paid) and run ${dc.up()}`;
     const family = familyOfWindow(w.window);
     const requests = family === undefined ? "requests are" : `${family} requests are`;
-    return fail(check, `spent: ${requests} refused ${until}; ${refused}`, `${waiting}${meanwhile}; see docs/operations.md, "Usage limits"`);
+    return fail(
+      check,
+      `spent: ${requests} refused ${until}; ${refused}`,
+      `${waiting}${meanwhile}; see docs/operations.md, "Usage limits"`,
+    );
   }
   if (w.spent) return ok(check, `was spent until ${reset}, which has passed: requests go to Anthropic again`);
-  if (w.resetsAtMs !== undefined && !future) return ok(check, `${used} before its reset at ${reset} (the next answer updates it)`);
+  if (w.resetsAtMs !== undefined && !future)
+    return ok(check, `${used} before its reset at ${reset} (the next answer updates it)`);
   const resets = reset === "" ? "" : `resets ${reset}`;
-  if (w.utilization !== undefined && w.utilization >= NEARLY_SPENT) return ok(check, `${used}: nearly spent${resets === "" ? "" : `; ${resets}${wait}`}`);
+  if (w.utilization !== undefined && w.utilization >= NEARLY_SPENT)
+    return ok(check, `${used}: nearly spent${resets === "" ? "" : `; ${resets}${wait}`}`);
   return ok(check, [used, resets].filter(Boolean).join(", "));
 }
 
 /** The window rows: one per window seen, or one row saying there is none or the names are missing. */
 export function usageWindowRows(metrics: Metrics, nowMs: number, dc: Commands, fallback: boolean): Row[] {
   const windows = usageWindows(metrics);
-  if (!windows) return [fail(USAGE_CHECK, `maxapi's /metrics lacks the usage windows: ${OUTDATED}`, dc.rebuild("maxapi"))];
-  if (windows.length === 0) return [skip(USAGE_CHECK, "no usage reported since maxapi started (it learns it from the first answer)")];
+  if (!windows)
+    return [fail(USAGE_CHECK, `maxapi's /metrics lacks the usage windows: ${OUTDATED}`, dc.rebuild("maxapi"))];
+  if (windows.length === 0)
+    return [skip(USAGE_CHECK, "no usage reported since maxapi started (it learns it from the first answer)")];
   return windows.map((w) => windowRow(w, nowMs, dc, fallback));
 }
 
@@ -126,9 +147,13 @@ const BILLING_RECENT_MS = 3600_000;
 /** The billing refusals' row. `outdatedShown`: the window row already said the image is older. */
 export function billingRow(metrics: Metrics, nowMs: number, dc: Commands, outdatedShown = false): Row {
   if (!knows(metrics, NAMES.billing)) {
-    return outdatedShown ? skip(BILLING_CHECK, "not reported: maxapi's /metrics lacks them too (see above)") : fail(BILLING_CHECK, `maxapi's /metrics lacks the billing refusals: ${OUTDATED}`, dc.rebuild("maxapi"));
+    return outdatedShown
+      ? skip(BILLING_CHECK, "not reported: maxapi's /metrics lacks them too (see above)")
+      : fail(BILLING_CHECK, `maxapi's /metrics lacks the billing refusals: ${OUTDATED}`, dc.rebuild("maxapi"));
   }
-  const codes = [...byLabel(metrics, NAMES.billing, "code")].filter(([, count]) => count > 0).sort(([a, m], [b, n]) => n - m || a.localeCompare(b));
+  const codes = [...byLabel(metrics, NAMES.billing, "code")]
+    .filter(([, count]) => count > 0)
+    .sort(([a, m], [b, n]) => n - m || a.localeCompare(b));
   const total = codes.reduce((sum, [, count]) => sum + count, 0);
   if (total === 0) return ok(BILLING_CHECK, "none since maxapi started");
   const counted = `${total} refused by Anthropic since maxapi started (${codes.map(([code, count]) => `${code}: ${count}`).join(", ")})`;
@@ -151,14 +176,19 @@ const answers = (n: number) => `${n} answer${n === 1 ? "" : "s"}`;
  */
 export function extraUsageRow(metrics: Metrics, nowMs: number, dc: Commands, outdatedShown = false): Row {
   if (!knows(metrics, NAMES.extraInUse)) {
-    return outdatedShown ? skip(EXTRA_USAGE_CHECK, "not reported: maxapi's /metrics lacks it too (see above)") : fail(EXTRA_USAGE_CHECK, `maxapi's /metrics lacks extra usage: ${OUTDATED}`, dc.rebuild("maxapi"));
+    return outdatedShown
+      ? skip(EXTRA_USAGE_CHECK, "not reported: maxapi's /metrics lacks it too (see above)")
+      : fail(EXTRA_USAGE_CHECK, `maxapi's /metrics lacks extra usage: ${OUTDATED}`, dc.rebuild("maxapi"));
   }
   const allowed = (unlabelled(metrics, NAMES.extraAllowed) ?? 0) > 0;
   const inUse = (unlabelled(metrics, NAMES.extraInUse) ?? 0) > 0;
   const billed = unlabelled(metrics, NAMES.extraAnswers) ?? 0;
   const refused = unlabelled(metrics, NAMES.extraRefused) ?? 0;
   const untilSeconds = unlabelled(metrics, NAMES.extraUntil);
-  const until = untilSeconds === undefined ? "" : ` until ${resetTime(untilSeconds * 1000, nowMs)}${untilSeconds * 1000 > nowMs ? ` (in ${waitFor(untilSeconds * 1000 - nowMs)})` : ""}`;
+  const until =
+    untilSeconds === undefined
+      ? ""
+      : ` until ${resetTime(untilSeconds * 1000, nowMs)}${untilSeconds * 1000 > nowMs ? ` (in ${waitFor(untilSeconds * 1000 - nowMs)})` : ""}`;
   const since = `${answers(billed)} billed to it since maxapi started`;
   if (allowed) {
     const state = inUse ? `in use${until}: a spent window is answered on the account's extra usage (paid); ` : "";
@@ -171,8 +201,12 @@ export function extraUsageRow(metrics: Metrics, nowMs: number, dc: Commands, out
       `wait for the reset, or set EXTRA_USAGE=allowed in .env (extra usage is paid) and run ${dc.up()}; see docs/operations.md, "Usage limits"`,
     );
   }
-  if (billed === 0 && refused === 0) return ok(EXTRA_USAGE_CHECK, "not used since maxapi started (EXTRA_USAGE=off: the plan's limits only)");
-  return ok(EXTRA_USAGE_CHECK, `not in use now (EXTRA_USAGE=off); ${since}, ${refused} request${refused === 1 ? "" : "s"} refused until the window reset`);
+  if (billed === 0 && refused === 0)
+    return ok(EXTRA_USAGE_CHECK, "not used since maxapi started (EXTRA_USAGE=off: the plan's limits only)");
+  return ok(
+    EXTRA_USAGE_CHECK,
+    `not in use now (EXTRA_USAGE=off); ${since}, ${refused} request${refused === 1 ? "" : "s"} refused until the window reset`,
+  );
 }
 
 /**
@@ -187,5 +221,9 @@ export function usageRows(result: RunResult, nowMs: number, dc: Commands, fallba
   }
   const windows = usageWindowRows(probe.metrics, nowMs, dc, fallback);
   const outdated = windows.length === 1 && windows[0]?.check === USAGE_CHECK && windows[0].status === "FAIL";
-  return [...windows, extraUsageRow(probe.metrics, nowMs, dc, outdated), billingRow(probe.metrics, nowMs, dc, outdated)];
+  return [
+    ...windows,
+    extraUsageRow(probe.metrics, nowMs, dc, outdated),
+    billingRow(probe.metrics, nowMs, dc, outdated),
+  ];
 }

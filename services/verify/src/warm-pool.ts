@@ -14,7 +14,14 @@ export { METRICS_SCRIPT } from "./metrics.ts";
 
 export const WARM_POOL_CHECK = "maxapi warm pool";
 
-const FIGURES = { hits: M.warmHits, misses: M.warmMisses, fallbacks: M.warmFallbacks, recycled: M.warmRecycled, idle: M.warmIdle, busy: M.cliBusy } as const;
+const FIGURES = {
+  hits: M.warmHits,
+  misses: M.warmMisses,
+  fallbacks: M.warmFallbacks,
+  recycled: M.warmRecycled,
+  idle: M.warmIdle,
+  busy: M.cliBusy,
+} as const;
 export type PoolFigures = Record<keyof typeof FIGURES, number>;
 
 /** The pool's figures, or undefined when one is missing. */
@@ -33,7 +40,14 @@ export function warmPoolRow(poolSize: string, result: RunResult, dc: Commands): 
   if ("problem" in probe) return fail(WARM_POOL_CHECK, probe.problem, probe.fix);
   const f = figuresOf(probe.metrics);
   if (!f) return fail(WARM_POOL_CHECK, `maxapi's /metrics lacks the pool's figures: ${OUTDATED}`, dc.rebuild("maxapi"));
-  if (size === "0") return skip(WARM_POOL_CHECK, `off (WARM_POOL_SIZE=0): every request starts its own CLI process (${f.misses} since start)`);
+  if (size === "0")
+    return skip(
+      WARM_POOL_CHECK,
+      `off (WARM_POOL_SIZE=0): every request starts its own CLI process (${f.misses} since start)`,
+    );
   const fellBack = f.fallbacks > 0 ? ` (${f.fallbacks} of them on a fresh one: the warm one was gone)` : "";
-  return ok(WARM_POOL_CHECK, `${f.idle} waiting, ${f.busy} busy (WARM_POOL_SIZE=${size}); since start: ${f.hits} served warm${fellBack}, ${f.misses} cold, ${f.recycled} recycled unused`);
+  return ok(
+    WARM_POOL_CHECK,
+    `${f.idle} waiting, ${f.busy} busy (WARM_POOL_SIZE=${size}); since start: ${f.hits} served warm${fellBack}, ${f.misses} cold, ${f.recycled} recycled unused`,
+  );
 }

@@ -35,7 +35,14 @@ interface Run {
 interface JobState {
   id: string;
   enabled: boolean;
-  state: { lastRunStatus?: string; nextRunAtMs?: number; runningAtMs?: number; consecutiveErrors?: number; autoDisabled?: unknown; lastError?: string };
+  state: {
+    lastRunStatus?: string;
+    nextRunAtMs?: number;
+    runningAtMs?: number;
+    consecutiveErrors?: number;
+    autoDisabled?: unknown;
+    lastError?: string;
+  };
 }
 
 let stack: StartedDockerComposeEnvironment;
@@ -55,50 +62,95 @@ interface NoticeBody {
 beforeAll(async () => {
   // notices to a webhook receiver on the test network (the mock's POST /notices)
   // (a look at the jobs and limits every 5 s: a 20 s window is seen spent)
-  stack = await startStack(PROJECT, { env: { NOTICE_WEBHOOK_URL: "http://mock-anthropic:8080/notices", CATCHUP_POLL_MS: "5000" } });
+  stack = await startStack(PROJECT, {
+    env: { NOTICE_WEBHOOK_URL: "http://mock-anthropic:8080/notices", CATCHUP_POLL_MS: "5000" },
+  });
   call = gatewayCall(`http://127.0.0.1:${stack.getContainer("gateway-1").getMappedPort(18789)}`);
   mock = new MockAnthropicClient(`http://127.0.0.1:${stack.getContainer("mock-anthropic-1").getMappedPort(8080)}`);
   const normalizer = docker("port", stack.getContainer("normalizer-1").getId(), "3457/tcp").split("\n")[0] ?? "";
-  client = new OpenAI({ baseURL: `http://${normalizer}/v1`, apiKey: stackEnv.PROXY_API_KEY ?? "", maxRetries: 0, timeout: 120_000 });
+  client = new OpenAI({
+    baseURL: `http://${normalizer}/v1`,
+    apiKey: stackEnv.PROXY_API_KEY ?? "",
+    maxRetries: 0,
+    timeout: 120_000,
+  });
 });
 
 afterAll(async () => {
   // what the catch-up did, for a failure's reader (the stack goes away below)
   console.log(`the catch-up's log:\n${docker("logs", "--tail", "80", stack.getContainer("catchup-1").getId())}`);
   const maxapiLog = docker("logs", stack.getContainer("maxapi-1").getId()).split("\n");
-  console.log(`maxapi's requests that were not answered 200:\n${maxapiLog.filter((line) => /"status":(?!200)\d+/.test(line)).slice(-40).map((line) => line.slice(0, 400)).join("\n")}`);
+  console.log(
+    `maxapi's requests that were not answered 200:\n${maxapiLog
+      .filter((line) => /"status":(?!200)\d+/.test(line))
+      .slice(-40)
+      .map((line) => line.slice(0, 400))
+      .join("\n")}`,
+  );
   await stack.down({ removeVolumes: true });
 });
 
 const gatewayId = () => stack.getContainer("gateway-1").getId();
 
 function addJob(name: string, schedule: string[]): string {
-  const args = ["cron", "add", "--name", name, "--agent", "main", ...schedule, "--session", "isolated", "--no-deliver", "--message", `Scheduled check (${name}): reply with one short sentence.`, "--json"];
+  const args = [
+    "cron",
+    "add",
+    "--name",
+    name,
+    "--agent",
+    "main",
+    ...schedule,
+    "--session",
+    "isolated",
+    "--no-deliver",
+    "--message",
+    `Scheduled check (${name}): reply with one short sentence.`,
+    "--json",
+  ];
   return (openclawJson(gatewayId(), args, [GATEWAY_URL]) as { id: string }).id;
 }
 
-const runsOf = async (id: string) => (await call<{ entries?: Run[] }>("cron.runs", { id, limit: 50, sortDir: "asc" })).entries ?? [];
+const runsOf = async (id: string) =>
+  (await call<{ entries?: Run[] }>("cron.runs", { id, limit: 50, sortDir: "asc" })).entries ?? [];
 const jobOf = async (id: string) => call<JobState>("cron.get", { id });
 
-const notices = async () => (await mock.received()).filter((r) => r.path === "/notices").map((r) => r.body as NoticeBody);
+const notices = async () =>
+  (await mock.received()).filter((r) => r.path === "/notices").map((r) => r.body as NoticeBody);
 /** The notices of `event` from the `since`-th on (the ones before belong to the catch-up part). */
 const noticesOf = async (event: string, since = 0) => (await notices()).slice(since).filter((n) => n.event === event);
-const ask = () => client.chat.completions.create({ model: "sonnet", messages: [{ role: "user", content: "hello" }] }).then(() => 200, (error: unknown) => (error instanceof OpenAI.APIError ? Number(error.status) : 0));
+const ask = () =>
+  client.chat.completions.create({ model: "sonnet", messages: [{ role: "user", content: "hello" }] }).then(
+    () => 200,
+    (error: unknown) => (error instanceof OpenAI.APIError ? Number(error.status) : 0),
+  );
 /** When the catch-up's last pass read OpenClaw's jobs and maxapi's limits (epoch seconds), from its /metrics. */
 const lastPass = () => {
-  const metrics = docker("exec", stack.getContainer("catchup-1").getId(), "node", "-e", "fetch('http://127.0.0.1:3458/metrics').then(r => r.text()).then(t => process.stdout.write(t))");
+  const metrics = docker(
+    "exec",
+    stack.getContainer("catchup-1").getId(),
+    "node",
+    "-e",
+    "fetch('http://127.0.0.1:3458/metrics').then(r => r.text()).then(t => process.stdout.write(t))",
+  );
   return Number(/^catchup_last_pass_seconds (\d+)$/m.exec(metrics)?.[1] ?? 0);
 };
 /** Each job's runs and state, for a failure's reader: when each run started and ended, and why it failed. */
 async function report(m: number, jobs: Record<string, string>) {
-  const at = (ms: number | undefined) => (ms === undefined ? "-" : `M${ms < m ? "-" : "+"}${Math.round(Math.abs(ms - m) / 1000)}s`);
+  const at = (ms: number | undefined) =>
+    ms === undefined ? "-" : `M${ms < m ? "-" : "+"}${Math.round(Math.abs(ms - m) / 1000)}s`;
   for (const [name, id] of Object.entries(jobs)) {
-    const runs = (await runsOf(id)).map((r) => `  ${at(r.runAtMs)} ${r.status ?? "?"} ${String(r.durationMs ?? "?")} ms ${(r.error ?? "").slice(0, 160)}`);
+    const runs = (await runsOf(id)).map(
+      (r) => `  ${at(r.runAtMs)} ${r.status ?? "?"} ${String(r.durationMs ?? "?")} ms ${(r.error ?? "").slice(0, 160)}`,
+    );
     const { enabled, state } = await jobOf(id);
-    console.log(`${name}: enabled ${String(enabled)}, running since ${at(state.runningAtMs)}, next ${at(state.nextRunAtMs)}\n${runs.join("\n")}`);
+    console.log(
+      `${name}: enabled ${String(enabled)}, running since ${at(state.runningAtMs)}, next ${at(state.nextRunAtMs)}\n${runs.join("\n")}`,
+    );
   }
 }
-const told = (event: string, since: number) => until(`a ${event} notice`, async () => (await noticesOf(event, since)).length > 0 || undefined, 120, 1000);
+const told = (event: string, since: number) =>
+  until(`a ${event} notice`, async () => (await noticesOf(event, since)).length > 0 || undefined, 120, 1000);
 
 describe("a cron job that meets a spent window runs once more after the reset; notices", () => {
   it("hourly, one-shot and switched-off jobs: each has exactly one successful run within 6 minutes of the reset, no slot twice", async () => {
@@ -120,28 +172,46 @@ describe("a cron job that meets a spent window runs once more after the reset; n
     // minutes, the third 5 minutes after the second ended (before the reset when runs take a second,
     // after it when a loaded machine makes them take 15 s: then the catch-up must clear it)
     await until("the reset", () => Date.now() >= reset || undefined, 1200, 1000);
-    const failedBefore = await Promise.all([hourly, oneShot, worn].map(async (id) => (await runsOf(id)).filter((r) => r.status === "error" && (r.runAtMs ?? 0) < reset).length));
+    const failedBefore = await Promise.all(
+      [hourly, oneShot, worn].map(
+        async (id) => (await runsOf(id)).filter((r) => r.status === "error" && (r.runAtMs ?? 0) < reset).length,
+      ),
+    );
     console.log(`failed runs before the reset (hourly, one-shot, worn): ${failedBefore.join(", ")}`);
     await report(m, { hourly, oneShot, worn });
     for (const count of failedBefore) expect(count, "each job's slot failed").toBeGreaterThanOrEqual(1);
     expect(failedBefore[2], "the worn job's one failure").toBe(1);
-    if (failedBefore[1] === 4) expect((await jobOf(oneShot)).enabled, "after its three retries OpenClaw switched the one-shot job off").toBe(false);
-    expect((await jobOf(worn)).state.autoDisabled, "OpenClaw switched the worn job off at its 10th failure").toBeDefined();
+    if (failedBefore[1] === 4)
+      expect((await jobOf(oneShot)).enabled, "after its three retries OpenClaw switched the one-shot job off").toBe(
+        false,
+      );
+    expect(
+      (await jobOf(worn)).state.autoDisabled,
+      "OpenClaw switched the worn job off at its 10th failure",
+    ).toBeDefined();
 
     const succeeded = async (id: string) => (await runsOf(id)).filter((r) => r.status === "ok");
-    await until("one successful run of each job after the reset", async () => {
-      const ok = await Promise.all([hourly, oneShot, worn].map(succeeded));
-      return ok.every((runs) => runs.length > 0) && ok;
-    }, 90, 5_000).catch(async (error: unknown) => {
+    await until(
+      "one successful run of each job after the reset",
+      async () => {
+        const ok = await Promise.all([hourly, oneShot, worn].map(succeeded));
+        return ok.every((runs) => runs.length > 0) && ok;
+      },
+      90,
+      5_000,
+    ).catch(async (error: unknown) => {
       await report(m, { hourly, oneShot, worn });
       throw error;
     });
     // the later of the end of 6 minutes and now: a second run would have come by then
     await until("6 minutes after the reset", () => Date.now() >= reset + 6 * MINUTE || undefined, 600, 1_000);
 
-    const relative = (at: number | undefined) => `M${(at ?? m) < m ? "-" : "+"}${Math.round(Math.abs((at ?? m) - m) / 1000)}s`;
+    const relative = (at: number | undefined) =>
+      `M${(at ?? m) < m ? "-" : "+"}${Math.round(Math.abs((at ?? m) - m) / 1000)}s`;
     for (const [name, id] of Object.entries({ hourly, oneShot, worn })) {
-      console.log(`${name}: ${(await runsOf(id)).map((r) => `${relative(r.runAtMs)} ${r.status ?? "?"}`).join(", ")} (reset M+540s)`);
+      console.log(
+        `${name}: ${(await runsOf(id)).map((r) => `${relative(r.runAtMs)} ${r.status ?? "?"}`).join(", ")} (reset M+540s)`,
+      );
     }
     for (const id of [hourly, oneShot, worn]) {
       const runs = await runsOf(id);
@@ -150,7 +220,10 @@ describe("a cron job that meets a spent window runs once more after the reset; n
       const at = ok[0]?.runAtMs ?? 0;
       expect(at).toBeGreaterThanOrEqual(reset);
       expect(at).toBeLessThanOrEqual(reset + 6 * MINUTE);
-      expect(runs.filter((r) => (r.runAtMs ?? 0) >= reset), `job ${id}: nothing else ran after the reset`).toHaveLength(1);
+      expect(
+        runs.filter((r) => (r.runAtMs ?? 0) >= reset),
+        `job ${id}: nothing else ran after the reset`,
+      ).toHaveLength(1);
     }
     const hourlyAfter = await jobOf(hourly);
     expect(hourlyAfter.state).toMatchObject({ lastRunStatus: "ok", nextRunAtMs: m + 60 * MINUTE });
@@ -161,7 +234,10 @@ describe("a cron job that meets a spent window runs once more after the reset; n
 
     // one notice per event: the window spent and open again, each job's catch-up run done
     const received = await notices();
-    const ours = received.filter((n) => !n.event.startsWith("catchup-") || ["catchup-hourly", "catchup-once", "catchup-worn"].includes(n.job ?? ""));
+    const ours = received.filter(
+      (n) =>
+        !n.event.startsWith("catchup-") || ["catchup-hourly", "catchup-once", "catchup-worn"].includes(n.job ?? ""),
+    );
     expect(ours.map((n) => `${n.event}${n.job ? ` ${n.job}` : ""}`).sort()).toEqual([
       "catchup-done catchup-hourly",
       "catchup-done catchup-once",
@@ -169,12 +245,16 @@ describe("a cron job that meets a spent window runs once more after the reset; n
       "window-reopened",
       "window-spent",
     ]);
-    for (const notice of ours) expect(notice).toMatchObject({ window: "five_hour", resetsAt: new Date(reset).toISOString() });
+    for (const notice of ours)
+      expect(notice).toMatchObject({ window: "five_hour", resetsAt: new Date(reset).toISOString() });
     expect(JSON.stringify(received)).not.toContain("stack-test-");
 
     const catchUpLog = docker("logs", stack.getContainer("catchup-1").getId());
     // (pino's JSON lines: the job's name in escaped quotes)
-    expect(catchUpLog.match(/"event":"done".*catchup-(hourly|once|worn)\\": catch-up run done/g), "one done line per job").toHaveLength(3);
+    expect(
+      catchUpLog.match(/"event":"done".*catchup-(hourly|once|worn)\\": catch-up run done/g),
+      "one done line per job",
+    ).toHaveLength(3);
     expect(catchUpLog).toMatch(/catchup-worn\\": switched back on/);
     expect(catchUpLog).not.toContain("stack-test-gateway-token");
   });
@@ -214,7 +294,14 @@ describe("a cron job that meets a spent window runs once more after the reset; n
     await until("two catch-up passes more", () => lastPass() >= after + 10 || undefined, 120, 1000);
     const all = (await notices()).slice(before);
     const count = (event: string) => all.filter((n) => n.event === event).length;
-    expect(Object.fromEntries(["window-warning", "window-spent", "window-reopened", "extra-usage-refused", "billing-refusal"].map((e) => [e, count(e)]))).toEqual({
+    expect(
+      Object.fromEntries(
+        ["window-warning", "window-spent", "window-reopened", "extra-usage-refused", "billing-refusal"].map((e) => [
+          e,
+          count(e),
+        ]),
+      ),
+    ).toEqual({
       "window-warning": 1,
       "window-spent": 1,
       "window-reopened": 1,
@@ -225,9 +312,16 @@ describe("a cron job that meets a spent window runs once more after the reset; n
     expect(spent).toMatchObject({ window: "five_hour", resetsAt: new Date(reset * 1000).toISOString() });
     expect(spent?.text).toBe(spent?.content);
     expect(spent?.text).toMatch(/^Claude subscription: the 5-hour window is spent until \d\d:\d\d UTC\./);
-    expect(all.find((n) => n.event === "window-reopened")).toMatchObject({ window: "five_hour", resetsAt: new Date(reset * 1000).toISOString() });
-    expect(all.find((n) => n.event === "extra-usage-refused")).toMatchObject({ window: "five_hour", resetsAt: new Date(overageReset * 1000).toISOString() });
+    expect(all.find((n) => n.event === "window-reopened")).toMatchObject({
+      window: "five_hour",
+      resetsAt: new Date(reset * 1000).toISOString(),
+    });
+    expect(all.find((n) => n.event === "extra-usage-refused")).toMatchObject({
+      window: "five_hour",
+      resetsAt: new Date(overageReset * 1000).toISOString(),
+    });
     const text = JSON.stringify(all);
-    for (const secret of [stackEnv.PROXY_API_KEY, stackEnv.OPENCLAW_GATEWAY_TOKEN, stackEnv.CLAUDE_SETUP_TOKEN]) expect(text).not.toContain(secret);
+    for (const secret of [stackEnv.PROXY_API_KEY, stackEnv.OPENCLAW_GATEWAY_TOKEN, stackEnv.CLAUDE_SETUP_TOKEN])
+      expect(text).not.toContain(secret);
   });
 });

@@ -24,7 +24,13 @@ const valueOf = (key: string) => new RegExp(`^${key}=(.*)$`, "m").exec(envFile()
 
 /** Runs bin/setup with stdin closed (no terminal) and the given environment. */
 function setup(env: Record<string, string> = {}) {
-  const result = spawnSync("bin/setup", { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 20_000 });
+  const result = spawnSync("bin/setup", {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 20_000,
+  });
   return { code: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -45,14 +51,23 @@ describe("make setup (bin/setup)", () => {
     // every other line is .env.example's
     const example = readFileSync(join(dir, ".env.example"), "utf8").split("\n");
     const lines = envFile().split("\n");
-    expect(lines.filter((line, i) => line !== example[i]).map((line) => line.split("=")[0])).toEqual(["OPENCLAW_GATEWAY_TOKEN", "PROXY_API_KEY"]);
+    expect(lines.filter((line, i) => line !== example[i]).map((line) => line.split("=")[0])).toEqual([
+      "OPENCLAW_GATEWAY_TOKEN",
+      "PROXY_API_KEY",
+    ]);
   });
 
   it("never changes a value that is set, and fills only the empty ones", () => {
-    writeFileSync(join(dir, ".env"), `# mine\nOPENCLAW_GATEWAY_TOKEN="my-own-gateway-token-1234"\nPROXY_API_KEY=\nCLAUDE_SETUP_TOKEN=${TOKEN}\n`, { mode: 0o640 });
+    writeFileSync(
+      join(dir, ".env"),
+      `# mine\nOPENCLAW_GATEWAY_TOKEN="my-own-gateway-token-1234"\nPROXY_API_KEY=\nCLAUDE_SETUP_TOKEN=${TOKEN}\n`,
+      { mode: 0o640 },
+    );
     const { code, output } = setup({ CLAUDE_SETUP_TOKEN: `${TOKEN}x` });
     expect(code).toBe(0);
-    expect(envFile()).toMatch(/^# mine\nOPENCLAW_GATEWAY_TOKEN="my-own-gateway-token-1234"\nPROXY_API_KEY=[\w-]{32}\nCLAUDE_SETUP_TOKEN=sk-ant-oat01-/);
+    expect(envFile()).toMatch(
+      /^# mine\nOPENCLAW_GATEWAY_TOKEN="my-own-gateway-token-1234"\nPROXY_API_KEY=[\w-]{32}\nCLAUDE_SETUP_TOKEN=sk-ant-oat01-/,
+    );
     expect(valueOf("CLAUDE_SETUP_TOKEN")).toBe(TOKEN);
     expect(statSync(join(dir, ".env")).mode & 0o777).toBe(0o640);
     expect(output).toMatch(/OPENCLAW_GATEWAY_TOKEN: already set, kept/);
@@ -82,7 +97,11 @@ describe("make setup (bin/setup)", () => {
   });
 
   it("never waits for input without a terminal, even with stdin left open", async () => {
-    const child = spawn("bin/setup", { cwd: dir, env: { PATH: process.env.PATH ?? "" }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("bin/setup", {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     const code = await new Promise<number | null>((resolve) => {
       const timer = setTimeout(() => {
         child.kill();
@@ -98,7 +117,11 @@ describe("make setup (bin/setup)", () => {
 
   it("on a terminal asks for the token with input hidden, says why a bad one is refused, and stores a good one", async () => {
     // each answer typed once its prompt shows, as a person would (typed earlier, the terminal echoes it before `read -s` hides it)
-    const child = spawn("script", ["-qec", "bin/setup", "/dev/null"], { cwd: dir, env: { PATH: process.env.PATH ?? "", TERM: "dumb" }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("script", ["-qec", "bin/setup", "/dev/null"], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "", TERM: "dumb" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     const answers = ["sk-ant-oat01-short", TOKEN];
     let output = "";
     let prompts = 0;

@@ -35,7 +35,9 @@ class Gateway {
     }
     if (method === "cron.get") {
       const job = this.jobs.find((j) => j.id === params.id);
-      return job ? Promise.resolve({ ...job, state: { ...(job.state as object), nextRunAtMs: this.nextSlot } }) : Promise.reject(new GatewayError("cron.get: not found", true));
+      return job
+        ? Promise.resolve({ ...job, state: { ...(job.state as object), nextRunAtMs: this.nextSlot } })
+        : Promise.reject(new GatewayError("cron.get: not found", true));
     }
     return Promise.reject(new Error(`unexpected ${method}`));
   };
@@ -46,7 +48,13 @@ const failedJob = (id: string, state: Record<string, unknown> = {}, job: Record<
   name: `job ${id}`,
   enabled: true,
   schedule: { kind: "cron", expr: "0 * * * *" },
-  state: { lastRunStatus: "error", lastRunAtMs: M, lastError: `429 ${spentSentence("five_hour", RESET, M)} maxapi refuses requests.`, nextRunAtMs: M + 3600_000, ...state },
+  state: {
+    lastRunStatus: "error",
+    lastRunAtMs: M,
+    lastError: `429 ${spentSentence("five_hour", RESET, M)} maxapi refuses requests.`,
+    nextRunAtMs: M + 3600_000,
+    ...state,
+  },
   ...job,
 });
 
@@ -58,7 +66,20 @@ function catchUp(gateway: Gateway, clock: { now: number }, events: CatchUpEvent[
     call: gateway.call,
     dispatch: gateway.call,
     ledger: new Ledger(dir),
-    readLimits: () => Promise.resolve({ windows: [{ window: "five_hour", status: "rejected", utilization: 1, resetsAt: new Date(RESET).toISOString(), refusedLocally: 0 }], extraUsage: { setting: "off", inUse: [], answers: 0, refused: 0 }, billing: { refusals: {}, lastAt: null } }),
+    readLimits: () =>
+      Promise.resolve({
+        windows: [
+          {
+            window: "five_hour",
+            status: "rejected",
+            utilization: 1,
+            resetsAt: new Date(RESET).toISOString(),
+            refusedLocally: 0,
+          },
+        ],
+        extraUsage: { setting: "off", inUse: [], answers: 0, refused: 0 },
+        billing: { refusals: {}, lastAt: null },
+      }),
     timing: { delayMs: 60_000, spreadMs: 30_000 },
     logger: pino({ level: "silent" }),
     now: () => clock.now,
@@ -90,12 +111,21 @@ describe("the catch-up", () => {
     await again.pass();
     expect(gateway.runs).toEqual(["a", "b"]);
 
-    gateway.jobs = [failedJob("a", { lastRunStatus: "ok", lastRunAtMs: RESET + 62_000 }), failedJob("b", { lastRunAtMs: RESET + 92_000, lastError: "still broken" })];
+    gateway.jobs = [
+      failedJob("a", { lastRunStatus: "ok", lastRunAtMs: RESET + 62_000 }),
+      failedJob("b", { lastRunAtMs: RESET + 92_000, lastError: "still broken" }),
+    ];
     clock.now = RESET + 120_000;
     await catchUp(gateway, clock, events).pass();
     expect(events.slice(-2).map((e) => `${e.kind} ${e.entry.jobId}`)).toEqual(["done a", "failed b"]);
-    const offOn = (id: string) => [{ id, patch: { enabled: false } }, { id, patch: { enabled: true } }];
-    expect(gateway.updates, "each job switched off and on first: its natural schedule back, OpenClaw's retry gone").toEqual([...offOn("a"), ...offOn("b")]);
+    const offOn = (id: string) => [
+      { id, patch: { enabled: false } },
+      { id, patch: { enabled: true } },
+    ];
+    expect(
+      gateway.updates,
+      "each job switched off and on first: its natural schedule back, OpenClaw's retry gone",
+    ).toEqual([...offOn("a"), ...offOn("b")]);
     for (let i = 0; i < 3; i++) await catchUp(gateway, clock, events).pass();
     expect(gateway.runs, "never again for the same failed slot").toEqual(["a", "b"]);
     const ledger = JSON.parse(readFileSync(join(dir, "catchup.json"), "utf8")) as { entries: { state: string }[] };
@@ -105,7 +135,9 @@ describe("the catch-up", () => {
   it("a job every minute gets its schedule back, and its own next run is the catch-up's", async () => {
     dir = mkdtempSync(join(tmpdir(), "catchup-"));
     const gateway = new Gateway();
-    gateway.jobs = [failedJob("e", { nextRunAtMs: M + 15 * 60_000 }, { schedule: { kind: "cron", expr: "* * * * *" } })];
+    gateway.jobs = [
+      failedJob("e", { nextRunAtMs: M + 15 * 60_000 }, { schedule: { kind: "cron", expr: "* * * * *" } }),
+    ];
     const clock = { now: M + 60_000 };
     const events: CatchUpEvent[] = [];
     const service = catchUp(gateway, clock, events);
@@ -113,9 +145,18 @@ describe("the catch-up", () => {
     clock.now = RESET + 61_000;
     gateway.nextSlot = RESET + 120_000;
     await service.pass();
-    expect(gateway.updates).toEqual([{ id: "e", patch: { enabled: false } }, { id: "e", patch: { enabled: true } }]);
+    expect(gateway.updates).toEqual([
+      { id: "e", patch: { enabled: false } },
+      { id: "e", patch: { enabled: true } },
+    ]);
     expect(gateway.runs, "no run of its own: the schedule runs it within 2 minutes").toEqual([]);
-    gateway.jobs = [failedJob("e", { lastRunStatus: "ok", lastRunAtMs: RESET + 120_000 }, { schedule: { kind: "cron", expr: "* * * * *" } })];
+    gateway.jobs = [
+      failedJob(
+        "e",
+        { lastRunStatus: "ok", lastRunAtMs: RESET + 120_000 },
+        { schedule: { kind: "cron", expr: "* * * * *" } },
+      ),
+    ];
     clock.now = RESET + 130_000;
     await service.pass();
     expect(events.map((e) => e.kind)).toEqual(["noted", "started", "done"]);
@@ -124,13 +165,17 @@ describe("the catch-up", () => {
   it("a one-shot job with OpenClaw's retry still pending is switched off first, then runs once", async () => {
     dir = mkdtempSync(join(tmpdir(), "catchup-"));
     const gateway = new Gateway();
-    gateway.jobs = [failedJob("f", { nextRunAtMs: RESET + 4 * 60_000 }, { schedule: { kind: "at", at: new Date(M).toISOString() } })];
+    gateway.jobs = [
+      failedJob("f", { nextRunAtMs: RESET + 4 * 60_000 }, { schedule: { kind: "at", at: new Date(M).toISOString() } }),
+    ];
     const clock = { now: M + 60_000 };
     const service = catchUp(gateway, clock);
     await service.pass();
     clock.now = RESET + 61_000;
     await service.pass();
-    expect(gateway.updates, "its retry at reset + 4 min would run the slot again").toEqual([{ id: "f", patch: { enabled: false } }]);
+    expect(gateway.updates, "its retry at reset + 4 min would run the slot again").toEqual([
+      { id: "f", patch: { enabled: false } },
+    ]);
     expect(gateway.runs).toEqual(["f"]);
   });
 
@@ -148,7 +193,9 @@ describe("the catch-up", () => {
     gateway.refuseRuns = false;
     await service.pass();
     expect(gateway.runs).toEqual(["c"]);
-    expect(gateway.updates, "switched on once; the refused run asked again").toEqual([{ id: "c", patch: { enabled: true } }]);
+    expect(gateway.updates, "switched on once; the refused run asked again").toEqual([
+      { id: "c", patch: { enabled: true } },
+    ]);
     gateway.jobs = [failedJob("c", { lastRunStatus: "ok", lastRunAtMs: RESET + 62_000 })];
     await service.pass();
     expect(service.open).toEqual([]);

@@ -7,7 +7,8 @@ import { decide, entryFor, failedOnSpentWindow, runEnd } from "../../../services
 const M = Date.parse("2026-12-07T09:00:00Z");
 const RESET = M + 9 * 60_000 + 17_000; // 09:09:17
 const TIMING = { delayMs: 60_000, spreadMs: 30_000 };
-const refusal = (failedAt: number) => `FailoverError: ${spentSentence("five_hour", RESET, failedAt)} maxapi refuses requests it applies to until then, without calling Anthropic.`;
+const refusal = (failedAt: number) =>
+  `FailoverError: ${spentSentence("five_hour", RESET, failedAt)} maxapi refuses requests it applies to until then, without calling Anthropic.`;
 
 const defined = <T>(value: T | undefined): T => {
   expect(value).toBeDefined();
@@ -35,7 +36,9 @@ describe("which failures get a catch-up run", () => {
 
   it("not a run that failed otherwise, nor one that succeeded, nor a job the user switched off", () => {
     expect(failedOnSpentWindow(job({ lastError: "429 rate_limit_error: Rate limited; retry in 7 s" }))).toBeUndefined();
-    expect(failedOnSpentWindow(job({ lastError: "Anthropic refused this request on billing grounds" }))).toBeUndefined();
+    expect(
+      failedOnSpentWindow(job({ lastError: "Anthropic refused this request on billing grounds" })),
+    ).toBeUndefined();
     expect(failedOnSpentWindow(job({ lastRunStatus: "ok" }))).toBeUndefined();
     expect(failedOnSpentWindow(job({ enabled: false }))).toBeUndefined();
   });
@@ -49,7 +52,15 @@ describe("which failures get a catch-up run", () => {
 describe("entries", () => {
   it("the exact reset maxapi knows, when it agrees with the refusal's minute; due after the delay, the jobs at one reset spread out", () => {
     const first = defined(entryFor(job(), [], new Map([["five_hour", RESET]]), TIMING));
-    expect(first).toMatchObject({ jobId: "job-1", window: "five_hour", resetsAt: RESET, openAt: RESET + 60_000, dueAt: RESET + 60_000, state: "waiting", failedAt: M + 6 * 60_000 });
+    expect(first).toMatchObject({
+      jobId: "job-1",
+      window: "five_hour",
+      resetsAt: RESET,
+      openAt: RESET + 60_000,
+      dueAt: RESET + 60_000,
+      state: "waiting",
+      failedAt: M + 6 * 60_000,
+    });
     const second = defined(entryFor(job({ id: "job-2" }), [first], new Map(), TIMING));
     expect(second.resetsAt, "the refusal's minute: the same reset").toBe(Date.parse("2026-12-07T09:10:00Z"));
     expect(second.dueAt).toBe(Date.parse("2026-12-07T09:10:00Z") + 60_000 + 30_000);
@@ -63,12 +74,23 @@ describe("entries", () => {
   });
 
   it("an exact reset far from the refusal's (a later window) is not taken for it", () => {
-    expect(entryFor(job(), [], new Map([["five_hour", RESET + 3600_000]]), TIMING)?.resetsAt).toBe(Date.parse("2026-12-07T09:10:00Z"));
+    expect(entryFor(job(), [], new Map([["five_hour", RESET + 3600_000]]), TIMING)?.resetsAt).toBe(
+      Date.parse("2026-12-07T09:10:00Z"),
+    );
   });
 });
 
 describe("when a waiting entry acts", () => {
-  const entry: Entry = { jobId: "job-1", jobName: "hourly report", window: "five_hour", resetsAt: RESET, failedAt: M, openAt: RESET + 60_000, dueAt: RESET + 90_000, state: "waiting" };
+  const entry: Entry = {
+    jobId: "job-1",
+    jobName: "hourly report",
+    window: "five_hour",
+    resetsAt: RESET,
+    failedAt: M,
+    openAt: RESET + 60_000,
+    dueAt: RESET + 90_000,
+    state: "waiting",
+  };
   const restored: Entry = { ...entry, restored: true };
   const after = RESET + 61_000;
 
@@ -85,7 +107,10 @@ describe("when a waiting entry acts", () => {
   });
 
   it("a job whose own slot comes within 2 minutes once restored: that run is the catch-up's", () => {
-    expect(decide(restored, job({ nextRunAtMs: RESET + 120_000 }), after)).toEqual({ action: "own-run", at: RESET + 120_000 });
+    expect(decide(restored, job({ nextRunAtMs: RESET + 120_000 }), after)).toEqual({
+      action: "own-run",
+      at: RESET + 120_000,
+    });
   });
 
   it("a one-shot job: OpenClaw's plan cleared too, then it runs at its time", () => {
@@ -96,20 +121,39 @@ describe("when a waiting entry acts", () => {
   });
 
   it("skips it when the job ran since the reset, was switched off by the user or removed", () => {
-    expect(decide(entry, job({ lastRunAtMs: RESET + 5_000, lastRunStatus: "ok" }), after)).toMatchObject({ action: "skip", why: "it ran on its own after the reset (ok)" });
+    expect(decide(entry, job({ lastRunAtMs: RESET + 5_000, lastRunStatus: "ok" }), after)).toMatchObject({
+      action: "skip",
+      why: "it ran on its own after the reset (ok)",
+    });
     expect(decide(entry, job({ enabled: false }), after)).toMatchObject({ action: "skip", why: "it was switched off" });
     expect(decide(entry, undefined, after)).toMatchObject({ action: "skip", why: "the job was removed" });
   });
 });
 
 describe("how a started run ended", () => {
-  const started: Entry = { jobId: "job-1", jobName: "hourly report", window: "five_hour", resetsAt: RESET, failedAt: M, openAt: RESET + 60_000, dueAt: RESET + 60_000, state: "started", startedAt: RESET + 61_000 };
+  const started: Entry = {
+    jobId: "job-1",
+    jobName: "hourly report",
+    window: "five_hour",
+    resetsAt: RESET,
+    failedAt: M,
+    openAt: RESET + 60_000,
+    dueAt: RESET + 60_000,
+    state: "started",
+    startedAt: RESET + 61_000,
+  };
 
   it("from the job's last run once it started after the ask", () => {
     expect(runEnd(started, job({ runningAtMs: RESET + 61_500 }), RESET + 70_000)).toBeUndefined();
     expect(runEnd(started, job(), RESET + 70_000), "the failure before the ask is not this run's").toBeUndefined();
-    expect(runEnd(started, job({ lastRunAtMs: RESET + 61_500, lastRunStatus: "ok" }), RESET + 70_000)).toEqual({ state: "done", outcome: "ok" });
-    expect(runEnd(started, job({ lastRunAtMs: RESET + 61_500, lastError: "boom" }), RESET + 70_000)).toEqual({ state: "failed", outcome: "boom" });
+    expect(runEnd(started, job({ lastRunAtMs: RESET + 61_500, lastRunStatus: "ok" }), RESET + 70_000)).toEqual({
+      state: "done",
+      outcome: "ok",
+    });
+    expect(runEnd(started, job({ lastRunAtMs: RESET + 61_500, lastError: "boom" }), RESET + 70_000)).toEqual({
+      state: "failed",
+      outcome: "boom",
+    });
   });
 
   it("a run a gateway restart cut short is asked again, up to three times in all", () => {

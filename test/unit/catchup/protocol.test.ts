@@ -1,7 +1,14 @@
 // What the catch-up sends the gateway is what OpenClaw's protocol accepts: each call's params pass
 // the validators of @openclaw/gateway-protocol (the gateway checks the same schemas, and refuses
 // the rest with INVALID_REQUEST). The calls are recorded from the catch-up's own code paths.
-import { validateCronAddParams, validateCronGetParams, validateCronListParams, validateCronRunParams, validateCronRunsParams, validateCronUpdateParams } from "@openclaw/gateway-protocol";
+import {
+  validateCronAddParams,
+  validateCronGetParams,
+  validateCronListParams,
+  validateCronRunParams,
+  validateCronRunsParams,
+  validateCronUpdateParams,
+} from "@openclaw/gateway-protocol";
 import { spentSentence } from "@clawbridge/limits";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,7 +41,13 @@ describe("the catch-up's calls, checked against OpenClaw's protocol schemas", ()
       name: "report",
       enabled: true,
       schedule,
-      state: { lastRunStatus: "error", lastRunAtMs: M, lastError: spentSentence("five_hour", RESET, M), nextRunAtMs: M + 3600_000, ...state },
+      state: {
+        lastRunStatus: "error",
+        lastRunAtMs: M,
+        lastError: spentSentence("five_hour", RESET, M),
+        nextRunAtMs: M + 3600_000,
+        ...state,
+      },
     });
     let jobs = [job({}, { kind: "cron", expr: "0 * * * *" })];
     const call: Call = (method, params) => {
@@ -48,13 +61,25 @@ describe("the catch-up's calls, checked against OpenClaw's protocol schemas", ()
     const dir = mkdtempSync(join(tmpdir(), "catchup-protocol-"));
     try {
       const clock = { now: M + 60_000 };
-      const catchUp = new CatchUp({ call, dispatch: call, ledger: new Ledger(dir), readLimits: () => Promise.resolve(undefined), timing: { delayMs: 15_000, spreadMs: 30_000 }, logger: pino({ level: "silent" }), now: () => clock.now });
+      const catchUp = new CatchUp({
+        call,
+        dispatch: call,
+        ledger: new Ledger(dir),
+        readLimits: () => Promise.resolve(undefined),
+        timing: { delayMs: 15_000, spreadMs: 30_000 },
+        logger: pino({ level: "silent" }),
+        now: () => clock.now,
+      });
       await catchUp.pass();
       clock.now = RESET + 90_000; // the refusal gives 09:09, so the reset is taken as 09:10
       await catchUp.pass();
       jobs = []; // gone after its run: the history tells
       await catchUp.pass();
-      await channelSink(call, "telegram", "-1001234567890").send({ event: "window-spent", key: "k", text: "Claude subscription: the 5-hour window is spent until 09:09 UTC." });
+      await channelSink(call, "telegram", "-1001234567890").send({
+        event: "window-spent",
+        key: "k",
+        text: "Claude subscription: the 5-hour window is spent until 09:09 UTC.",
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -12,13 +12,23 @@ import { formatReport } from "../../cli-contract/report.ts";
 import { compareShapes, lineKind, outputShape, type Difference } from "../../cli-contract/shape.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/cli/${name}.jsonl`, import.meta.url), "utf8");
-type Line = Record<string, unknown> & { type: string; event?: Record<string, unknown> & { delta?: Record<string, unknown> } };
-const lines = (text: string) => text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Line);
+type Line = Record<string, unknown> & {
+  type: string;
+  event?: Record<string, unknown> & { delta?: Record<string, unknown> };
+};
+const lines = (text: string) =>
+  text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Line);
 const join_ = (parsed: Line[]) => parsed.map((line) => JSON.stringify(line)).join("\n");
 /** The recording with `change` applied to every line (return undefined to drop a line). */
-const altered = (name: string, change: (line: Line) => Line | undefined) => join_(lines(fixture(name)).flatMap((line) => change(structuredClone(line)) ?? []));
-const diff = (name: string, change: (line: Line) => Line | undefined) => compareShapes(outputShape(fixture(name)), outputShape(altered(name, change)));
-const brief = (differences: Difference[]) => differences.map(({ kind, line, field, breaking }) => ({ kind, line, field, breaking }));
+const altered = (name: string, change: (line: Line) => Line | undefined) =>
+  join_(lines(fixture(name)).flatMap((line) => change(structuredClone(line)) ?? []));
+const diff = (name: string, change: (line: Line) => Line | undefined) =>
+  compareShapes(outputShape(fixture(name)), outputShape(altered(name, change)));
+const brief = (differences: Difference[]) =>
+  differences.map(({ kind, line, field, breaking }) => ({ kind, line, field, breaking }));
 
 describe("the shape of stream-json lines", () => {
   it("names each kind of line by its type, subtype, event, block and delta types", () => {
@@ -62,7 +72,11 @@ describe("the shape of stream-json lines", () => {
       }),
     ).toEqual([]);
     // an error's result has modelUsage {} and iterations []: no "field gone" for their elements
-    expect(compareShapes(outputShape(fixture("ok")), outputShape(fixture("not-logged-in"))).filter((d) => /modelUsage\{\}|iterations\[\]/.test(d.field ?? ""))).toEqual([]);
+    expect(
+      compareShapes(outputShape(fixture("ok")), outputShape(fixture("not-logged-in"))).filter((d) =>
+        /modelUsage\{\}|iterations\[\]/.test(d.field ?? ""),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -75,7 +89,12 @@ describe("a deliberately altered recording: each change is reported, breaking wh
     });
     expect(brief(differences)).toEqual(
       expect.arrayContaining([
-        { kind: "field gone", line: "stream_event content_block_delta text_delta", field: "event.delta.text", breaking: true },
+        {
+          kind: "field gone",
+          line: "stream_event content_block_delta text_delta",
+          field: "event.delta.text",
+          breaking: true,
+        },
         { kind: "type changed", line: "result success", field: "is_error", breaking: true },
       ]),
     );
@@ -87,7 +106,10 @@ describe("a deliberately altered recording: each change is reported, breaking wh
       if (line.type === "result") return { ...line, sandbox_enabled: false };
       return line;
     });
-    const added = compareShapes(outputShape(fixture("ok")), outputShape(`${fixture("ok")}\n{"type":"telemetry","subtype":"span","name":"x"}\n`));
+    const added = compareShapes(
+      outputShape(fixture("ok")),
+      outputShape(`${fixture("ok")}\n{"type":"telemetry","subtype":"span","name":"x"}\n`),
+    );
     expect(brief([...differences, ...added])).toEqual([
       { kind: "field new", line: "result success", field: "sandbox_enabled", breaking: false },
       { kind: "kind new", line: "telemetry span", field: undefined, breaking: false },
@@ -113,7 +135,9 @@ describe("a deliberately altered recording: each change is reported, breaking wh
 
   it("a line split in two (2.1.74's rate_limit_event mid-line) is a line that is not JSON", () => {
     const text = fixture("ok").replace('"type":"result"', '"type":"re\nsult"');
-    expect(compareShapes(outputShape(fixture("ok")), outputShape(text)).filter((d) => d.kind === "unreadable line")).toHaveLength(2);
+    expect(
+      compareShapes(outputShape(fixture("ok")), outputShape(text)).filter((d) => d.kind === "unreadable line"),
+    ).toHaveLength(2);
   });
 });
 
@@ -123,7 +147,9 @@ describe("the report", () => {
       if (line.event?.type === "message_start") delete line.event.message;
       return line;
     });
-    expect(differences.filter((d) => d.breaking).map((d) => d.field)).toEqual(expect.arrayContaining(["event.message.id", "event.message.model"]));
+    expect(differences.filter((d) => d.breaking).map((d) => d.field)).toEqual(
+      expect.arrayContaining(["event.message.id", "event.message.model"]),
+    );
     const recording = { name: "ok", file: "/x/ok.jsonl", text: fixture("ok") };
     const run = { stdout: "", stderr: "", code: 0, signal: null, timedOut: false, models: ["claude-opus-5-5"] };
     const result: CheckResult = {
@@ -139,7 +165,9 @@ describe("the report", () => {
     };
     const report = formatReport(result);
     expect(report).toMatch(/^Verdict: FAIL\. 1 problem \(what maxapi reads changed/m);
-    expect(report).toMatch(/ {2}- stream_event message_start: event\.message gone \(was object, \d+ fields inside\) {2}\[ok\]/);
+    expect(report).toMatch(
+      / {2}- stream_event message_start: event\.message gone \(was object, \d+ fields inside\) {2}\[ok\]/,
+    );
     expect(report).toMatch(/opus\s+claude-opus-6-0\s+not in lib\/models/);
   });
 });
@@ -159,17 +187,30 @@ describe("every recording is replayed or skipped with a reason", () => {
   it("a new recording without a scenario fails the check; a reason in SKIPPED or an identical copy does not", async () => {
     const one = folder({ "brand-new.jsonl": fixture("ok"), "known.jsonl": fixture("ok") });
     const copy = folder({ "known.jsonl": fixture("ok") });
-    const options = { fixtureDirs: [one, copy], scenarios: [], models: false, skipped: { known: "needs a real account" } } as const;
+    const options = {
+      fixtureDirs: [one, copy],
+      scenarios: [],
+      models: false,
+      skipped: { known: "needs a real account" },
+    } as const;
     const result = await runCheck("/nonexistent/claude", options);
     expect(result.unaccounted.map((recording) => recording.name)).toEqual(["brand-new"]);
-    expect(result.skipped.map(({ recording, reason }) => [recording.name, reason])).toEqual([["known", "needs a real account"]]);
+    expect(result.skipped.map(({ recording, reason }) => [recording.name, reason])).toEqual([
+      ["known", "needs a real account"],
+    ]);
     expect(result.copies.map(({ recording }) => recording.file)).toEqual([join(copy, "known.jsonl")]);
-    expect(failures(result)).toEqual([expect.stringMatching(/brand-new\.jsonl: a recording without a scenario/) as unknown]);
+    expect(failures(result)).toEqual([
+      expect.stringMatching(/brand-new\.jsonl: a recording without a scenario/) as unknown,
+    ]);
     expect(formatReport(result)).toMatch(/Verdict: FAIL/);
   });
 
   it("a scenario whose recording is gone fails the check", async () => {
-    const result = await runCheck("/nonexistent/claude", { fixtureDirs: [folder({})], scenarios: [{ fixture: "ok", mode: "ok" }], models: false });
+    const result = await runCheck("/nonexistent/claude", {
+      fixtureDirs: [folder({})],
+      scenarios: [{ fixture: "ok", mode: "ok" }],
+      models: false,
+    });
     expect(failures(result)).toEqual([expect.stringMatching(/^scenario ok: no recording ok\.jsonl/) as unknown]);
   });
 });

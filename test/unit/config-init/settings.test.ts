@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { acceptedInWords, familyChoice, FAMILIES, parseChoice, type ModelChoice } from "../../../lib/models/src/index.ts";
+import {
+  acceptedInWords,
+  familyChoice,
+  FAMILIES,
+  parseChoice,
+  type ModelChoice,
+} from "../../../lib/models/src/index.ts";
 import { familyOf, modelChain, modelRef } from "../../../services/config-init/src/models.ts";
 import { loadSettings } from "../../../services/config-init/src/settings.ts";
 import { BASE_ENV, SETUP_TOKEN } from "../../support/config-init-env.ts";
@@ -18,7 +24,8 @@ function choice(text: string): ModelChoice {
 }
 
 // OpenClaw 2026.9.6's anthropic catalogue, which Option 1 runs (lib/models inOpenClaw)
-const OPENCLAW_CATALOGUE = "claude-mythos-5, claude-fable-5-1, claude-fable-5, claude-opus-5-5, claude-opus-5, claude-opus-4-8, claude-sonnet-5, claude-haiku-4-5";
+const OPENCLAW_CATALOGUE =
+  "claude-mythos-5, claude-fable-5-1, claude-fable-5, claude-opus-5-5, claude-opus-5, claude-opus-4-8, claude-sonnet-5, claude-haiku-4-5";
 
 describe("config-init settings", () => {
   it("defaults to max-proxy with main on Opus and lite on Sonnet", () => {
@@ -37,7 +44,12 @@ describe("config-init settings", () => {
   });
 
   it("takes a family or an exact id (a pin) wherever a model is chosen; claude-max-api's old ids choose their family", () => {
-    const settings = loadSettings({ ...BASE_ENV, AGENTS: "main=fable,lite=claude-opus-4-8,old=claude-opus-4,top=Mythos", DEFAULT_MODEL: "claude-sonnet-4", HEARTBEAT_MODEL: "claude-haiku-4-5" });
+    const settings = loadSettings({
+      ...BASE_ENV,
+      AGENTS: "main=fable,lite=claude-opus-4-8,old=claude-opus-4,top=Mythos",
+      DEFAULT_MODEL: "claude-sonnet-4",
+      HEARTBEAT_MODEL: "claude-haiku-4-5",
+    });
     expect(settings.AGENTS).toEqual([
       { id: "main", model: { family: "fable", pin: undefined } },
       { id: "lite", model: { family: "opus", pin: "claude-opus-4-8" } },
@@ -48,7 +60,12 @@ describe("config-init settings", () => {
     expect(settings.HEARTBEAT_MODEL).toEqual({ family: "haiku", pin: "claude-haiku-4-5" });
 
     // an id the model table lacks is refused, never turned into some other model; the message says what is accepted
-    const problems = problemsOf({ ...BASE_ENV, AGENTS: "main=opus,lite=claude-opus-9", DEFAULT_MODEL: "gpt-4o", HEARTBEAT_MODEL: "claude-opus-4-1" });
+    const problems = problemsOf({
+      ...BASE_ENV,
+      AGENTS: "main=opus,lite=claude-opus-9",
+      DEFAULT_MODEL: "gpt-4o",
+      HEARTBEAT_MODEL: "claude-opus-4-1",
+    });
     expect(problems.map((p) => p.split(" ")[0])).toEqual(["AGENTS", "DEFAULT_MODEL", "HEARTBEAT_MODEL"]);
     expect(problems[0]).toContain('("lite=claude-opus-9": expected id=model, the model a family or an exact id)');
     expect(problems[1]).toBe(`DEFAULT_MODEL is not ${acceptedInWords()} ("gpt-4o" is no model): fix it in .env.`);
@@ -61,13 +78,36 @@ describe("config-init settings", () => {
   it("in setup-token mode, refuses a pin OpenClaw's anthropic catalogue lacks and names what it can run", () => {
     const setupToken = { ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN };
     // a family is its newest model in the catalogue, and a pin in it runs as itself
-    expect(problemsOf({ ...setupToken, AGENTS: "main=fable,lite=claude-opus-4-8", DEFAULT_MODEL: "mythos", HEARTBEAT_MODEL: "claude-haiku-4-5" })).toEqual([]);
-    const problems = problemsOf({ ...setupToken, AGENTS: "main=opus,lite=claude-fable-5-2", DEFAULT_MODEL: "claude-sonnet-5-5", HEARTBEAT_MODEL: "claude-opus-4-5" });
+    expect(
+      problemsOf({
+        ...setupToken,
+        AGENTS: "main=fable,lite=claude-opus-4-8",
+        DEFAULT_MODEL: "mythos",
+        HEARTBEAT_MODEL: "claude-haiku-4-5",
+      }),
+    ).toEqual([]);
+    const problems = problemsOf({
+      ...setupToken,
+      AGENTS: "main=opus,lite=claude-fable-5-2",
+      DEFAULT_MODEL: "claude-sonnet-5-5",
+      HEARTBEAT_MODEL: "claude-opus-4-5",
+    });
     const cannot = (variable: string, id: string, family: string) =>
       `${variable} names ${id}, which AUTH_MODE=setup-token cannot run (OpenClaw 2026.9.6's anthropic catalogue has ${OPENCLAW_CATALOGUE}): choose the family (${family}) or one of those ids, or use AUTH_MODE=max-proxy, which runs every model of the subscription.`;
-    expect(problems).toEqual([cannot("AGENTS", "claude-fable-5-2", "fable"), cannot("DEFAULT_MODEL", "claude-sonnet-5-5", "sonnet"), cannot("HEARTBEAT_MODEL", "claude-opus-4-5", "opus")]);
+    expect(problems).toEqual([
+      cannot("AGENTS", "claude-fable-5-2", "fable"),
+      cannot("DEFAULT_MODEL", "claude-sonnet-5-5", "sonnet"),
+      cannot("HEARTBEAT_MODEL", "claude-opus-4-5", "opus"),
+    ]);
     // Option 2 runs every model of the subscription
-    expect(problemsOf({ ...BASE_ENV, AGENTS: "main=opus,lite=claude-fable-5-2", DEFAULT_MODEL: "claude-sonnet-5-5", HEARTBEAT_MODEL: "claude-opus-4-5" })).toEqual([]);
+    expect(
+      problemsOf({
+        ...BASE_ENV,
+        AGENTS: "main=opus,lite=claude-fable-5-2",
+        DEFAULT_MODEL: "claude-sonnet-5-5",
+        HEARTBEAT_MODEL: "claude-opus-4-5",
+      }),
+    ).toEqual([]);
   });
 
   it("lists every bad variable in one message, never echoing a value", () => {
@@ -82,7 +122,9 @@ describe("config-init settings", () => {
     expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual(
       ["AGENTS", "AUTH_MODE", "HEARTBEAT_EVERY", "OPENCLAW_GATEWAY_TOKEN", "TELEGRAM_BOT_TOKEN", "TIMEZONE"].sort(),
     );
-    expect(problems).toContain("OPENCLAW_GATEWAY_TOKEN is too short (12 characters; 16 or more characters): run make setup, or set 16 or more random characters in .env.");
+    expect(problems).toContain(
+      "OPENCLAW_GATEWAY_TOKEN is too short (12 characters; 16 or more characters): run make setup, or set 16 or more random characters in .env.",
+    );
     expect(problems).toContain("TIMEZONE is not an IANA time zone such as Europe/Berlin: fix it in .env.");
     expect(problems.join(" ")).not.toMatch(/Invalid|expected (string|number)|received/);
     expect(problems.join(" ")).not.toContain("short-secret");
@@ -93,12 +135,18 @@ describe("config-init settings", () => {
     expect(problemsOf({ OPENCLAW_GATEWAY_TOKEN: BASE_ENV.OPENCLAW_GATEWAY_TOKEN })).toEqual([
       "PROXY_API_KEY is not set, and AUTH_MODE=max-proxy needs it (the gateway's key to the normalizer): run make setup, or set 16 or more random characters in .env (the same on the proxy host).",
     ]);
-    expect(problemsOf({ ...BASE_ENV, AUTH_MODE: "setup-token" })[0]).toMatch(/^CLAUDE_SETUP_TOKEN is not set, and AUTH_MODE=setup-token needs it: run `claude setup-token`/);
+    expect(problemsOf({ ...BASE_ENV, AUTH_MODE: "setup-token" })[0]).toMatch(
+      /^CLAUDE_SETUP_TOKEN is not set, and AUTH_MODE=setup-token needs it: run `claude setup-token`/,
+    );
     expect(problemsOf({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: "sk-ant-api03-abc" })[0]).toMatch(
       /^CLAUDE_SETUP_TOKEN does not start with sk-ant-oat01-/,
     );
-    expect(problemsOf({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: "sk-ant-oat01-short" })[0]).toMatch(/too short/);
-    expect(loadSettings({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN }).AUTH_MODE).toBe("setup-token");
+    expect(problemsOf({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: "sk-ant-oat01-short" })[0]).toMatch(
+      /too short/,
+    );
+    expect(loadSettings({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN }).AUTH_MODE).toBe(
+      "setup-token",
+    );
     // in max-proxy mode the token is maxapi's business, not config-init's
     expect(problemsOf({ ...BASE_ENV, CLAUDE_SETUP_TOKEN: "sk-ant-oat01-short" })).toEqual([]);
   });
@@ -112,8 +160,12 @@ describe("config-init settings", () => {
   it("reads secrets from *_FILE (docker secrets) and refuses both forms", () => {
     const file = join(mkdtempSync(join(tmpdir(), "config-init-")), "token");
     writeFileSync(file, `${SETUP_TOKEN}\n`);
-    expect(loadSettings({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN_FILE: file }).CLAUDE_SETUP_TOKEN).toBe(SETUP_TOKEN);
-    expect(problemsOf({ ...BASE_ENV, PROXY_API_KEY_FILE: file })).toContain("PROXY_API_KEY and PROXY_API_KEY_FILE are both set: keep one of them.");
+    expect(
+      loadSettings({ ...BASE_ENV, AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN_FILE: file }).CLAUDE_SETUP_TOKEN,
+    ).toBe(SETUP_TOKEN);
+    expect(problemsOf({ ...BASE_ENV, PROXY_API_KEY_FILE: file })).toContain(
+      "PROXY_API_KEY and PROXY_API_KEY_FILE are both set: keep one of them.",
+    );
   });
 
   it("the metered API fallback: off by default, on from FALLBACK_ANTHROPIC_API_KEY or its _FILE, a key of the right kind only", () => {
@@ -121,22 +173,35 @@ describe("config-init settings", () => {
     expect(loadSettings(BASE_ENV).FALLBACK_ANTHROPIC_API_KEY).toBeUndefined();
     expect(loadSettings(BASE_ENV).FALLBACK_ANTHROPIC_BASE_URL).toBe("https://api.anthropic.com");
     // compose passes an unset variable as ""
-    expect(loadSettings({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: "", FALLBACK_ANTHROPIC_BASE_URL: "" }).FALLBACK_ANTHROPIC_API_KEY).toBeUndefined();
+    expect(
+      loadSettings({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: "", FALLBACK_ANTHROPIC_BASE_URL: "" })
+        .FALLBACK_ANTHROPIC_API_KEY,
+    ).toBeUndefined();
     expect(loadSettings({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: key }).FALLBACK_ANTHROPIC_API_KEY).toBe(key);
 
     const file = join(mkdtempSync(join(tmpdir(), "config-init-")), "fallback_key");
     writeFileSync(file, `${key}\n`);
     expect(loadSettings({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY_FILE: file }).FALLBACK_ANTHROPIC_API_KEY).toBe(key);
-    expect(problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: key, FALLBACK_ANTHROPIC_API_KEY_FILE: file })).toEqual([
-      "FALLBACK_ANTHROPIC_API_KEY and FALLBACK_ANTHROPIC_API_KEY_FILE are both set: keep one of them.",
-    ]);
+    expect(problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: key, FALLBACK_ANTHROPIC_API_KEY_FILE: file })).toEqual(
+      ["FALLBACK_ANTHROPIC_API_KEY and FALLBACK_ANTHROPIC_API_KEY_FILE are both set: keep one of them."],
+    );
 
     // the subscription's token is not an API key (and never becomes one here)
     const asToken = problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: SETUP_TOKEN });
-    expect(asToken).toEqual([expect.stringMatching(/^FALLBACK_ANTHROPIC_API_KEY is a setup token \(sk-ant-oat01-…\), not an API key: put it in CLAUDE_SETUP_TOKEN; /)]);
-    expect(problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: `sk-ant-admin01-${"a".repeat(90)}` })[0]).toMatch(/^FALLBACK_ANTHROPIC_API_KEY does not start with sk-ant-api /);
-    expect(problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: "sk-ant-api03-short" })[0]).toMatch(/^FALLBACK_ANTHROPIC_API_KEY is too short \(18 characters/);
-    expect(problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_BASE_URL: "api.anthropic.com" })[0]).toMatch(/^FALLBACK_ANTHROPIC_BASE_URL is not an http\(s\) URL/);
+    expect(asToken).toEqual([
+      expect.stringMatching(
+        /^FALLBACK_ANTHROPIC_API_KEY is a setup token \(sk-ant-oat01-…\), not an API key: put it in CLAUDE_SETUP_TOKEN; /,
+      ),
+    ]);
+    expect(problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: `sk-ant-admin01-${"a".repeat(90)}` })[0]).toMatch(
+      /^FALLBACK_ANTHROPIC_API_KEY does not start with sk-ant-api /,
+    );
+    expect(problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: "sk-ant-api03-short" })[0]).toMatch(
+      /^FALLBACK_ANTHROPIC_API_KEY is too short \(18 characters/,
+    );
+    expect(problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_BASE_URL: "api.anthropic.com" })[0]).toMatch(
+      /^FALLBACK_ANTHROPIC_BASE_URL is not an http\(s\) URL/,
+    );
     for (const bad of [SETUP_TOKEN, `sk-ant-admin01-${"a".repeat(90)}`, "sk-ant-api03-short"]) {
       expect(problemsOf({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: bad }).join(" ")).not.toContain(bad.slice(12));
     }
@@ -147,14 +212,22 @@ describe("config-init settings", () => {
       `AGENTS is not a list such as main=opus,lite=sonnet,stable=claude-opus-4-8 (ids of lower-case letters, digits and dashes; each model ${acceptedInWords()}) (an agent id appears twice): fix it in .env.`,
     ]);
     // the same id with a pin is a duplicate too
-    expect(problemsOf({ ...BASE_ENV, AGENTS: "main=opus,main=claude-opus-4-8" })[0]).toContain("(an agent id appears twice)");
+    expect(problemsOf({ ...BASE_ENV, AGENTS: "main=opus,main=claude-opus-4-8" })[0]).toContain(
+      "(an agent id appears twice)",
+    );
   });
 });
 
 describe("model references", () => {
   it("maps a family per mode, falling back down the families", () => {
-    expect(modelChain("max-proxy", familyChoice("opus"))).toEqual({ primary: "claude-max-proxy/opus", fallbacks: ["claude-max-proxy/sonnet", "claude-max-proxy/haiku"] });
-    expect(modelChain("setup-token", familyChoice("sonnet"))).toEqual({ primary: "anthropic/claude-sonnet-5", fallbacks: ["anthropic/claude-haiku-4-5"] });
+    expect(modelChain("max-proxy", familyChoice("opus"))).toEqual({
+      primary: "claude-max-proxy/opus",
+      fallbacks: ["claude-max-proxy/sonnet", "claude-max-proxy/haiku"],
+    });
+    expect(modelChain("setup-token", familyChoice("sonnet"))).toEqual({
+      primary: "anthropic/claude-sonnet-5",
+      fallbacks: ["anthropic/claude-haiku-4-5"],
+    });
     expect(modelRef("setup-token", familyChoice("haiku"))).toBe("anthropic/claude-haiku-4-5");
     // a family in Option 1 is its newest model in OpenClaw's anthropic catalogue
     expect(FAMILIES.map((family) => modelRef("setup-token", familyChoice(family)))).toEqual([
@@ -175,10 +248,16 @@ describe("model references", () => {
     });
     expect(modelChain("max-proxy", familyChoice("mythos"))).toEqual({
       primary: "claude-max-proxy/mythos",
-      fallbacks: ["claude-max-proxy/fable", "claude-max-proxy/opus", "claude-max-proxy/sonnet", "claude-max-proxy/haiku"],
+      fallbacks: [
+        "claude-max-proxy/fable",
+        "claude-max-proxy/opus",
+        "claude-max-proxy/sonnet",
+        "claude-max-proxy/haiku",
+      ],
     });
     for (const mode of ["max-proxy", "setup-token"] as const) {
-      for (const family of FAMILIES) expect(modelChain(mode, familyChoice(family)).fallbacks.join()).not.toContain("mythos");
+      for (const family of FAMILIES)
+        expect(modelChain(mode, familyChoice(family)).fallbacks.join()).not.toContain("mythos");
     }
   });
 
@@ -193,7 +272,9 @@ describe("model references", () => {
     });
     // the proxy runs every exact id of the table; OpenClaw's catalogue only its own
     expect(modelRef("max-proxy", choice("claude-fable-5-2"))).toBe("claude-max-proxy/claude-fable-5-2");
-    expect(() => modelRef("setup-token", choice("claude-fable-5-2"))).toThrow("claude-fable-5-2 is not in OpenClaw's anthropic catalogue");
+    expect(() => modelRef("setup-token", choice("claude-fable-5-2"))).toThrow(
+      "claude-fable-5-2 is not in OpenClaw's anthropic catalogue",
+    );
     // claude-max-api's old id chooses the family, no pin
     expect(modelChain("max-proxy", choice("claude-opus-4"))).toEqual(modelChain("max-proxy", familyChoice("opus")));
   });
@@ -203,8 +284,14 @@ describe("model references", () => {
       primary: "claude-max-proxy/sonnet",
       fallbacks: ["claude-max-proxy/haiku", "anthropic-api/claude-sonnet-5", "anthropic-api/claude-haiku-4-5"],
     });
-    expect(modelChain("setup-token", familyChoice("haiku"), true)).toEqual({ primary: "anthropic/claude-haiku-4-5", fallbacks: ["anthropic-api/claude-haiku-4-5"] });
-    expect(modelChain("max-proxy", familyChoice("haiku"))).toEqual({ primary: "claude-max-proxy/haiku", fallbacks: [] });
+    expect(modelChain("setup-token", familyChoice("haiku"), true)).toEqual({
+      primary: "anthropic/claude-haiku-4-5",
+      fallbacks: ["anthropic-api/claude-haiku-4-5"],
+    });
+    expect(modelChain("max-proxy", familyChoice("haiku"))).toEqual({
+      primary: "claude-max-proxy/haiku",
+      fallbacks: [],
+    });
     expect(modelChain("max-proxy", familyChoice("fable"), true)).toEqual({
       primary: "claude-max-proxy/fable",
       fallbacks: [
@@ -220,7 +307,13 @@ describe("model references", () => {
     // a pin: the same exact id on the API where OpenClaw's catalogue has it, else its family's newest there
     expect(modelChain("max-proxy", choice("claude-opus-4-8"), true)).toEqual({
       primary: "claude-max-proxy/claude-opus-4-8",
-      fallbacks: ["claude-max-proxy/sonnet", "claude-max-proxy/haiku", "anthropic-api/claude-opus-4-8", "anthropic-api/claude-sonnet-5", "anthropic-api/claude-haiku-4-5"],
+      fallbacks: [
+        "claude-max-proxy/sonnet",
+        "claude-max-proxy/haiku",
+        "anthropic-api/claude-opus-4-8",
+        "anthropic-api/claude-sonnet-5",
+        "anthropic-api/claude-haiku-4-5",
+      ],
     });
     expect(modelChain("max-proxy", choice("claude-fable-5-2"), true).fallbacks.slice(3)).toEqual([
       "anthropic-api/claude-fable-5-1",

@@ -7,17 +7,30 @@ import type { ResultLine } from "../../../services/maxapi/src/cli/stream-json.ts
 import { createLimits } from "../../../services/maxapi/src/limits/limits.ts";
 import { fixtureLines, type Fixture } from "../../support/fake-cli.ts";
 
-const run = (extra: Partial<RunReport> = {}): RunReport => ({ rateLimit: undefined, limits: createLimits(() => undefined), retryAfterSeconds: 30, ...extra });
-const resultOf = (fixture: Fixture) => JSON.parse(fixtureLines(fixture).find((line) => line.includes('"type":"result"')) ?? "{}") as ResultLine;
+const run = (extra: Partial<RunReport> = {}): RunReport => ({
+  rateLimit: undefined,
+  limits: createLimits(() => undefined),
+  retryAfterSeconds: 30,
+  ...extra,
+});
+const resultOf = (fixture: Fixture) =>
+  JSON.parse(fixtureLines(fixture).find((line) => line.includes('"type":"result"')) ?? "{}") as ResultLine;
 
 // as the real CLI 2.1.330 printed it against the mock (test/fixtures/cli/version-too-old.jsonl)
-const FLOOR = "API Error: 400 Claude Code 2.1.330 does not support this model; version 2.1.332 or newer is required. Run 'claude update', or update the Claude desktop app, then try again.";
-const NOT_FOUND = "There's an issue with the selected model (claude-mythos-5). It may not exist or you may not have access to it. Run --model to pick a different model.";
+const FLOOR =
+  "API Error: 400 Claude Code 2.1.330 does not support this model; version 2.1.332 or newer is required. Run 'claude update', or update the Claude desktop app, then try again.";
+const NOT_FOUND =
+  "There's an issue with the selected model (claude-mythos-5). It may not exist or you may not have access to it. Run --model to pick a different model.";
 
 describe("a CLI too old for the model", () => {
   it("the recorded result: 404 claude_code_version_too_old naming the model, both versions and the make command", () => {
     const error = resultError(resultOf("version-too-old"), run({ model: "claude-fable-5-2", cliVersion: "2.1.330" }));
-    expect(error).toMatchObject({ status: 404, type: "not_found_error", code: "claude_code_version_too_old", param: "model" });
+    expect(error).toMatchObject({
+      status: 404,
+      type: "not_found_error",
+      code: "claude_code_version_too_old",
+      param: "model",
+    });
     expect(error.message).toBe(
       "The Claude Code CLI maxapi runs (2.1.330) is too old for claude-fable-5-2: Anthropic requires version 2.1.332 or newer for it " +
         '("Claude Code 2.1.330 does not support this model; version 2.1.332 or newer is required."). ' +
@@ -27,18 +40,38 @@ describe("a CLI too old for the model", () => {
 
   it("the versions come from the refusal's text, without the init line's; the model is then 'this model'", () => {
     const error = resultError({ is_error: true, api_error_status: 400, result: FLOOR }, run());
-    expect(error.message).toMatch(/^The Claude Code CLI maxapi runs \(2\.1\.330\) is too old for this model: Anthropic requires version 2\.1\.332 or newer/);
+    expect(error.message).toMatch(
+      /^The Claude Code CLI maxapi runs \(2\.1\.330\) is too old for this model: Anthropic requires version 2\.1\.332 or newer/,
+    );
     expect(error.message).toContain("`make claude-code VERSION=2.1.332`");
     // the CLI's "claude update" advice is for a desktop install; "try again" would read as transient
     expect(error.message).not.toMatch(/claude update|try again/i);
   });
 
   it("Anthropic's error code alone (other wording) is enough; the version then comes from the init line", () => {
-    const error = resultError({ is_error: true, api_error_status: 400, api_error: "claude_code_version_too_old", result: "API Error: 400 This model needs a newer Claude Code." }, run({ cliVersion: "2.1.330", model: "claude-opus-6" }));
+    const error = resultError(
+      {
+        is_error: true,
+        api_error_status: 400,
+        api_error: "claude_code_version_too_old",
+        result: "API Error: 400 This model needs a newer Claude Code.",
+      },
+      run({ cliVersion: "2.1.330", model: "claude-opus-6" }),
+    );
     expect(error).toMatchObject({ status: 404, code: "claude_code_version_too_old" });
-    expect(error.message).toMatch(/^The Claude Code CLI maxapi runs \(2\.1\.330\) is too old for claude-opus-6: Anthropic requires a newer version for it \("API Error: 400 This model needs a newer Claude Code\."\)/);
+    expect(error.message).toMatch(
+      /^The Claude Code CLI maxapi runs \(2\.1\.330\) is too old for claude-opus-6: Anthropic requires a newer version for it \("API Error: 400 This model needs a newer Claude Code\."\)/,
+    );
     expect(error.message).toContain("`make claude-code VERSION=<newer version>`");
-    const coded = resultError({ is_error: true, api_error_status: 400, api_error_code: "claude_code_version_too_old", result: "API Error: 400 refused" }, run());
+    const coded = resultError(
+      {
+        is_error: true,
+        api_error_status: 400,
+        api_error_code: "claude_code_version_too_old",
+        result: "API Error: 400 refused",
+      },
+      run(),
+    );
     expect(coded.code).toBe("claude_code_version_too_old");
   });
 });
@@ -54,18 +87,43 @@ describe("a model the account may not use", () => {
   });
 
   it("the model is the one the CLI's text names (what --model said), even without the init line", () => {
-    expect(resultError({ is_error: true, api_error_status: 404, result: NOT_FOUND.replace("claude-mythos-5", "mythos") }, run()).message).toMatch(/^Anthropic refused the model mythos: /);
+    expect(
+      resultError(
+        { is_error: true, api_error_status: 404, result: NOT_FOUND.replace("claude-mythos-5", "mythos") },
+        run(),
+      ).message,
+    ).toMatch(/^Anthropic refused the model mythos: /);
     // a 404 in other words is still the model
-    const other = resultError({ is_error: true, api_error_status: 404, result: "API Error: 404 model: claude-mythos-5" }, run({ model: "claude-mythos-5" }));
+    const other = resultError(
+      { is_error: true, api_error_status: 404, result: "API Error: 404 model: claude-mythos-5" },
+      run({ model: "claude-mythos-5" }),
+    );
     expect(other).toMatchObject({ status: 404, code: "model_not_found" });
     expect(other.message).toContain('(Claude CLI: "API Error: 404 model: claude-mythos-5")');
   });
 
   it("a 403 naming a model is the same refusal (the CLI calls it 'Failed to authenticate'), not a refused login; a 403 about the login stays 401", () => {
-    const model = resultError({ is_error: true, api_error_status: 403, result: "Failed to authenticate. API Error: 403 Your organization does not have access to claude-mythos-5." }, run({ model: "claude-mythos-5" }));
+    const model = resultError(
+      {
+        is_error: true,
+        api_error_status: 403,
+        result: "Failed to authenticate. API Error: 403 Your organization does not have access to claude-mythos-5.",
+      },
+      run({ model: "claude-mythos-5" }),
+    );
     expect(model).toMatchObject({ status: 404, code: "model_not_found", param: "model" });
-    expect(model.message).toMatch(/^Anthropic refused the model claude-mythos-5: it does not exist, or this account may not use it \(Claude CLI: "API Error: 403 Your organization does not have access to claude-mythos-5\."\)\. Choose another model/);
-    const login = resultError({ is_error: true, api_error_status: 403, result: "Failed to authenticate. API Error: 403 OAuth authentication is currently not allowed for this organization." }, run());
+    expect(model.message).toMatch(
+      /^Anthropic refused the model claude-mythos-5: it does not exist, or this account may not use it \(Claude CLI: "API Error: 403 Your organization does not have access to claude-mythos-5\."\)\. Choose another model/,
+    );
+    const login = resultError(
+      {
+        is_error: true,
+        api_error_status: 403,
+        result:
+          "Failed to authenticate. API Error: 403 OAuth authentication is currently not allowed for this organization.",
+      },
+      run(),
+    );
     expect(login).toMatchObject({ status: 401, code: "cli_auth_failed" });
   });
 });

@@ -39,16 +39,29 @@ describe("billing refusals", () => {
       'API Error: 400 {"type":"error","error":{"type":"invalid_request_error","message":"Third-party apps now draw from your extra usage, not your plan limits. We\'ve added a $200 credit to get you started. Claim it at claude.ai/settings/usage and keep going."},"request_id":"req_011CZqh4woGUoytNUERuMS3X"}';
     const error = billing.check(cli);
     expect(error).toMatchObject({ status: 402, type: "billing_error", code: "extra_usage_required" });
-    expect(error?.message).toMatch(/^Anthropic refused this request on billing grounds: "Third-party apps now draw from your extra usage, not your plan limits\. .* keep going\." This is Anthropic's decision about the account, so maxapi does not repeat the request\. Options: /);
+    expect(error?.message).toMatch(
+      /^Anthropic refused this request on billing grounds: "Third-party apps now draw from your extra usage, not your plan limits\. .* keep going\." This is Anthropic's decision about the account, so maxapi does not repeat the request\. Options: /,
+    );
     expect(error?.message).not.toContain("req_011");
-    expect(billing.check("You're out of extra usage · add more at claude.ai/settings/usage")).toMatchObject({ code: "extra_usage_exhausted" });
-    expect(billing.check("Usage credits required for 1M context · turn on extra usage")).toMatchObject({ code: "extra_usage_required" });
-    expect([...billing.counts]).toEqual([["extra_usage_required", 2], ["extra_usage_exhausted", 1]]);
+    expect(billing.check("You're out of extra usage · add more at claude.ai/settings/usage")).toMatchObject({
+      code: "extra_usage_exhausted",
+    });
+    expect(billing.check("Usage credits required for 1M context · turn on extra usage")).toMatchObject({
+      code: "extra_usage_required",
+    });
+    expect([...billing.counts]).toEqual([
+      ["extra_usage_required", 2],
+      ["extra_usage_exhausted", 1],
+    ]);
   });
   it("other errors are not billing refusals, and are not counted", () => {
     const billing = new BillingRefusals();
     expect(billing.check("You've hit your 5-hour limit · resets 9:31am (UTC)")).toBeUndefined();
-    expect(billing.check('API Error: 400 {"type":"error","error":{"type":"invalid_request_error","message":"messages: text content blocks must be non-empty"}}')).toBeUndefined();
+    expect(
+      billing.check(
+        'API Error: 400 {"type":"error","error":{"type":"invalid_request_error","message":"messages: text content blocks must be non-empty"}}',
+      ),
+    ).toBeUndefined();
     expect(billing.counts.size).toBe(0);
   });
 });
@@ -62,13 +75,20 @@ describe("extra usage", () => {
     rateLimitType: "five_hour",
     isUsingOverage: true,
     overageInUse: true,
-    unifiedWindows: { five_hour: { status: "rejected", utilization: 1, resetsAt: RESET / 1000 }, seven_day: { status: "allowed", utilization: 0.42, resetsAt: RESET / 1000 + 4 * 86_400 } },
+    unifiedWindows: {
+      five_hour: { status: "rejected", utilization: 1, resetsAt: RESET / 1000 },
+      seven_day: { status: "allowed", utilization: 0.42, resetsAt: RESET / 1000 + 4 * 86_400 },
+    },
   };
   let clock = 0;
   const setup = (setting: ExtraUsageSetting) => {
     clock = RESET - (2 * 3600 + 3 * 60) * 1000;
     const logged: [string, string][] = [];
-    const limits = createLimits((level, _entry, message) => logged.push([level, message]), () => clock, setting);
+    const limits = createLimits(
+      (level, _entry, message) => logged.push([level, message]),
+      () => clock,
+      setting,
+    );
     const record = (info: RateLimitInfo) => {
       // as the chat route does with each rate_limit_event
       limits.windows.record(info);
@@ -85,17 +105,28 @@ describe("extra usage", () => {
     expect(limits.windows.spentFor("opus"), "answered, so not a spent window's refusal").toBeUndefined();
     const refused = limits.extraUsage.refuse("sonnet");
     expect(refused).toMatchObject({ status: 429, type: "rate_limit_error", code: "extra_usage_not_allowed" });
-    expect(refused?.headers).toEqual({ "Retry-After": String(2 * 3600 + 3 * 60), "retry-after-ms": String((2 * 3600 + 3 * 60) * 1000) });
+    expect(refused?.headers).toEqual({
+      "Retry-After": String(2 * 3600 + 3 * 60),
+      "retry-after-ms": String((2 * 3600 + 3 * 60) * 1000),
+    });
     expect(refused?.message).toBe(
       "Claude subscription usage limit reached: the 5-hour window is spent and resets at 09:31 UTC (in 2 h 3 min). Requests would draw on extra usage, which EXTRA_USAGE=off does not allow: maxapi refuses them until then.",
     );
     expect(limits.extraUsage).toMatchObject({ answers: 2, refused: 1 });
-    expect(logged).toEqual([["warn", "Claude subscription: the 5-hour window is spent and an answer was billed to extra usage; EXTRA_USAGE=off: requests it applies to are refused until the reset at 09:31 UTC"]]);
+    expect(logged).toEqual([
+      [
+        "warn",
+        "Claude subscription: the 5-hour window is spent and an answer was billed to extra usage; EXTRA_USAGE=off: requests it applies to are refused until the reset at 09:31 UTC",
+      ],
+    ]);
 
     clock = RESET;
     expect(limits.extraUsage.refuse("opus"), "at the reset requests go again").toBeUndefined();
     expect(limits.extraUsage.inUse.size).toBe(0);
-    expect(logged.at(-1)).toEqual(["info", "Claude subscription: the 5-hour window has reset; answers come from the plan again, not from extra usage"]);
+    expect(logged.at(-1)).toEqual([
+      "info",
+      "Claude subscription: the 5-hour window has reset; answers come from the plan again, not from extra usage",
+    ]);
     expect(logged).toHaveLength(2);
     limits.extraUsage.close();
   });
@@ -104,7 +135,9 @@ describe("extra usage", () => {
     const { limits, record } = setup("off");
     record({ status: "rejected", resetsAt: RESET / 1000, rateLimitType: "seven_day_opus", isUsingOverage: true });
     expect(limits.extraUsage.refuse("sonnet")).toBeUndefined();
-    expect(limits.extraUsage.refuse("opus")?.message).toMatch(/^Claude subscription usage limit reached: the weekly Opus window is spent .*extra usage, which EXTRA_USAGE=off/);
+    expect(limits.extraUsage.refuse("opus")?.message).toMatch(
+      /^Claude subscription usage limit reached: the weekly Opus window is spent .*extra usage, which EXTRA_USAGE=off/,
+    );
     limits.extraUsage.close();
   });
 
@@ -115,7 +148,12 @@ describe("extra usage", () => {
     expect(limits.windows.spentFor("opus")).toBeUndefined();
     expect(limits.extraUsage).toMatchObject({ answers: 3, refused: 0 });
     expect([...limits.extraUsage.inUse]).toEqual([["five_hour", { resetsAt: RESET }]]);
-    expect(logged).toEqual([["warn", "Claude subscription: the 5-hour window is spent; answers are billed to extra usage until the reset at 09:31 UTC (EXTRA_USAGE=allowed)"]]);
+    expect(logged).toEqual([
+      [
+        "warn",
+        "Claude subscription: the 5-hour window is spent; answers are billed to extra usage until the reset at 09:31 UTC (EXTRA_USAGE=allowed)",
+      ],
+    ]);
     clock = RESET;
     expect(limits.extraUsage.inUse.size).toBe(0);
     limits.extraUsage.close();

@@ -9,7 +9,10 @@ import { metricsRoute } from "../../../services/maxapi/src/metrics.ts";
 const stats = () => ({ hits: 1, misses: 2, fallbacks: 0, recycled: 0, idle: 1, busy: 0 });
 
 function scrape(): Promise<string> {
-  const handler = metricsRoute(stats, createLimits(() => undefined));
+  const handler = metricsRoute(
+    stats,
+    createLimits(() => undefined),
+  );
   return new Promise((resolve, reject) => {
     const response = { type: () => response, send: resolve };
     void handler({} as unknown as Request, response as unknown as Response, reject);

@@ -22,12 +22,26 @@ describe("modelSettings", () => {
   });
 
   it("takes temperature, top_p and stop (a string or a list), and the efforts the CLI knows", () => {
-    expect(settings({ temperature: 0.2, top_p: 0.9, stop: "END" })).toEqual({ temperature: 0.2, topP: 0.9, stop: ["END"] });
+    expect(settings({ temperature: 0.2, top_p: 0.9, stop: "END" })).toEqual({
+      temperature: 0.2,
+      topP: 0.9,
+      stop: ["END"],
+    });
     expect(settings({ stop: ["a", "b"] }).stop).toEqual(["a", "b"]);
-    for (const effort of ["low", "medium", "high", "xhigh", "max"]) expect(settings({ reasoning_effort: effort })).toEqual({ effort });
+    for (const effort of ["low", "medium", "high", "xhigh", "max"])
+      expect(settings({ reasoning_effort: effort })).toEqual({ effort });
     expect(settings({ reasoning_effort: "minimal" })).toEqual({ effort: "low" });
     expect(settings({ reasoning_effort: "none" })).toEqual({ thinkingOff: true });
-    expect(settings({ n: 1, logprobs: false, response_format: { type: "text" }, presence_penalty: 0, seed: 7, logit_bias: {} })).toEqual({});
+    expect(
+      settings({
+        n: 1,
+        logprobs: false,
+        response_format: { type: "text" },
+        presence_penalty: 0,
+        seed: 7,
+        logit_bias: {},
+      }),
+    ).toEqual({});
   });
 
   it("refuses with a 400 naming the field what the CLI has no equivalent for, or a value it cannot take", () => {
@@ -36,7 +50,11 @@ describe("modelSettings", () => {
       [{ logprobs: true }, "logprobs", /no equivalent/],
       [{ top_logprobs: 3 }, "top_logprobs", /no equivalent/],
       [{ response_format: { type: "json_object" } }, "response_format", /JSON response format/],
-      [{ response_format: { type: "json_schema", json_schema: { name: "x", schema: {} } } }, "response_format", /JSON response format/],
+      [
+        { response_format: { type: "json_schema", json_schema: { name: "x", schema: {} } } },
+        "response_format",
+        /JSON response format/,
+      ],
       [{ presence_penalty: 0.5 }, "presence_penalty", /no equivalent/],
       [{ frequency_penalty: -1 }, "frequency_penalty", /no equivalent/],
       [{ logit_bias: { "50256": -100 } }, "logit_bias", /no equivalent/],
@@ -61,10 +79,24 @@ describe("cliCommand with model settings", () => {
   const OPUS = { family: "opus", cliArgument: "opus" } as const;
 
   it("effort as --effort; the limit, sampling and stop through the CLI's environment; thinking off where Anthropic needs it", () => {
-    const command = cliCommand(OPUS, undefined, undefined, { effort: "high", maxOutputTokens: 500, temperature: 0.2, stop: ["END"] });
-    expect(command.args.slice(command.args.indexOf("--effort"), command.args.indexOf("--effort") + 2)).toEqual(["--effort", "high"]);
-    expect(command.env).toEqual({ CLAUDE_CODE_MAX_OUTPUT_TOKENS: "500", CLAUDE_CODE_EXTRA_BODY: '{"temperature":0.2,"stop_sequences":["END"]}', CLAUDE_CODE_DISABLE_THINKING: "1" });
-    expect(cliCommand(OPUS, undefined, undefined, { thinkingOff: true }).env).toEqual({ CLAUDE_CODE_DISABLE_THINKING: "1" });
+    const command = cliCommand(OPUS, undefined, undefined, {
+      effort: "high",
+      maxOutputTokens: 500,
+      temperature: 0.2,
+      stop: ["END"],
+    });
+    expect(command.args.slice(command.args.indexOf("--effort"), command.args.indexOf("--effort") + 2)).toEqual([
+      "--effort",
+      "high",
+    ]);
+    expect(command.env).toEqual({
+      CLAUDE_CODE_MAX_OUTPUT_TOKENS: "500",
+      CLAUDE_CODE_EXTRA_BODY: '{"temperature":0.2,"stop_sequences":["END"]}',
+      CLAUDE_CODE_DISABLE_THINKING: "1",
+    });
+    expect(cliCommand(OPUS, undefined, undefined, { thinkingOff: true }).env).toEqual({
+      CLAUDE_CODE_DISABLE_THINKING: "1",
+    });
     const plain = cliCommand(OPUS, undefined);
     expect(plain.env).toEqual({});
     expect(plain.args).not.toContain("--effort");

@@ -12,7 +12,12 @@ const problemsOf = problemsWith(loadSettings);
 describe("maxapi settings", () => {
   it("has the documented defaults and no token when none is set (the volume's login is used)", () => {
     const settings = loadSettings({});
-    expect(settings).toMatchObject({ PORT: 3456, HOST: "0.0.0.0", CLI_WORKDIR: "/srv/claude-work", MAX_BODY_BYTES: 32 * 1024 * 1024 });
+    expect(settings).toMatchObject({
+      PORT: 3456,
+      HOST: "0.0.0.0",
+      CLI_WORKDIR: "/srv/claude-work",
+      MAX_BODY_BYTES: 32 * 1024 * 1024,
+    });
     expect(settings.CLAUDE_CODE_OAUTH_TOKEN).toBeUndefined();
   });
 
@@ -46,10 +51,14 @@ describe("the setup token", () => {
     expect(problemsOf({ CLAUDE_CODE_OAUTH_TOKEN: TOKEN, CLAUDE_CODE_OAUTH_TOKEN_FILE: "/x" })).toEqual([
       "CLAUDE_CODE_OAUTH_TOKEN and CLAUDE_CODE_OAUTH_TOKEN_FILE are both set: keep one of them.",
     ]);
-    expect(problemsOf({ CLAUDE_CODE_OAUTH_TOKEN_FILE: "/nonexistent/token" })[0]).toMatch(/^CLAUDE_CODE_OAUTH_TOKEN_FILE names \/nonexistent\/token, which cannot be read \(ENOENT\)/);
+    expect(problemsOf({ CLAUDE_CODE_OAUTH_TOKEN_FILE: "/nonexistent/token" })[0]).toMatch(
+      /^CLAUDE_CODE_OAUTH_TOKEN_FILE names \/nonexistent\/token, which cannot be read \(ENOENT\)/,
+    );
     const malformed = "sk-ant-api03-this-is-an-api-key-not-a-setup-token";
     const [message = ""] = problemsOf({ CLAUDE_CODE_OAUTH_TOKEN: malformed });
-    expect(message).toMatch(/^CLAUDE_CODE_OAUTH_TOKEN is not a setup token .*: set CLAUDE_SETUP_TOKEN in \.env to what `claude setup-token` prints/);
+    expect(message).toMatch(
+      /^CLAUDE_CODE_OAUTH_TOKEN is not a setup token .*: set CLAUDE_SETUP_TOKEN in \.env to what `claude setup-token` prints/,
+    );
     expect(message).toContain(`sk-ant-api03-…, ${malformed.length} characters`);
     expect(message).not.toContain("this-is-an-api-key");
   });
@@ -75,6 +84,8 @@ describe("the setup token", () => {
     expect(loadSettings({}).EXTRA_USAGE).toBe("off");
     expect(loadSettings({ EXTRA_USAGE: "allowed" }).EXTRA_USAGE).toBe("allowed");
     const [problem] = problemsOf({ EXTRA_USAGE: "yes" });
-    expect(problem).toMatch(/^EXTRA_USAGE is not off \(the plan only: .*\) or allowed \(.*extra usage, which is paid\): fix it in \.env\.$/);
+    expect(problem).toMatch(
+      /^EXTRA_USAGE is not off \(the plan only: .*\) or allowed \(.*extra usage, which is paid\): fix it in \.env\.$/,
+    );
   });
 });

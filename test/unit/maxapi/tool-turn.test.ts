@@ -32,7 +32,12 @@ describe("ToolTurn", () => {
     const turn = new ToolTurn(new ToolNames(["exec", "ls"]));
     const deltas: ToolCallDelta[] = lines.flatMap((line) => turn.read(line));
     const exec = deltas.filter((d) => d.index === 0);
-    expect(exec[0]).toEqual({ index: 0, id: expect.stringMatching(/^toolu_/) as string, type: "function", function: { name: "exec", arguments: "" } });
+    expect(exec[0]).toEqual({
+      index: 0,
+      id: expect.stringMatching(/^toolu_/) as string,
+      type: "function",
+      function: { name: "exec", arguments: "" },
+    });
     expect(exec.length).toBeGreaterThan(2); // fragments, not one piece
     expect(JSON.parse(exec.map((d) => d.function.arguments).join(""))).toEqual({ command: "echo hi" });
     const ls = deltas.filter((d) => d.index === 1);
@@ -57,8 +62,13 @@ describe("ToolTurn", () => {
 
   it("streams calls that arrive only as a whole message (the CLI's fallback after a failed stream), once", () => {
     const turn = new ToolTurn(new ToolNames(["exec"]));
-    const message = { type: "assistant", message: { content: [{ type: "tool_use", id: "toolu_1", name: "mcp__c__exec", input: { command: "ls" } }] } };
-    expect(turn.read(message)).toEqual([{ index: 0, id: "toolu_1", type: "function", function: { name: "exec", arguments: '{"command":"ls"}' } }]);
+    const message = {
+      type: "assistant",
+      message: { content: [{ type: "tool_use", id: "toolu_1", name: "mcp__c__exec", input: { command: "ls" } }] },
+    };
+    expect(turn.read(message)).toEqual([
+      { index: 0, id: "toolu_1", type: "function", function: { name: "exec", arguments: '{"command":"ls"}' } },
+    ]);
     expect(turn.read(message)).toEqual([]);
     expect(turn.finishReason).toBe("tool_calls");
     // a call already streamed is not sent again by its assistant line
@@ -69,7 +79,14 @@ describe("ToolTurn", () => {
 
   it("an answer cut at max_tokens ends with finish_reason length, not tool_calls", () => {
     const turn = new ToolTurn(new ToolNames(["exec"]));
-    turn.read({ type: "stream_event", event: { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_1", name: "mcp__c__exec" } } });
+    turn.read({
+      type: "stream_event",
+      event: {
+        type: "content_block_start",
+        index: 0,
+        content_block: { type: "tool_use", id: "toolu_1", name: "mcp__c__exec" },
+      },
+    });
     turn.read({ type: "stream_event", event: { type: "message_delta", delta: { stop_reason: "max_tokens" } } });
     expect(turn.finishReason).toBe("length");
   });
@@ -81,6 +98,8 @@ describe("ToolTurn", () => {
     expect(turn.succeeded({ type: "result", subtype: "success", is_error: false })).toBe(true);
     expect(turn.succeeded({ type: "result", subtype: "success", is_error: true })).toBe(false);
     // max turns without a call is not ours to call a success
-    expect(turn.succeeded({ type: "result", subtype: "error_max_turns", is_error: true, stop_reason: "tool_use" })).toBe(false);
+    expect(
+      turn.succeeded({ type: "result", subtype: "error_max_turns", is_error: true, stop_reason: "tool_use" }),
+    ).toBe(false);
   });
 });

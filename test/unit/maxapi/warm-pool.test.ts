@@ -85,7 +85,10 @@ afterEach(() => {
   spawned.splice(0);
   spawn.mockClear();
   vi.useRealTimers();
-  expect(busy.every((n) => n === 0), "every request's process counted out again").toBe(true);
+  expect(
+    busy.every((n) => n === 0),
+    "every request's process counted out again",
+  ).toBe(true);
 });
 
 const command = (model: CliCommand["model"], extra: Partial<CliCommand> = {}): CliCommand => ({
@@ -98,7 +101,11 @@ const command = (model: CliCommand["model"], extra: Partial<CliCommand> = {}): C
 });
 const SONNET = command("sonnet");
 const HAIKU = command("haiku");
-const WITH_TOOLS = command("sonnet", { args: [...SONNET.args, "--mcp-config", '{"mcpServers":{}}'], env: { ENABLE_TOOL_SEARCH: "false" }, toolsFile: "/tmp/tools.json" });
+const WITH_TOOLS = command("sonnet", {
+  args: [...SONNET.args, "--mcp-config", '{"mcpServers":{}}'],
+  env: { ENABLE_TOOL_SEARCH: "false" },
+  toolsFile: "/tmp/tools.json",
+});
 
 /** What the chat route does with the process: listens, writes the request, reads the answer. */
 function request(p: WarmPool, cli = SONNET, input = '{"type":"user"}\n') {
@@ -183,7 +190,11 @@ describe("warm pool", () => {
       processOf(child.pid)?.exit(0);
     }
     await tick();
-    expect(idle().map((c) => c.args).sort()).toEqual([SONNET.args, WITH_TOOLS.args].sort());
+    expect(
+      idle()
+        .map((c) => c.args)
+        .sort(),
+    ).toEqual([SONNET.args, WITH_TOOLS.args].sort());
     const a = request(p, WITH_TOOLS);
     const b = request(p, SONNET);
     expect(p.stats.hits).toBe(2);
@@ -209,7 +220,12 @@ describe("warm pool", () => {
     processOf(haiku.child.pid)?.exit(0);
     processOf(tools.child.pid)?.exit(0);
     await tick();
-    expect(alive().map((c) => c.args).sort(), "then the last two commands, within the capacity").toEqual([HAIKU.args, WITH_TOOLS.args].sort());
+    expect(
+      alive()
+        .map((c) => c.args)
+        .sort(),
+      "then the last two commands, within the capacity",
+    ).toEqual([HAIKU.args, WITH_TOOLS.args].sort());
   });
 
   it("size 0: every request starts its own process, is counted a miss, and nothing is started ahead", async () => {
@@ -297,7 +313,9 @@ describe("warm pool", () => {
     child.kill("SIGTERM");
     await tick();
     expect(seen.closed).toBeNull();
-    expect(spawned.length - before, "only the pool's own refill, no replacement for the request").toBeLessThanOrEqual(1);
+    expect(spawned.length - before, "only the pool's own refill, no replacement for the request").toBeLessThanOrEqual(
+      1,
+    );
     expect(p.stats.fallbacks).toBe(0);
   });
 
@@ -373,7 +391,10 @@ describe("warm pool", () => {
     expect(waiting[0]?.killed).toBe(true);
     await tick();
     expect(idle()).toHaveLength(0);
-    expect([...held.values()].every((n) => n === 0), JSON.stringify([...held])).toBe(true);
+    expect(
+      [...held.values()].every((n) => n === 0),
+      JSON.stringify([...held]),
+    ).toBe(true);
   });
 
   it("holds a command's tool definitions while it is remembered and while a warm process of it lives", async () => {
@@ -392,16 +413,23 @@ describe("warm pool", () => {
 
 describe("warm pool with real processes", () => {
   // a stand-in CLI on real pipes: reads its whole stdin, then answers with it
-  const ECHO = ["-e", 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{process.stdout.write("answer:"+s);process.exit(0)})'];
+  const ECHO = [
+    "-e",
+    'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{process.stdout.write("answer:"+s);process.exit(0)})',
+  ];
 
   it("a warm process killed just before the hand-over (its exit not seen yet): the request is answered by a fresh one, with its input", async () => {
     vi.useRealTimers(); // real processes on real pipes
     const real: ChildProcess[] = [];
-    const p = pool({ size: 1, program: process.execPath, spawn: (program, args, options) => {
-      const child = nodeSpawn(program, args, options);
-      real.push(child);
-      return child;
-    } });
+    const p = pool({
+      size: 1,
+      program: process.execPath,
+      spawn: (program, args, options) => {
+        const child = nodeSpawn(program, args, options);
+        real.push(child);
+        return child;
+      },
+    });
     const echo: CliCommand = { model: "sonnet", family: "sonnet", args: ECHO, env: {}, toolsFile: undefined };
     const run = (input: string) =>
       new Promise<{ output: string; code: number | null }>((resolve) => {

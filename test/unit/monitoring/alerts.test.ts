@@ -14,6 +14,7 @@ describe("monitoring/alerts.yml", () => {
     const maxapi: string[] = Object.values(MAXAPI_METRICS); // maxapi answers each (test/unit/maxapi/metrics.test.ts)
     const catchup = read("services/catchup/src/app.ts");
     expect(used.size).toBeGreaterThan(8);
-    for (const name of used) expect(maxapi.includes(name) || new RegExp(`name: "${name}"|"${name}"`).test(catchup), name).toBe(true);
+    for (const name of used)
+      expect(maxapi.includes(name) || new RegExp(`name: "${name}"|"${name}"`).test(catchup), name).toBe(true);
   });
 });

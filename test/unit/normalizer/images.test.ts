@@ -23,7 +23,11 @@ describe("checkImage", () => {
     ["webp", "image/webp"],
   ] as const)("takes a %s data URL as it is", (format, mediaType) => {
     const bytes = fixtureImage(format);
-    expect(checkImage(dataUrl(bytes, mediaType), PARAM)).toEqual({ mediaType, data: bytes.toString("base64"), retyped: false });
+    expect(checkImage(dataUrl(bytes, mediaType), PARAM)).toEqual({
+      mediaType,
+      data: bytes.toString("base64"),
+      retyped: false,
+    });
   });
 
   it("tells the model the type the bytes show when the URL declares another one, none, or image/jpg", () => {
@@ -52,10 +56,25 @@ describe("checkImage", () => {
     ["malformed base64", "data:image/png;base64,iVBOR*w0K", "invalid_image", /not valid base64/],
     ["base64 of the wrong length", "data:image/png;base64,iVBORw0KG", "invalid_image", /not valid base64/],
     ["empty data", "data:image/png;base64,", "invalid_image", /not valid base64/],
-    ["a declared type the model cannot take", dataUrl(fixtureImage("png"), "image/tiff"), "unsupported_image_type", /image\/tiff is not an image type the model takes/],
-    ["TIFF bytes", dataUrl(fixtureImage("tiff"), "image/png"), "unsupported_image_type", /a TIFF image; the model takes PNG, JPEG, GIF or WebP/],
+    [
+      "a declared type the model cannot take",
+      dataUrl(fixtureImage("png"), "image/tiff"),
+      "unsupported_image_type",
+      /image\/tiff is not an image type the model takes/,
+    ],
+    [
+      "TIFF bytes",
+      dataUrl(fixtureImage("tiff"), "image/png"),
+      "unsupported_image_type",
+      /a TIFF image; the model takes PNG, JPEG, GIF or WebP/,
+    ],
     ["BMP bytes", dataUrl(fixtureImage("bmp"), ""), "unsupported_image_type", /a BMP image/],
-    ["bytes that are no image", dataUrl(Buffer.from("hello, world"), "image/png"), "unsupported_image_type", /not an image/],
+    [
+      "bytes that are no image",
+      dataUrl(Buffer.from("hello, world"), "image/png"),
+      "unsupported_image_type",
+      /not an image/,
+    ],
   ])("refuses %s with a 400 naming the part", (_, url, code, message) => {
     const error = refusal(url);
     expect(error).toMatchObject({ status: 400, type: "invalid_request_error", code, param: PARAM });
@@ -65,7 +84,10 @@ describe("checkImage", () => {
 
   it("refuses an image over the API's 5 MB (of base64) per image, and takes one just under", () => {
     const header = png(2, 2);
-    const under = Buffer.concat([header, Buffer.alloc(Math.floor((IMAGE_LIMITS.maxBase64Bytes / 4) * 3) - header.length - 3)]);
+    const under = Buffer.concat([
+      header,
+      Buffer.alloc(Math.floor((IMAGE_LIMITS.maxBase64Bytes / 4) * 3) - header.length - 3),
+    ]);
     expect(checkImage(dataUrl(under, "image/png"), PARAM).data.length).toBeLessThanOrEqual(IMAGE_LIMITS.maxBase64Bytes);
     const over = Buffer.concat([header, Buffer.alloc(IMAGE_LIMITS.maxBase64Bytes)]);
     const error = refusal(dataUrl(over, "image/png"));

@@ -23,12 +23,18 @@ describe("resolveModel", () => {
   });
 
   // an id that names no model of the table is refused, never turned into some other model
-  it.each(["gpt-4o", "claude", "claude-opus-4-1", "claude-sonnet-4-5-20250929", "claude-3-5-sonnet-20241022", "anthropic/", "claude-opus-9", "claude-sonnet-4-5/extra"])(
-    "%s maps to nothing",
-    (id) => {
-      expect(resolveModel(id, none)).toBeUndefined();
-    },
-  );
+  it.each([
+    "gpt-4o",
+    "claude",
+    "claude-opus-4-1",
+    "claude-sonnet-4-5-20250929",
+    "claude-3-5-sonnet-20241022",
+    "anthropic/",
+    "claude-opus-9",
+    "claude-sonnet-4-5/extra",
+  ])("%s maps to nothing", (id) => {
+    expect(resolveModel(id, none)).toBeUndefined();
+  });
 
   it("uses MODEL_ALIASES for the full id and for the id without its provider", () => {
     const aliases = parseModelAliases("gpt-4o=claude-sonnet-4, my/fast = haiku, stable=anthropic/claude-opus-4-8");
@@ -50,6 +56,8 @@ describe("parseModelAliases", () => {
   });
 
   it("refuses a target that is no model, naming the families and ids", () => {
-    expect(() => parseModelAliases("fast=gpt-4o-mini")).toThrow(/target "gpt-4o-mini" of "fast" is not a family \(mythos, fable, opus, sonnet, haiku.*claude-opus-4-8/);
+    expect(() => parseModelAliases("fast=gpt-4o-mini")).toThrow(
+      /target "gpt-4o-mini" of "fast" is not a family \(mythos, fable, opus, sonnet, haiku.*claude-opus-4-8/,
+    );
   });
 });

@@ -23,7 +23,15 @@ function refusal(body: unknown, opts: NormalizeOptions = options): ApiError {
 describe("content", () => {
   it("joins an array of text parts with newlines (claude-max-api makes it [object Object])", () => {
     const { body, normalizations } = normalize(
-      request([{ role: "user", content: [{ type: "text", text: "first" }, { type: "text", text: "second" }] }]),
+      request([
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "first" },
+            { type: "text", text: "second" },
+          ],
+        },
+      ]),
     );
     expect(body.messages).toEqual([{ role: "user", content: "first\nsecond" }]);
     expect(normalizations.content_flattened).toBe(1);
@@ -103,15 +111,31 @@ describe("images under IMAGE_POLICY=send (the default)", () => {
 
   it("pass on as checked data: URL parts between the message's text parts", () => {
     const { body, normalizations } = normalize(
-      request([{ role: "user", content: [{ type: "text", text: "what is this?" }, imagePart(pngUrl), { type: "image_url", image_url: pngUrl }] }]),
+      request([
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "what is this?" },
+            imagePart(pngUrl),
+            { type: "image_url", image_url: pngUrl },
+          ],
+        },
+      ]),
       send,
     );
-    expect(body.messages[0]?.content).toEqual([{ type: "text", text: "what is this?" }, imagePart(pngUrl), imagePart(pngUrl)]);
+    expect(body.messages[0]?.content).toEqual([
+      { type: "text", text: "what is this?" },
+      imagePart(pngUrl),
+      imagePart(pngUrl),
+    ]);
     expect(normalizations).toEqual({ image_sent: 2 });
   });
 
   it("take the media type the bytes show", () => {
-    const { body, normalizations } = normalize(request([{ role: "user", content: [imagePart(dataUrl(fixtureImage("jpg"), "image/png"))] }]), send);
+    const { body, normalizations } = normalize(
+      request([{ role: "user", content: [imagePart(dataUrl(fixtureImage("jpg"), "image/png"))] }]),
+      send,
+    );
     expect(body.messages[0]?.content).toEqual([imagePart(dataUrl(fixtureImage("jpg"), "image/jpeg"))]);
     expect(normalizations.image_retyped).toBe(1);
   });
@@ -119,24 +143,49 @@ describe("images under IMAGE_POLICY=send (the default)", () => {
   it("in a tool result: after the sentence that names the tool", () => {
     const { body } = normalize(
       request([
-        { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "read", arguments: '{"path":"a.png"}' } }] },
-        { role: "tool", tool_call_id: "call_1", content: [{ type: "text", text: "Read image file [image/png]" }, imagePart(pngUrl)] },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "call_1", type: "function", function: { name: "read", arguments: '{"path":"a.png"}' } }],
+        },
+        {
+          role: "tool",
+          tool_call_id: "call_1",
+          content: [{ type: "text", text: "Read image file [image/png]" }, imagePart(pngUrl)],
+        },
       ]),
       send,
     );
     expect(body.messages[1]).toEqual({
       role: "user",
-      content: [{ type: "text", text: "The tool read (call call_1) returned:" }, { type: "text", text: "Read image file [image/png]" }, imagePart(pngUrl)],
+      content: [
+        { type: "text", text: "The tool read (call call_1) returned:" },
+        { type: "text", text: "Read image file [image/png]" },
+        imagePart(pngUrl),
+      ],
     });
   });
 
   it("refuses a remote URL with 400 naming the part (never fetched)", () => {
-    const error = refusal(request([{ role: "user", content: [{ type: "text", text: "hi" }, imagePart("http://169.254.169.254/latest")] }]), send);
-    expect(error).toMatchObject({ status: 400, code: "remote_image_url", param: "messages[0].content[1].image_url.url" });
+    const error = refusal(
+      request([{ role: "user", content: [{ type: "text", text: "hi" }, imagePart("http://169.254.169.254/latest")] }]),
+      send,
+    );
+    expect(error).toMatchObject({
+      status: 400,
+      code: "remote_image_url",
+      param: "messages[0].content[1].image_url.url",
+    });
   });
 
   it("refuses a bad image with 400 naming the part", () => {
-    const error = refusal(request([{ role: "user", content: "hi" }, { role: "user", content: [{ type: "image_url", image_url: "data:image/png;base64,@@@@" }] }]), send);
+    const error = refusal(
+      request([
+        { role: "user", content: "hi" },
+        { role: "user", content: [{ type: "image_url", image_url: "data:image/png;base64,@@@@" }] },
+      ]),
+      send,
+    );
     expect(error).toMatchObject({ status: 400, code: "invalid_image", param: "messages[1].content[0].image_url" });
   });
 
@@ -149,14 +198,30 @@ describe("images under IMAGE_POLICY=send (the default)", () => {
   });
 
   it("audio and file parts keep the placeholder", () => {
-    const { body } = normalize(request([{ role: "user", content: [{ type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }, imagePart(pngUrl)] }]), send);
-    expect(body.messages[0]?.content).toEqual([{ type: "text", text: "[audio omitted: this model endpoint accepts text and images only]" }, imagePart(pngUrl)]);
+    const { body } = normalize(
+      request([
+        {
+          role: "user",
+          content: [{ type: "input_audio", input_audio: { data: "AAAA", format: "wav" } }, imagePart(pngUrl)],
+        },
+      ]),
+      send,
+    );
+    expect(body.messages[0]?.content).toEqual([
+      { type: "text", text: "[audio omitted: this model endpoint accepts text and images only]" },
+      imagePart(pngUrl),
+    ]);
   });
 });
 
 describe("roles", () => {
   it("turns developer into system (claude-max-api drops developer messages)", () => {
-    const { body, normalizations } = normalize(request([{ role: "developer", content: "be brief" }, { role: "user", content: "hi" }]));
+    const { body, normalizations } = normalize(
+      request([
+        { role: "developer", content: "be brief" },
+        { role: "user", content: "hi" },
+      ]),
+    );
     expect(body.messages[0]).toEqual({ role: "system", content: "be brief" });
     expect(normalizations.developer_role).toBe(1);
   });
@@ -168,7 +233,9 @@ describe("roles", () => {
         {
           role: "assistant",
           content: "Let me check.",
-          tool_calls: [{ id: "call_9", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }],
+          tool_calls: [
+            { id: "call_9", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+          ],
         },
         { role: "tool", tool_call_id: "call_9", content: "18°C, sunny" },
       ]),
@@ -177,7 +244,10 @@ describe("roles", () => {
       role: "assistant",
       content: 'Let me check.\nI called the tool get_weather (call call_9) with the arguments {"city":"Paris"}.',
     });
-    expect(body.messages[2]).toEqual({ role: "user", content: "The tool get_weather (call call_9) returned:\n18°C, sunny" });
+    expect(body.messages[2]).toEqual({
+      role: "user",
+      content: "The tool get_weather (call call_9) returned:\n18°C, sunny",
+    });
     expect(normalizations).toMatchObject({ tool_calls: 1, tool_result: 1 });
   });
 
@@ -219,23 +289,54 @@ describe("top-level fields", () => {
   it.each([
     [{ tools: [{ type: "function", function: { description: "no name" } }] }, "tools[0].function.name"],
     [{ tools: [{ type: "function", function: { name: "" } }] }, "tools[0].function.name"],
-    [{ tools: [{ type: "function", function: { name: "x", parameters: "not a schema" } }] }, "tools[0].function.parameters"],
-    [{ tools: [{ type: "function", function: { name: "x", parameters: { type: "string" } } }] }, "tools[0].function.parameters.type"],
-    [{ tools: [{ type: "function", function: { name: "x" } }, { type: "function", function: { name: "x" } }] }, "tools[1].function.name"],
-    [{ tools: [{ type: "function", function: { name: "x" } }], tool_choice: { type: "function", function: { name: "y" } } }, "tool_choice.function.name"],
+    [
+      { tools: [{ type: "function", function: { name: "x", parameters: "not a schema" } }] },
+      "tools[0].function.parameters",
+    ],
+    [
+      { tools: [{ type: "function", function: { name: "x", parameters: { type: "string" } } }] },
+      "tools[0].function.parameters.type",
+    ],
+    [
+      {
+        tools: [
+          { type: "function", function: { name: "x" } },
+          { type: "function", function: { name: "x" } },
+        ],
+      },
+      "tools[1].function.name",
+    ],
+    [
+      {
+        tools: [{ type: "function", function: { name: "x" } }],
+        tool_choice: { type: "function", function: { name: "y" } },
+      },
+      "tool_choice.function.name",
+    ],
     [{ tool_choice: "sometimes" }, "tool_choice"],
   ])("refuses bad tools with a 400 naming the field: %j", (fields, param) => {
-    expect(() => normalize(request([{ role: "user", content: "x" }], fields))).toThrow(expect.objectContaining({ status: 400, param }) as Error);
+    expect(() => normalize(request([{ role: "user", content: "x" }], fields))).toThrow(
+      expect.objectContaining({ status: 400, param }) as Error,
+    );
   });
 
   it("refuses a tool result without the id of its call", () => {
-    expect(() => normalize(request([{ role: "tool", tool_call_id: "", content: "x" }]))).toThrow(expect.objectContaining({ status: 400, param: "messages[0].tool_call_id" }) as Error);
-    expect(() => normalize(request([{ role: "tool", content: "x" }]))).toThrow(expect.objectContaining({ param: "messages[0].tool_call_id" }) as Error);
+    expect(() => normalize(request([{ role: "tool", tool_call_id: "", content: "x" }]))).toThrow(
+      expect.objectContaining({ status: 400, param: "messages[0].tool_call_id" }) as Error,
+    );
+    expect(() => normalize(request([{ role: "tool", content: "x" }]))).toThrow(
+      expect.objectContaining({ param: "messages[0].tool_call_id" }) as Error,
+    );
   });
 
   it("passes unknown and harmless fields through unchanged", () => {
     const { body } = normalize(
-      request([{ role: "user", content: "x" }], { temperature: 0.2, max_completion_tokens: 99, stream: true, x_custom: { a: 1 } }),
+      request([{ role: "user", content: "x" }], {
+        temperature: 0.2,
+        max_completion_tokens: 99,
+        stream: true,
+        x_custom: { a: 1 },
+      }),
     );
     expect(body).toMatchObject({ temperature: 0.2, max_completion_tokens: 99, stream: true, x_custom: { a: 1 } });
   });
@@ -260,7 +361,10 @@ describe("validation", () => {
     [{ model: "claude-opus-4", messages: [] }, "messages"],
     [{ model: "claude-opus-4", messages: [{ role: "robot", content: "x" }] }, "messages[0].role"],
     [{ model: "claude-opus-4", messages: [{ role: "user", content: 42 }] }, "messages[0].content"],
-    [{ model: "claude-opus-4", messages: [{ role: "user", content: [{ type: "video", url: "x" }] }] }, "messages[0].content"],
+    [
+      { model: "claude-opus-4", messages: [{ role: "user", content: [{ type: "video", url: "x" }] }] },
+      "messages[0].content",
+    ],
     [{ model: "claude-opus-4", messages: [{ role: "user", content: [{ type: "text" }] }] }, "messages[0].content"],
     [{ model: "claude-opus-4", messages: [{ role: "tool", content: "x" }] }, "messages[0].tool_call_id"],
     [{ model: "claude-opus-4", messages: [{ role: "user", content: "x" }], stream: "yes" }, "stream"],

@@ -28,7 +28,10 @@ describe("loadSettings", () => {
   });
 
   it("treats empty variables (compose's ${VAR:-}) as unset", () => {
-    expect(loadSettings({ PROXY_API_KEY: "", MAX_CONCURRENCY: "" })).toMatchObject({ apiKey: undefined, maxConcurrency: 4 });
+    expect(loadSettings({ PROXY_API_KEY: "", MAX_CONCURRENCY: "" })).toMatchObject({
+      apiKey: undefined,
+      maxConcurrency: 4,
+    });
   });
 
   it("lists every bad variable at once, without echoing values", () => {
@@ -44,8 +47,12 @@ describe("loadSettings", () => {
     );
     expect(problems.join(" ")).not.toContain("short-secret");
     expect(problems).toContain("IMAGE_POLICY is not send, placeholder or reject: fix it in .env.");
-    expect(problems).toContain("PROXY_API_KEY is too short (12 characters; 16 or more characters): run make setup, or set 16 or more random characters in .env (the same on every gateway host).");
-    expect(problems.find((p) => p.startsWith("MODEL_ALIASES"))).toMatch(/^MODEL_ALIASES is not a list such as gpt-4o=sonnet,fast=haiku,stable=claude-opus-4-8 \("x" is not of the form alias=target\): fix it in \.env\.$/);
+    expect(problems).toContain(
+      "PROXY_API_KEY is too short (12 characters; 16 or more characters): run make setup, or set 16 or more random characters in .env (the same on every gateway host).",
+    );
+    expect(problems.find((p) => p.startsWith("MODEL_ALIASES"))).toMatch(
+      /^MODEL_ALIASES is not a list such as gpt-4o=sonnet,fast=haiku,stable=claude-opus-4-8 \("x" is not of the form alias=target\): fix it in \.env\.$/,
+    );
     // plain words: never the schema library's
     expect(problems.join(" ")).not.toMatch(/Invalid|expected (string|number)|received|NaN/);
   });
@@ -55,7 +62,9 @@ describe("loadSettings", () => {
       "PROXY_API_KEY is not set, and the normalizer is published (on 10.0.0.5:3457): run make setup, or set 16 or more random characters in .env (the same on every gateway host).",
     ]);
     expect(() => loadSettings({ PUBLISHED_ON: "10.0.0.5:3457", PROXY_API_KEY: "" })).toThrow(SettingsError);
-    expect(loadSettings({ PUBLISHED_ON: "10.0.0.5:3457", PROXY_API_KEY: "0123456789abcdef-key" }).apiKey).toBe("0123456789abcdef-key");
+    expect(loadSettings({ PUBLISHED_ON: "10.0.0.5:3457", PROXY_API_KEY: "0123456789abcdef-key" }).apiKey).toBe(
+      "0123456789abcdef-key",
+    );
     expect(loadSettings({}).apiKey).toBeUndefined(); // unpublished: open is allowed (with a warning)
   });
 

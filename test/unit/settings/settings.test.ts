@@ -7,7 +7,10 @@ const shape = {
   TOKEN: z.string().min(16),
   MODE: z.enum(["a", "b"]).default("a"),
   COUNT: z.coerce.number().int().positive().default(1),
-  ZONE: z.string().refine((zone) => zone.includes("/")).optional(),
+  ZONE: z
+    .string()
+    .refine((zone) => zone.includes("/"))
+    .optional(),
 };
 const help = {
   TOKEN: { description: "A token", expected: "16 or more characters", fix: "run make setup" },
@@ -55,7 +58,9 @@ describe("readSettings", () => {
       "TOKEN is too short (5 characters; 16 or more characters): run make setup.",
     ]);
     expect(checked).toBe(0);
-    expect(problemsOf({ TOKEN: "0123456789abcdef" }, { check })).toEqual(["MODE is a, which needs B_URL: fix it in .env."]);
+    expect(problemsOf({ TOKEN: "0123456789abcdef" }, { check })).toEqual([
+      "MODE is a, which needs B_URL: fix it in .env.",
+    ]);
   });
 
   it("prints a refusal as plain lines for a person", () => {
@@ -80,10 +85,18 @@ describe("describeVariables", () => {
   it("reads a default through a transform's pipe, and a prefault's text; refuses a default with no .env spelling", () => {
     const list = z.string().transform((text) => text.split(","));
     const described = describeVariables(
-      { PIPED: z.string().default("x").transform((text) => text.length), PREFAULT: list.prefault("a,b") },
+      {
+        PIPED: z
+          .string()
+          .default("x")
+          .transform((text) => text.length),
+        PREFAULT: list.prefault("a,b"),
+      },
       { PIPED: { description: "", expected: "" }, PREFAULT: { description: "", expected: "" } },
     );
     expect(described.map((variable) => variable.default)).toEqual(["x", "a,b"]);
-    expect(() => describeVariables({ PARSED: list.default(["a", "b"]) }, { PARSED: { description: "", expected: "" } })).toThrow(/PARSED's default is no \.env value/);
+    expect(() =>
+      describeVariables({ PARSED: list.default(["a", "b"]) }, { PARSED: { description: "", expected: "" } }),
+    ).toThrow(/PARSED's default is no \.env value/);
   });
 });

@@ -5,8 +5,19 @@ import { cachedPrefixBytes, cachePrefixShares, requestBytes, summarize } from ".
 import { requestPrompt, type PromptBlock } from "../../support/mock-anthropic-api.ts";
 
 /** A block of `bytes` bytes whose hash is its `content`; `cached` makes it a breakpoint. */
-function block(content: string, bytes: number, { kind = "message", role, cached = false }: { kind?: PromptBlock["kind"]; role?: string; cached?: boolean } = {}): PromptBlock {
-  return { kind, ...(kind === "message" ? { role: role ?? "user" } : {}), type: "text", bytes, hash: content, ...(cached ? { cacheControl: { type: "ephemeral" } } : {}) };
+function block(
+  content: string,
+  bytes: number,
+  { kind = "message", role, cached = false }: { kind?: PromptBlock["kind"]; role?: string; cached?: boolean } = {},
+): PromptBlock {
+  return {
+    kind,
+    ...(kind === "message" ? { role: role ?? "user" } : {}),
+    type: "text",
+    bytes,
+    hash: content,
+    ...(cached ? { cacheControl: { type: "ephemeral" } } : {}),
+  };
 }
 const request = (...blocks: PromptBlock[]) => ({ blocks });
 
@@ -25,14 +36,28 @@ describe("cachePrefixShares", () => {
 
   it("a longer conversation: the previous request's whole prompt, up to its last breakpoint", () => {
     const first = request(tool, identity, agent, user1, env);
-    const second = request(tool, identity, agent, user1, env, block("assistant1", 200, { role: "assistant" }), block("user2", 800, { cached: true }));
+    const second = request(
+      tool,
+      identity,
+      agent,
+      user1,
+      env,
+      block("assistant1", 200, { role: "assistant" }),
+      block("user2", 800, { cached: true }),
+    );
     expect(cachedPrefixBytes(first, second)).toBe(7000);
     expect(cachePrefixShares([first, second])).toEqual([7000 / 8000]);
   });
 
   it("partial match: a change after a breakpoint falls back to the longest breakpoint before it", () => {
     const first = request(tool, identity, agent, user1, env);
-    const second = request(tool, identity, agent, user1, block("another environment", 600, { role: "system", cached: true }));
+    const second = request(
+      tool,
+      identity,
+      agent,
+      user1,
+      block("another environment", 600, { role: "system", cached: true }),
+    );
     expect(cachedPrefixBytes(first, second)).toBe(6360); // tool, identity, agent: user1 matches too, but ends no cached prefix
     expect(cachePrefixShares([first, second])[0]).toBeCloseTo(6360 / 7000);
   });
@@ -74,7 +99,11 @@ describe("cachePrefixShares", () => {
 describe("cachePrefixShares on request bodies as the CLI sends them", () => {
   const ttl = { type: "ephemeral", ttl: "1h" } as const;
   /** A body like the CLI 2.1.330's: billing header, identity, agent prompt, the conversation, the environment message. */
-  function body(turn: number, messages: { role: string; content: unknown }[], system = "\nYou are an agent working with the user toward their goals, using your own judgment along the way.\n...") {
+  function body(
+    turn: number,
+    messages: { role: string; content: unknown }[],
+    system = "\nYou are an agent working with the user toward their goals, using your own judgment along the way.\n...",
+  ) {
     return {
       model: "claude-sonnet-5-5",
       system: [
@@ -83,7 +112,13 @@ describe("cachePrefixShares on request bodies as the CLI sends them", () => {
         { type: "text", text: system, cache_control: ttl },
       ],
       tools: [{ name: "mcp__c__exec", description: "Run a shell command", input_schema: { type: "object" } }],
-      messages: [...messages, { role: "system", content: [{ type: "text", text: "# Environment\nYou have been invoked ...", cache_control: ttl }] }],
+      messages: [
+        ...messages,
+        {
+          role: "system",
+          content: [{ type: "text", text: "# Environment\nYou have been invoked ...", cache_control: ttl }],
+        },
+      ],
       max_tokens: 128000,
       thinking: { type: "adaptive", display: "updates" },
       output_config: { effort: "medium" },
@@ -92,7 +127,9 @@ describe("cachePrefixShares on request bodies as the CLI sends them", () => {
   }
 
   it("the billing header and a breakpoint moving on to the newest message change nothing cached", () => {
-    const first = requestPrompt(body(1, [{ role: "user", content: [{ type: "text", text: "hello", cache_control: ttl }] }]));
+    const first = requestPrompt(
+      body(1, [{ role: "user", content: [{ type: "text", text: "hello", cache_control: ttl }] }]),
+    );
     const second = requestPrompt(
       body(2, [
         { role: "user", content: [{ type: "text", text: "hello" }] },
@@ -100,13 +137,9 @@ describe("cachePrefixShares on request bodies as the CLI sends them", () => {
         { role: "user", content: [{ type: "text", text: "more", cache_control: ttl }] },
       ]),
     );
-    expect(first?.blocks.map((b) => `${b.kind}${b.role ? `:${b.role}` : ""}:${b.type}${b.cacheControl ? "*" : ""}`)).toEqual([
-      "tool:custom",
-      "system:text*",
-      "system:text*",
-      "message:user:text*",
-      "message:system:text*",
-    ]);
+    expect(
+      first?.blocks.map((b) => `${b.kind}${b.role ? `:${b.role}` : ""}:${b.type}${b.cacheControl ? "*" : ""}`),
+    ).toEqual(["tool:custom", "system:text*", "system:text*", "message:user:text*", "message:system:text*"]);
     // the environment message comes after the conversation, so the next turn matches the one before
     // up to its user message (a breakpoint there), not up to the environment
     const [share] = cachePrefixShares([{ prompt: first }, { prompt: second }]);
@@ -121,8 +154,16 @@ describe("cachePrefixShares on request bodies as the CLI sends them", () => {
     const user = [{ role: "user", content: "hello" }];
     const agent = requestPrompt(body(1, user));
     const own = requestPrompt(body(1, user, "You are terse."));
-    expect(agent).toMatchObject({ cliAgentPrompt: true, effort: "medium", maxTokens: 128000, thinking: { type: "adaptive", display: "updates" } });
-    expect(own).toMatchObject({ cliAgentPrompt: false, system: "You are a Claude agent, built on Anthropic's Claude Agent SDK.\nYou are terse." });
+    expect(agent).toMatchObject({
+      cliAgentPrompt: true,
+      effort: "medium",
+      maxTokens: 128000,
+      thinking: { type: "adaptive", display: "updates" },
+    });
+    expect(own).toMatchObject({
+      cliAgentPrompt: false,
+      system: "You are a Claude agent, built on Anthropic's Claude Agent SDK.\nYou are terse.",
+    });
     const [share = 0] = cachePrefixShares([{ prompt: agent }, { prompt: own }]);
     const [, bytes = 0] = requestBytes([agent, own].map((prompt) => ({ prompt })));
     expect(share * bytes).toBe((own?.blocks[0]?.bytes ?? 0) + (own?.blocks[1]?.bytes ?? 0));

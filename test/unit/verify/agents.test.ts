@@ -10,16 +10,25 @@ const AGENTS = parseAgents("main=opus,lite=sonnet");
  * A recorded `openclaw agents list --json` (the fixtures hold claude-max-api's ids, from an earlier
  * release) with its agents on the given models, as the current config-init renders them.
  */
-function listedOn(scenario: "max-proxy" | "setup-token", models: Record<string, string>): { id: string; model: string }[] {
+function listedOn(
+  scenario: "max-proxy" | "setup-token",
+  models: Record<string, string>,
+): { id: string; model: string }[] {
   const listed = JSON.parse(fixture(`${scenario}/agents-list.json`)) as { id: string; model: string }[];
   return listed.map((agent) => ({ ...agent, model: models[agent.id] ?? agent.model }));
 }
-const PROXY_LIST = result(JSON.stringify(listedOn("max-proxy", { main: "claude-max-proxy/opus", lite: "claude-max-proxy/sonnet" })));
-const TOKEN_LIST = result(JSON.stringify(listedOn("setup-token", { main: "anthropic/claude-opus-5-5", lite: "anthropic/claude-sonnet-5" })));
+const PROXY_LIST = result(
+  JSON.stringify(listedOn("max-proxy", { main: "claude-max-proxy/opus", lite: "claude-max-proxy/sonnet" })),
+);
+const TOKEN_LIST = result(
+  JSON.stringify(listedOn("setup-token", { main: "anthropic/claude-opus-5-5", lite: "anthropic/claude-sonnet-5" })),
+);
 
 describe("agentRows", () => {
   it("fails an agent whose model's provider has no credential, and one kept on the other mode's provider", () => {
-    const lite = JSON.parse(fixture("allowlist-refuses/models-status-lite.json")) as { auth: { missingProvidersInUse: string[] } };
+    const lite = JSON.parse(fixture("allowlist-refuses/models-status-lite.json")) as {
+      auth: { missingProvidersInUse: string[] };
+    };
     lite.auth.missingProvidersInUse = ["claude-max-proxy"];
     const policies = new Map([["lite", parseModelsStatus(JSON.stringify(lite))]]);
     const listed = listedOn("max-proxy", { main: "claude-max-proxy/opus", lite: "claude-max-proxy/sonnet" });
@@ -28,13 +37,28 @@ describe("agentRows", () => {
     expect(rows.map((row) => [row.check, row.status, row.detail])).toEqual([
       ["agent main", "ok", "claude-max-proxy/opus, default agent"],
       ["agent lite", "FAIL", "claude-max-proxy/sonnet: no credential for provider claude-max-proxy, so its turns fail"],
-      ["agent research", "FAIL", "anthropic/claude-fable-5: a model of anthropic, which AUTH_MODE=max-proxy does not use (not in AGENTS, kept from the existing config)"],
+      [
+        "agent research",
+        "FAIL",
+        "anthropic/claude-fable-5: a model of anthropic, which AUTH_MODE=max-proxy does not use (not in AGENTS, kept from the existing config)",
+      ],
     ]);
-    expect(rows[2]?.fix).toContain(`${DC.display} exec gateway openclaw config set agents.entries.research.model claude-max-proxy/sonnet`);
+    expect(rows[2]?.fix).toContain(
+      `${DC.display} exec gateway openclaw config set agents.entries.research.model claude-max-proxy/sonnet`,
+    );
     // in setup-token mode, the proposed model is the family's in OpenClaw's anthropic catalogue
-    const kept = [...listedOn("setup-token", { main: "anthropic/claude-opus-5-5", lite: "anthropic/claude-sonnet-5" }), { id: "research", model: "claude-max-proxy/claude-opus-4-8" }];
+    const kept = [
+      ...listedOn("setup-token", { main: "anthropic/claude-opus-5-5", lite: "anthropic/claude-sonnet-5" }),
+      { id: "research", model: "claude-max-proxy/claude-opus-4-8" },
+    ];
     const tokenRows = agentRows(AGENTS, "setup-token", result(JSON.stringify(kept)), DC);
-    expect(tokenRows[2]).toMatchObject({ check: "agent research", status: "FAIL", detail: expect.stringMatching(/^claude-max-proxy\/claude-opus-4-8: a model of claude-max-proxy, which AUTH_MODE=setup-token/) as string });
+    expect(tokenRows[2]).toMatchObject({
+      check: "agent research",
+      status: "FAIL",
+      detail: expect.stringMatching(
+        /^claude-max-proxy\/claude-opus-4-8: a model of claude-max-proxy, which AUTH_MODE=setup-token/,
+      ) as string,
+    });
     expect(tokenRows[2]?.fix).toContain("openclaw config set agents.entries.research.model anthropic/claude-sonnet-5");
   });
 
@@ -42,8 +66,12 @@ describe("agentRows", () => {
     const policies = new Map([["main", parseModelsStatus(fixture("provider-401/models-status-main.json"))]]);
     const [main] = agentRows(AGENTS, "max-proxy", PROXY_LIST, DC, policies);
     expect(main?.status).toBe("FAIL");
-    expect(main?.detail).toBe("claude-max-proxy/opus: OpenClaw paused the key of claude-max-proxy after a refused request (auth) for another 28 s; its turns fail until then");
-    expect(main?.fix).toMatch(/^fix what the refusal said \(the rows above, or .*logs.*gateway.*\), then run make verify again in 28 s$/);
+    expect(main?.detail).toBe(
+      "claude-max-proxy/opus: OpenClaw paused the key of claude-max-proxy after a refused request (auth) for another 28 s; its turns fail until then",
+    );
+    expect(main?.fix).toMatch(
+      /^fix what the refusal said \(the rows above, or .*logs.*gateway.*\), then run make verify again in 28 s$/,
+    );
     expect(main?.fix).not.toContain("config-init");
   });
 
@@ -60,12 +88,30 @@ describe("agentRows", () => {
     ]);
     // Fable and a pin, in both modes
     const chosen = parseAgents("main=fable,lite=claude-opus-4-8");
-    const proxy = agentRows(chosen, "max-proxy", result(JSON.stringify(listedOn("max-proxy", { main: "claude-max-proxy/fable", lite: "claude-max-proxy/claude-opus-4-8" }))), DC);
+    const proxy = agentRows(
+      chosen,
+      "max-proxy",
+      result(
+        JSON.stringify(
+          listedOn("max-proxy", { main: "claude-max-proxy/fable", lite: "claude-max-proxy/claude-opus-4-8" }),
+        ),
+      ),
+      DC,
+    );
     expect(proxy.map((row) => [row.status, row.detail])).toEqual([
       ["ok", "claude-max-proxy/fable, default agent"],
       ["ok", "claude-max-proxy/claude-opus-4-8"],
     ]);
-    const token = agentRows(chosen, "setup-token", result(JSON.stringify(listedOn("setup-token", { main: "anthropic/claude-fable-5-1", lite: "anthropic/claude-opus-4-8" }))), DC);
+    const token = agentRows(
+      chosen,
+      "setup-token",
+      result(
+        JSON.stringify(
+          listedOn("setup-token", { main: "anthropic/claude-fable-5-1", lite: "anthropic/claude-opus-4-8" }),
+        ),
+      ),
+      DC,
+    );
     expect(token.map((row) => [row.status, row.detail])).toEqual([
       ["ok", "anthropic/claude-fable-5-1, default agent"],
       ["ok", "anthropic/claude-opus-4-8"],
@@ -100,7 +146,12 @@ describe("agentRows", () => {
 
   it("fails an agent pinned to a model setup-token mode cannot run (config-init refuses it) instead of failing the check", () => {
     const rows = agentRows(parseAgents("main=claude-fable-5-2"), "setup-token", TOKEN_LIST, DC);
-    expect(rows[0]).toMatchObject({ check: "agent main", status: "FAIL", detail: "AGENTS has main=claude-fable-5-2, which AUTH_MODE=setup-token cannot run (not in OpenClaw's anthropic catalogue)" });
+    expect(rows[0]).toMatchObject({
+      check: "agent main",
+      status: "FAIL",
+      detail:
+        "AGENTS has main=claude-fable-5-2, which AUTH_MODE=setup-token cannot run (not in OpenClaw's anthropic catalogue)",
+    });
     expect(rows[0]?.fix).toMatch(/^choose its family \(fable\) or use AUTH_MODE=max-proxy, then /);
   });
 
@@ -115,7 +166,10 @@ describe("agentRows", () => {
   });
 
   it("fails on an unreadable list or a bad AGENTS", () => {
-    expect(agentRows(AGENTS, "max-proxy", result("", 1, 'service "gateway" is not running'), DC)[0]).toMatchObject({ check: "agents", status: "FAIL" });
+    expect(agentRows(AGENTS, "max-proxy", result("", 1, 'service "gateway" is not running'), DC)[0]).toMatchObject({
+      check: "agents",
+      status: "FAIL",
+    });
     expect(agentRows(parseAgents("main=gpt4"), "max-proxy", result(""), DC)[0]?.detail).toContain("main=gpt4");
   });
 });
@@ -142,7 +196,9 @@ describe("agentTurnRow", () => {
     const runId = agentTurnRunId(turn);
     expect(runId).toBe("2dc8a391-61c3-4cf8-bbbb-a00e1b3879dd");
     const logged = runErrorFromLogs(fixture("setup-token/gateway-logs.txt"), runId);
-    expect(logged).toBe("LLM request failed: DNS lookup for the provider endpoint failed. (getaddrinfo EAI_AGAIN api.anthropic.com)");
+    expect(logged).toBe(
+      "LLM request failed: DNS lookup for the provider endpoint failed. (getaddrinfo EAI_AGAIN api.anthropic.com)",
+    );
     const row = agentTurnRow("main", "setup-token", turn, DC, logged);
     expect(row.detail).toBe(`gateway timeout after 140000ms; the gateway logged: ${logged}`);
     expect(row.fix).toContain("internet access and DNS");
@@ -150,7 +206,11 @@ describe("agentTurnRow", () => {
   });
 
   it("fails when verify's own timeout hit, or the output is not the CLI's JSON", () => {
-    expect(agentTurnRow("main", "max-proxy", { ...result(""), code: null, timedOut: true }, DC).detail).toBe("no answer within 120 s");
-    expect(agentTurnRow("main", "max-proxy", result("", 1, "service \"gateway\" is not running\n"), DC).detail).toBe('exit 1: service "gateway" is not running');
+    expect(agentTurnRow("main", "max-proxy", { ...result(""), code: null, timedOut: true }, DC).detail).toBe(
+      "no answer within 120 s",
+    );
+    expect(agentTurnRow("main", "max-proxy", result("", 1, 'service "gateway" is not running\n'), DC).detail).toBe(
+      'exit 1: service "gateway" is not running',
+    );
   });
 });

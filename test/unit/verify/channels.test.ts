@@ -11,7 +11,14 @@ describe("configuredChannels", () => {
 
 describe("channelRows", () => {
   it("skips when no channel is configured", () => {
-    expect(channelRows([], "", DC)).toEqual([{ check: "channels", status: "skip", detail: "none configured (no TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN)", fix: "" }]);
+    expect(channelRows([], "", DC)).toEqual([
+      {
+        check: "channels",
+        status: "skip",
+        detail: "none configured (no TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN)",
+        fix: "",
+      },
+    ]);
   });
 
   it("fails a channel that is not connected, and one the gateway never loaded", () => {
@@ -27,13 +34,24 @@ describe("channelRows", () => {
 
   it("passes a connected channel", () => {
     // the captured status with the account connected, as the gateway reports it once Telegram answers
-    const status = JSON.parse(fixture("channels-offline/channels-status.json")) as { channelAccounts: { telegram: Record<string, unknown>[] } };
-    status.channelAccounts.telegram = status.channelAccounts.telegram.map((account) => ({ ...account, connected: true, lifecycle: "running" }));
-    expect(channelRows(["telegram"], JSON.stringify(status), DC)).toEqual([{ check: "channel telegram", status: "ok", detail: "connected (polling)", fix: "" }]);
+    const status = JSON.parse(fixture("channels-offline/channels-status.json")) as {
+      channelAccounts: { telegram: Record<string, unknown>[] };
+    };
+    status.channelAccounts.telegram = status.channelAccounts.telegram.map((account) => ({
+      ...account,
+      connected: true,
+      lifecycle: "running",
+    }));
+    expect(channelRows(["telegram"], JSON.stringify(status), DC)).toEqual([
+      { check: "channel telegram", status: "ok", detail: "connected (polling)", fix: "" },
+    ]);
   });
 
   it("fails while the gateway is still starting", () => {
     const [row] = channelRows(["telegram"], fixture("gateway-starting/channels-status.json"), DC);
-    expect(row).toMatchObject({ status: "FAIL", detail: "the gateway is still starting (waiting for Gateway listener)" });
+    expect(row).toMatchObject({
+      status: "FAIL",
+      detail: "the gateway is still starting (waiting for Gateway listener)",
+    });
   });
 });

@@ -20,32 +20,68 @@ describe("chatRow", () => {
   });
 
   it("passes an answer that calls the offered tool; fails tools refused by an image that does not know them", () => {
-    const called = JSON.stringify({ url: "http://normalizer:3457/v1", status: 200, model: "claude-haiku-4", text: "", toolCalls: 1, ms: 900 });
-    expect(chatRow(result(called), "max-proxy", DC)).toMatchObject({ status: "ok", detail: expect.stringContaining("answered with a call of the offered tool") as string });
-    const refused = JSON.stringify({ url: "http://normalizer:3457/v1", status: 400, errorType: "invalid_request_error", errorCode: "invalid_tools", error: "tools[0].function.name: a tool needs a name", ms: 5 });
+    const called = JSON.stringify({
+      url: "http://normalizer:3457/v1",
+      status: 200,
+      model: "claude-haiku-4",
+      text: "",
+      toolCalls: 1,
+      ms: 900,
+    });
+    expect(chatRow(result(called), "max-proxy", DC)).toMatchObject({
+      status: "ok",
+      detail: expect.stringContaining("answered with a call of the offered tool") as string,
+    });
+    const refused = JSON.stringify({
+      url: "http://normalizer:3457/v1",
+      status: 400,
+      errorType: "invalid_request_error",
+      errorCode: "invalid_tools",
+      error: "tools[0].function.name: a tool needs a name",
+      ms: 5,
+    });
     const row = chatRow(result(refused), "max-proxy", DC);
-    expect(row).toMatchObject({ status: "FAIL", detail: expect.stringMatching(/^tools are refused: HTTP 400 invalid_tools/) as string });
-    expect(row.fix).toBe("the normalizer and maxapi images must match: docker compose build normalizer maxapi && docker compose up -d");
+    expect(row).toMatchObject({
+      status: "FAIL",
+      detail: expect.stringMatching(/^tools are refused: HTTP 400 invalid_tools/) as string,
+    });
+    expect(row.fix).toBe(
+      "the normalizer and maxapi images must match: docker compose build normalizer maxapi && docker compose up -d",
+    );
   });
 
   it("tells the normalizer's own 401 (wrong key) from the Claude CLI's (not logged in)", () => {
     const wrongKey = chatRow(result(fixture("wrong-proxy-key/chat.json")), "max-proxy", DC);
-    expect(wrongKey).toMatchObject({ status: "FAIL", detail: "the normalizer refused the gateway's PROXY_API_KEY (via http://normalizer:3457/v1)" });
+    expect(wrongKey).toMatchObject({
+      status: "FAIL",
+      detail: "the normalizer refused the gateway's PROXY_API_KEY (via http://normalizer:3457/v1)",
+    });
     expect(wrongKey.fix).toContain("same PROXY_API_KEY");
     const loggedOut = chatRow(result(fixture("provider-401/chat.json")), "max-proxy", DC);
-    expect(loggedOut).toMatchObject({ status: "FAIL", detail: "HTTP 401 cli_auth_failed: Not logged in · Please run /login (via http://normalizer:3457/v1)" });
+    expect(loggedOut).toMatchObject({
+      status: "FAIL",
+      detail: "HTTP 401 cli_auth_failed: Not logged in · Please run /login (via http://normalizer:3457/v1)",
+    });
     expect(loggedOut.fix).toContain("make login");
   });
 
   it("sends an unreachable maxapi to the logs of maxapi and the normalizer", () => {
     const row = chatRow(result(fixture("maxapi-stopped/chat.json")), "max-proxy", DC);
-    expect(row).toMatchObject({ status: "FAIL", detail: "HTTP 502 upstream_unreachable: claude-max-api (upstream) is unreachable (EAI_AGAIN) (via http://normalizer:3457/v1)" });
+    expect(row).toMatchObject({
+      status: "FAIL",
+      detail:
+        "HTTP 502 upstream_unreachable: claude-max-api (upstream) is unreachable (EAI_AGAIN) (via http://normalizer:3457/v1)",
+    });
     expect(row.fix).toBe("docker compose logs --tail 50 normalizer maxapi");
   });
 
   it("fails when the probe printed nothing or timed out", () => {
-    expect(chatRow(result("", 1, 'service "gateway" is not running'), "max-proxy", DC).detail).toBe('exit 1: service "gateway" is not running');
-    expect(chatRow({ ...result(""), code: null, timedOut: true }, "max-proxy", DC).detail).toBe("no answer within 30 s");
+    expect(chatRow(result("", 1, 'service "gateway" is not running'), "max-proxy", DC).detail).toBe(
+      'exit 1: service "gateway" is not running',
+    );
+    expect(chatRow({ ...result(""), code: null, timedOut: true }, "max-proxy", DC).detail).toBe(
+      "no answer within 30 s",
+    );
   });
 });
 
@@ -61,10 +97,16 @@ describe("the chat probe script", () => {
       res.setHeader("content-type", "application/json");
       if (mode === "401") {
         res.statusCode = 401;
-        res.end(JSON.stringify({ error: { type: "authentication_error", code: "invalid_api_key", message: "the API key is not valid" } }));
+        res.end(
+          JSON.stringify({
+            error: { type: "authentication_error", code: "invalid_api_key", message: "the API key is not valid" },
+          }),
+        );
       } else {
         // the answer names the model that ran
-        res.end(JSON.stringify({ model: "claude-haiku-5-5", choices: [{ message: { role: "assistant", content: "OK" } }] }));
+        res.end(
+          JSON.stringify({ model: "claude-haiku-5-5", choices: [{ message: { role: "assistant", content: "OK" } }] }),
+        );
       }
     });
   });
@@ -77,7 +119,9 @@ describe("the chat probe script", () => {
 
   const probe = async (home: string, url: string) => {
     seen = [];
-    const { stdout } = await promisify(execFile)(process.execPath, ["-e", CHAT_PROBE_SCRIPT, url, "5000"], { env: { HOME: home, PROXY_API_KEY: KEY } });
+    const { stdout } = await promisify(execFile)(process.execPath, ["-e", CHAT_PROBE_SCRIPT, url, "5000"], {
+      env: { HOME: home, PROXY_API_KEY: KEY },
+    });
     return { stdout, out: JSON.parse(stdout) as Record<string, unknown> };
   };
 
@@ -88,7 +132,10 @@ describe("the chat probe script", () => {
     expect(seen[0]?.url).toBe("/v1/chat/completions");
     expect(seen[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
     // the probe asks for the Haiku family, the newest model of it
-    expect(JSON.parse(seen[0]?.body ?? "{}")).toMatchObject({ model: "haiku", tools: [{ type: "function", function: { name: "clawbridge_verify" } }] });
+    expect(JSON.parse(seen[0]?.body ?? "{}")).toMatchObject({
+      model: "haiku",
+      tools: [{ type: "function", function: { name: "clawbridge_verify" } }],
+    });
     expect(stdout).not.toContain(KEY);
     expect(stdout.trim().split("\n")).toHaveLength(1);
   });
@@ -97,7 +144,10 @@ describe("the chat probe script", () => {
     mode = "401";
     const home = mkdtempSync(join(tmpdir(), "verify-probe-"));
     mkdirSync(join(home, ".openclaw"));
-    writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify({ models: { providers: { "claude-max-proxy": { baseUrl: `${base}/from-config` } } } }));
+    writeFileSync(
+      join(home, ".openclaw", "openclaw.json"),
+      JSON.stringify({ models: { providers: { "claude-max-proxy": { baseUrl: `${base}/from-config` } } } }),
+    );
     const { out } = await probe(home, "http://unused.invalid/v1");
     expect(seen[0]?.url).toBe("/from-config/chat/completions");
     expect(out).toMatchObject({ status: 401, errorCode: "invalid_api_key", error: "the API key is not valid" });

@@ -6,7 +6,9 @@ describe("composeCommand", () => {
   it("splits COMPOSE on whitespace, with docker compose as the default", () => {
     expect(composeCommand(undefined)).toEqual(["docker", "compose"]);
     expect(composeCommand("  ")).toEqual(["docker", "compose"]);
-    expect(composeCommand("docker compose -p cbtest -f docker-compose.yml  --env-file test/containers/stack.env")).toEqual([
+    expect(
+      composeCommand("docker compose -p cbtest -f docker-compose.yml  --env-file test/containers/stack.env"),
+    ).toEqual([
       "docker",
       "compose",
       "-p",
@@ -21,7 +23,9 @@ describe("composeCommand", () => {
 
 describe("runFailure", () => {
   it("prefers openclaw's Reason line", () => {
-    expect(runFailure(result("", 1, fixture("provider-401/agent-turn.stderr.txt")))).toMatch(/^exit 1: All models failed \(3\): claude-max-proxy\/claude-opus-4: 401 Not logged in/);
+    expect(runFailure(result("", 1, fixture("provider-401/agent-turn.stderr.txt")))).toMatch(
+      /^exit 1: All models failed \(3\): claude-max-proxy\/claude-opus-4: 401 Not logged in/,
+    );
   });
 
   it("names a timeout and a command that could not start", () => {

@@ -9,12 +9,20 @@ import { parseStack, type Stack } from "../../../services/verify/src/stack.ts";
 
 export const DC = composeCommands("docker compose");
 
-export const fixture = (path: string): string => readFileSync(new URL(`../../fixtures/verify/${path}`, import.meta.url), "utf8");
+export const fixture = (path: string): string =>
+  readFileSync(new URL(`../../fixtures/verify/${path}`, import.meta.url), "utf8");
 
 /** A finished command's result with this output. */
-export const result = (stdout: string, code = 0, stderr = ""): RunResult => ({ code, stdout, stderr, timedOut: false, error: "" });
+export const result = (stdout: string, code = 0, stderr = ""): RunResult => ({
+  code,
+  stdout,
+  stderr,
+  timedOut: false,
+  error: "",
+});
 
-export const stackOf = (scenario: string): Stack => parseStack(parseJsonOutput(fixture(`${scenario}/compose-config.json`)));
+export const stackOf = (scenario: string): Stack =>
+  parseStack(parseJsonOutput(fixture(`${scenario}/compose-config.json`)));
 export const containersOf = (scenario: string): Container[] => parsePs(fixture(`${scenario}/compose-ps.jsonl`));
 
 /** A stack with some variables of one service's environment replaced. */

@@ -12,7 +12,9 @@ describe("parseJsonOutput", () => {
   });
 
   it("throws, quoting the first line, when there is no JSON", () => {
-    expect(() => parseJsonOutput('service "gateway" is not running\n')).toThrow('no JSON in the output: service "gateway" is not running');
+    expect(() => parseJsonOutput('service "gateway" is not running\n')).toThrow(
+      'no JSON in the output: service "gateway" is not running',
+    );
     expect(() => parseJsonOutput("")).toThrow("no output");
   });
 });

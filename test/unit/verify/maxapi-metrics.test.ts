@@ -14,7 +14,10 @@ const STATS = { hits: 4, misses: 2, fallbacks: 0, recycled: 0, idle: 2, busy: 0 
 
 /** GET /metrics of maxapi's route for these limits, printed as verify's probe prints it (status line first). */
 async function probe(limits: Limits): Promise<string> {
-  const app = express().get("/metrics", metricsRoute(() => STATS, limits));
+  const app = express().get(
+    "/metrics",
+    metricsRoute(() => STATS, limits),
+  );
   const server = app.listen(0, "127.0.0.1");
   try {
     await new Promise((resolve) => server.once("listening", resolve));
@@ -45,16 +48,25 @@ describe("verify reads maxapi's /metrics", () => {
       status: "rejected",
       resetsAt: 1796290292,
       rateLimitType: "five_hour",
-      unifiedWindows: { five_hour: { status: "rejected", utilization: 1, resetsAt: 1796290292 }, seven_day: { status: "allowed_warning", utilization: 0.91, resetsAt: 1796635892 } },
+      unifiedWindows: {
+        five_hour: { status: "rejected", utilization: 1, resetsAt: 1796290292 },
+        seven_day: { status: "allowed_warning", utilization: 0.91, resetsAt: 1796635892 },
+      },
     });
     const spent = limits.windows.spentFor("opus");
     if (!spent) throw new Error("the 5-hour window should be spent");
     for (let i = 0; i < 3; i++) limits.windows.refuse(spent);
-    limits.billing.check('API Error: 400 {"type":"error","error":{"type":"invalid_request_error","message":"Third-party apps now draw from your extra usage, not your plan limits."}}');
+    limits.billing.check(
+      'API Error: 400 {"type":"error","error":{"type":"invalid_request_error","message":"Third-party apps now draw from your extra usage, not your plan limits."}}',
+    );
     const text = await probe(limits);
     limits.windows.close();
     expect(usageRows(result(text), NOW, DC, false).map((r) => [r.check, r.status, r.detail])).toEqual([
-      ["5-hour window", "FAIL", "spent: requests are refused until 09:31 UTC (in 2 h 3 min); 3 refused so far without calling Anthropic"],
+      [
+        "5-hour window",
+        "FAIL",
+        "spent: requests are refused until 09:31 UTC (in 2 h 3 min); 3 refused so far without calling Anthropic",
+      ],
       ["weekly window", "ok", "91 % used: nearly spent; resets 09:31 UTC on 2026-12-07 (in 4 d 2 h 3 min)"],
       ["extra usage", "ok", "not used since maxapi started (EXTRA_USAGE=off: the plan's limits only)"],
       ["billing refusals", "FAIL", "1 refused by Anthropic since maxapi started (extra_usage_required: 1)"],
@@ -68,7 +80,10 @@ describe("verify reads maxapi's /metrics", () => {
     rateLimitType: "five_hour",
     isUsingOverage: true,
     overageInUse: true,
-    unifiedWindows: { five_hour: { status: "rejected", utilization: 1, resetsAt: 1796290292 }, seven_day: { status: "allowed", utilization: 0.42, resetsAt: 1796635892 } },
+    unifiedWindows: {
+      five_hour: { status: "rejected", utilization: 1, resetsAt: 1796290292 },
+      seven_day: { status: "allowed", utilization: 0.42, resetsAt: 1796635892 },
+    },
   } as const;
   const rowsAfter = async (limits: Limits) => {
     const text = await probe(limits);

@@ -5,13 +5,25 @@ import { fixture } from "./fixtures.ts";
 describe("parseModelsStatus", () => {
   it("reads the agent's allowlist, aliases and providers without a credential (never a credential's label)", () => {
     const policy = parseModelsStatus(fixture("allowlist-refuses/models-status-lite.json"));
-    expect(policy).toEqual({ agentId: "lite", allowed: ["claude-max-proxy/claude-opus-4"], aliases: new Map(), missingProviders: [], cooldowns: [] });
+    expect(policy).toEqual({
+      agentId: "lite",
+      allowed: ["claude-max-proxy/claude-opus-4"],
+      aliases: new Map(),
+      missingProviders: [],
+      cooldowns: [],
+    });
     expect(() => parseModelsStatus("{}")).toThrow(/no agentId/);
   });
 });
 
 describe("allows", () => {
-  const policy = (allowed: string[], aliases: Record<string, string> = {}) => ({ agentId: "main", allowed, aliases: new Map(Object.entries(aliases)), missingProviders: [], cooldowns: [] });
+  const policy = (allowed: string[], aliases: Record<string, string> = {}) => ({
+    agentId: "main",
+    allowed,
+    aliases: new Map(Object.entries(aliases)),
+    missingProviders: [],
+    cooldowns: [],
+  });
 
   it.each([
     [[], "anything/at-all", true], // no allowlist: every model
@@ -26,6 +38,8 @@ describe("allows", () => {
   });
 
   it("resolves an alias before comparing", () => {
-    expect(allows(policy(["claude-max-proxy/claude-opus-4"], { big: "claude-max-proxy/claude-opus-4" }), "Big")).toBe(true);
+    expect(allows(policy(["claude-max-proxy/claude-opus-4"], { big: "claude-max-proxy/claude-opus-4" }), "Big")).toBe(
+      true,
+    );
   });
 });

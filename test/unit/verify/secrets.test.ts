@@ -5,7 +5,8 @@ import { renderTable } from "../../../services/verify/src/table.ts";
 import { DC, fixture, result, stackOf, withEnv } from "./fixtures.ts";
 
 // the fake secrets of test/containers/stack.env, as in the captured compose config
-const SETUP_TOKEN = "sk-ant-oat01-stack-test-setup-token-0123456789abcdefghijklmnopqrstuvwxyz-0123456789abcdefghijklmnop";
+const SETUP_TOKEN =
+  "sk-ant-oat01-stack-test-setup-token-0123456789abcdefghijklmnopqrstuvwxyz-0123456789abcdefghijklmnop";
 const PROXY_KEY = "stack-test-proxy-key-8e2f4a";
 const GATEWAY_TOKEN = "stack-test-gateway-token-5d1c0e";
 
@@ -68,7 +69,9 @@ describe("secrets never reach the output", () => {
 
   it("nor do malformed or short secrets, which fail", () => {
     const bad = "not-an-oauth-value-but-something-else-0123456789";
-    const stack = withEnv(withEnv(stackOf("max-proxy"), "maxapi", { CLAUDE_CODE_OAUTH_TOKEN: bad }), "gateway", { OPENCLAW_GATEWAY_TOKEN: "short-tok" });
+    const stack = withEnv(withEnv(stackOf("max-proxy"), "maxapi", { CLAUDE_CODE_OAUTH_TOKEN: bad }), "gateway", {
+      OPENCLAW_GATEWAY_TOKEN: "short-tok",
+    });
     const out = renderTable(credentialRows(stack, undefined, DC));
     expect(out).toContain("FAIL");
     expect(out).not.toContain("short-tok");

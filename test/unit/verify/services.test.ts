@@ -40,9 +40,16 @@ describe("serviceRows", () => {
 
   it("fails a service without a container, and an unhealthy or starting one", () => {
     const containers = containersOf("max-proxy");
-    expect(serviceRows(["maxapi", "extra"], containers, DC)[1]).toMatchObject({ check: "service extra", status: "FAIL", fix: "docker compose up -d extra" });
+    expect(serviceRows(["maxapi", "extra"], containers, DC)[1]).toMatchObject({
+      check: "service extra",
+      status: "FAIL",
+      fix: "docker compose up -d extra",
+    });
     const unhealthy = containers.map((c) => (c.service === "maxapi" ? { ...c, health: "unhealthy" } : c));
-    expect(serviceRows(["maxapi"], unhealthy, DC)[0]).toMatchObject({ status: "FAIL", detail: "running but unhealthy" });
+    expect(serviceRows(["maxapi"], unhealthy, DC)[0]).toMatchObject({
+      status: "FAIL",
+      detail: "running but unhealthy",
+    });
     expect(serviceRows(["maxapi"], unhealthy, DC)[0]?.fix).toContain("make login");
     const starting = containers.map((c) => (c.service === "gateway" ? { ...c, health: "starting" } : c));
     expect(serviceRows(["gateway"], starting, DC)[0]?.status).toBe("FAIL");
@@ -50,7 +57,10 @@ describe("serviceRows", () => {
 
   it("points a gateway that waits for a failed config-init at config-init", () => {
     const rows = serviceRows(stackOf("channel-removed").services, containersOf("channel-removed"), DC);
-    expect(rows.find((row) => row.check === "service gateway")).toMatchObject({ status: "FAIL", detail: "created, not started: it waits for config-init" });
+    expect(rows.find((row) => row.check === "service gateway")).toMatchObject({
+      status: "FAIL",
+      detail: "created, not started: it waits for config-init",
+    });
   });
 });
 
@@ -60,19 +70,31 @@ describe("configInitRow", () => {
   });
 
   it("fails with config-init's own problems when it exited non-zero", () => {
-    const row = configInitRow(containersOf("config-init-failed"), fixture("config-init-failed/config-init-logs.txt"), DC);
+    const row = configInitRow(
+      containersOf("config-init-failed"),
+      fixture("config-init-failed/config-init-logs.txt"),
+      DC,
+    );
     expect(row.status).toBe("FAIL");
-    expect(row.detail).toBe('exited 1: AGENTS: "main=gpt4": expected id=opus|sonnet|haiku; TIMEZONE: an IANA time zone such as Europe/Berlin');
+    expect(row.detail).toBe(
+      'exited 1: AGENTS: "main=gpt4": expected id=opus|sonnet|haiku; TIMEZONE: an IANA time zone such as Europe/Berlin',
+    );
     expect(row.fix).toContain("docker compose logs config-init");
     expect(row.fix).toContain(".env");
   });
 
   it("reads OpenClaw's rejection of the rendered config", () => {
-    expect(configInitProblem(fixture("channel-removed/config-init-logs.txt"))).toContain('channels.telegram.botToken: Missing env var "TELEGRAM_BOT_TOKEN"');
+    expect(configInitProblem(fixture("channel-removed/config-init-logs.txt"))).toContain(
+      'channels.telegram.botToken: Missing env var "TELEGRAM_BOT_TOKEN"',
+    );
   });
 
   it("fails when config-init never ran", () => {
     const none = containersOf("max-proxy").filter((c) => c.service !== "config-init");
-    expect(configInitRow(none, "", DC)).toMatchObject({ status: "FAIL", detail: "has not run", fix: "docker compose up -d" });
+    expect(configInitRow(none, "", DC)).toMatchObject({
+      status: "FAIL",
+      detail: "has not run",
+      fix: "docker compose up -d",
+    });
   });
 });

@@ -42,15 +42,21 @@ describe("parseAgents", () => {
       { id: "old", model: "claude-opus-4", choice: familyChoice("opus") },
       { id: "top", model: "Mythos", choice: familyChoice("mythos") },
     ]);
-    expect(parseAgents("main=gpt4")).toEqual({ error: 'AGENTS: "main=gpt4" is not id=model (the model a family or an exact id)' });
-    expect(parseAgents("main=claude-opus-4-1")).toEqual({ error: 'AGENTS: "main=claude-opus-4-1" is not id=model (the model a family or an exact id)' });
+    expect(parseAgents("main=gpt4")).toEqual({
+      error: 'AGENTS: "main=gpt4" is not id=model (the model a family or an exact id)',
+    });
+    expect(parseAgents("main=claude-opus-4-1")).toEqual({
+      error: 'AGENTS: "main=claude-opus-4-1" is not id=model (the model a family or an exact id)',
+    });
   });
 
   it("chooses what config-init chooses for each agent", () => {
     const spec = "main=fable,lite=claude-opus-4-8,old=claude-sonnet-4,edge=claude-fable-5-2,small=Haiku";
     const agents = parseAgents(spec);
     if ("error" in agents) throw new Error(agents.error);
-    expect(agents.map((agent) => ({ id: agent.id, model: agent.choice }))).toEqual(loadSettings({ ...BASE_ENV, AGENTS: spec }).AGENTS);
+    expect(agents.map((agent) => ({ id: agent.id, model: agent.choice }))).toEqual(
+      loadSettings({ ...BASE_ENV, AGENTS: spec }).AGENTS,
+    );
   });
 });
 
@@ -64,7 +70,11 @@ describe("modelRef", () => {
         const ours = () => modelRef(mode, choice);
         const theirs = () => configInitModelRef(mode, choice);
         // a pin OpenClaw's anthropic catalogue lacks: neither gives it a reference in setup-token mode
-        if (mode === "setup-token" && choice.pin !== undefined && !MODELS.find((model) => model.id === choice.pin)?.inOpenClaw) {
+        if (
+          mode === "setup-token" &&
+          choice.pin !== undefined &&
+          !MODELS.find((model) => model.id === choice.pin)?.inOpenClaw
+        ) {
           expect(ours).toThrow(choice.pin);
           expect(theirs).toThrow(choice.pin);
         } else {

@@ -15,7 +15,9 @@ describe("renderTable", () => {
     expect(lines).toHaveLength(2 + rows.length);
     expect(lines[0]).toMatch(/^CHECK +\| RESULT \| DETAIL +\| FIX$/);
     expect(lines[2]).toBe("service maxapi  | ok     | running, healthy");
-    expect(lines[3]).toBe("service gateway | FAIL   | exited (exit code 1), not running | docker compose up -d gateway");
+    expect(lines[3]).toBe(
+      "service gateway | FAIL   | exited (exit code 1), not running | docker compose up -d gateway",
+    );
     expect(lines[4]).toBe("channels        | skip   | none configured");
     // the columns line up: the result column starts at the same place on every line
     expect(new Set(lines.filter((_, i) => i !== 1).map((line) => line.indexOf(" | ")))).toEqual(new Set([15]));

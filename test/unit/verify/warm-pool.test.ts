@@ -13,8 +13,19 @@ describe("poolFigures", () => {
   });
 
   it("reads them among labelled and decimal samples (the usage windows' and billing refusals' names)", () => {
-    const usage = ['maxapi_usage_window_utilization{window="five_hour"} 0.91', 'maxapi_billing_refusals_total{code="extra_usage_required"} 2', "process_cpu_seconds_total 0.53"].join("\n");
-    expect(poolFigures(`${body}\n${usage}\n`)).toEqual({ hits: 4, misses: 2, fallbacks: 0, recycled: 0, idle: 2, busy: 0 });
+    const usage = [
+      'maxapi_usage_window_utilization{window="five_hour"} 0.91',
+      'maxapi_billing_refusals_total{code="extra_usage_required"} 2',
+      "process_cpu_seconds_total 0.53",
+    ].join("\n");
+    expect(poolFigures(`${body}\n${usage}\n`)).toEqual({
+      hits: 4,
+      misses: 2,
+      fallbacks: 0,
+      recycled: 0,
+      idle: 2,
+      busy: 0,
+    });
     expect(warmPoolRow("2", result(`${probed}\n${usage}\n`), DC).status).toBe("ok");
   });
 
@@ -32,16 +43,25 @@ describe("warmPoolRow", () => {
       detail: "2 waiting, 0 busy (WARM_POOL_SIZE=2); since start: 4 served warm, 2 cold, 0 recycled unused",
       fix: "",
     });
-    expect(warmPoolRow("", result(probed), DC).detail, "WARM_POOL_SIZE unset: maxapi's default").toContain("(WARM_POOL_SIZE=2)");
+    expect(warmPoolRow("", result(probed), DC).detail, "WARM_POOL_SIZE unset: maxapi's default").toContain(
+      "(WARM_POOL_SIZE=2)",
+    );
   });
 
   it("counts fall-backs among the warm ones", () => {
-    const row = warmPoolRow("2", result(`200\n${body.replace(/^maxapi_warm_fallbacks_total .*$/m, "maxapi_warm_fallbacks_total 3")}`), DC);
+    const row = warmPoolRow(
+      "2",
+      result(`200\n${body.replace(/^maxapi_warm_fallbacks_total .*$/m, "maxapi_warm_fallbacks_total 3")}`),
+      DC,
+    );
     expect(row.detail).toContain("served warm (3 of them on a fresh one: the warm one was gone)");
   });
 
   it("skips when the pool is off, with the requests that each started their own process", () => {
-    expect(warmPoolRow("0", result(probed), DC)).toMatchObject({ status: "skip", detail: "off (WARM_POOL_SIZE=0): every request starts its own CLI process (2 since start)" });
+    expect(warmPoolRow("0", result(probed), DC)).toMatchObject({
+      status: "skip",
+      detail: "off (WARM_POOL_SIZE=0): every request starts its own CLI process (2 since start)",
+    });
   });
 
   it("fails an image without /metrics or without the pool's figures, with a rebuild as the fix", () => {
@@ -55,8 +75,15 @@ describe("warmPoolRow", () => {
 
   it("fails when maxapi does not answer or the probe cannot run, pointing at its log", () => {
     const refused = warmPoolRow("2", result("0\nfetch failed"), DC);
-    expect(refused).toMatchObject({ status: "FAIL", detail: "maxapi's /metrics: fetch failed", fix: "docker compose logs --tail 50 maxapi" });
+    expect(refused).toMatchObject({
+      status: "FAIL",
+      detail: "maxapi's /metrics: fetch failed",
+      fix: "docker compose logs --tail 50 maxapi",
+    });
     const failed = warmPoolRow("2", result("", 126, "OCI runtime exec failed"), DC);
-    expect(failed).toMatchObject({ status: "FAIL", detail: "could not read maxapi's /metrics: exit 126: OCI runtime exec failed" });
+    expect(failed).toMatchObject({
+      status: "FAIL",
+      detail: "could not read maxapi's /metrics: exit 126: OCI runtime exec failed",
+    });
   });
 });

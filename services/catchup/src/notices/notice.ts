@@ -33,5 +33,8 @@ export const minuteOf = (ms: number) => Math.round(ms / 60_000);
 export function redact(text: string): string {
   return text
     .replace(/\bsk-ant-[a-z0-9]+-[A-Za-z0-9_-]+/g, (token) => `${token.slice(0, 14)}…(${token.length})`)
-    .replace(/\b(Bearer\s+)([A-Za-z0-9._~+/=-]{8,})/g, (_whole, bearer: string, token: string) => `${bearer}…(${token.length})`);
+    .replace(
+      /\b(Bearer\s+)([A-Za-z0-9._~+/=-]{8,})/g,
+      (_whole, bearer: string, token: string) => `${bearer}…(${token.length})`,
+    );
 }

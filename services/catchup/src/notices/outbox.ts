@@ -50,7 +50,8 @@ export class Outbox {
       this.state.sent[notice.key] = now;
       this.pending.set(notice.key, { notice, sinks: [...this.sinks], attempts: 0 });
     }
-    for (const [key, sentAt] of Object.entries(this.state.sent)) if (now - sentAt > KEEP_MS) Reflect.deleteProperty(this.state.sent, key);
+    for (const [key, sentAt] of Object.entries(this.state.sent))
+      if (now - sentAt > KEEP_MS) Reflect.deleteProperty(this.state.sent, key);
     this.save();
   }
 
@@ -65,7 +66,10 @@ export class Outbox {
           this.logger.info({ event: item.notice.event, sink: sink.name }, `notice sent: ${item.notice.text}`);
         } catch (error) {
           failed.push(sink);
-          this.logger.warn({ event: item.notice.event, sink: sink.name, attempt: item.attempts, err: (error as Error).message }, "a notice could not be sent");
+          this.logger.warn(
+            { event: item.notice.event, sink: sink.name, attempt: item.attempts, err: (error as Error).message },
+            "a notice could not be sent",
+          );
         }
       }
       item.sinks = failed;

@@ -22,7 +22,12 @@ export function webhookSink(url: string, ntfyTopic: string | undefined, fetchFn:
         ...(notice.resetsAt !== undefined ? { resetsAt: new Date(notice.resetsAt).toISOString() } : {}),
         ...(notice.job ? { job: notice.job } : {}),
       };
-      const response = await fetchFn(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      const response = await fetchFn(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
       await response.body?.cancel();
       if (!response.ok) throw new Error(`the webhook answered ${response.status}`);
     },

@@ -33,7 +33,8 @@ export function findLegacy(stateDir: string): string[] {
   }
   try {
     const config: unknown = JSON5.parse(readFileSync(join(stateDir, "openclaw.json"), "utf8"));
-    if (isPlainObject(config) && isPlainObject(config.agents) && "list" in config.agents) found.push("openclaw.json: agents.list");
+    if (isPlainObject(config) && isPlainObject(config.agents) && "list" in config.agents)
+      found.push("openclaw.json: agents.list");
   } catch {
     // no config, or one readConfig will refuse with a clear message
   }
@@ -51,7 +52,10 @@ export const DOCTOR_WITHHELD = ["FALLBACK_ANTHROPIC_API_KEY", "FALLBACK_ANTHROPI
 export async function runDoctor(stateDir: string, env: NodeJS.ProcessEnv): Promise<void> {
   const withheld = new Set<string>(DOCTOR_WITHHELD);
   await promisify(execFile)("openclaw", ["doctor", "--fix", "--yes", "--non-interactive"], {
-    env: { ...Object.fromEntries(Object.entries(env).filter(([name]) => !withheld.has(name))), OPENCLAW_STATE_DIR: stateDir },
+    env: {
+      ...Object.fromEntries(Object.entries(env).filter(([name]) => !withheld.has(name))),
+      OPENCLAW_STATE_DIR: stateDir,
+    },
     timeout: 120_000,
   });
 }
@@ -102,7 +106,9 @@ export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date
       }
       const definitionChanged = changes.length > 0;
       const errors = Number(state?.consecutiveErrors ?? 0);
-      const failed = state !== null && (errors > 0 || "lastError" in state || state.lastStatus === "error" || state.lastRunStatus === "error");
+      const failed =
+        state !== null &&
+        (errors > 0 || "lastError" in state || state.lastStatus === "error" || state.lastRunStatus === "error");
       if (row.enabled && state && failed) {
         changes.push(`error state cleared (${errors} consecutive errors)`);
         state.consecutiveErrors = 0;
@@ -133,7 +139,10 @@ export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date
       updateState.run(u.state, u.id);
     }
     db.exec("COMMIT");
-    return { changes: [`state/openclaw.sqlite backed up to ${relative(stateDir, backup)}`, ...updates.map((u) => u.line)], unmappable: mapper.unmappable };
+    return {
+      changes: [`state/openclaw.sqlite backed up to ${relative(stateDir, backup)}`, ...updates.map((u) => u.line)],
+      unmappable: mapper.unmappable,
+    };
   } finally {
     db.close();
   }
@@ -144,18 +153,27 @@ export function migrateCronJobs(stateDir: string, mode: AuthMode, now = new Date
  * `provider`: OpenClaw runs such a job on its own list only, never on the agent's fallbacks. Read
  * only; no store or no jobs: none.
  */
-export function cronJobsMissingProvider(stateDir: string, provider: string): { id: string; name: string; fallbacks: string[] }[] {
+export function cronJobsMissingProvider(
+  stateDir: string,
+  provider: string,
+): { id: string; name: string; fallbacks: string[] }[] {
   const storePath = join(stateDir, "state", "openclaw.sqlite");
   if (!existsSync(storePath)) return [];
   const db = new DatabaseSync(storePath, { readOnly: true });
   try {
     if (!db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'cron_jobs'").get()) return [];
-    const rows = db.prepare("SELECT job_id, name, job_json FROM cron_jobs WHERE enabled = 1 ORDER BY job_id").all() as { job_id: string; name: string | null; job_json: string }[];
+    const rows = db.prepare("SELECT job_id, name, job_json FROM cron_jobs WHERE enabled = 1 ORDER BY job_id").all() as {
+      job_id: string;
+      name: string | null;
+      job_json: string;
+    }[];
     return rows.flatMap((row) => {
       const fallbacks = (JSON.parse(row.job_json) as { payload?: { fallbacks?: unknown } }).payload?.fallbacks;
       if (!Array.isArray(fallbacks)) return [];
       const refs = fallbacks.filter((f): f is string => typeof f === "string");
-      return refs.some((ref) => ref.startsWith(`${provider}/`)) ? [] : [{ id: row.job_id, name: row.name ?? row.job_id, fallbacks: refs }];
+      return refs.some((ref) => ref.startsWith(`${provider}/`))
+        ? []
+        : [{ id: row.job_id, name: row.name ?? row.job_id, fallbacks: refs }];
     });
   } finally {
     db.close();

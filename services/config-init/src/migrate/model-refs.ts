@@ -23,10 +23,31 @@ import { FAMILIES } from "@clawbridge/models";
 import { mapModelRef, type AuthMode } from "../models.ts";
 
 const STRING_KEYS = new Set([
-  "model", "primary", "summaryModel", "imageModel", "utilityModel", "voiceModel", "decisionModel", "pdfModel",
-  "imageGenerationModel", "musicGenerationModel", "videoGenerationModel", "preferredModel", "visionModel", "modelFallback", "pinnedModel",
+  "model",
+  "primary",
+  "summaryModel",
+  "imageModel",
+  "utilityModel",
+  "voiceModel",
+  "decisionModel",
+  "pdfModel",
+  "imageGenerationModel",
+  "musicGenerationModel",
+  "videoGenerationModel",
+  "preferredModel",
+  "visionModel",
+  "modelFallback",
+  "pinnedModel",
 ]);
-const LIST_KEYS = new Set(["fallback", "fallbacks", "allowedModels", "allowedCompletionModels", "modelFallbacks", "imageModelFallbacks", "allowModels"]);
+const LIST_KEYS = new Set([
+  "fallback",
+  "fallbacks",
+  "allowedModels",
+  "allowedCompletionModels",
+  "modelFallbacks",
+  "imageModelFallbacks",
+  "allowModels",
+]);
 const PAIRS = [
   ["provider", "model"],
   ["defaultProvider", "defaultModel"],
@@ -53,7 +74,10 @@ export class RefMapper {
   /** `ref` in the mode; `ref` itself (and a line saying so) when it cannot be mapped. */
   ref(ref: string, where: string): string {
     const mapping = mapModelRef(ref, this.mode);
-    if (mapping.kind === "unmappable") this.unmappable.push(`${where}: ${ref} ${UNMAPPABLE} (${FAMILIES.join(", ")}); kept as it is: change it by hand if this mode cannot serve it`);
+    if (mapping.kind === "unmappable")
+      this.unmappable.push(
+        `${where}: ${ref} ${UNMAPPABLE} (${FAMILIES.join(", ")}); kept as it is: change it by hand if this mode cannot serve it`,
+      );
     return mapping.kind === "map" ? mapping.to : ref;
   }
 
@@ -69,7 +93,15 @@ export class RefMapper {
 
 /** `agents.entries.main.model.primary`; map keys and odd keys in brackets. */
 const pathText = (path: readonly (string | number)[]): string =>
-  path.map((part, i) => (typeof part === "number" ? `[${part}]` : /^[A-Za-z_][\w-]*$/.test(part) ? `${i === 0 ? "" : "."}${part}` : `["${part}"]`)).join("");
+  path
+    .map((part, i) =>
+      typeof part === "number"
+        ? `[${part}]`
+        : /^[A-Za-z_][\w-]*$/.test(part)
+          ? `${i === 0 ? "" : "."}${part}`
+          : `["${part}"]`,
+    )
+    .join("");
 
 /**
  * The config with every model reference in `mode`, and what changed. Pure: `config` is not touched.
@@ -77,11 +109,13 @@ const pathText = (path: readonly (string | number)[]): string =>
 export function remapConfigModelRefs(config: JsonObject, mode: AuthMode): { config: JsonObject; report: RefReport } {
   const mapper = new RefMapper(mode);
   const report: RefReport = { changes: [], unmappable: mapper.unmappable };
-  const one = (ref: string, path: readonly (string | number)[]): string => mapper.ref(ref, `openclaw.json ${pathText(path)}`);
+  const one = (ref: string, path: readonly (string | number)[]): string =>
+    mapper.ref(ref, `openclaw.json ${pathText(path)}`);
 
   const list = (refs: unknown[], path: readonly (string | number)[]): unknown[] => {
     const mapped = [...new Set(refs.map((ref, i) => (typeof ref === "string" ? one(ref, [...path, i]) : ref)))];
-    if (JSON.stringify(mapped) !== JSON.stringify(refs)) report.changes.push(`openclaw.json ${pathText(path)}: ${refs.join(", ")} → ${mapped.join(", ")}`);
+    if (JSON.stringify(mapped) !== JSON.stringify(refs))
+      report.changes.push(`openclaw.json ${pathText(path)}: ${refs.join(", ")} → ${mapped.join(", ")}`);
     return mapped;
   };
 
@@ -90,9 +124,15 @@ export function remapConfigModelRefs(config: JsonObject, mode: AuthMode): { conf
     for (const [key, value] of Object.entries(map)) {
       const to = one(key, [...path, key]);
       const walked = walk(value, [...path, to]);
-      if (to !== key) report.changes.push(`openclaw.json ${pathText(path)}: ${key} → ${to}${Object.hasOwn(out, to) ? " (merged with the entry already there)" : ""}`);
+      if (to !== key)
+        report.changes.push(
+          `openclaw.json ${pathText(path)}: ${key} → ${to}${Object.hasOwn(out, to) ? " (merged with the entry already there)" : ""}`,
+        );
       // two old references of one family become one entry; the first one's settings win
-      out[to] = Object.hasOwn(out, to) && isPlainObject(out[to]) && isPlainObject(walked) ? { ...walked, ...out[to] } : (out[to] ?? walked);
+      out[to] =
+        Object.hasOwn(out, to) && isPlainObject(out[to]) && isPlainObject(walked)
+          ? { ...walked, ...out[to] }
+          : (out[to] ?? walked);
     }
     return out;
   };
@@ -111,13 +151,18 @@ export function remapConfigModelRefs(config: JsonObject, mode: AuthMode): { conf
       if (!to) continue;
       out[providerKey] = to.provider;
       out[modelKey] = to.model;
-      report.changes.push(`openclaw.json ${pathText(path)}: ${providerKey}/${modelKey} ${provider}/${model} → ${to.provider}/${to.model}`);
+      report.changes.push(
+        `openclaw.json ${pathText(path)}: ${providerKey}/${modelKey} ${provider}/${model} → ${to.provider}/${to.model}`,
+      );
     }
     for (const [key, child] of Object.entries(out)) {
       if (paired.has(key)) continue;
       const here = [...path, key];
       if (path.length === 0 && key === "models") continue; // provider catalogs
-      if (typeof child === "string" && (STRING_KEYS.has(key) || parentKey === "mediaModels" || parentKey === "modelByChannel")) {
+      if (
+        typeof child === "string" &&
+        (STRING_KEYS.has(key) || parentKey === "mediaModels" || parentKey === "modelByChannel")
+      ) {
         const to = one(child, here);
         if (to !== child) report.changes.push(`openclaw.json ${pathText(here)}: ${child} → ${to}`);
         out[key] = to;
@@ -127,7 +172,11 @@ export function remapConfigModelRefs(config: JsonObject, mode: AuthMode): { conf
         out[key] = keyedMap(child, here);
       } else {
         // under modelByChannel every string two levels down (channel → target) is a reference
-        out[key] = walk(child, here, key === "modelByChannel" || parentKey === "modelByChannel" ? "modelByChannel" : key);
+        out[key] = walk(
+          child,
+          here,
+          key === "modelByChannel" || parentKey === "modelByChannel" ? "modelByChannel" : key,
+        );
       }
     }
     return out;

@@ -23,11 +23,22 @@ const FALLBACK_PAIRS = [
   ["prevProvider", "prevModel"],
   ["prevProviderOverride", "prevModelOverride"],
 ] as const;
-const STALE_WITH_PIN = ["modelOverrideFallbackOriginProvider", "modelOverrideFallbackOriginModel", "fallbackNotice", "contextBudgetStatus", "contextTokens"];
+const STALE_WITH_PIN = [
+  "modelOverrideFallbackOriginProvider",
+  "modelOverrideFallbackOriginModel",
+  "fallbackNotice",
+  "contextBudgetStatus",
+  "contextTokens",
+];
 const AUTH_OVERRIDE = ["authProfileOverride", "authProfileOverrideSource", "authProfileOverrideCompactionCount"];
 
 /** Remaps the pairs of `keys` in `record`; returns the descriptions of what changed. */
-function remapPairs(record: JsonObject, pairs: readonly (readonly [string, string])[], mapper: RefMapper, where: string): string[] {
+function remapPairs(
+  record: JsonObject,
+  pairs: readonly (readonly [string, string])[],
+  mapper: RefMapper,
+  where: string,
+): string[] {
   const changed: string[] = [];
   for (const [providerKey, modelKey] of pairs) {
     const provider = record[providerKey];
@@ -43,7 +54,11 @@ function remapPairs(record: JsonObject, pairs: readonly (readonly [string, strin
 }
 
 /** One session's record in `mode`: the changed record and what changed, or undefined. */
-function remapSessionEntry(entry: JsonObject, mapper: RefMapper, where: string): { entry: JsonObject; changes: string[] } | undefined {
+function remapSessionEntry(
+  entry: JsonObject,
+  mapper: RefMapper,
+  where: string,
+): { entry: JsonObject; changes: string[] } | undefined {
   const next = structuredClone(entry);
   const pinProvider = next.providerOverride;
   const changes = remapPairs(next, ROUTE_PAIRS, mapper, where);
@@ -78,9 +93,16 @@ export function migrateSessionPins(stateDir: string, mode: AuthMode, now = new D
     const store = relative(stateDir, storePath);
     const db = new DatabaseSync(storePath);
     try {
-      const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
+      const tables = new Set(
+        (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+          (t) => t.name,
+        ),
+      );
       if (!tables.has("session_nodes")) continue;
-      const nodes = db.prepare("SELECT session_key, entry_json FROM session_nodes").all() as { session_key: string; entry_json: string }[];
+      const nodes = db.prepare("SELECT session_key, entry_json FROM session_nodes").all() as {
+        session_key: string;
+        entry_json: string;
+      }[];
       const entryUpdates: { key: string; json: string; line: string }[] = [];
       for (const node of nodes) {
         let entry: unknown;
@@ -91,10 +113,19 @@ export function migrateSessionPins(stateDir: string, mode: AuthMode, now = new D
         }
         if (!isPlainObject(entry)) continue;
         const remapped = remapSessionEntry(entry, mapper, `${store} session ${node.session_key}`);
-        if (remapped) entryUpdates.push({ key: node.session_key, json: JSON.stringify(remapped.entry), line: `${store} session ${node.session_key}: ${remapped.changes.join("; ")}` });
+        if (remapped)
+          entryUpdates.push({
+            key: node.session_key,
+            json: JSON.stringify(remapped.entry),
+            line: `${store} session ${node.session_key}: ${remapped.changes.join("; ")}`,
+          });
       }
       const windows = tables.has("session_windows")
-        ? (db.prepare("SELECT session_id, session_key, model_provider, model FROM session_windows WHERE model_provider IS NOT NULL AND model IS NOT NULL").all() as {
+        ? (db
+            .prepare(
+              "SELECT session_id, session_key, model_provider, model FROM session_windows WHERE model_provider IS NOT NULL AND model IS NOT NULL",
+            )
+            .all() as {
             session_id: string;
             session_key: string;
             model_provider: string;
@@ -103,17 +134,31 @@ export function migrateSessionPins(stateDir: string, mode: AuthMode, now = new D
         : [];
       const windowUpdates = windows.flatMap((w) => {
         const to = mapper.pair(w.model_provider, w.model, `${store} session window ${w.session_id}`);
-        return to ? [{ id: w.session_id, ...to, line: `${store} session ${w.session_key} window ${w.session_id}: ${w.model_provider}/${w.model} → ${to.provider}/${to.model}` }] : [];
+        return to
+          ? [
+              {
+                id: w.session_id,
+                ...to,
+                line: `${store} session ${w.session_key} window ${w.session_id}: ${w.model_provider}/${w.model} → ${to.provider}/${to.model}`,
+              },
+            ]
+          : [];
       });
       if (entryUpdates.length + windowUpdates.length > 0) {
         const backup = backUp(db, storePath, now);
         const updateEntry = db.prepare("UPDATE session_nodes SET entry_json = ? WHERE session_key = ?");
-        const updateWindow = db.prepare("UPDATE session_windows SET model_provider = ?, model = ? WHERE session_id = ?");
+        const updateWindow = db.prepare(
+          "UPDATE session_windows SET model_provider = ?, model = ? WHERE session_id = ?",
+        );
         db.exec("BEGIN");
         for (const u of entryUpdates) updateEntry.run(u.json, u.key);
         for (const u of windowUpdates) updateWindow.run(u.provider, u.model, u.id);
         db.exec("COMMIT");
-        changes.push(`${store} backed up to ${relative(stateDir, backup)}`, ...entryUpdates.map((u) => u.line), ...windowUpdates.map((u) => u.line));
+        changes.push(
+          `${store} backed up to ${relative(stateDir, backup)}`,
+          ...entryUpdates.map((u) => u.line),
+          ...windowUpdates.map((u) => u.line),
+        );
       }
     } finally {
       db.close();

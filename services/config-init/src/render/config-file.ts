@@ -22,9 +22,12 @@ export async function readConfig(path: string): Promise<{ text: string; config: 
   try {
     config = JSON5.parse(text);
   } catch (error) {
-    throw new ConfigFileError(`${path} is not valid JSON5 (${(error as Error).message}): fix or move it; nothing was written`);
+    throw new ConfigFileError(
+      `${path} is not valid JSON5 (${(error as Error).message}): fix or move it; nothing was written`,
+    );
   }
-  if (!isPlainObject(config)) throw new ConfigFileError(`${path} does not hold an object: fix or move it; nothing was written`);
+  if (!isPlainObject(config))
+    throw new ConfigFileError(`${path} does not hold an object: fix or move it; nothing was written`);
   return { text, config };
 }
 
@@ -37,7 +40,12 @@ export interface WriteOutcome {
 }
 
 /** Writes `config` unless `current` already equals it; backs the previous file up first. */
-export async function writeConfig(path: string, config: JsonObject, current: JsonObject | undefined, now = new Date()): Promise<WriteOutcome> {
+export async function writeConfig(
+  path: string,
+  config: JsonObject,
+  current: JsonObject | undefined,
+  now = new Date(),
+): Promise<WriteOutcome> {
   if (current && isDeepStrictEqual(current, config)) return { changed: false };
   let backup: string | undefined;
   if (current) {

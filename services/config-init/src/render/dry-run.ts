@@ -20,5 +20,7 @@ export function dryRunDiff(path: string, current: JsonObject | undefined, next: 
   const before = current ? serialize(maskSecrets(current) as JsonObject) : "";
   const after = serialize(maskSecrets(next) as JsonObject);
   if (before === after) return `${path}: no change`;
-  return createTwoFilesPatch(`${path} (now)`, `${path} (rendered)`, before, after, undefined, undefined, { context: 3 });
+  return createTwoFilesPatch(`${path} (now)`, `${path} (rendered)`, before, after, undefined, undefined, {
+    context: 3,
+  });
 }

@@ -13,14 +13,16 @@ export function mergeOwned(existing: JsonObject, owned: JsonObject, path: readon
     const current = merged[key];
     const here = [...path, key];
     if (isPlainObject(current) && isPlainObject(value)) merged[key] = mergeOwned(current, value, here);
-    else if (isModelRows(here) && Array.isArray(current) && Array.isArray(value)) merged[key] = mergeRows(current, value, here);
+    else if (isModelRows(here) && Array.isArray(current) && Array.isArray(value))
+      merged[key] = mergeRows(current, value, here);
     else merged[key] = value;
   }
   return merged;
 }
 
 /** `models.providers.<id>.models` */
-const isModelRows = (path: readonly string[]) => path.length === 4 && path[0] === "models" && path[1] === "providers" && path[3] === "models";
+const isModelRows = (path: readonly string[]) =>
+  path.length === 4 && path[0] === "models" && path[1] === "providers" && path[3] === "models";
 
 const rowId = (row: unknown): unknown => (isPlainObject(row) ? row.id : undefined);
 
@@ -30,7 +32,11 @@ const rowId = (row: unknown): unknown => (isPlainObject(row) ? row.id : undefine
  * is not true. A row of that id the user wrote (another name) stays.
  */
 const isEarlierReleaseRow = (row: unknown, path: readonly string[]): boolean =>
-  path[2] === "claude-max-proxy" && isPlainObject(row) && typeof row.id === "string" && Object.hasOwn(OLD_IDS, row.id) && String(row.name).endsWith("(subscription, via clawbridge)");
+  path[2] === "claude-max-proxy" &&
+  isPlainObject(row) &&
+  typeof row.id === "string" &&
+  Object.hasOwn(OLD_IDS, row.id) &&
+  String(row.name).endsWith("(subscription, via clawbridge)");
 
 /** Our rows in our order, each merged over the user's row of the same id; then the user's other rows. */
 function mergeRows(existing: unknown[], owned: unknown[], path: readonly string[]): unknown[] {
@@ -44,7 +50,8 @@ function mergeRows(existing: unknown[], owned: unknown[], path: readonly string[
 }
 
 /** Merges several rendered templates in order (later ones win on the same key). */
-export const mergeAll = (parts: readonly JsonObject[]): JsonObject => parts.reduce<JsonObject>((merged, part) => mergeOwned(merged, part), {});
+export const mergeAll = (parts: readonly JsonObject[]): JsonObject =>
+  parts.reduce<JsonObject>((merged, part) => mergeOwned(merged, part), {});
 
 /** Sections an earlier run rendered for an optional setting; each holds that setting's `${VAR}` reference. */
 const OPTIONAL_SECTIONS = [
@@ -75,7 +82,10 @@ const at = (config: JsonObject, path: readonly string[]): unknown =>
  * whole config for the missing variable. A section the user wrote (with any other value) stays.
  * Returns the config and the dotted paths removed.
  */
-export function retireUnsetSections(config: JsonObject, isSet: (variable: string) => boolean): { config: JsonObject; removed: string[] } {
+export function retireUnsetSections(
+  config: JsonObject,
+  isSet: (variable: string) => boolean,
+): { config: JsonObject; removed: string[] } {
   const removed: string[] = [];
   let result = config;
   for (const { path, key, variable } of OPTIONAL_SECTIONS) {

@@ -27,8 +27,14 @@ export function templateVariables(settings: Settings): Record<string, unknown> {
   return {
     DEFAULT_AGENT: defaultAgent?.id,
     DEFAULT_MODEL: modelChain(mode, settings.DEFAULT_MODEL, api),
-    AGENT_ENTRIES: Object.fromEntries(settings.AGENTS.map((agent) => [agent.id, { model: modelChain(mode, agent.model, api) }])),
-    HEARTBEAT: { every: settings.HEARTBEAT_EVERY, model: modelRef(mode, settings.HEARTBEAT_MODEL), agentId: defaultAgent?.id },
+    AGENT_ENTRIES: Object.fromEntries(
+      settings.AGENTS.map((agent) => [agent.id, { model: modelChain(mode, agent.model, api) }]),
+    ),
+    HEARTBEAT: {
+      every: settings.HEARTBEAT_EVERY,
+      model: modelRef(mode, settings.HEARTBEAT_MODEL),
+      agentId: defaultAgent?.id,
+    },
     TIMEZONE: settings.TIMEZONE,
     NORMALIZER_URL: settings.NORMALIZER_URL,
     PROXY_MODELS: proxyModelRows(settings.IMAGE_POLICY),
@@ -42,7 +48,9 @@ export function templateVariables(settings: Settings): Record<string, unknown> {
 export async function renderOwnedConfig(settings: Settings, templatesDir: string): Promise<JsonObject> {
   const variables = templateVariables(settings);
   const parts = await Promise.all(
-    templateNames(settings).map(async (name) => renderTemplate(await readFile(join(templatesDir, name), "utf8"), name, variables)),
+    templateNames(settings).map(async (name) =>
+      renderTemplate(await readFile(join(templatesDir, name), "utf8"), name, variables),
+    ),
   );
   return mergeAll(parts);
 }

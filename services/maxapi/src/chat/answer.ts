@@ -15,7 +15,15 @@
 //                finish_reason length with the text so far. The chat route then stops the CLI,
 //                which would otherwise ask the model up to three times to resume, and fail.
 import type { ToolCall, ToolCallDelta, ToolTurn } from "../tools/tool-turn.ts";
-import { isResult, isSystemInit, type AssistantLine, type CliLine, type ResultLine, type StreamEventLine, type Usage } from "../cli/stream-json.ts";
+import {
+  isResult,
+  isSystemInit,
+  type AssistantLine,
+  type CliLine,
+  type ResultLine,
+  type StreamEventLine,
+  type Usage,
+} from "../cli/stream-json.ts";
 
 export type Delta = { content: string } | { reasoning_content: string } | { tool_calls: ToolCallDelta[] };
 
@@ -82,7 +90,14 @@ export class Answer {
    */
   private unstreamedText(line: AssistantLine): string {
     const message = line.message;
-    if (!message || this.textSent || line.error !== undefined || message.model === "<synthetic>" || this.streamedMessages.has(message.id ?? "")) return "";
+    if (
+      !message ||
+      this.textSent ||
+      line.error !== undefined ||
+      message.model === "<synthetic>" ||
+      this.streamedMessages.has(message.id ?? "")
+    )
+      return "";
     const content = Array.isArray(message.content) ? message.content : [];
     return content.map((block) => (block.type === "text" ? (block.text ?? "") : "")).join("");
   }
@@ -121,10 +136,16 @@ export class Answer {
   }
 
   /** The whole message, for a response that is not streamed. */
-  get message(): { role: "assistant"; content: string | null; reasoning_content?: string; tool_calls?: readonly ToolCall[] } {
+  get message(): {
+    role: "assistant";
+    content: string | null;
+    reasoning_content?: string;
+    tool_calls?: readonly ToolCall[];
+  } {
     const calls = this.tools?.toolCalls ?? [];
     const reasoning = this.reasoning ? { reasoning_content: this.reasoning } : {};
-    if (this.tools && calls.length > 0 && !this.cut) return { role: "assistant", content: this.tools.content || null, ...reasoning, tool_calls: calls };
+    if (this.tools && calls.length > 0 && !this.cut)
+      return { role: "assistant", content: this.tools.content || null, ...reasoning, tool_calls: calls };
     return { role: "assistant", content: this.ended?.result ?? this.text, ...reasoning };
   }
 }

@@ -1,12 +1,22 @@
 // A chat completion request as maxapi reads it. The normalizer in front has checked it already;
 // a client that reaches maxapi directly gets the same rules (lib/openai) and a 400 naming the field.
-import { invalidRequest, mostSpecificIssue, paramName, toolChoiceSchema, toolSchema, toolSetIssues, type ApiError } from "@clawbridge/openai";
+import {
+  invalidRequest,
+  mostSpecificIssue,
+  paramName,
+  toolChoiceSchema,
+  toolSchema,
+  toolSetIssues,
+  type ApiError,
+} from "@clawbridge/openai";
 import { z } from "zod";
 
 const chatRequestSchema = z
   .looseObject({
     model: z.string({ error: "a model id is required" }).min(1, "a model id is required"),
-    messages: z.array(z.unknown(), { error: "messages is required and must be a non-empty array" }).min(1, "messages is required and must be a non-empty array"),
+    messages: z
+      .array(z.unknown(), { error: "messages is required and must be a non-empty array" })
+      .min(1, "messages is required and must be a non-empty array"),
     stream: z.boolean().nullish(),
     stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
     user: z.unknown().optional(),
@@ -14,7 +24,8 @@ const chatRequestSchema = z
     tool_choice: toolChoiceSchema.nullish(),
   })
   .superRefine((request, context) => {
-    for (const issue of toolSetIssues(request.tools ?? [], request.tool_choice)) context.addIssue({ code: "custom", ...issue });
+    for (const issue of toolSetIssues(request.tools ?? [], request.tool_choice))
+      context.addIssue({ code: "custom", ...issue });
   });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
@@ -23,9 +34,16 @@ export type ChatRequest = z.infer<typeof chatRequestSchema>;
 export function parseChatRequest(body: unknown): ChatRequest | ApiError {
   const parsed = chatRequestSchema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const issue = mostSpecificIssue(parsed.error.issues[0] ?? { code: "custom", path: [], message: "invalid request", input: body });
+  const issue = mostSpecificIssue(
+    parsed.error.issues[0] ?? { code: "custom", path: [], message: "invalid request", input: body },
+  );
   const param = paramName(issue.path);
   const first = issue.path[0];
-  const code = first === "messages" ? "invalid_messages" : first === "tools" || first === "tool_choice" ? "invalid_tools" : "invalid_request";
+  const code =
+    first === "messages"
+      ? "invalid_messages"
+      : first === "tools" || first === "tool_choice"
+        ? "invalid_tools"
+        : "invalid_request";
   return invalidRequest(param ? `${param}: ${issue.message}` : issue.message, param || null, code);
 }

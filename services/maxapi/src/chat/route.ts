@@ -6,7 +6,14 @@
 import { ApiError, sendError } from "@clawbridge/openai";
 import type { RequestHandler, Response } from "express";
 import { chosenModel, cliCommand, type CliCommand } from "../cli/command.ts";
-import { cliExited, cliFailedToStart, cliRefusedInput, cliTimedOut, cliUnreadable, resultError } from "../cli/errors.ts";
+import {
+  cliExited,
+  cliFailedToStart,
+  cliRefusedInput,
+  cliTimedOut,
+  cliUnreadable,
+  resultError,
+} from "../cli/errors.ts";
 import { cliInput, type SystemPromptPlacement } from "../cli/input.ts";
 import { CliRun, type CliEnd } from "../cli/run.ts";
 import { controlError, isRateLimitEvent, isSystemInit, type RateLimitInfo } from "../cli/stream-json.ts";
@@ -74,7 +81,9 @@ function prepare(body: unknown, res: Response, systemPrompt: SystemPromptPlaceme
 function run({ request, command, stdin, tools }: Turn, res: Response, options: ChatOptions): void {
   const answer = new Answer(tools?.turn);
   const completion = new Completion(() => answer.model ?? request.model);
-  const respond: Responder = request.stream ? streamed(res, completion, request.stream_options?.include_usage === true) : whole(res, completion);
+  const respond: Responder = request.stream
+    ? streamed(res, completion, request.stream_options?.include_usage === true)
+    : whole(res, completion);
   res.once("close", () => tools?.dispose());
   let child;
   try {
@@ -122,7 +131,15 @@ function run({ request, command, stdin, tools }: Turn, res: Response, options: C
       if (answer.succeeded) respond.finish(answer);
       else {
         res.locals.cliStderr = cli.diagnostics || undefined;
-        respond.fail(resultError(answer.result ?? {}, { rateLimit, limits: options.limits, retryAfterSeconds: options.retryAfterSeconds, model: answer.model, cliVersion }));
+        respond.fail(
+          resultError(answer.result ?? {}, {
+            rateLimit,
+            limits: options.limits,
+            retryAfterSeconds: options.retryAfterSeconds,
+            model: answer.model,
+            cliVersion,
+          }),
+        );
       }
     },
     end(end: CliEnd) {

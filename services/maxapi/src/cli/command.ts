@@ -24,7 +24,8 @@ export interface ChosenModel {
 export function chosenModel(id: string): ChosenModel | ApiError {
   // claude-max-api's clients may name the provider it registered as
   const choice = parseChoice(id.replace(/^claude-code-cli\//, ""));
-  if (!choice) return invalidRequest(`model "${id}" is not served here; use ${acceptedInWords()}`, "model", "model_not_found");
+  if (!choice)
+    return invalidRequest(`model "${id}" is not served here; use ${acceptedInWords()}`, "model", "model_not_found");
   return { family: choice.family, cliArgument: cliArgument(choice) };
 }
 
@@ -46,21 +47,38 @@ export interface ToolFlags {
   file: string;
 }
 
-export function cliCommand(chosen: ChosenModel, user: unknown, tools?: ToolFlags, settings: ModelSettings = {}): CliCommand {
+export function cliCommand(
+  chosen: ChosenModel,
+  user: unknown,
+  tools?: ToolFlags,
+  settings: ModelSettings = {},
+): CliCommand {
   const model = chosen.cliArgument;
   const args = [
     "--print",
-    "--output-format", "stream-json", "--verbose", "--include-partial-messages",
-    "--input-format", "stream-json",
-    "--model", model,
+    "--output-format",
+    "stream-json",
+    "--verbose",
+    "--include-partial-messages",
+    "--input-format",
+    "stream-json",
+    "--model",
+    model,
     "--no-session-persistence",
-    "--tools", "",
+    "--tools",
+    "",
   ];
   // OpenAI's user maps to the CLI's session id, which must be a UUID; any other user is ignored
   if (isSessionUser(user)) args.push("--session-id", user);
   if (settings.effort) args.push("--effort", settings.effort);
   if (tools) args.push(...tools.args);
-  return { model, family: chosen.family, args, env: { ...tools?.env, ...settingsEnv(settings) }, toolsFile: tools?.file };
+  return {
+    model,
+    family: chosen.family,
+    args,
+    env: { ...tools?.env, ...settingsEnv(settings) },
+    toolsFile: tools?.file,
+  };
 }
 
 function settingsEnv(settings: ModelSettings): Record<string, string> {
@@ -68,6 +86,7 @@ function settingsEnv(settings: ModelSettings): Record<string, string> {
   if (settings.maxOutputTokens !== undefined) env.CLAUDE_CODE_MAX_OUTPUT_TOKENS = String(settings.maxOutputTokens);
   const body = { temperature: settings.temperature, top_p: settings.topP, stop_sequences: settings.stop };
   if (Object.values(body).some((value) => value !== undefined)) env.CLAUDE_CODE_EXTRA_BODY = JSON.stringify(body);
-  if (settings.thinkingOff || settings.temperature !== undefined || settings.topP !== undefined) env.CLAUDE_CODE_DISABLE_THINKING = "1";
+  if (settings.thinkingOff || settings.temperature !== undefined || settings.topP !== undefined)
+    env.CLAUDE_CODE_DISABLE_THINKING = "1";
   return env;
 }

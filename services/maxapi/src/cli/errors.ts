@@ -33,7 +33,12 @@ export function resultError(result: Omit<ResultLine, "type">, run: RunReport): A
   }
   if (status === 429) {
     const spent = run.limits.windows.spentError(run.rateLimit, message);
-    return spent ?? new ApiError(429, "rate_limit_error", "rate_limited", message, null, { "Retry-After": String(run.retryAfterSeconds) });
+    return (
+      spent ??
+      new ApiError(429, "rate_limit_error", "rate_limited", message, null, {
+        "Retry-After": String(run.retryAfterSeconds),
+      })
+    );
   }
   if (result.terminal_reason === "prompt_too_long") return contextOverflow(message);
   return new ApiError(502, "api_error", result.api_error_type ?? "cli_error", message);
@@ -41,7 +46,8 @@ export function resultError(result: Omit<ResultLine, "type">, run: RunReport): A
 
 // Anthropic's floor on the CLI's version per model (anthropics/claude-code#91345), as the CLI prints it:
 // "API Error: 400 Claude Code 2.1.236 does not support this model; version 2.1.251 or newer is required. Run 'claude update', ..."
-const VERSION_FLOOR = /Claude Code (\d+\.\d+\.\d+) does not support this model; version (\d+\.\d+\.\d+) or newer is required\.?/i;
+const VERSION_FLOOR =
+  /Claude Code (\d+\.\d+\.\d+) does not support this model; version (\d+\.\d+\.\d+) or newer is required\.?/i;
 const VERSION_TOO_OLD = "claude_code_version_too_old";
 
 /**
@@ -67,7 +73,8 @@ function versionTooOld(result: Omit<ResultLine, "type">, message: string, run: R
 
 // The CLI's words for Anthropic's 404 on a model (it drops Anthropic's own body): "There's an issue with
 // the selected model (claude-mythos-5). It may not exist or you may not have access to it. Run --model to pick a different model."
-const MODEL_NOT_FOUND = /There['’]s an issue with the selected model \(([^)]+)\)\.( It may not exist or you may not have access to it\.)?/i;
+const MODEL_NOT_FOUND =
+  /There['’]s an issue with the selected model \(([^)]+)\)\.( It may not exist or you may not have access to it\.)?/i;
 // a claude-… model id, or the word, in a 403's text
 const NAMES_A_MODEL = /\bmodel\b|\bclaude-[a-z]+-\d/i;
 
@@ -97,24 +104,41 @@ const modelAdvice = (model: string) =>
  */
 function contextOverflow(message: string): ApiError {
   const figures = /~?(\d+) tokens \(limit (\d+)\)/.exec(message);
-  const anthropic = figures ? `prompt is too long: ${figures[1] ?? ""} tokens > ${figures[2] ?? ""} maximum` : "prompt is too long";
+  const anthropic = figures
+    ? `prompt is too long: ${figures[1] ?? ""} tokens > ${figures[2] ?? ""} maximum`
+    : "prompt is too long";
   return new ApiError(400, "invalid_request_error", "context_length_exceeded", `${anthropic} (Claude CLI: ${message})`);
 }
 
 /** The CLI ended without a result: it died, was killed, or could not start. */
 export const cliExited = (code: number | null, signal: NodeJS.Signals | null) =>
-  new ApiError(502, "api_error", "cli_exited", `Claude CLI ended without a result (exit code ${code ?? `none: ${signal ?? "killed"}`})`);
+  new ApiError(
+    502,
+    "api_error",
+    "cli_exited",
+    `Claude CLI ended without a result (exit code ${code ?? `none: ${signal ?? "killed"}`})`,
+  );
 
 export const cliFailedToStart = (error: Error) =>
   new ApiError(502, "api_error", "cli_failed_to_start", `Claude CLI could not be started: ${error.message}`);
 
 /** A line of the CLI's output maxapi could not take (a shape this CLI version never printed). */
 export const cliUnreadable = (error: Error) =>
-  new ApiError(502, "api_error", "cli_output_unreadable", `maxapi could not read the Claude CLI's output: ${error.message}`);
+  new ApiError(
+    502,
+    "api_error",
+    "cli_output_unreadable",
+    `maxapi could not read the Claude CLI's output: ${error.message}`,
+  );
 
 /** The CLI answered a control request on stdin (the system prompt) with an error. */
 export const cliRefusedInput = (message: string) =>
-  new ApiError(502, "api_error", "cli_refused_input", `Claude CLI did not take the request's system prompt: ${message}`);
+  new ApiError(
+    502,
+    "api_error",
+    "cli_refused_input",
+    `Claude CLI did not take the request's system prompt: ${message}`,
+  );
 
 export const cliTimedOut = (timeoutMs: number) =>
   new ApiError(504, "api_error", "cli_timeout", `Claude CLI did not finish in time (CLI_TIMEOUT_MS=${timeoutMs})`);

@@ -29,8 +29,7 @@ export type SystemPromptPlacement = "system-prompt" | "in-user-message";
 export const CACHE_BREAKPOINT = { type: "ephemeral", ttl: "1h" } as const;
 
 export type ContentBlock = (
-  | { type: "text"; text: string }
-  | { type: "image"; source: { type: "base64"; media_type: string; data: string } }
+  { type: "text"; text: string } | { type: "image"; source: { type: "base64"; media_type: string; data: string } }
 ) & { cache_control?: typeof CACHE_BREAKPOINT };
 
 export interface CliInput {
@@ -47,7 +46,8 @@ export const SYSTEM_PROMPT_REQUEST_ID = "system-prompt";
 
 const DATA_URL = /^data:(image\/[a-z0-9.+-]+);base64,/i;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 // [before, after] a message's text in the user message, as claude-max-api wrote them
 const WRAPPERS: Readonly<Record<string, readonly [string, string]>> = {
@@ -57,7 +57,10 @@ const WRAPPERS: Readonly<Record<string, readonly [string, string]>> = {
 };
 
 /** The request's messages as the CLI's stdin, or a 400 for a part it cannot carry. */
-export function cliInput(body: { messages?: unknown }, placement: SystemPromptPlacement = "system-prompt"): CliInput | ApiError {
+export function cliInput(
+  body: { messages?: unknown },
+  placement: SystemPromptPlacement = "system-prompt",
+): CliInput | ApiError {
   const system: string[] = [];
   /** Each message's blocks, blank text blocks left out (Anthropic refuses them). */
   const perMessage: ConversationMessage[] = [];
@@ -80,13 +83,24 @@ export function cliInput(body: { messages?: unknown }, placement: SystemPromptPl
     const blocks = wrapped(content, wrap).filter((block) => block.type !== "text" || block.text.trim() !== "");
     if (blocks.length > 0) perMessage.push({ follows, blocks });
   }
-  if (perMessage.length === 0) return invalidRequest("messages: there is nothing to answer: no user or assistant message with content", "messages", "invalid_messages");
+  if (perMessage.length === 0)
+    return invalidRequest(
+      "messages: there is nothing to answer: no user or assistant message with content",
+      "messages",
+      "invalid_messages",
+    );
   markForCache(perMessage);
   const kept = perMessage.flatMap((message) => message.blocks);
 
   const lines: unknown[] = [];
-  const systemPrompt = placement === "system-prompt" ? system.filter((text) => text.trim() !== "").join("\n\n") : undefined;
-  if (systemPrompt !== undefined) lines.push({ type: "control_request", request_id: SYSTEM_PROMPT_REQUEST_ID, request: { subtype: "initialize", systemPrompt } });
+  const systemPrompt =
+    placement === "system-prompt" ? system.filter((text) => text.trim() !== "").join("\n\n") : undefined;
+  if (systemPrompt !== undefined)
+    lines.push({
+      type: "control_request",
+      request_id: SYSTEM_PROMPT_REQUEST_ID,
+      request: { subtype: "initialize", systemPrompt },
+    });
   lines.push({ type: "user", message: { role: "user", content: kept } });
   return {
     stdin: lines.map((line) => `${JSON.stringify(line)}\n`).join(""),
@@ -142,7 +156,8 @@ function wrapped(content: ContentBlock[], [before, after]: readonly [string, str
 function contentBlocks(content: unknown, param: string): ContentBlock[] | ApiError {
   if (typeof content === "string") return [{ type: "text", text: content }];
   if (content === null || content === undefined) return [];
-  if (!Array.isArray(content)) return invalidRequest(`${param}: must be a string or an array of parts`, param, "invalid_content");
+  if (!Array.isArray(content))
+    return invalidRequest(`${param}: must be a string or an array of parts`, param, "invalid_content");
   const blocks: ContentBlock[] = [];
   for (const [i, part] of content.entries()) {
     if (isObject(part) && part.type === "text" && typeof part.text === "string") {
@@ -154,9 +169,16 @@ function contentBlocks(content: unknown, param: string): ContentBlock[] | ApiErr
     const url = isObject(part) && part.type === "image_url" ? imageUrl(part.image_url) : undefined;
     const header = url === undefined ? null : DATA_URL.exec(url);
     if (!url || !header?.[1]) {
-      return invalidRequest(`${param}[${i}]: maxapi takes text parts and images as base64 data: URLs (send requests through the normalizer)`, `${param}[${i}]`, "unsupported_content");
+      return invalidRequest(
+        `${param}[${i}]: maxapi takes text parts and images as base64 data: URLs (send requests through the normalizer)`,
+        `${param}[${i}]`,
+        "unsupported_content",
+      );
     }
-    blocks.push({ type: "image", source: { type: "base64", media_type: header[1].toLowerCase(), data: url.slice(header[0].length) } });
+    blocks.push({
+      type: "image",
+      source: { type: "base64", media_type: header[1].toLowerCase(), data: url.slice(header[0].length) },
+    });
   }
   return blocks;
 }

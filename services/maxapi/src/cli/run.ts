@@ -44,7 +44,10 @@ export class CliRun {
   constructor(child: CliProcess, input: string, handlers: RunHandlers) {
     this.child = child;
     this.handlers = handlers;
-    const reader = new LineReader((line) => this.read(line), (text) => this.note(text));
+    const reader = new LineReader(
+      (line) => this.read(line),
+      (text) => this.note(text),
+    );
     child.stdout?.on("data", (chunk) => reader.push(chunk));
     child.stderr?.on("data", (chunk) => this.note(chunk.toString()));
     child.on("error", (error) => this.end({ kind: "failed", error }));

@@ -97,7 +97,14 @@ export interface ControlResponseLine {
   response?: { subtype?: string; request_id?: string; error?: string };
 }
 
-export type CliLine = StreamEventLine | AssistantLine | ResultLine | RateLimitEventLine | ControlResponseLine | SystemInitLine | { type?: string };
+export type CliLine =
+  | StreamEventLine
+  | AssistantLine
+  | ResultLine
+  | RateLimitEventLine
+  | ControlResponseLine
+  | SystemInitLine
+  | { type?: string };
 
 /** Splits a byte stream into parsed lines; a line that is not JSON is handed to `other` (the CLI's rare plain text). */
 export class LineReader {
@@ -139,9 +146,11 @@ export class LineReader {
 }
 
 export const isResult = (line: CliLine): line is ResultLine => line.type === "result";
-export const isSystemInit = (line: CliLine): line is SystemInitLine => line.type === "system" && (line as { subtype?: unknown }).subtype === "init";
+export const isSystemInit = (line: CliLine): line is SystemInitLine =>
+  line.type === "system" && (line as { subtype?: unknown }).subtype === "init";
 /** Whether the answer a `rate_limit_event` came with was billed to the account's extra usage. */
-export const billedToExtraUsage = (info: RateLimitInfo): boolean => info.isUsingOverage === true || info.overageInUse === true;
+export const billedToExtraUsage = (info: RateLimitInfo): boolean =>
+  info.isUsingOverage === true || info.overageInUse === true;
 export const isRateLimitEvent = (line: CliLine): line is RateLimitEventLine => line.type === "rate_limit_event";
 
 /** The error of a control response, or undefined for a success or any other line. */

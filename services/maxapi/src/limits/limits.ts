@@ -12,6 +12,14 @@ export interface Limits {
 }
 
 /** `now` is the clock the windows' resets are measured on (tests move it); `extraUsage` is EXTRA_USAGE. */
-export function createLimits(log: LimitsLog, now: () => number = Date.now, extraUsage: ExtraUsageSetting = "off"): Limits {
-  return { windows: new UsageWindows(log, now), extraUsage: new ExtraUsage(extraUsage, log, now), billing: new BillingRefusals(now) };
+export function createLimits(
+  log: LimitsLog,
+  now: () => number = Date.now,
+  extraUsage: ExtraUsageSetting = "off",
+): Limits {
+  return {
+    windows: new UsageWindows(log, now),
+    extraUsage: new ExtraUsage(extraUsage, log, now),
+    billing: new BillingRefusals(now),
+  };
 }

@@ -55,9 +55,17 @@ export class ExtraUsage {
     const detail = { window, resetsAt: new Date(resetsAt).toISOString(), extraUsage: this.setting };
     const until = `until the reset at ${resetTime(resetsAt, this.now())}`;
     if (this.setting === "off") {
-      this.log("warn", detail, `Claude subscription: the ${windowName(window)} is spent and an answer was billed to extra usage; EXTRA_USAGE=off: requests it applies to are refused ${until}`);
+      this.log(
+        "warn",
+        detail,
+        `Claude subscription: the ${windowName(window)} is spent and an answer was billed to extra usage; EXTRA_USAGE=off: requests it applies to are refused ${until}`,
+      );
     } else {
-      this.log("warn", detail, `Claude subscription: the ${windowName(window)} is spent; answers are billed to extra usage ${until} (EXTRA_USAGE=allowed)`);
+      this.log(
+        "warn",
+        detail,
+        `Claude subscription: the ${windowName(window)} is spent; answers are billed to extra usage ${until} (EXTRA_USAGE=allowed)`,
+      );
     }
     this.timers.schedule(window, resetsAt, () => this.expire());
   }
@@ -97,7 +105,11 @@ export class ExtraUsage {
       if (state.resetsAt > now) continue;
       this.windows.delete(window);
       this.timers.clear(window);
-      this.log("info", { window }, `Claude subscription: the ${windowName(window)} has reset; answers come from the plan again, not from extra usage`);
+      this.log(
+        "info",
+        { window },
+        `Claude subscription: the ${windowName(window)} has reset; answers come from the plan again, not from extra usage`,
+      );
     }
   }
 }
@@ -109,4 +121,10 @@ export class ExtraUsage {
  * run out of credits" instead). OpenClaw shows it only up to about 270 characters: keep it short.
  */
 export const extraUsageRefused = (window: string, resetsAtMs: number, nowMs: number): ApiError =>
-  windowSpent(window, resetsAtMs, nowMs, "Requests would draw on extra usage, which EXTRA_USAGE=off does not allow: maxapi refuses them until then", "extra_usage_not_allowed");
+  windowSpent(
+    window,
+    resetsAtMs,
+    nowMs,
+    "Requests would draw on extra usage, which EXTRA_USAGE=off does not allow: maxapi refuses them until then",
+    "extra_usage_not_allowed",
+  );

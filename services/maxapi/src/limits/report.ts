@@ -19,7 +19,10 @@ export function limitsReport(limits: Limits): LimitsReport {
     })),
     extraUsage: {
       setting: limits.extraUsage.setting,
-      inUse: [...limits.extraUsage.inUse].map(([window, state]) => ({ window, resetsAt: new Date(state.resetsAt).toISOString() })),
+      inUse: [...limits.extraUsage.inUse].map(([window, state]) => ({
+        window,
+        resetsAt: new Date(state.resetsAt).toISOString(),
+      })),
       answers: limits.extraUsage.answers,
       refused: limits.extraUsage.refused,
     },
@@ -27,6 +30,8 @@ export function limitsReport(limits: Limits): LimitsReport {
   };
 }
 
-export const limitsRoute = (limits: Limits): RequestHandler => (_req, res) => {
-  res.json(limitsReport(limits));
-};
+export const limitsRoute =
+  (limits: Limits): RequestHandler =>
+  (_req, res) => {
+    res.json(limitsReport(limits));
+  };

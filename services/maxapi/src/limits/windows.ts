@@ -38,12 +38,24 @@ export class UsageWindows {
   record(info: RateLimitInfo): void {
     // an answer billed to extra usage reports its window rejected, but was answered: not refused
     // here as spent (limits/overage.ts decides, by EXTRA_USAGE); its use and reset still count
-    const status = (reported: WindowStatus | undefined) => (billedToExtraUsage(info) && reported === "rejected" ? undefined : reported);
+    const status = (reported: WindowStatus | undefined) =>
+      billedToExtraUsage(info) && reported === "rejected" ? undefined : reported;
     for (const [window, report] of Object.entries(info.unifiedWindows ?? {})) {
-      this.update(window, status(report.status), report.utilization ?? (report.status === "rejected" ? 1 : undefined), report.resetsAt);
+      this.update(
+        window,
+        status(report.status),
+        report.utilization ?? (report.status === "rejected" ? 1 : undefined),
+        report.resetsAt,
+      );
     }
     // without a window's name a rejection is Anthropic's short rate limit, not a spent window
-    if (info.rateLimitType) this.update(info.rateLimitType, status(info.status), info.utilization ?? (info.status === "rejected" ? 1 : undefined), info.resetsAt);
+    if (info.rateLimitType)
+      this.update(
+        info.rateLimitType,
+        status(info.status),
+        info.utilization ?? (info.status === "rejected" ? 1 : undefined),
+        info.resetsAt,
+      );
   }
 
   /** The spent window that holds back a request for this model (the one that resets last), if any. */
@@ -60,7 +72,12 @@ export class UsageWindows {
   /** The 429 a request gets here while a window is spent, counted. */
   refuse(spent: { window: string; state: WindowState }): ApiError {
     spent.state.refusedLocally++;
-    return windowSpent(spent.window, spent.state.resetsAt ?? this.now(), this.now(), "maxapi refuses requests it applies to until then, without calling Anthropic");
+    return windowSpent(
+      spent.window,
+      spent.state.resetsAt ?? this.now(),
+      this.now(),
+      "maxapi refuses requests it applies to until then, without calling Anthropic",
+    );
   }
 
   /** The 429 for a run the CLI ended on a spent window, from what the run reported; undefined when it named none. */
@@ -80,8 +97,18 @@ export class UsageWindows {
     this.timers.close();
   }
 
-  private update(window: string, status: WindowStatus | undefined, utilization: number | undefined, resetsAtSeconds: number | undefined): void {
-    const state = this.windows.get(window) ?? { status: "allowed", utilization: undefined, resetsAt: undefined, refusedLocally: 0 };
+  private update(
+    window: string,
+    status: WindowStatus | undefined,
+    utilization: number | undefined,
+    resetsAtSeconds: number | undefined,
+  ): void {
+    const state = this.windows.get(window) ?? {
+      status: "allowed",
+      utilization: undefined,
+      resetsAt: undefined,
+      refusedLocally: 0,
+    };
     this.windows.set(window, state);
     const before = state.status;
     const resetsAt = resetsAtSeconds === undefined ? state.resetsAt : resetsAtSeconds * 1000;
@@ -92,10 +119,18 @@ export class UsageWindows {
     const detail = { window, utilization: state.utilization, resetsAt: resetsAt && new Date(resetsAt).toISOString() };
     const when = resetsAt ? `, resets ${resetTime(resetsAt, this.now())}` : "";
     if (status === "rejected") {
-      this.log("warn", detail, `Claude subscription: the ${windowName(window)} is spent${when}; requests it applies to are refused until then`);
+      this.log(
+        "warn",
+        detail,
+        `Claude subscription: the ${windowName(window)} is spent${when}; requests it applies to are refused until then`,
+      );
       this.timers.schedule(window, resetsAt, () => this.expire());
     } else if (status === "allowed_warning" && before === "allowed") {
-      this.log("warn", detail, `Claude subscription: the ${windowName(window)} is ${percent(state.utilization ?? 0)} used${when}`);
+      this.log(
+        "warn",
+        detail,
+        `Claude subscription: the ${windowName(window)} is ${percent(state.utilization ?? 0)} used${when}`,
+      );
     } else if (before === "rejected") {
       this.log("info", detail, `Claude subscription: the ${windowName(window)} is open again`);
     }
@@ -109,7 +144,12 @@ export class UsageWindows {
       const wasSpent = state.status === "rejected";
       Object.assign(state, { status: "allowed", utilization: 0, resetsAt: undefined });
       this.timers.clear(window);
-      if (wasSpent) this.log("info", { window }, `Claude subscription: the ${windowName(window)} has reset; requests go to Anthropic again`);
+      if (wasSpent)
+        this.log(
+          "info",
+          { window },
+          `Claude subscription: the ${windowName(window)} has reset; requests go to Anthropic again`,
+        );
     }
   }
 }
@@ -120,7 +160,13 @@ export class UsageWindows {
  * model every half minute and lets it move to its fallbacks; "resets" makes OpenClaw show the
  * message itself rather than its generic rate-limit sentence (test/containers/openclaw-errors.test.ts).
  */
-export function windowSpent(window: string, resetsAtMs: number, nowMs: number, after: string, code = "usage_limit_reached"): ApiError {
+export function windowSpent(
+  window: string,
+  resetsAtMs: number,
+  nowMs: number,
+  after: string,
+  code = "usage_limit_reached",
+): ApiError {
   const waitMs = Math.max(resetsAtMs - nowMs, 0);
   // the catch-up service reads the window and reset back out of this sentence (lib/limits/spent.ts)
   const message = `${spentSentence(window, resetsAtMs, nowMs)} ${after}.`;

@@ -44,7 +44,10 @@ export class Completion {
   chunk(delta: Delta | Record<string, never>, finishReason: FinishReason | null = null) {
     const role = this.first ? { role: "assistant" as const } : {};
     this.first = false;
-    return { ...this.head("chat.completion.chunk"), choices: [{ index: 0, delta: { ...role, ...delta }, finish_reason: finishReason }] };
+    return {
+      ...this.head("chat.completion.chunk"),
+      choices: [{ index: 0, delta: { ...role, ...delta }, finish_reason: finishReason }],
+    };
   }
 
   /** The last chunk of a stream with `stream_options.include_usage`: usage and no choices. */

@@ -36,25 +36,45 @@ export interface ClientTools {
  * The request's tools for the CLI, a 400, or undefined when the turn has no tools. The tools are
  * already valid by lib/openai's rules (chat/request.ts); what is left is the names the model sees.
  */
-export function clientTools(request: { tools?: Tool[] | null | undefined; tool_choice?: ToolChoice | null | undefined }): ClientTools | ApiError | undefined {
+export function clientTools(request: {
+  tools?: Tool[] | null | undefined;
+  tool_choice?: ToolChoice | null | undefined;
+}): ClientTools | ApiError | undefined {
   const tools = request.tools ?? [];
   if (tools.length === 0 || request.tool_choice === "none") return undefined;
   const definitions: { name: string; description: string; inputSchema: Record<string, unknown> }[] = [];
   for (const [i, { function: fn }] of tools.entries()) {
     const name = mcpToolName(fn.name);
     // two client names may map to one the model sees (a.b and a_b_<hash>): refused like a duplicate
-    if (definitions.some((d) => d.name === name)) return invalidRequest(`tools[${i}].function.name: "${fn.name}" is offered twice`, `tools[${i}].function.name`, "invalid_tools");
-    definitions.push({ name, description: fn.description ?? "", inputSchema: fn.parameters ? { type: "object", ...fn.parameters } : { type: "object", properties: {} } });
+    if (definitions.some((d) => d.name === name))
+      return invalidRequest(
+        `tools[${i}].function.name: "${fn.name}" is offered twice`,
+        `tools[${i}].function.name`,
+        "invalid_tools",
+      );
+    definitions.push({
+      name,
+      description: fn.description ?? "",
+      inputSchema: fn.parameters ? { type: "object", ...fn.parameters } : { type: "object", properties: {} },
+    });
   }
 
   const { file, release } = holdToolsFile(definitions);
-  const mcpConfig = { mcpServers: { [STUB_SERVER_NAME]: { type: "stdio", command: process.execPath, args: [STUB, file] } } };
+  const mcpConfig = {
+    mcpServers: { [STUB_SERVER_NAME]: { type: "stdio", command: process.execPath, args: [STUB, file] } },
+  };
   return {
     flags: {
       args: [
-        "--mcp-config", JSON.stringify(mcpConfig), "--strict-mcp-config",
-        "--max-turns", "1", "--permission-mode", "dontAsk",
-        "--append-system-prompt", [TOOL_INSTRUCTIONS, choiceInstruction(request.tool_choice)].filter(Boolean).join(" "),
+        "--mcp-config",
+        JSON.stringify(mcpConfig),
+        "--strict-mcp-config",
+        "--max-turns",
+        "1",
+        "--permission-mode",
+        "dontAsk",
+        "--append-system-prompt",
+        [TOOL_INSTRUCTIONS, choiceInstruction(request.tool_choice)].filter(Boolean).join(" "),
       ],
       env: { ENABLE_TOOL_SEARCH: "false" },
       file,

@@ -34,9 +34,18 @@ createInterface({ input: process.stdin }).on("line", (line) => {
   const { id, method } = request;
   if (id === undefined) return; // a notification
   if (method === "initialize") {
-    reply(id, { result: { protocolVersion: request.params?.protocolVersion ?? "2025-06-18", capabilities: { tools: {} }, serverInfo: { name: "clawbridge-client-tools", version: "1" } } });
+    reply(id, {
+      result: {
+        protocolVersion: request.params?.protocolVersion ?? "2025-06-18",
+        capabilities: { tools: {} },
+        serverInfo: { name: "clawbridge-client-tools", version: "1" },
+      },
+    });
   } else if (method === "tools/list") reply(id, { result: { tools } });
-  else if (method === "tools/call") reply(id, { result: { isError: true, content: [{ type: "text", text: "This tool runs on the client, not here." }] } });
+  else if (method === "tools/call")
+    reply(id, {
+      result: { isError: true, content: [{ type: "text", text: "This tool runs on the client, not here." }] },
+    });
   else if (method === "ping") reply(id, { result: {} });
   else reply(id, { error: { code: -32601, message: `method not found: ${method ?? "(none)"}` } });
 });

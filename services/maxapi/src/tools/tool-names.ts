@@ -29,6 +29,8 @@ export class ToolNames {
 
   /** The client's name for a tool the model called (`mcp__c__…`); for one not offered, the name without the prefix. */
   clientName(modelName: string): string {
-    return this.byModelName.get(modelName) ?? (modelName.startsWith(PREFIX) ? modelName.slice(PREFIX.length) : modelName);
+    return (
+      this.byModelName.get(modelName) ?? (modelName.startsWith(PREFIX) ? modelName.slice(PREFIX.length) : modelName)
+    );
   }
 }

@@ -98,11 +98,16 @@ export class ToolTurn {
   /** A complete tool_use block as an OpenAI call: the client's name, the input as one JSON string. */
   private callOf(block: { id?: string; name?: string; input?: unknown }): ToolCall {
     const input = block.input && typeof block.input === "object" ? block.input : {};
-    return { id: block.id ?? "", type: "function", function: { name: this.names.clientName(block.name ?? ""), arguments: JSON.stringify(input) } };
+    return {
+      id: block.id ?? "",
+      type: "function",
+      function: { name: this.names.clientName(block.name ?? ""), arguments: JSON.stringify(input) },
+    };
   }
 
   private noteStopReason(line: StreamLine): void {
-    if (line.type === "stream_event" && line.event?.type === "message_delta" && line.event.delta?.stop_reason) this.stopReason = line.event.delta.stop_reason;
+    if (line.type === "stream_event" && line.event?.type === "message_delta" && line.event.delta?.stop_reason)
+      this.stopReason = line.event.delta.stop_reason;
   }
 
   /** Collects the complete blocks of an `assistant` line: the calls and the text before them. */

@@ -118,7 +118,11 @@ export class WarmPool implements CliStarter {
     const handed = new HandedOver(warm.child, () => this.spawnFor(command));
     handed.once("fallback", () => {
       this.counts.fallbacks++;
-      this.log("warn", { ...detail, pid: warm.child.pid, replacement: handed.pid }, "warm CLI process was gone when handed over: the request runs on a fresh one");
+      this.log(
+        "warn",
+        { ...detail, pid: warm.child.pid, replacement: handed.pid },
+        "warm CLI process was gone when handed over: the request runs on a fresh one",
+      );
     });
     this.log("info", { warm: true, ...detail, pid: warm.child.pid }, "CLI process for a request");
     this.track(handed);
@@ -232,10 +236,15 @@ export class WarmPool implements CliStarter {
       if (this.remove(warm)) this.log("warn", { err: error.message }, "warm CLI process failed to start");
     });
     child.once("exit", (code, signal) => {
-      if (this.remove(warm)) this.log("warn", { pid: child.pid, code, signal }, "warm CLI process ended while waiting: discarded");
+      if (this.remove(warm))
+        this.log("warn", { pid: child.pid, code, signal }, "warm CLI process ended while waiting: discarded");
     });
     this.idle.push(warm);
-    this.log("debug", { model: shape.command.model, tools: shape.command.toolsFile !== undefined, pid: child.pid }, "warm CLI process started");
+    this.log(
+      "debug",
+      { model: shape.command.model, tools: shape.command.toolsFile !== undefined, pid: child.pid },
+      "warm CLI process started",
+    );
   }
 
   private processes(): number {

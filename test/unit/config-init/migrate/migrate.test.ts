@@ -5,7 +5,12 @@ import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import type { RefReport } from "../../../../services/config-init/src/migrate/model-refs.ts";
 import { describe, expect, it } from "vitest";
-import { cronJobsMissingProvider, findLegacy, migrateCronJobs, runDoctor } from "../../../../services/config-init/src/migrate/migrate.ts";
+import {
+  cronJobsMissingProvider,
+  findLegacy,
+  migrateCronJobs,
+  runDoctor,
+} from "../../../../services/config-init/src/migrate/migrate.ts";
 
 /** What a migration reported, in the order config-init logs it. */
 const reported = (report: RefReport): string[] => [...report.changes, ...report.unmappable];
@@ -13,7 +18,9 @@ const reported = (report: RefReport): string[] => [...report.changes, ...report.
 const OPTION2_STATE = fileURLToPath(new URL("../../../fixtures/article-option2", import.meta.url));
 
 /** A state dir whose OpenClaw store holds the given cron jobs, in 2026.9.6's table layout. */
-function stateWithJobs(jobs: { id: string; enabled: boolean; model: string; fallbacks?: string[]; state: Record<string, unknown> }[]): string {
+function stateWithJobs(
+  jobs: { id: string; enabled: boolean; model: string; fallbacks?: string[]; state: Record<string, unknown> }[],
+): string {
   const dir = mkdtempSync(join(tmpdir(), "config-init-state-"));
   cpSync(OPTION2_STATE, dir, { recursive: true });
   mkdirSync(join(dir, "state"));
@@ -21,7 +28,9 @@ function stateWithJobs(jobs: { id: string; enabled: boolean; model: string; fall
   db.exec(
     "CREATE TABLE cron_jobs (store_key TEXT, job_id TEXT PRIMARY KEY, name TEXT, enabled INTEGER, agent_id TEXT, payload_kind TEXT, job_json TEXT, grant_definition_revision TEXT, grant_definition_generation INTEGER, grant_definition_updated_at INTEGER, state_json TEXT)",
   );
-  const insert = db.prepare("INSERT INTO cron_jobs VALUES ('cron/jobs.json', ?, ?, ?, 'main', 'agentTurn', ?, 'rev-1', 1, 1790000000000, ?)");
+  const insert = db.prepare(
+    "INSERT INTO cron_jobs VALUES ('cron/jobs.json', ?, ?, ?, 'main', 'agentTurn', ?, 'rev-1', 1, 1790000000000, ?)",
+  );
   for (const job of jobs) {
     const payload = { kind: "agentTurn", model: job.model, ...(job.fallbacks ? { fallbacks: job.fallbacks } : {}) };
     insert.run(job.id, job.id, job.enabled ? 1 : 0, JSON.stringify({ id: job.id, payload }), JSON.stringify(job.state));
@@ -32,7 +41,11 @@ function stateWithJobs(jobs: { id: string; enabled: boolean; model: string; fall
 
 function storedJobs(dir: string) {
   const db = new DatabaseSync(join(dir, "state", "openclaw.sqlite"));
-  const rows = db.prepare("SELECT job_id, job_json, state_json, grant_definition_revision, grant_definition_generation FROM cron_jobs ORDER BY job_id").all() as {
+  const rows = db
+    .prepare(
+      "SELECT job_id, job_json, state_json, grant_definition_revision, grant_definition_generation FROM cron_jobs ORDER BY job_id",
+    )
+    .all() as {
     job_id: string;
     job_json: string;
     state_json: string;
@@ -51,10 +64,21 @@ function storedJobs(dir: string) {
 describe("findLegacy", () => {
   it("finds every file and key of the hand-made Option 2 install that 2026.9.6 refuses or only imports", () => {
     expect(findLegacy(OPTION2_STATE).sort()).toEqual(
-      ["agents/lite/agent/auth-profiles.json", "agents/main/agent/auth-profiles.json", "cron/jobs.json", "openclaw.json: agents.list"].sort(),
+      [
+        "agents/lite/agent/auth-profiles.json",
+        "agents/main/agent/auth-profiles.json",
+        "cron/jobs.json",
+        "openclaw.json: agents.list",
+      ].sort(),
     );
     expect(findLegacy(fileURLToPath(new URL("../../../fixtures/article-option1", import.meta.url))).sort()).toEqual(
-      ["agents/lite/agent/auth-profiles.json", "agents/main/agent/auth-profiles.json", "agents/main/sessions/sessions.json", "cron/jobs.json", "openclaw.json: agents.list"].sort(),
+      [
+        "agents/lite/agent/auth-profiles.json",
+        "agents/main/agent/auth-profiles.json",
+        "agents/main/sessions/sessions.json",
+        "cron/jobs.json",
+        "openclaw.json: agents.list",
+      ].sort(),
     );
     expect(findLegacy(mkdtempSync(join(tmpdir(), "empty-")))).toEqual([]);
   });
@@ -63,12 +87,39 @@ describe("findLegacy", () => {
 describe("migrateCronJobs", () => {
   it("remaps models both ways, clears the error state of enabled jobs only, backs the store up, reports one line per job", () => {
     const dir = stateWithJobs([
-      { id: "a-failing", enabled: true, model: "claude-max-proxy/claude-opus-4", state: { consecutiveErrors: 5, lastError: "401", lastStatus: "error", nextRunAtMs: 1 } },
-      { id: "b-disabled", enabled: false, model: "claude-max-proxy/claude-haiku-4", state: { consecutiveErrors: 2, lastError: "429" } },
-      { id: "c-fine", enabled: true, model: "anthropic/claude-sonnet-5", state: { consecutiveErrors: 0, lastStatus: "ok" } },
-      { id: "d-fallbacks", enabled: true, model: "openai/gpt-5.4", fallbacks: ["claude-max-proxy/claude-sonnet-4", "openai/gpt-5.4-mini"], state: {} },
+      {
+        id: "a-failing",
+        enabled: true,
+        model: "claude-max-proxy/claude-opus-4",
+        state: { consecutiveErrors: 5, lastError: "401", lastStatus: "error", nextRunAtMs: 1 },
+      },
+      {
+        id: "b-disabled",
+        enabled: false,
+        model: "claude-max-proxy/claude-haiku-4",
+        state: { consecutiveErrors: 2, lastError: "429" },
+      },
+      {
+        id: "c-fine",
+        enabled: true,
+        model: "anthropic/claude-sonnet-5",
+        state: { consecutiveErrors: 0, lastStatus: "ok" },
+      },
+      {
+        id: "d-fallbacks",
+        enabled: true,
+        model: "openai/gpt-5.4",
+        fallbacks: ["claude-max-proxy/claude-sonnet-4", "openai/gpt-5.4-mini"],
+        state: {},
+      },
       { id: "e-unknown", enabled: true, model: "claude-max-proxy/gpt-4o", state: {} },
-      { id: "f-pinned", enabled: true, model: "claude-max-proxy/claude-opus-4-8", fallbacks: ["claude-max-proxy/sonnet"], state: {} },
+      {
+        id: "f-pinned",
+        enabled: true,
+        model: "claude-max-proxy/claude-opus-4-8",
+        fallbacks: ["claude-max-proxy/sonnet"],
+        state: {},
+      },
       { id: "g-fable", enabled: true, model: "claude-max-proxy/claude-fable-5-2", state: {} },
     ]);
     const lines = reported(migrateCronJobs(dir, "setup-token", new Date("2026-11-24T03:00:00.000Z")));
@@ -86,9 +137,24 @@ describe("migrateCronJobs", () => {
     ]);
     // a changed definition loses its grant revision (as OpenClaw's own out-of-band edits do); state-only changes keep it
     expect(storedJobs(dir)).toEqual([
-      { id: "a-failing", model: "anthropic/claude-opus-5-5", state: { consecutiveErrors: 0, scheduleErrorCount: 0, nextRunAtMs: 1 }, grant: [null, 2] },
-      { id: "b-disabled", model: "anthropic/claude-haiku-4-5", state: { consecutiveErrors: 2, lastError: "429" }, grant: [null, 2] },
-      { id: "c-fine", model: "anthropic/claude-sonnet-5", state: { consecutiveErrors: 0, lastStatus: "ok" }, grant: ["rev-1", 1] },
+      {
+        id: "a-failing",
+        model: "anthropic/claude-opus-5-5",
+        state: { consecutiveErrors: 0, scheduleErrorCount: 0, nextRunAtMs: 1 },
+        grant: [null, 2],
+      },
+      {
+        id: "b-disabled",
+        model: "anthropic/claude-haiku-4-5",
+        state: { consecutiveErrors: 2, lastError: "429" },
+        grant: [null, 2],
+      },
+      {
+        id: "c-fine",
+        model: "anthropic/claude-sonnet-5",
+        state: { consecutiveErrors: 0, lastStatus: "ok" },
+        grant: ["rev-1", 1],
+      },
       { id: "d-fallbacks", model: "openai/gpt-5.4", state: {}, grant: [null, 2] },
       { id: "e-unknown", model: "claude-max-proxy/gpt-4o", state: {}, grant: ["rev-1", 1] },
       { id: "f-pinned", model: "anthropic/claude-opus-4-8", state: {}, grant: [null, 2] },
@@ -96,15 +162,29 @@ describe("migrateCronJobs", () => {
     ]);
     // the backup holds the store as it was
     const backup = new DatabaseSync(join(dir, "state", "openclaw.sqlite.bak-2026-11-24T03-00-00-000Z"));
-    const before = backup.prepare("SELECT job_json FROM cron_jobs WHERE job_id = 'a-failing'").get() as { job_json: string };
+    const before = backup.prepare("SELECT job_json FROM cron_jobs WHERE job_id = 'a-failing'").get() as {
+      job_json: string;
+    };
     backup.close();
     expect(before.job_json).toContain("claude-max-proxy/claude-opus-4");
   });
 
   it("in max-proxy mode moves claude-max-api's old ids to the family they ran, and keeps pins and families", () => {
     const dir = stateWithJobs([
-      { id: "a-old", enabled: true, model: "claude-max-proxy/claude-opus-4", fallbacks: ["claude-max-proxy/claude-sonnet-4", "claude-max-proxy/claude-haiku-4"], state: {} },
-      { id: "b-pinned", enabled: true, model: "claude-max-proxy/claude-opus-4-8", fallbacks: ["claude-max-proxy/sonnet"], state: {} },
+      {
+        id: "a-old",
+        enabled: true,
+        model: "claude-max-proxy/claude-opus-4",
+        fallbacks: ["claude-max-proxy/claude-sonnet-4", "claude-max-proxy/claude-haiku-4"],
+        state: {},
+      },
+      {
+        id: "b-pinned",
+        enabled: true,
+        model: "claude-max-proxy/claude-opus-4-8",
+        fallbacks: ["claude-max-proxy/sonnet"],
+        state: {},
+      },
       { id: "c-option1", enabled: true, model: "anthropic/claude-opus-4-6", state: {} },
       { id: "d-fable", enabled: true, model: "anthropic/claude-fable-5-1", state: {} },
     ]);
@@ -124,28 +204,60 @@ describe("migrateCronJobs", () => {
 
   it("clears the error state of a job whose model is right, keeping its definition and grant", () => {
     const dir = stateWithJobs([
-      { id: "failing", enabled: true, model: "claude-max-proxy/opus", state: { consecutiveErrors: 2, lastStatus: "error" } },
-      { id: "pinned", enabled: true, model: "claude-max-proxy/claude-opus-4-8", state: { consecutiveErrors: 3, lastStatus: "error" } },
+      {
+        id: "failing",
+        enabled: true,
+        model: "claude-max-proxy/opus",
+        state: { consecutiveErrors: 2, lastStatus: "error" },
+      },
+      {
+        id: "pinned",
+        enabled: true,
+        model: "claude-max-proxy/claude-opus-4-8",
+        state: { consecutiveErrors: 3, lastStatus: "error" },
+      },
     ]);
     expect(reported(migrateCronJobs(dir, "max-proxy", new Date("2026-11-24T03:00:00.000Z"))).slice(1)).toEqual([
       "cron job failing (failing): error state cleared (2 consecutive errors)",
       "cron job pinned (pinned): error state cleared (3 consecutive errors)",
     ]);
     expect(storedJobs(dir)).toEqual([
-      { id: "failing", model: "claude-max-proxy/opus", state: { consecutiveErrors: 0, scheduleErrorCount: 0 }, grant: ["rev-1", 1] },
-      { id: "pinned", model: "claude-max-proxy/claude-opus-4-8", state: { consecutiveErrors: 0, scheduleErrorCount: 0 }, grant: ["rev-1", 1] },
+      {
+        id: "failing",
+        model: "claude-max-proxy/opus",
+        state: { consecutiveErrors: 0, scheduleErrorCount: 0 },
+        grant: ["rev-1", 1],
+      },
+      {
+        id: "pinned",
+        model: "claude-max-proxy/claude-opus-4-8",
+        state: { consecutiveErrors: 0, scheduleErrorCount: 0 },
+        grant: ["rev-1", 1],
+      },
     ]);
   });
 
   it("changes nothing, and backs nothing up, when every job is already right", () => {
     const dir = stateWithJobs([
-      { id: "ok", enabled: true, model: "claude-max-proxy/opus", fallbacks: ["claude-max-proxy/sonnet", "claude-max-proxy/haiku"], state: { consecutiveErrors: 0 } },
+      {
+        id: "ok",
+        enabled: true,
+        model: "claude-max-proxy/opus",
+        fallbacks: ["claude-max-proxy/sonnet", "claude-max-proxy/haiku"],
+        state: { consecutiveErrors: 0 },
+      },
       { id: "pinned", enabled: true, model: "claude-max-proxy/claude-opus-4-8", state: { consecutiveErrors: 0 } },
       { id: "fable", enabled: true, model: "claude-max-proxy/fable", state: { consecutiveErrors: 0 } },
     ]);
     expect(reported(migrateCronJobs(dir, "max-proxy"))).toEqual([]);
     const setupToken = stateWithJobs([
-      { id: "ok", enabled: true, model: "anthropic/claude-opus-5-5", fallbacks: ["anthropic/claude-sonnet-5", "anthropic-api/claude-opus-5-5"], state: { consecutiveErrors: 0 } },
+      {
+        id: "ok",
+        enabled: true,
+        model: "anthropic/claude-opus-5-5",
+        fallbacks: ["anthropic/claude-sonnet-5", "anthropic-api/claude-opus-5-5"],
+        state: { consecutiveErrors: 0 },
+      },
       { id: "pinned", enabled: true, model: "anthropic/claude-opus-4-8", state: { consecutiveErrors: 0 } },
     ]);
     expect(reported(migrateCronJobs(setupToken, "setup-token"))).toEqual([]);
@@ -159,8 +271,20 @@ describe("cronJobsMissingProvider", () => {
       { id: "a-own", enabled: true, model: "claude-max-proxy/opus", fallbacks: ["claude-max-proxy/sonnet"], state: {} },
       { id: "b-strict", enabled: true, model: "claude-max-proxy/opus", fallbacks: [], state: {} },
       { id: "c-agents", enabled: true, model: "claude-max-proxy/opus", state: {} },
-      { id: "d-with-api", enabled: true, model: "claude-max-proxy/opus", fallbacks: ["claude-max-proxy/sonnet", "anthropic-api/claude-sonnet-5"], state: {} },
-      { id: "e-disabled", enabled: false, model: "claude-max-proxy/opus", fallbacks: ["claude-max-proxy/sonnet"], state: {} },
+      {
+        id: "d-with-api",
+        enabled: true,
+        model: "claude-max-proxy/opus",
+        fallbacks: ["claude-max-proxy/sonnet", "anthropic-api/claude-sonnet-5"],
+        state: {},
+      },
+      {
+        id: "e-disabled",
+        enabled: false,
+        model: "claude-max-proxy/opus",
+        fallbacks: ["claude-max-proxy/sonnet"],
+        state: {},
+      },
     ]);
     const before = storedJobs(dir);
     expect(cronJobsMissingProvider(dir, "anthropic-api")).toEqual([

@@ -47,9 +47,21 @@ describe("mapModelRef", () => {
     ["claude-max-proxy/*", "max-proxy", { kind: "keep" }],
     ["openai/*", "max-proxy", { kind: "keep" }],
     // an auth profile stays with its provider and goes when the provider changes
-    ["anthropic/claude-opus-4-6@anthropic:manual", "setup-token", { kind: "map", to: "anthropic/claude-opus-5-5@anthropic:manual" }],
-    ["anthropic/claude-opus-4-6@anthropic:manual", "max-proxy", { kind: "map", to: "claude-max-proxy/claude-opus-4-6" }],
-    ["claude-max-proxy/claude-opus-4@claude-max-proxy:default", "max-proxy", { kind: "map", to: "claude-max-proxy/opus@claude-max-proxy:default" }],
+    [
+      "anthropic/claude-opus-4-6@anthropic:manual",
+      "setup-token",
+      { kind: "map", to: "anthropic/claude-opus-5-5@anthropic:manual" },
+    ],
+    [
+      "anthropic/claude-opus-4-6@anthropic:manual",
+      "max-proxy",
+      { kind: "map", to: "claude-max-proxy/claude-opus-4-6" },
+    ],
+    [
+      "claude-max-proxy/claude-opus-4@claude-max-proxy:default",
+      "max-proxy",
+      { kind: "map", to: "claude-max-proxy/opus@claude-max-proxy:default" },
+    ],
     ["anthropic/claude-opus-4-8@anthropic:manual", "setup-token", { kind: "keep" }],
   ] as const)("%s in %s mode", (ref, mode, expected) => {
     expect(mapModelRef(ref, mode)).toEqual(expected);
@@ -60,7 +72,12 @@ describe("remapConfigModelRefs", () => {
   // the hand-made Option 1 config as 2026.9.6's doctor leaves it, plus one of each other kind
   const option1 = {
     meta: { migrations: { modelPolicyAllowlist: true } },
-    models: { providers: { "claude-max-proxy": { models: [{ id: "claude-opus-4" }] }, anthropic: { baseUrl: "http://mock:8080" } } },
+    models: {
+      providers: {
+        "claude-max-proxy": { models: [{ id: "claude-opus-4" }] },
+        anthropic: { baseUrl: "http://mock:8080" },
+      },
+    },
     agents: {
       defaults: {
         model: { primary: "anthropic/claude-opus-4-6", fallbacks: ["anthropic/claude-sonnet-4-6", "openai/gpt-5.4"] },
@@ -81,7 +98,11 @@ describe("remapConfigModelRefs", () => {
         compaction: { model: "haiku", memoryFlush: { model: "anthropic/claude-haiku-4-5" } },
       },
       entries: {
-        research: { model: "anthropic/claude-opus-4-6", models: { "anthropic/claude-opus-4-6": {} }, modelPolicy: { allow: ["anthropic/*"] } },
+        research: {
+          model: "anthropic/claude-opus-4-6",
+          models: { "anthropic/claude-opus-4-6": {} },
+          modelPolicy: { allow: ["anthropic/*"] },
+        },
       },
     },
     channels: { modelByChannel: { telegram: { "*": "anthropic/claude-sonnet-4-6", "12345": "openai/gpt-5.4" } } },
@@ -91,10 +112,20 @@ describe("remapConfigModelRefs", () => {
         { match: { path: "github" }, model: "anthropic/claude-opus-4-8" },
       ],
     },
-    tools: { media: { models: [{ provider: "anthropic", model: "claude-sonnet-4-6" }, { provider: "openai", model: "gpt-5.4" }] } },
+    tools: {
+      media: {
+        models: [
+          { provider: "anthropic", model: "claude-sonnet-4-6" },
+          { provider: "openai", model: "gpt-5.4" },
+        ],
+      },
+    },
     plugins: {
       entries: {
-        "memory-core": { subagent: { allowedModels: ["anthropic/claude-haiku-4-5"] }, config: { dreaming: { enabled: false, model: "anthropic/claude-haiku-4-5" } } },
+        "memory-core": {
+          subagent: { allowedModels: ["anthropic/claude-haiku-4-5"] },
+          config: { dreaming: { enabled: false, model: "anthropic/claude-haiku-4-5" } },
+        },
         "llm-task": { config: { defaultProvider: "anthropic", defaultModel: "claude-opus-4-6" } },
         logbook: { config: { visionModel: "anthropic/claude-fable-5", summaryModel: "anthropic/claude-instant-1.2" } },
       },
@@ -109,7 +140,10 @@ describe("remapConfigModelRefs", () => {
       agents: {
         defaults: {
           // the hand-made install's ids are exact ids of the model table: pins, which the proxy runs as themselves
-          model: { primary: "claude-max-proxy/claude-opus-4-6", fallbacks: ["claude-max-proxy/claude-sonnet-4-6", "openai/gpt-5.4"] },
+          model: {
+            primary: "claude-max-proxy/claude-opus-4-6",
+            fallbacks: ["claude-max-proxy/claude-sonnet-4-6", "openai/gpt-5.4"],
+          },
           // two older sonnets become one entry of the family, the first one's settings kept; the allowlist follows
           models: {
             "claude-max-proxy/claude-opus-4-6": { alias: "big" },
@@ -118,32 +152,55 @@ describe("remapConfigModelRefs", () => {
             "claude-max-proxy/sonnet": { alias: "classic", params: { temperature: 0.2 } },
             "openai/gpt-5.4": {},
           },
-          modelPolicy: { allow: ["claude-max-proxy/claude-opus-4-6", "claude-max-proxy/claude-sonnet-4-6", "openai/*"] },
+          modelPolicy: {
+            allow: ["claude-max-proxy/claude-opus-4-6", "claude-max-proxy/claude-sonnet-4-6", "openai/*"],
+          },
           heartbeat: { every: "30m", model: "claude-max-proxy/claude-sonnet-4-6" },
-          imageModel: { primary: "claude-max-proxy/claude-sonnet-4-6", fallbacks: ["claude-max-proxy/claude-haiku-4-5"] },
+          imageModel: {
+            primary: "claude-max-proxy/claude-sonnet-4-6",
+            fallbacks: ["claude-max-proxy/claude-haiku-4-5"],
+          },
           mediaModels: { image: "openai/gpt-image-2" },
           subagents: { model: "claude-max-proxy/claude-haiku-4-5" },
           // a bare family word becomes the family
           compaction: { model: "claude-max-proxy/haiku", memoryFlush: { model: "claude-max-proxy/claude-haiku-4-5" } },
         },
         entries: {
-          research: { model: "claude-max-proxy/claude-opus-4-6", models: { "claude-max-proxy/claude-opus-4-6": {} }, modelPolicy: { allow: ["claude-max-proxy/*"] } },
+          research: {
+            model: "claude-max-proxy/claude-opus-4-6",
+            models: { "claude-max-proxy/claude-opus-4-6": {} },
+            modelPolicy: { allow: ["claude-max-proxy/*"] },
+          },
         },
       },
-      channels: { modelByChannel: { telegram: { "*": "claude-max-proxy/claude-sonnet-4-6", "12345": "openai/gpt-5.4" } } },
+      channels: {
+        modelByChannel: { telegram: { "*": "claude-max-proxy/claude-sonnet-4-6", "12345": "openai/gpt-5.4" } },
+      },
       hooks: {
         mappings: [
           { match: { path: "gmail" }, model: "claude-max-proxy/claude-haiku-4-5" },
           { match: { path: "github" }, model: "claude-max-proxy/claude-opus-4-8" },
         ],
       },
-      tools: { media: { models: [{ provider: "claude-max-proxy", model: "claude-sonnet-4-6" }, { provider: "openai", model: "gpt-5.4" }] } },
+      tools: {
+        media: {
+          models: [
+            { provider: "claude-max-proxy", model: "claude-sonnet-4-6" },
+            { provider: "openai", model: "gpt-5.4" },
+          ],
+        },
+      },
       plugins: {
         entries: {
-          "memory-core": { subagent: { allowedModels: ["claude-max-proxy/claude-haiku-4-5"] }, config: { dreaming: { enabled: false, model: "claude-max-proxy/claude-haiku-4-5" } } },
+          "memory-core": {
+            subagent: { allowedModels: ["claude-max-proxy/claude-haiku-4-5"] },
+            config: { dreaming: { enabled: false, model: "claude-max-proxy/claude-haiku-4-5" } },
+          },
           "llm-task": { config: { defaultProvider: "claude-max-proxy", defaultModel: "claude-opus-4-6" } },
           // Fable runs through the proxy too; an unknown Claude id stays as it is
-          logbook: { config: { visionModel: "claude-max-proxy/claude-fable-5", summaryModel: "anthropic/claude-instant-1.2" } },
+          logbook: {
+            config: { visionModel: "claude-max-proxy/claude-fable-5", summaryModel: "anthropic/claude-instant-1.2" },
+          },
         },
       },
     });
@@ -166,7 +223,7 @@ describe("remapConfigModelRefs", () => {
       "openclaw.json agents.entries.research.model: anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4-6",
       "openclaw.json agents.entries.research.models: anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4-6",
       "openclaw.json agents.entries.research.modelPolicy.allow: anthropic/* → claude-max-proxy/*",
-      "openclaw.json channels.modelByChannel.telegram[\"*\"]: anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4-6",
+      'openclaw.json channels.modelByChannel.telegram["*"]: anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4-6',
       "openclaw.json hooks.mappings[0].model: anthropic/claude-haiku-4-5 → claude-max-proxy/claude-haiku-4-5",
       "openclaw.json hooks.mappings[1].model: anthropic/claude-opus-4-8 → claude-max-proxy/claude-opus-4-8",
       "openclaw.json tools.media.models[0]: provider/model anthropic/claude-sonnet-4-6 → claude-max-proxy/claude-sonnet-4-6",
@@ -191,8 +248,15 @@ describe("remapConfigModelRefs", () => {
     const back = remapConfigModelRefs(once, "setup-token");
     const agents = back.config.agents as typeof option1.agents;
     // pins OpenClaw's anthropic catalogue lacks (claude-opus-4-6, claude-sonnet-4-*) become their family's newest there
-    expect(agents.defaults.model).toEqual({ primary: "anthropic/claude-opus-5-5", fallbacks: ["anthropic/claude-sonnet-5", "openai/gpt-5.4"] });
-    expect(agents.defaults.modelPolicy.allow).toEqual(["anthropic/claude-opus-5-5", "anthropic/claude-sonnet-5", "openai/*"]);
+    expect(agents.defaults.model).toEqual({
+      primary: "anthropic/claude-opus-5-5",
+      fallbacks: ["anthropic/claude-sonnet-5", "openai/gpt-5.4"],
+    });
+    expect(agents.defaults.modelPolicy.allow).toEqual([
+      "anthropic/claude-opus-5-5",
+      "anthropic/claude-sonnet-5",
+      "openai/*",
+    ]);
     expect(agents.defaults.models).toEqual({
       "anthropic/claude-opus-5-5": { alias: "big" },
       "anthropic/claude-sonnet-5": { alias: "mid", params: { temperature: 0.2 } },
@@ -202,9 +266,15 @@ describe("remapConfigModelRefs", () => {
     expect(agents.entries.research.modelPolicy.allow).toEqual(["anthropic/*"]);
     // pins the catalogue has come back as themselves
     expect((back.config.hooks as typeof option1.hooks).mappings[1]?.model).toBe("anthropic/claude-opus-4-8");
-    expect((back.config.plugins as typeof option1.plugins).entries.logbook.config.visionModel).toBe("anthropic/claude-fable-5");
+    expect((back.config.plugins as typeof option1.plugins).entries.logbook.config.visionModel).toBe(
+      "anthropic/claude-fable-5",
+    );
     // nothing new to report: only the id no mode knows
-    expect(back.report.unmappable).toEqual([expect.stringMatching(/^openclaw\.json plugins\.entries\.logbook\.config\.summaryModel: anthropic\/claude-instant-1\.2 names no Claude model/)]);
+    expect(back.report.unmappable).toEqual([
+      expect.stringMatching(
+        /^openclaw\.json plugins\.entries\.logbook\.config\.summaryModel: anthropic\/claude-instant-1\.2 names no Claude model/,
+      ),
+    ]);
     const again = remapConfigModelRefs(back.config, "setup-token");
     expect(again.config).toEqual(back.config);
     expect(again.report.changes).toEqual([]);
@@ -212,6 +282,9 @@ describe("remapConfigModelRefs", () => {
 
   it("leaves a config without model references as it is", () => {
     const plain = { gateway: { mode: "local" }, cron: { skipMissedJobs: true } };
-    expect(remapConfigModelRefs(plain, "setup-token")).toEqual({ config: plain, report: { changes: [], unmappable: [] } });
+    expect(remapConfigModelRefs(plain, "setup-token")).toEqual({
+      config: plain,
+      report: { changes: [], unmappable: [] },
+    });
   });
 });

@@ -12,7 +12,10 @@ const reported = (report: RefReport): string[] => [...report.changes, ...report.
 const NOW = new Date("2026-11-24T03:00:00.000Z");
 
 /** A state dir with one agent store holding these sessions, in 2026.9.6's table layout (the columns that matter). */
-function stateWithSessions(agent: string, sessions: { key: string; entry: Record<string, unknown>; window?: [string, string] }[]): string {
+function stateWithSessions(
+  agent: string,
+  sessions: { key: string; entry: Record<string, unknown>; window?: [string, string] }[],
+): string {
   const dir = mkdtempSync(join(tmpdir(), "config-init-sessions-"));
   mkdirSync(join(dir, "agents", agent, "agent"), { recursive: true });
   const db = new DatabaseSync(join(dir, "agents", agent, "agent", "openclaw-agent.sqlite"));
@@ -23,8 +26,13 @@ function stateWithSessions(agent: string, sessions: { key: string; entry: Record
     CREATE TRIGGER session_nodes_entry_valid_after_entry_update AFTER UPDATE OF entry_json ON session_nodes
       BEGIN UPDATE session_nodes SET entry_valid = 0 WHERE session_key = NEW.session_key; END;`);
   for (const [i, session] of sessions.entries()) {
-    db.prepare("INSERT INTO session_nodes VALUES (?, ?, ?, 1, 1)").run(session.key, `s${i}`, JSON.stringify(session.entry));
-    if (session.window) db.prepare("INSERT INTO session_windows VALUES (?, ?, ?, ?)").run(`s${i}`, session.key, ...session.window);
+    db.prepare("INSERT INTO session_nodes VALUES (?, ?, ?, 1, 1)").run(
+      session.key,
+      `s${i}`,
+      JSON.stringify(session.entry),
+    );
+    if (session.window)
+      db.prepare("INSERT INTO session_windows VALUES (?, ?, ?, ?)").run(`s${i}`, session.key, ...session.window);
   }
   db.close();
   return dir;
@@ -32,10 +40,17 @@ function stateWithSessions(agent: string, sessions: { key: string; entry: Record
 
 function stored(dir: string, agent: string) {
   const db = new DatabaseSync(join(dir, "agents", agent, "agent", "openclaw-agent.sqlite"));
-  const nodes = db.prepare("SELECT session_key, entry_json, entry_valid FROM session_nodes ORDER BY session_key").all() as { session_key: string; entry_json: string; entry_valid: number }[];
+  const nodes = db
+    .prepare("SELECT session_key, entry_json, entry_valid FROM session_nodes ORDER BY session_key")
+    .all() as { session_key: string; entry_json: string; entry_valid: number }[];
   const windows = db.prepare("SELECT session_id, model_provider, model FROM session_windows ORDER BY session_id").all();
   db.close();
-  return { entries: Object.fromEntries(nodes.map((n) => [n.session_key, { ...(JSON.parse(n.entry_json) as object), valid: n.entry_valid }])), windows };
+  return {
+    entries: Object.fromEntries(
+      nodes.map((n) => [n.session_key, { ...(JSON.parse(n.entry_json) as object), valid: n.entry_valid }]),
+    ),
+    windows,
+  };
 }
 
 describe("migrateSessionPins", () => {
@@ -59,13 +74,33 @@ describe("migrateSessionPins", () => {
         },
         window: ["anthropic", "claude-sonnet-4-6"],
       },
-      { key: "agent:main:cron:hourly", entry: { sessionId: "s1", modelProvider: "openai", model: "gpt-5.4", providerOverride: "openai", modelOverride: "gpt-5.4" }, window: ["openai", "gpt-5.4"] },
+      {
+        key: "agent:main:cron:hourly",
+        entry: {
+          sessionId: "s1",
+          modelProvider: "openai",
+          model: "gpt-5.4",
+          providerOverride: "openai",
+          modelOverride: "gpt-5.4",
+        },
+        window: ["openai", "gpt-5.4"],
+      },
       // claude-max-api's old id: the family it always ran
-      { key: "agent:main:main", entry: { sessionId: "s2", modelProvider: "claude-max-proxy", model: "claude-opus-4" }, window: ["claude-max-proxy", "claude-opus-4"] },
+      {
+        key: "agent:main:main",
+        entry: { sessionId: "s2", modelProvider: "claude-max-proxy", model: "claude-opus-4" },
+        window: ["claude-max-proxy", "claude-opus-4"],
+      },
       // a pin on the proxy: already right
       {
         key: "agent:main:discord:7",
-        entry: { sessionId: "s3", providerOverride: "claude-max-proxy", modelOverride: "claude-opus-4-8", modelProvider: "claude-max-proxy", model: "claude-opus-4-8" },
+        entry: {
+          sessionId: "s3",
+          providerOverride: "claude-max-proxy",
+          modelOverride: "claude-opus-4-8",
+          modelProvider: "claude-max-proxy",
+          model: "claude-opus-4-8",
+        },
         window: ["claude-max-proxy", "claude-opus-4-8"],
       },
     ]);
@@ -89,9 +124,23 @@ describe("migrateSessionPins", () => {
       label: "my chat",
       valid: 0, // OpenClaw revalidates a changed record
     });
-    expect(after.entries["agent:main:cron:hourly"]).toMatchObject({ providerOverride: "openai", modelOverride: "gpt-5.4", valid: 1 });
-    expect(after.entries["agent:main:main"]).toEqual({ sessionId: "s2", modelProvider: "claude-max-proxy", model: "opus", valid: 0 });
-    expect(after.entries["agent:main:discord:7"]).toMatchObject({ providerOverride: "claude-max-proxy", modelOverride: "claude-opus-4-8", model: "claude-opus-4-8", valid: 1 });
+    expect(after.entries["agent:main:cron:hourly"]).toMatchObject({
+      providerOverride: "openai",
+      modelOverride: "gpt-5.4",
+      valid: 1,
+    });
+    expect(after.entries["agent:main:main"]).toEqual({
+      sessionId: "s2",
+      modelProvider: "claude-max-proxy",
+      model: "opus",
+      valid: 0,
+    });
+    expect(after.entries["agent:main:discord:7"]).toMatchObject({
+      providerOverride: "claude-max-proxy",
+      modelOverride: "claude-opus-4-8",
+      model: "claude-opus-4-8",
+      valid: 1,
+    });
     expect(after.windows).toEqual([
       { session_id: "s0", model_provider: "claude-max-proxy", model: "claude-sonnet-4-6" },
       { session_id: "s1", model_provider: "openai", model: "gpt-5.4" },
@@ -116,23 +165,63 @@ describe("migrateSessionPins", () => {
 
   it("drops what described the old route, and the old provider's auth profile, when a pin moves to another model", () => {
     const dir = stateWithSessions("main", [
-      { key: "old-id", entry: { providerOverride: "claude-max-proxy", modelOverride: "claude-opus-4", ...routeState("claude-max-proxy", "claude-opus-4", "claude-sonnet-4") } },
-      { key: "fable", entry: { providerOverride: "claude-max-proxy", modelOverride: "claude-fable-5-2", ...routeState("claude-max-proxy", "claude-fable-5-2", "opus") } },
+      {
+        key: "old-id",
+        entry: {
+          providerOverride: "claude-max-proxy",
+          modelOverride: "claude-opus-4",
+          ...routeState("claude-max-proxy", "claude-opus-4", "claude-sonnet-4"),
+        },
+      },
+      {
+        key: "fable",
+        entry: {
+          providerOverride: "claude-max-proxy",
+          modelOverride: "claude-fable-5-2",
+          ...routeState("claude-max-proxy", "claude-fable-5-2", "opus"),
+        },
+      },
     ]);
     expect(reported(migrateSessionPins(dir, "setup-token", NOW)).slice(1)).toEqual([
       "agents/main/agent/openclaw-agent.sqlite session old-id: modelOverride claude-max-proxy/claude-opus-4 → anthropic/claude-opus-5-5",
       "agents/main/agent/openclaw-agent.sqlite session fable: modelOverride claude-max-proxy/claude-fable-5-2 → anthropic/claude-fable-5-1",
     ]);
     const after = stored(dir, "main").entries;
-    expect(after["old-id"]).toEqual({ providerOverride: "anthropic", modelOverride: "claude-opus-5-5", modelOverrideSource: "user", label: "my chat", valid: 0 });
-    expect(after.fable).toEqual({ providerOverride: "anthropic", modelOverride: "claude-fable-5-1", modelOverrideSource: "user", label: "my chat", valid: 0 });
+    expect(after["old-id"]).toEqual({
+      providerOverride: "anthropic",
+      modelOverride: "claude-opus-5-5",
+      modelOverrideSource: "user",
+      label: "my chat",
+      valid: 0,
+    });
+    expect(after.fable).toEqual({
+      providerOverride: "anthropic",
+      modelOverride: "claude-fable-5-1",
+      modelOverrideSource: "user",
+      label: "my chat",
+      valid: 0,
+    });
   });
 
   it("drops them too when a pin keeps its exact id on the other provider", () => {
     const dir = stateWithSessions("main", [
       // a hand-made Option 1 install's pin, moved to a pin the proxy runs as itself
-      { key: "option1", entry: { providerOverride: "anthropic", modelOverride: "claude-opus-4-6", ...routeState("anthropic", "claude-opus-4-6", "claude-sonnet-4-6") } },
-      { key: "pinned", entry: { providerOverride: "anthropic", modelOverride: "claude-opus-4-8", ...routeState("anthropic", "claude-opus-4-8", "claude-sonnet-5") } },
+      {
+        key: "option1",
+        entry: {
+          providerOverride: "anthropic",
+          modelOverride: "claude-opus-4-6",
+          ...routeState("anthropic", "claude-opus-4-6", "claude-sonnet-4-6"),
+        },
+      },
+      {
+        key: "pinned",
+        entry: {
+          providerOverride: "anthropic",
+          modelOverride: "claude-opus-4-8",
+          ...routeState("anthropic", "claude-opus-4-8", "claude-sonnet-5"),
+        },
+      },
     ]);
     expect(reported(migrateSessionPins(dir, "max-proxy", NOW)).slice(1)).toEqual([
       "agents/main/agent/openclaw-agent.sqlite session option1: modelOverride anthropic/claude-opus-4-6 → claude-max-proxy/claude-opus-4-6",
@@ -140,16 +229,49 @@ describe("migrateSessionPins", () => {
     ]);
     const after = stored(dir, "main").entries;
     // the fallback origin and notice name anthropic/…, and anthropic:default is no profile of claude-max-proxy
-    expect(after.option1).toEqual({ providerOverride: "claude-max-proxy", modelOverride: "claude-opus-4-6", modelOverrideSource: "user", label: "my chat", valid: 0 });
-    expect(after.pinned).toEqual({ providerOverride: "claude-max-proxy", modelOverride: "claude-opus-4-8", modelOverrideSource: "user", label: "my chat", valid: 0 });
+    expect(after.option1).toEqual({
+      providerOverride: "claude-max-proxy",
+      modelOverride: "claude-opus-4-6",
+      modelOverrideSource: "user",
+      label: "my chat",
+      valid: 0,
+    });
+    expect(after.pinned).toEqual({
+      providerOverride: "claude-max-proxy",
+      modelOverride: "claude-opus-4-8",
+      modelOverrideSource: "user",
+      label: "my chat",
+      valid: 0,
+    });
   });
 
   it("keeps the auth profile while the provider stays, and reports a pin it cannot map", () => {
     const dir = stateWithSessions("lite", [
-      { key: "a", entry: { providerOverride: "anthropic", modelOverride: "claude-sonnet-4-6", authProfileOverride: "anthropic:manual" } },
+      {
+        key: "a",
+        entry: {
+          providerOverride: "anthropic",
+          modelOverride: "claude-sonnet-4-6",
+          authProfileOverride: "anthropic:manual",
+        },
+      },
       { key: "b", entry: { providerOverride: "claude-max-proxy", modelOverride: "gpt-4o" } },
-      { key: "c", entry: { providerOverride: "claude-max-proxy", modelOverride: "claude-opus-4-8", authProfileOverride: "claude-max-proxy:default" } },
-      { key: "d", entry: { providerOverride: "claude-max-proxy", modelOverride: "fable", authProfileOverride: "claude-max-proxy:default" } },
+      {
+        key: "c",
+        entry: {
+          providerOverride: "claude-max-proxy",
+          modelOverride: "claude-opus-4-8",
+          authProfileOverride: "claude-max-proxy:default",
+        },
+      },
+      {
+        key: "d",
+        entry: {
+          providerOverride: "claude-max-proxy",
+          modelOverride: "fable",
+          authProfileOverride: "claude-max-proxy:default",
+        },
+      },
     ]);
     const lines = reported(migrateSessionPins(dir, "setup-token", NOW));
     expect(lines.slice(1)).toEqual([
@@ -161,7 +283,11 @@ describe("migrateSessionPins", () => {
       "agents/lite/agent/openclaw-agent.sqlite session b modelOverride: claude-max-proxy/gpt-4o names no Claude model clawbridge can map (mythos, fable, opus, sonnet, haiku); kept as it is: change it by hand if this mode cannot serve it",
     ]);
     const after = stored(dir, "lite").entries;
-    expect(after.a).toMatchObject({ providerOverride: "anthropic", modelOverride: "claude-sonnet-5", authProfileOverride: "anthropic:manual" });
+    expect(after.a).toMatchObject({
+      providerOverride: "anthropic",
+      modelOverride: "claude-sonnet-5",
+      authProfileOverride: "anthropic:manual",
+    });
     expect(after.c).toMatchObject({ providerOverride: "anthropic", modelOverride: "claude-opus-4-8", valid: 0 });
     // the provider changed: its auth profile goes
     expect(after.d).toEqual({ providerOverride: "anthropic", modelOverride: "claude-fable-5-1", valid: 0 });

@@ -15,7 +15,16 @@ const API_KEY = `sk-ant-api03-${"f".repeat(95)}`;
 // the proxy's rows: one per family, then one per exact id of the model table
 const PROXY_ROW_IDS = ["mythos", "fable", "opus", "sonnet", "haiku", ...MODELS.map((model) => model.id)];
 // the metered fallback's rows: OpenClaw 2026.9.6's anthropic catalogue
-const API_ROW_IDS = ["claude-mythos-5", "claude-fable-5-1", "claude-fable-5", "claude-opus-5-5", "claude-opus-5", "claude-opus-4-8", "claude-sonnet-5", "claude-haiku-4-5"];
+const API_ROW_IDS = [
+  "claude-mythos-5",
+  "claude-fable-5-1",
+  "claude-fable-5",
+  "claude-opus-5-5",
+  "claude-opus-5",
+  "claude-opus-4-8",
+  "claude-sonnet-5",
+  "claude-haiku-4-5",
+];
 
 interface Row {
   id: string;
@@ -33,10 +42,14 @@ interface Provider {
 }
 interface Config {
   models?: { providers: Record<string, Provider> };
-  agents: { defaults: { model: { primary: string; fallbacks: string[] }; heartbeat: { model: string } }; entries: Record<string, { model: { primary: string; fallbacks: string[] } }> };
+  agents: {
+    defaults: { model: { primary: string; fallbacks: string[] }; heartbeat: { model: string } };
+    entries: Record<string, { model: { primary: string; fallbacks: string[] } }>;
+  };
 }
 
-const render = async (env: Record<string, string>) => (await renderOwnedConfig(loadSettings({ ...BASE_ENV, ...env }), TEMPLATES)) as unknown as Config;
+const render = async (env: Record<string, string>) =>
+  (await renderOwnedConfig(loadSettings({ ...BASE_ENV, ...env }), TEMPLATES)) as unknown as Config;
 const providers = (config: Config) => config.models?.providers ?? {};
 
 describe("the proxy's model rows", () => {
@@ -57,17 +70,48 @@ describe("the proxy's model rows", () => {
   it("one per family, named for the model it runs, then one per exact id, each with the CLI's output limit and a subscription's context window", async () => {
     const rows = providers(await render({}))["claude-max-proxy"]?.models ?? [];
     const row = (id: string) => rows.find((candidate) => candidate.id === id);
-    expect(row("opus")).toMatchObject({ name: "Claude Opus, newest (Opus 5.5) (subscription, via clawbridge)", contextWindow: 200_000, maxTokens: 128_000 });
-    expect(row("fable")).toMatchObject({ name: "Claude Fable, newest (Fable 5.2) (subscription, via clawbridge)", contextWindow: 200_000, maxTokens: 128_000 });
+    expect(row("opus")).toMatchObject({
+      name: "Claude Opus, newest (Opus 5.5) (subscription, via clawbridge)",
+      contextWindow: 200_000,
+      maxTokens: 128_000,
+    });
+    expect(row("fable")).toMatchObject({
+      name: "Claude Fable, newest (Fable 5.2) (subscription, via clawbridge)",
+      contextWindow: 200_000,
+      maxTokens: 128_000,
+    });
     expect(row("mythos")).toMatchObject({ name: "Claude Mythos, newest (Mythos 5.2) (subscription, via clawbridge)" });
-    expect(row("haiku")).toMatchObject({ name: "Claude Haiku, newest (Haiku 5.5) (subscription, via clawbridge)", maxTokens: 128_000 });
-    expect(row("claude-opus-4-8")).toMatchObject({ name: "Claude Opus 4.8 (subscription, via clawbridge)", contextWindow: 200_000, maxTokens: 64_000 });
-    expect(row("claude-opus-4-5")).toMatchObject({ name: "Claude Opus 4.5 (subscription, via clawbridge)", contextWindow: 200_000, maxTokens: 32_000 });
-    expect(row("claude-fable-5")).toMatchObject({ name: "Claude Fable 5 (subscription, via clawbridge)", contextWindow: 200_000, maxTokens: 64_000 });
-    expect(row("claude-haiku-4-5")).toMatchObject({ name: "Claude Haiku 4.5 (subscription, via clawbridge)", contextWindow: 200_000, maxTokens: 32_000 });
+    expect(row("haiku")).toMatchObject({
+      name: "Claude Haiku, newest (Haiku 5.5) (subscription, via clawbridge)",
+      maxTokens: 128_000,
+    });
+    expect(row("claude-opus-4-8")).toMatchObject({
+      name: "Claude Opus 4.8 (subscription, via clawbridge)",
+      contextWindow: 200_000,
+      maxTokens: 64_000,
+    });
+    expect(row("claude-opus-4-5")).toMatchObject({
+      name: "Claude Opus 4.5 (subscription, via clawbridge)",
+      contextWindow: 200_000,
+      maxTokens: 32_000,
+    });
+    expect(row("claude-fable-5")).toMatchObject({
+      name: "Claude Fable 5 (subscription, via clawbridge)",
+      contextWindow: 200_000,
+      maxTokens: 64_000,
+    });
+    expect(row("claude-haiku-4-5")).toMatchObject({
+      name: "Claude Haiku 4.5 (subscription, via clawbridge)",
+      contextWindow: 200_000,
+      maxTokens: 32_000,
+    });
     // every exact id: the table's output limit, the context window at most 200,000
     for (const model of MODELS) {
-      expect(row(model.id)).toMatchObject({ contextWindow: Math.min(model.contextWindow, 200_000), maxTokens: model.maxOutputTokens, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 } });
+      expect(row(model.id)).toMatchObject({
+        contextWindow: Math.min(model.contextWindow, 200_000),
+        maxTokens: model.maxOutputTokens,
+        cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+      });
     }
   });
 
@@ -82,8 +126,22 @@ describe("the proxy's model rows", () => {
             api: "openai-completions",
             models: [
               // a row of ours, with a key the user added and one of ours they changed
-              { id: "opus", name: "old", input: ["text"], contextWindow: 200_000, maxTokens: 1, headers: { "x-team": "ops" }, compat: { requiresStringContent: true, supportsUsageInStreaming: false, supportsDeveloperRole: false } },
-              { id: "claude-opus-4-1m", name: "the user's own row", input: ["text"], contextWindow: 1_000_000, maxTokens: 32_000 },
+              {
+                id: "opus",
+                name: "old",
+                input: ["text"],
+                contextWindow: 200_000,
+                maxTokens: 1,
+                headers: { "x-team": "ops" },
+                compat: { requiresStringContent: true, supportsUsageInStreaming: false, supportsDeveloperRole: false },
+              },
+              {
+                id: "claude-opus-4-1m",
+                name: "the user's own row",
+                input: ["text"],
+                contextWindow: 1_000_000,
+                maxTokens: 32_000,
+              },
             ],
           },
         },
@@ -119,9 +177,22 @@ describe("the metered API fallback", () => {
   it("set: a provider of its own on Anthropic's API, the key as a reference only, each row with its API price", async () => {
     const config = await render({ FALLBACK_ANTHROPIC_API_KEY: API_KEY });
     const provider = providers(config)["anthropic-api"];
-    expect(provider).toMatchObject({ baseUrl: "https://api.anthropic.com", apiKey: "${FALLBACK_ANTHROPIC_API_KEY}", auth: "api-key", api: "anthropic-messages" });
+    expect(provider).toMatchObject({
+      baseUrl: "https://api.anthropic.com",
+      apiKey: "${FALLBACK_ANTHROPIC_API_KEY}",
+      auth: "api-key",
+      api: "anthropic-messages",
+    });
     // every model of OpenClaw's anthropic catalogue, each at its family's API price
-    expect(provider?.models?.map((row) => [row.id, row.cost.input, row.cost.output, row.cost.cacheRead, row.cost.cacheWrite])).toEqual([
+    expect(
+      provider?.models?.map((row) => [
+        row.id,
+        row.cost.input,
+        row.cost.output,
+        row.cost.cacheRead,
+        row.cost.cacheWrite,
+      ]),
+    ).toEqual([
       ["claude-mythos-5", 10, 50, 1, 12.5],
       ["claude-fable-5-1", 10, 50, 0.25, 12.5],
       ["claude-fable-5", 10, 50, 0.25, 12.5],
@@ -132,30 +203,61 @@ describe("the metered API fallback", () => {
       ["claude-haiku-4-5", 1, 5, 0.1, 1.25],
     ]);
     // limits as the proxy's rows: a session moves between the two
-    expect(provider?.models?.find((row) => row.id === "claude-opus-4-8")).toMatchObject({ name: "Claude Opus 4.8 (metered API, clawbridge fallback)", contextWindow: 200_000, maxTokens: 64_000 });
-    expect(provider?.models?.find((row) => row.id === "claude-opus-5-5")).toMatchObject({ contextWindow: 200_000, maxTokens: 128_000 });
+    expect(provider?.models?.find((row) => row.id === "claude-opus-4-8")).toMatchObject({
+      name: "Claude Opus 4.8 (metered API, clawbridge fallback)",
+      contextWindow: 200_000,
+      maxTokens: 64_000,
+    });
+    expect(provider?.models?.find((row) => row.id === "claude-opus-5-5")).toMatchObject({
+      contextWindow: 200_000,
+      maxTokens: 128_000,
+    });
     expect(JSON.stringify(config)).not.toContain(API_KEY);
     expect(JSON.stringify(config)).not.toContain(API_KEY.slice(13));
     // OpenClaw's own anthropic provider gets nothing: no key it could prefer or rotate to
     expect(providers(config)).not.toHaveProperty("anthropic");
-    expect(loadSettings({ ...BASE_ENV, FALLBACK_ANTHROPIC_API_KEY: API_KEY, FALLBACK_ANTHROPIC_BASE_URL: "http://mock-anthropic:8080" }).FALLBACK_ANTHROPIC_BASE_URL).toBe(
-      "http://mock-anthropic:8080",
-    );
+    expect(
+      loadSettings({
+        ...BASE_ENV,
+        FALLBACK_ANTHROPIC_API_KEY: API_KEY,
+        FALLBACK_ANTHROPIC_BASE_URL: "http://mock-anthropic:8080",
+      }).FALLBACK_ANTHROPIC_BASE_URL,
+    ).toBe("http://mock-anthropic:8080");
   });
 
   it("comes after every subscription model of the chain, the same models in the same order", async () => {
     const config = await render({ FALLBACK_ANTHROPIC_API_KEY: API_KEY });
     expect(config.agents.entries.main?.model).toEqual({
       primary: "claude-max-proxy/opus",
-      fallbacks: ["claude-max-proxy/sonnet", "claude-max-proxy/haiku", "anthropic-api/claude-opus-5-5", "anthropic-api/claude-sonnet-5", "anthropic-api/claude-haiku-4-5"],
+      fallbacks: [
+        "claude-max-proxy/sonnet",
+        "claude-max-proxy/haiku",
+        "anthropic-api/claude-opus-5-5",
+        "anthropic-api/claude-sonnet-5",
+        "anthropic-api/claude-haiku-4-5",
+      ],
     });
-    expect(config.agents.entries.lite?.model.fallbacks).toEqual(["claude-max-proxy/haiku", "anthropic-api/claude-sonnet-5", "anthropic-api/claude-haiku-4-5"]);
-    expect(config.agents.defaults.model.fallbacks).toEqual(["claude-max-proxy/haiku", "anthropic-api/claude-sonnet-5", "anthropic-api/claude-haiku-4-5"]);
+    expect(config.agents.entries.lite?.model.fallbacks).toEqual([
+      "claude-max-proxy/haiku",
+      "anthropic-api/claude-sonnet-5",
+      "anthropic-api/claude-haiku-4-5",
+    ]);
+    expect(config.agents.defaults.model.fallbacks).toEqual([
+      "claude-max-proxy/haiku",
+      "anthropic-api/claude-sonnet-5",
+      "anthropic-api/claude-haiku-4-5",
+    ]);
     // a haiku agent: its one family
     const haiku = await render({ FALLBACK_ANTHROPIC_API_KEY: API_KEY, AGENTS: "scout=haiku" });
-    expect(haiku.agents.entries.scout?.model).toEqual({ primary: "claude-max-proxy/haiku", fallbacks: ["anthropic-api/claude-haiku-4-5"] });
+    expect(haiku.agents.entries.scout?.model).toEqual({
+      primary: "claude-max-proxy/haiku",
+      fallbacks: ["anthropic-api/claude-haiku-4-5"],
+    });
     // a Fable agent and a pinned one: the API follows with the same models (a pin as itself where OpenClaw's catalogue has it)
-    const chosen = await render({ FALLBACK_ANTHROPIC_API_KEY: API_KEY, AGENTS: "writer=fable,stable=claude-opus-4-8,edge=claude-fable-5-2" });
+    const chosen = await render({
+      FALLBACK_ANTHROPIC_API_KEY: API_KEY,
+      AGENTS: "writer=fable,stable=claude-opus-4-8,edge=claude-fable-5-2",
+    });
     expect(chosen.agents.entries.writer?.model).toEqual({
       primary: "claude-max-proxy/fable",
       fallbacks: [
@@ -170,21 +272,38 @@ describe("the metered API fallback", () => {
     });
     expect(chosen.agents.entries.stable?.model).toEqual({
       primary: "claude-max-proxy/claude-opus-4-8",
-      fallbacks: ["claude-max-proxy/sonnet", "claude-max-proxy/haiku", "anthropic-api/claude-opus-4-8", "anthropic-api/claude-sonnet-5", "anthropic-api/claude-haiku-4-5"],
+      fallbacks: [
+        "claude-max-proxy/sonnet",
+        "claude-max-proxy/haiku",
+        "anthropic-api/claude-opus-4-8",
+        "anthropic-api/claude-sonnet-5",
+        "anthropic-api/claude-haiku-4-5",
+      ],
     });
     // a pin the catalogue lacks: its family's newest there
-    expect(chosen.agents.entries.edge?.model.fallbacks.slice(3)).toEqual(["anthropic-api/claude-fable-5-1", "anthropic-api/claude-opus-5-5", "anthropic-api/claude-sonnet-5", "anthropic-api/claude-haiku-4-5"]);
+    expect(chosen.agents.entries.edge?.model.fallbacks.slice(3)).toEqual([
+      "anthropic-api/claude-fable-5-1",
+      "anthropic-api/claude-opus-5-5",
+      "anthropic-api/claude-sonnet-5",
+      "anthropic-api/claude-haiku-4-5",
+    ]);
     // every API entry names a row of the fallback provider
     const apiRows = new Set(providers(chosen)["anthropic-api"]?.models?.map((row) => `anthropic-api/${row.id}`));
     for (const entry of Object.values(chosen.agents.entries)) {
-      for (const ref of entry.model.fallbacks.filter((fallback) => fallback.startsWith("anthropic-api/"))) expect(apiRows).toContain(ref);
+      for (const ref of entry.model.fallbacks.filter((fallback) => fallback.startsWith("anthropic-api/")))
+        expect(apiRows).toContain(ref);
     }
     // the heartbeat's model stays the subscription's (its fallbacks are its agent's)
     expect(config.agents.defaults.heartbeat.model).toBe("claude-max-proxy/haiku");
   });
 
   it("in setup-token mode follows the token's models and leaves the anthropic provider (the setup token) alone", async () => {
-    const config = await render({ AUTH_MODE: "setup-token", CLAUDE_SETUP_TOKEN: SETUP_TOKEN, FALLBACK_ANTHROPIC_API_KEY: API_KEY, IMAGE_POLICY: "placeholder" });
+    const config = await render({
+      AUTH_MODE: "setup-token",
+      CLAUDE_SETUP_TOKEN: SETUP_TOKEN,
+      FALLBACK_ANTHROPIC_API_KEY: API_KEY,
+      IMAGE_POLICY: "placeholder",
+    });
     expect(config.agents.entries.main?.model.fallbacks).toEqual([
       "anthropic/claude-sonnet-5",
       "anthropic/claude-haiku-4-5",
@@ -195,7 +314,9 @@ describe("the metered API fallback", () => {
     expect(Object.keys(providers(config))).toEqual(["anthropic-api"]);
     expect(providers(config)["anthropic-api"]?.models?.map((row) => row.id)).toEqual(API_ROW_IDS);
     // the anthropic models take images there, so do these (IMAGE_POLICY is the normalizer's)
-    expect(providers(config)["anthropic-api"]?.models?.map((row) => row.input.join())).toEqual(API_ROW_IDS.map(() => "text,image"));
+    expect(providers(config)["anthropic-api"]?.models?.map((row) => row.input.join())).toEqual(
+      API_ROW_IDS.map(() => "text,image"),
+    );
   });
 
   it("takes images exactly when the proxy's rows do, so OpenClaw never picks the API to look at one by itself", async () => {
@@ -213,7 +334,12 @@ describe("the metered API fallback", () => {
 
   it("stays as it is through the model migration, in both modes", async () => {
     for (const mode of ["max-proxy", "setup-token"] as const) {
-      const env = { FALLBACK_ANTHROPIC_API_KEY: API_KEY, AUTH_MODE: mode, CLAUDE_SETUP_TOKEN: SETUP_TOKEN, AGENTS: "main=opus,writer=fable,stable=claude-opus-4-8" };
+      const env = {
+        FALLBACK_ANTHROPIC_API_KEY: API_KEY,
+        AUTH_MODE: mode,
+        CLAUDE_SETUP_TOKEN: SETUP_TOKEN,
+        AGENTS: "main=opus,writer=fable,stable=claude-opus-4-8",
+      };
       const config = (await render(env)) as unknown as JsonObject;
       const { config: remapped, report } = remapConfigModelRefs(config, mode);
       expect(remapped).toEqual(config);
@@ -229,7 +355,11 @@ describe("the metered API fallback", () => {
     expect(JSON.stringify(config)).not.toContain("anthropic-api");
     expect(config).toEqual(await render({}));
 
-    const handWritten = { models: { providers: { "anthropic-api": { baseUrl: "https://llm-gateway.example/anthropic", apiKey: "${MY_OWN_KEY}" } } } };
+    const handWritten = {
+      models: {
+        providers: { "anthropic-api": { baseUrl: "https://llm-gateway.example/anthropic", apiKey: "${MY_OWN_KEY}" } },
+      },
+    };
     expect(retireUnsetSections(handWritten, () => false)).toEqual({ config: handWritten, removed: [] });
   });
 });

@@ -24,7 +24,12 @@ describe("openclaw.json on disk", () => {
     const original = "// my hand-made config\n{ a: 1, mine: true }\n";
     writeFileSync(path, original);
     const current = await readConfig(path);
-    const outcome = await writeConfig(path, { a: 2, mine: true }, current?.config, new Date("2026-11-24T01:02:03.456Z"));
+    const outcome = await writeConfig(
+      path,
+      { a: 2, mine: true },
+      current?.config,
+      new Date("2026-11-24T01:02:03.456Z"),
+    );
     expect(outcome).toEqual({ changed: true, backup: `${path}.bak-2026-11-24T01-02-03-456Z` });
     expect(readFileSync(`${path}.bak-2026-11-24T01-02-03-456Z`, "utf8")).toBe(original);
     expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({ a: 2, mine: true });
@@ -42,13 +47,19 @@ describe("openclaw.json on disk", () => {
 describe("--dry-run", () => {
   it("masks secret values to a prefix and a length, but not ${VAR} references", () => {
     expect(
-      maskSecrets({ channels: { telegram: { botToken: "123456:ABCDEFsecretsecret" } }, providers: { p: { apiKey: "${PROXY_API_KEY}" } } }),
-    ).toEqual({ channels: { telegram: { botToken: "123456…(25 chars)" } }, providers: { p: { apiKey: "${PROXY_API_KEY}" } } });
+      maskSecrets({
+        channels: { telegram: { botToken: "123456:ABCDEFsecretsecret" } },
+        providers: { p: { apiKey: "${PROXY_API_KEY}" } },
+      }),
+    ).toEqual({
+      channels: { telegram: { botToken: "123456…(25 chars)" } },
+      providers: { p: { apiKey: "${PROXY_API_KEY}" } },
+    });
   });
 
   it("prints a unified diff without the secret, or says there is no change", () => {
     const diff = dryRunDiff("openclaw.json", { a: 1 }, { a: 2, token: "sk-ant-oat01-verysecretvalue" });
-    expect(diff).toContain("-  \"a\": 1");
+    expect(diff).toContain('-  "a": 1');
     expect(diff).toContain('+  "token": "sk-ant…(28 chars)"');
     expect(diff).not.toContain("verysecretvalue");
     expect(dryRunDiff("openclaw.json", { a: 1 }, { a: 1 })).toBe("openclaw.json: no change");

@@ -19,7 +19,12 @@ describe("renderTemplate", () => {
       url: \${URL}, port: \${PORT}, fallbacks: \${FALLBACKS}, agent: \${AGENT},
     }`;
     expect(
-      renderTemplate(source, "t.json5", { URL: 'http://n:1/v1?a="b"', PORT: 3457, FALLBACKS: ["x/y"], AGENT: { id: "main" } }),
+      renderTemplate(source, "t.json5", {
+        URL: 'http://n:1/v1?a="b"',
+        PORT: 3457,
+        FALLBACKS: ["x/y"],
+        AGENT: { id: "main" },
+      }),
     ).toEqual({ url: 'http://n:1/v1?a="b"', port: 3457, fallbacks: ["x/y"], agent: { id: "main" } });
   });
 
@@ -64,11 +69,33 @@ describe("mergeOwned", () => {
   it("drops the proxy rows an earlier release rendered for claude-max-api's ids; a row of such an id the user wrote stays", () => {
     const row = (id: string, name: string) => ({ id, name, contextWindow: 200_000 });
     const existing = {
-      models: { providers: { "claude-max-proxy": { models: [row("claude-opus-4", "Claude Opus (subscription, via clawbridge)"), row("claude-haiku-4", "my haiku"), row("mine", "mine")] } } },
+      models: {
+        providers: {
+          "claude-max-proxy": {
+            models: [
+              row("claude-opus-4", "Claude Opus (subscription, via clawbridge)"),
+              row("claude-haiku-4", "my haiku"),
+              row("mine", "mine"),
+            ],
+          },
+        },
+      },
     };
-    const owned = { models: { providers: { "claude-max-proxy": { models: [row("opus", "Claude Opus, newest (Opus 5.5) (subscription, via clawbridge)")] } } } };
+    const owned = {
+      models: {
+        providers: {
+          "claude-max-proxy": {
+            models: [row("opus", "Claude Opus, newest (Opus 5.5) (subscription, via clawbridge)")],
+          },
+        },
+      },
+    };
     const merged = mergeOwned(existing, owned) as typeof existing;
-    expect(merged.models.providers["claude-max-proxy"].models.map((r) => r.id)).toEqual(["opus", "claude-haiku-4", "mine"]);
+    expect(merged.models.providers["claude-max-proxy"].models.map((r) => r.id)).toEqual([
+      "opus",
+      "claude-haiku-4",
+      "mine",
+    ]);
   });
 
   it("merges several templates in order", () => {
@@ -79,7 +106,10 @@ describe("mergeOwned", () => {
 describe("retireUnsetSections", () => {
   const rendered = {
     gateway: { port: 18789 },
-    channels: { telegram: { botToken: "${TELEGRAM_BOT_TOKEN}", allowFrom: ["1"] }, discord: { token: "${DISCORD_BOT_TOKEN}" } },
+    channels: {
+      telegram: { botToken: "${TELEGRAM_BOT_TOKEN}", allowFrom: ["1"] },
+      discord: { token: "${DISCORD_BOT_TOKEN}" },
+    },
   };
 
   it("removes a channel rendered by an earlier run once its token is unset (OpenClaw would reject the missing variable)", () => {
@@ -96,7 +126,12 @@ describe("retireUnsetSections", () => {
   });
 
   it("removes the proxy provider an earlier max-proxy run rendered once PROXY_API_KEY is unset (a switch to setup-token mode)", () => {
-    const switched = { models: { mode: "merge", providers: { "claude-max-proxy": { apiKey: "${PROXY_API_KEY}" }, anthropic: { baseUrl: "http://x" } } } };
+    const switched = {
+      models: {
+        mode: "merge",
+        providers: { "claude-max-proxy": { apiKey: "${PROXY_API_KEY}" }, anthropic: { baseUrl: "http://x" } },
+      },
+    };
     expect(retireUnsetSections(switched, () => false)).toEqual({
       config: { models: { mode: "merge", providers: { anthropic: { baseUrl: "http://x" } } } },
       removed: ["models.providers.claude-max-proxy"],
