@@ -77,6 +77,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // a stack that did not start: beforeAll's error says why
+  if ((stack as StartedDockerComposeEnvironment | undefined) === undefined) return;
   // what the catch-up did, for a failure's reader (the stack goes away below)
   console.log(`the catch-up's log:\n${docker("logs", "--tail", "80", stack.getContainer("catchup-1").getId())}`);
   const maxapiLog = docker("logs", stack.getContainer("maxapi-1").getId()).split("\n");
