@@ -468,7 +468,7 @@ describe("config-init with AUTH_MODE=setup-token", () => {
   });
 });
 
-describe("config-init on the article's hand-made state dir (Option 1, moved to max-proxy)", () => {
+describe("config-init on a hand-made Option 1 state dir, moved to max-proxy", () => {
   const volume = `${VOLUME}-legacy`;
   const fixture = fileURLToPath(new URL("../fixtures/article-option1", import.meta.url));
   /** A command in the image with the legacy volume as the node user's state dir. */
