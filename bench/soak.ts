@@ -18,6 +18,7 @@ import { killIn, pidsIn } from "../test/support/containers.ts";
 import type { Mode } from "../test/support/mock-anthropic-api.ts";
 import { MockAnthropicClient } from "../test/support/mock-anthropic-client.ts";
 import { jsonOutput } from "../test/support/openclaw-cli.ts";
+import { cronAddArgs } from "../test/support/openclaw-cron.ts";
 import { compose, run } from "../test/support/stack.ts";
 import {
   faultPlan,
@@ -105,23 +106,15 @@ interface Job {
 }
 
 async function addJob(gateway: string, job: { name: string; agent: string }): Promise<Job> {
-  const added = await openclaw(gateway, [
-    "cron",
-    "add",
-    "--name",
-    job.name,
-    "--agent",
-    job.agent,
-    "--cron",
-    "* * * * *",
-    "--exact",
-    "--session",
-    "isolated",
-    "--no-deliver",
-    "--message",
-    `Soak check (${job.name}): reply with one short sentence.`,
-    "--json",
-  ]);
+  const added = await openclaw(
+    gateway,
+    cronAddArgs(
+      job.name,
+      job.agent,
+      ["--cron", "* * * * *", "--exact"],
+      `Soak check (${job.name}): reply with one short sentence.`,
+    ),
+  );
   if (!isRecord(added) || typeof added.id !== "string")
     throw new Error(`cron add printed no job: ${JSON.stringify(added)}`);
   return { ...job, id: added.id };
@@ -143,21 +136,10 @@ async function addOnceJobs(gateway: string, at: number): Promise<(Job & { kind: 
   ];
   const jobs: (Job & { kind: "hourly" | "one-shot" })[] = [];
   for (const { name, kind, schedule } of schedules) {
-    const added = await openclaw(gateway, [
-      "cron",
-      "add",
-      "--name",
-      name,
-      "--agent",
-      "main",
-      ...schedule,
-      "--session",
-      "isolated",
-      "--no-deliver",
-      "--message",
-      `Soak check (${name}): reply with one short sentence.`,
-      "--json",
-    ]);
+    const added = await openclaw(
+      gateway,
+      cronAddArgs(name, "main", schedule, `Soak check (${name}): reply with one short sentence.`),
+    );
     if (!isRecord(added) || typeof added.id !== "string")
       throw new Error(`cron add printed no job: ${JSON.stringify(added)}`);
     jobs.push({ name, agent: "main", kind, id: added.id });

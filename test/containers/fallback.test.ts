@@ -11,7 +11,7 @@ import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import type { RecordedRequest } from "../support/mock-anthropic-api.ts";
 import { agentTurn } from "../support/openclaw-agent.ts";
 import { GATEWAY_URL, openclawJson } from "../support/openclaw-cli.ts";
-import { cronRun } from "../support/openclaw-cron.ts";
+import { cronAddArgs, cronRun } from "../support/openclaw-cron.ts";
 import { startStack } from "../support/stack.ts";
 import { until } from "../support/until.ts";
 import { marker } from "../support/marker.ts";
@@ -77,26 +77,9 @@ describe("the metered fallback (FALLBACK_ANTHROPIC_API_KEY)", () => {
   it("a cron job runs on the fallback while the window is spent", async () => {
     await mock.spendWindow("five_hour", Math.ceil(Date.now() / 1000) + 45);
     const tag = marker("cron");
-    const job = openclawJson(
-      id("gateway"),
-      [
-        "cron",
-        "add",
-        "--name",
-        tag,
-        "--agent",
-        "main",
-        "--cron",
-        "0 0 1 1 *",
-        "--session",
-        "isolated",
-        "--no-deliver",
-        "--message",
-        `cron check ${tag}`,
-        "--json",
-      ],
-      [GATEWAY_URL],
-    ) as { id: string };
+    const job = openclawJson(id("gateway"), cronAddArgs(tag, "main", ["--cron", "0 0 1 1 *"], `cron check ${tag}`), [
+      GATEWAY_URL,
+    ]) as { id: string };
     const run = await cronRun(id("gateway"), job.id);
     expect(run.code, run.output).toBe(0);
     expect(run.run).toMatchObject({ status: "ok", provider: "anthropic-api" });

@@ -21,6 +21,26 @@ export interface CronRunResult {
   run: CronRun | undefined;
 }
 
+/**
+ * `openclaw cron add` for an agent's turn in an isolated session, delivered nowhere, the job printed
+ * as JSON; `schedule`: `--cron <expr>` or `--at <time>` with their flags.
+ */
+export const cronAddArgs = (name: string, agent: string, schedule: string[], message: string): string[] => [
+  "cron",
+  "add",
+  "--name",
+  name,
+  "--agent",
+  agent,
+  ...schedule,
+  "--session",
+  "isolated",
+  "--no-deliver",
+  "--message",
+  message,
+  "--json",
+];
+
 export async function cronRun(container: string, jobId: string): Promise<CronRunResult> {
   const result = await run(
     "docker",

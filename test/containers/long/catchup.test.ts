@@ -19,6 +19,7 @@ import { docker } from "../../support/containers.ts";
 import { gatewayCall } from "../../support/gateway-rpc.ts";
 import { MockAnthropicClient } from "../../support/mock-anthropic-client.ts";
 import { GATEWAY_URL, openclawJson } from "../../support/openclaw-cli.ts";
+import { cronAddArgs } from "../../support/openclaw-cron.ts";
 import { stackEnv, startStack } from "../../support/stack.ts";
 import { until } from "../../support/until.ts";
 
@@ -95,21 +96,7 @@ afterAll(async () => {
 const gatewayId = () => stack.getContainer("gateway-1").getId();
 
 function addJob(name: string, schedule: string[]): string {
-  const args = [
-    "cron",
-    "add",
-    "--name",
-    name,
-    "--agent",
-    "main",
-    ...schedule,
-    "--session",
-    "isolated",
-    "--no-deliver",
-    "--message",
-    `Scheduled check (${name}): reply with one short sentence.`,
-    "--json",
-  ];
+  const args = cronAddArgs(name, "main", schedule, `Scheduled check (${name}): reply with one short sentence.`);
   return (openclawJson(gatewayId(), args, [GATEWAY_URL]) as { id: string }).id;
 }
 
