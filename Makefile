@@ -50,12 +50,21 @@ test-containers: $(DEPS) $(LIB) ## Container tests: build the images and run the
 test-long: $(DEPS) $(LIB) ## Tests that wait for a clock: a cron job's catch-up after a spent window, the notices (about 20 min; needs Docker)
 	npm run test:containers-long
 
-# The two container projects side by side, in two processes (vitest runs its projects one after the
-# other here): the long one mostly waits for a clock, so beside the others it adds little time.
-# Each project's output is printed whole when it ends.
+# `make test` runs the container tests in two lanes, two processes side by side (vitest runs projects,
+# and a project's files, one after the other here). Lane B: the long project, which mostly waits for a
+# clock, and the files below; lane A: the rest of `containers`. The files are chosen so that the lanes
+# take about as long (bench/README.md has the times). Each lane's output is printed whole when it ends.
+LANE_B := test/containers/migration.test.ts test/containers/models.test.ts
+
+.PHONY: test-lane-a test-lane-b
+test-lane-a: $(DEPS) $(LIB)
+	npx vitest run --project containers $(addprefix --exclude ,$(LANE_B))
+test-lane-b: $(DEPS) $(LIB)
+	npx vitest run --project containers-long --project containers test/containers/long/ $(LANE_B)
+
 .PHONY: test-all-containers
 test-all-containers: $(DEPS) $(LIB)
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-containers test-long
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-lane-a test-lane-b
 
 .PHONY: test
 test: lint typecheck test-unit test-all-containers ## Everything: lint, typecheck, unit tests, the container tests and the long ones

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Wait, type StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { docker, killIn, pidsIn } from "../support/containers.ts";
+import { docker, killIn, pidsIn, untilHealthy } from "../support/containers.ts";
 import type { Mode, ModeSettings } from "../support/mock-anthropic-api.ts";
 import { MockAnthropicClient } from "../support/mock-anthropic-client.ts";
 import { dataUrl, fingerprint, fixtureImage, imagePart, png } from "../support/images.ts";
@@ -71,12 +71,11 @@ const ask = (text: string, extra: Record<string, unknown> = {}) => ({
 
 const cliPids = (target: Target) => pidsIn(target.id, "--print --output-format stream-json");
 const kill = (target: Target, pids: number[]) => killIn(target.id, pids);
-
 const health = (target: Target) => docker("inspect", "--format", "{{.State.Health.Status}}", target.id);
 
 /** Waits until healthy; a restarted container has a new host port, so the URL is read again. */
 async function waitHealthy(target: Target): Promise<void> {
-  await until(`${target.id.slice(0, 12)} healthy`, () => (health(target) === "healthy" ? true : undefined), 300);
+  await untilHealthy(target.id);
   target.url = `http://${docker("port", target.id, "3456/tcp").split("\n")[0] ?? ""}`;
 }
 

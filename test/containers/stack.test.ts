@@ -7,7 +7,7 @@ import type { StartedDockerComposeEnvironment } from "testcontainers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseCronList } from "../../services/verify/src/cron.ts";
 import { poolFigures } from "../../services/verify/src/warm-pool.ts";
-import { docker, killIn, pidsIn } from "../support/containers.ts";
+import { docker, killIn, pidsIn, untilHealthy } from "../support/containers.ts";
 import { fingerprint, fixtureImage } from "../support/images.ts";
 import { cachePrefixShares, requestBytes } from "../support/cache-prefix.ts";
 import { maxapiMetrics } from "../support/maxapi-metrics.ts";
@@ -52,8 +52,7 @@ const normalizerUrl = () => `http://${docker("port", id("normalizer"), "3457/tcp
 const client = (apiKey = PROXY_API_KEY) =>
   new OpenAI({ baseURL: normalizerUrl(), apiKey, maxRetries: 0, timeout: 120_000 });
 
-const health = (service: string) => docker("inspect", "--format", "{{.State.Health.Status}}", id(service));
-const waitHealthy = (service: string) => until(`${service} healthy`, () => health(service) === "healthy", 300);
+const waitHealthy = (service: string) => untilHealthy(id(service));
 
 /** An agent turn on the stack's gateway that must succeed. */
 async function turnOk(message: string): Promise<AgentReply & { text: string }> {

@@ -1,6 +1,7 @@
 // Helpers for container tests: the docker CLI, and processes inside a container found through
 // /proc (slim images have no ps, pgrep or kill; node is always there).
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 
@@ -47,4 +48,27 @@ export function killIn(
   } catch (error) {
     if (!options.containerMayExit) throw error;
   }
+}
+
+/**
+ * Waits for the container's own healthcheck to decide: healthy returns; unhealthy throws with the
+ * last checks and log lines. A started container is decided within its start period plus its retries
+ * (the gateway's: 120 s + 3 × 10 s); `limitS` is the wall-clock bound if the engine never decides.
+ */
+export async function untilHealthy(containerId: string, limitS = 240): Promise<void> {
+  const state = () =>
+    docker("inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", containerId);
+  const deadline = Date.now() + limitS * 1000;
+  let last = "";
+  while (Date.now() < deadline) {
+    last = state();
+    if (last.endsWith(" healthy")) return;
+    if (last.endsWith(" unhealthy")) break;
+    await sleep(1000);
+  }
+  const checks = docker("inspect", "--format", "{{json .State.Health.Log}}", containerId);
+  const logs = spawnSync("docker", ["logs", "--tail", "30", containerId], { encoding: "utf8" });
+  throw new Error(
+    `${containerId.slice(0, 12)} not healthy (${last || "no state"}) after up to ${limitS} s\nlast checks: ${checks.slice(-1500)}\nlast log lines:\n${(logs.stdout + logs.stderr).slice(-3000)}`,
+  );
 }

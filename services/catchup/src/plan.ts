@@ -7,7 +7,8 @@
 //   until its catch-up run; when a recurring job's next slot then comes within 2 minutes (a job every
 //   few minutes), that run is the catch-up's;
 // - else, at its time (the runs due at one reset spread out), the entry runs the job once, unless the
-//   job ran since the reset on its own, or it is running, or the user switched it off;
+//   job ran since the reset on its own (or its retry, begun just before the reset, succeeded), or it is
+//   running, or the user switched it off;
 // - the run's end decides: done or failed (never tried again: one catch-up per failed slot).
 import { readSpent } from "@clawbridge/limits";
 import type { Job } from "./jobs.ts";
@@ -79,6 +80,9 @@ export function decide(entry: Entry, job: Job | undefined, now: number): Decisio
   if (job.runningAtMs !== undefined) return { action: "wait" };
   if ((job.lastRunAtMs ?? 0) >= entry.resetsAt)
     return { action: "skip", why: `it ran on its own after the reset (${job.lastRunStatus ?? "unknown"})` };
+  // OpenClaw's retry that began just before the reset and asked after it: the slot has run
+  if (job.lastRunStatus === "ok" && (job.lastRunAtMs ?? 0) > entry.failedAt)
+    return { action: "skip", why: "its own retry succeeded across the reset" };
   if (!job.enabled && !job.autoDisabled && job.kind !== "at" && entry.restored !== true)
     return { action: "skip", why: "it was switched off" };
   if (entry.restored !== true) return { action: "restore" };

@@ -125,6 +125,14 @@ describe("when a waiting entry acts", () => {
       action: "skip",
       why: "it ran on its own after the reset (ok)",
     });
+    expect(
+      decide(entry, job({ lastRunAtMs: RESET - 5_000, lastRunStatus: "ok" }), after),
+      "OpenClaw's retry began 5 s before the reset and its request came after it",
+    ).toMatchObject({ action: "skip", why: "its own retry succeeded across the reset" });
+    expect(
+      decide(entry, job({ lastRunAtMs: RESET - 5_000, lastRunStatus: "error" }), after),
+      "a retry that failed before the reset",
+    ).toEqual({ action: "restore" });
     expect(decide(entry, job({ enabled: false }), after)).toMatchObject({ action: "skip", why: "it was switched off" });
     expect(decide(entry, undefined, after)).toMatchObject({ action: "skip", why: "the job was removed" });
   });
