@@ -50,6 +50,15 @@ export function killIn(
   }
 }
 
+/** A container's last healthchecks and log lines, for the reader of a failure. */
+export function healthReport(containerId: string): string {
+  const checks = spawnSync("docker", ["inspect", "--format", "{{json .State.Health}}", containerId], {
+    encoding: "utf8",
+  });
+  const logs = spawnSync("docker", ["logs", "--tail", "30", containerId], { encoding: "utf8" });
+  return `last checks: ${checks.stdout.slice(-1500)}\nlast log lines:\n${(logs.stdout + logs.stderr).slice(-3000)}`;
+}
+
 /**
  * Waits for the container's own healthcheck to decide: healthy returns; unhealthy throws with the
  * last checks and log lines. A started container is decided within its start period plus its retries
@@ -66,9 +75,7 @@ export async function untilHealthy(containerId: string, limitS = 240): Promise<v
     if (last.endsWith(" unhealthy")) break;
     await sleep(1000);
   }
-  const checks = docker("inspect", "--format", "{{json .State.Health.Log}}", containerId);
-  const logs = spawnSync("docker", ["logs", "--tail", "30", containerId], { encoding: "utf8" });
   throw new Error(
-    `${containerId.slice(0, 12)} not healthy (${last || "no state"}) after up to ${limitS} s\nlast checks: ${checks.slice(-1500)}\nlast log lines:\n${(logs.stdout + logs.stderr).slice(-3000)}`,
+    `${containerId.slice(0, 12)} not healthy (${last || "no state"}) after up to ${limitS} s\n${healthReport(containerId)}`,
   );
 }

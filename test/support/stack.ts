@@ -13,6 +13,7 @@ import {
   type StartedDockerComposeEnvironment,
   type WaitStrategy,
 } from "testcontainers";
+import { healthReport } from "./containers.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const FILES = ["docker-compose.yml", "test/containers/stack.override.yml"];
@@ -100,13 +101,37 @@ export interface StartOptions {
   services?: string[];
 }
 
+/**
+ * Wait.forHealthCheck(), and when it fails an error that names the service and carries its last
+ * checks and log lines: testcontainers removes the project right after.
+ */
+function healthyOrSayWhy(service: string): WaitStrategy {
+  const inner = Wait.forHealthCheck();
+  const strategy: WaitStrategy = {
+    async waitUntilReady(container, ...rest) {
+      try {
+        await inner.waitUntilReady(container, ...rest);
+      } catch (error) {
+        throw new Error(`${service}: ${(error as Error).message}\n${healthReport(container.id)}`, { cause: error });
+      }
+    },
+    withStartupTimeout(ms) {
+      inner.withStartupTimeout(ms);
+      return strategy;
+    },
+    isStartupTimeoutSet: () => inner.isStartupTimeoutSet(),
+    getStartupTimeout: () => inner.getStartupTimeout(),
+  };
+  return strategy;
+}
+
 /** Builds the project's images and starts it, then waits as `options` say. */
 function start(
   project: DockerComposeEnvironment,
   { env = {}, healthy = [], waits = {}, services }: StartOptions,
 ): Promise<StartedDockerComposeEnvironment> {
   project.withEnvironment(env).withBuild();
-  for (const service of healthy) project.withWaitStrategy(`${service}-1`, Wait.forHealthCheck());
+  for (const service of healthy) project.withWaitStrategy(`${service}-1`, healthyOrSayWhy(service));
   for (const [service, wait] of Object.entries(waits)) project.withWaitStrategy(`${service}-1`, wait);
   return project.up(services);
 }
