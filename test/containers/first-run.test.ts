@@ -15,8 +15,9 @@ let stack: StartedDockerComposeEnvironment;
 
 beforeAll(async () => {
   // maxapi never becomes healthy without a login: wait for its start-up line saying so instead
+  // (its checks every 2 s after a 5 s start: unhealthy within about 11 s)
   stack = await startStack(PROJECT, {
-    env: { CLAUDE_SETUP_TOKEN: "" },
+    env: { CLAUDE_SETUP_TOKEN: "", HEALTHCHECK_START_PERIOD: "5s", HEALTHCHECK_INTERVAL: "2s" },
     healthy: ["mock-anthropic", "normalizer", "gateway"],
     waits: { maxapi: Wait.forLogMessage(/no credentials/) },
   });
