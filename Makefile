@@ -53,7 +53,7 @@ test-long: $(DEPS) $(LIB) ## Tests that wait for a clock: a cron job's catch-up 
 # `make test` runs the container tests in two processes side by side (vitest runs projects, and a
 # project's files, one after the other here): the long project, which mostly waits for a clock, beside
 # the others; then the Swarm test alone, since an engine joining or leaving a swarm drops the container
-# names of every other compose project on it for a while (seen: EAI_AGAIN for a service's name).
+# names of every other compose project on it (seen: EAI_AGAIN for a service's name, for good).
 # Each process's output is printed whole when it ends.
 .PHONY: test-beside-long
 test-beside-long: $(DEPS) $(LIB)
