@@ -22,7 +22,7 @@ export default defineConfig({
       },
       {
         // tests that mostly wait for the clock (a usage window's reset): `make test-long`; `make test`
-        // runs it in a second process beside `containers` (the Makefile's lanes)
+        // runs it in a second process beside `containers` (the Makefile's test-all-containers)
         test: {
           name: "containers-long",
           include: ["test/containers/long/*.test.ts"],

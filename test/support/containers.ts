@@ -1,7 +1,7 @@
 // Helpers for container tests: the docker CLI, and processes inside a container found through
 // /proc (slim images have no ps, pgrep or kill; node is always there).
 import { execFileSync, spawnSync } from "node:child_process";
-import { setTimeout as sleep } from "node:timers/promises";
+import { until } from "./until.ts";
 
 export const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 
@@ -65,16 +65,18 @@ export function healthReport(containerId: string): string {
  * (the gateway's: 120 s + 3 × 10 s); `limitS` is the wall-clock bound if the engine never decides.
  */
 export async function untilHealthy(containerId: string, limitS = 240): Promise<void> {
-  const state = () =>
-    docker("inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", containerId);
-  const deadline = Date.now() + limitS * 1000;
   let last = "";
-  while (Date.now() < deadline) {
-    last = state();
-    if (last.endsWith(" healthy")) return;
-    if (last.endsWith(" unhealthy")) break;
-    await sleep(1000);
-  }
+  const decided = () => {
+    last = docker(
+      "inspect",
+      "--format",
+      "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}",
+      containerId,
+    );
+    return /( healthy| unhealthy)$/.test(last);
+  };
+  await until(`${containerId.slice(0, 12)} healthy`, decided, limitS, 1000).catch(() => undefined);
+  if (last.endsWith(" healthy")) return;
   throw new Error(
     `${containerId.slice(0, 12)} not healthy (${last || "no state"}) after up to ${limitS} s\n${healthReport(containerId)}`,
   );

@@ -114,30 +114,22 @@ const ask = () =>
     () => 200,
     (error: unknown) => (error instanceof OpenAI.APIError ? Number(error.status) : 0),
   );
-/** When the catch-up's last pass read OpenClaw's jobs and maxapi's limits (epoch seconds), from its /metrics. */
-const lastPass = () => {
-  const metrics = docker(
+/** A GET on the catch-up's own port, from inside its container (the port is not published). */
+const catchUpGet = (path: string) =>
+  docker(
     "exec",
     stack.getContainer("catchup-1").getId(),
     "node",
     "-e",
-    "fetch('http://127.0.0.1:3458/metrics').then(r => r.text()).then(t => process.stdout.write(t))",
+    `fetch('http://127.0.0.1:3458${path}').then(r => r.text()).then(t => process.stdout.write(t))`,
   );
-  return Number(/^catchup_last_pass_seconds (\d+)$/m.exec(metrics)?.[1] ?? 0);
-};
+/** When the catch-up's last pass read OpenClaw's jobs and maxapi's limits (epoch seconds), from its /metrics. */
+const lastPass = () => Number(/^catchup_last_pass_seconds (\d+)$/m.exec(catchUpGet("/metrics"))?.[1] ?? 0);
 /** The catch-up's ledger (its GET /v1/catchup): what it did with each failed slot. */
 const catchUpLedger = () =>
-  (
-    JSON.parse(
-      docker(
-        "exec",
-        stack.getContainer("catchup-1").getId(),
-        "node",
-        "-e",
-        "fetch('http://127.0.0.1:3458/v1/catchup').then(r => r.text()).then(t => process.stdout.write(t))",
-      ),
-    ) as { entries: { jobId: string; state: string; outcome?: string }[] }
-  ).entries;
+  (JSON.parse(catchUpGet("/v1/catchup")) as { entries: { jobId: string; state: string; outcome?: string }[] }).entries;
+/** The test's jobs by their names in OpenClaw. */
+const JOB_NAMES = { hourly: "catchup-hourly", oneShot: "catchup-once", worn: "catchup-worn" };
 /** Each job's runs and state, for a failure's reader: when each run started and ended, and why it failed. */
 async function report(m: number, jobs: Record<string, string>) {
   const at = (ms: number | undefined) =>
@@ -165,9 +157,9 @@ describe("a cron job that meets a spent window runs once more after the reset; n
     // M: a whole minute far enough ahead to add the jobs and spend the window 20 s before it
     const m = Math.ceil((Date.now() + 75_000) / MINUTE) * MINUTE;
     const minute = new Date(m).getUTCMinutes();
-    const hourly = addJob("catchup-hourly", ["--cron", `${minute} * * * *`, "--tz", "UTC", "--exact"]);
-    const oneShot = addJob("catchup-once", ["--at", new Date(m).toISOString(), "--keep-after-run"]);
-    const worn = addJob("catchup-worn", ["--cron", `${minute} * * * *`, "--tz", "UTC", "--exact"]);
+    const hourly = addJob(JOB_NAMES.hourly, ["--cron", `${minute} * * * *`, "--tz", "UTC", "--exact"]);
+    const oneShot = addJob(JOB_NAMES.oneShot, ["--at", new Date(m).toISOString(), "--keep-after-run"]);
+    const worn = addJob(JOB_NAMES.worn, ["--cron", `${minute} * * * *`, "--tz", "UTC", "--exact"]);
     // 9 failures behind it: OpenClaw switches it off at the 10th (MAX_CONSECUTIVE_RUN_FAILURES)
     await call("cron.update", { id: worn, patch: { state: { consecutiveErrors: 9, lastRunStatus: "error" } } });
     expect((await jobOf(worn)).state.consecutiveErrors).toBe(9);
@@ -257,11 +249,9 @@ describe("a cron job that meets a spent window runs once more after the reset; n
     // one notice per event: the window spent and open again, each job's catch-up run done
     const received = await notices();
     const ours = received.filter(
-      (n) =>
-        !n.event.startsWith("catchup-") || ["catchup-hourly", "catchup-once", "catchup-worn"].includes(n.job ?? ""),
+      (n) => !n.event.startsWith("catchup-") || Object.values(JOB_NAMES).includes(n.job ?? ""),
     );
-    const doneBy = { hourly: "catchup-hourly", oneShot: "catchup-once", worn: "catchup-worn" };
-    const done = Object.entries(doneBy).filter(([name]) => ranBy[name] === "catch-up");
+    const done = Object.entries(JOB_NAMES).filter(([name]) => ranBy[name] === "catch-up");
     expect(ours.map((n) => `${n.event}${n.job ? ` ${n.job}` : ""}`).sort()).toEqual(
       [...done.map(([, job]) => `catchup-done ${job}`), "window-reopened", "window-spent"].sort(),
     );
